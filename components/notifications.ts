@@ -1,0 +1,135 @@
+// Encrypted SNS topics that AWS services (alarms, rules, budgets) can publish to.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Statement } from "./lambda";
+
+export interface EncryptedTopicArgs {
+    /** Human-readable name shown in email notifications. */
+    readonly displayName: string;
+    /**
+     * Service principals allowed to publish (each limited to this account).
+     * CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key, hence the own key.
+     * @default ["cloudwatch.amazonaws.com"]
+     */
+    readonly publishingServices?: readonly string[];
+    /** Email address subscribed to the topic. @default none */
+    readonly email?: string;
+    /** Protect the key from deletion. @default false */
+    readonly protect?: boolean;
+}
+
+/** An SNS topic encrypted with its own rotating KMS key, whose key and topic policies admit the given services. */
+export class EncryptedTopic extends pulumi.ComponentResource {
+    readonly key: aws.kms.Key;
+    readonly topic: aws.sns.Topic;
+    readonly topicArn: pulumi.Output<string>;
+    readonly keyArn: pulumi.Output<string>;
+
+    constructor(name: string, args: EncryptedTopicArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aws-blueprints:shared:EncryptedTopic", name, {}, opts);
+        const services = [...(args.publishingServices ?? ["cloudwatch.amazonaws.com"])];
+        for (const s of services) {
+            if (!/^[a-z0-9.-]+\.amazonaws\.com$/.test(s)) {
+                throw new Error(`${name}: publishingServices entry "${s}" must be a service principal like events.amazonaws.com`);
+            }
+        }
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this });
+        const root = pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:root`;
+
+        this.key = new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: `Encrypts the ${args.displayName} topic`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            // Without this the key is unmanageable: IAM policies in the account decide who may use it.
+                            Sid: "AccountAdministersKey",
+                            Effect: "Allow",
+                            Principal: { AWS: root },
+                            Action: "kms:*",
+                            Resource: "*",
+                        },
+                        {
+                            Sid: "PublishingServicesEncrypt",
+                            Effect: "Allow",
+                            Principal: { Service: services },
+                            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                            Resource: "*",
+                            Condition: { StringEquals: { "aws:SourceAccount": identity.accountId } },
+                        },
+                    ],
+                }),
+            },
+            { parent: this, protect: args.protect, retainOnDelete: args.protect || undefined },
+        );
+        this.topic = new aws.sns.Topic(
+            `${name}`,
+            { displayName: args.displayName, kmsMasterKeyId: this.key.arn },
+            { parent: this },
+        );
+        new aws.sns.TopicPolicy(
+            `${name}-policy`,
+            {
+                arn: this.topic.arn,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "AccountManagesTopic",
+                            Effect: "Allow",
+                            Principal: { AWS: root },
+                            Action: [
+                                "sns:GetTopicAttributes",
+                                "sns:SetTopicAttributes",
+                                "sns:Subscribe",
+                                "sns:ListSubscriptionsByTopic",
+                                "sns:Publish",
+                            ],
+                            Resource: this.topic.arn,
+                        },
+                        {
+                            Sid: "ServicesPublish",
+                            Effect: "Allow",
+                            Principal: { Service: services },
+                            Action: "sns:Publish",
+                            Resource: this.topic.arn,
+                            Condition: { StringEquals: { "aws:SourceAccount": identity.accountId } },
+                        },
+                        {
+                            Sid: "DenyInsecureTransport",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "sns:Publish",
+                            Resource: this.topic.arn,
+                            Condition: { Bool: { "aws:SecureTransport": "false" } },
+                        },
+                    ],
+                }),
+            },
+            { parent: this },
+        );
+        if (args.email) {
+            new aws.sns.TopicSubscription(
+                `${name}-email`,
+                { topic: this.topic.arn, protocol: "email", endpoint: args.email },
+                { parent: this },
+            );
+        }
+        this.topicArn = this.topic.arn;
+        this.keyArn = this.key.arn;
+        this.registerOutputs({ topicArn: this.topicArn, keyArn: this.keyArn });
+    }
+
+    /** What a function needs to publish to this topic. */
+    publishStatements(): Statement[] {
+        return [
+            { sid: "PublishToTopic", actions: ["sns:Publish"], resources: [this.topic.arn] },
+            { sid: "EncryptForTopic", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [this.key.arn] },
+        ];
+    }
+}

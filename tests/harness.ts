@@ -1,0 +1,173 @@
+// Runs the program or single components offline, under the mocks, and queries what they registered.
+import * as pulumi from "@pulumi/pulumi";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { clearRecorded, installMocks, recordedResources, RecordedResource } from "./mocks";
+
+export const ROOT = path.resolve(__dirname, "..");
+export type { RecordedResource } from "./mocks";
+
+/** Resolves an output (or plain value) to its value. Await it and assert outside `apply`. */
+export function promiseOf<T>(value: pulumi.Input<T> | undefined): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+        try {
+            pulumi.output(value as pulumi.Input<T>).apply((v) => {
+                resolve(v as T);
+                return v;
+            });
+        } catch (err) {
+            reject(err);
+        }
+    });
+}
+
+/** Resolves every output inside a plain object or array. */
+export async function resolveDeep(value: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(value)) return resolveDeep(await promiseOf(value));
+    if (value instanceof Promise) return resolveDeep(await value);
+    if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
+    if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value)) out[k] = await resolveDeep(v);
+        return out;
+    }
+    return value;
+}
+
+function toConfigString(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/**
+ * The configuration `pulumi up` would give the program for a stack: defaults declared in Pulumi.yaml
+ * (mocks do not apply them) overlaid with Pulumi.<stack>.yaml, plus optional overrides.
+ */
+export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
+    const project = parse(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+    const config: Record<string, string> = {};
+    for (const [key, decl] of Object.entries<any>(project.config ?? {})) {
+        const full = key.includes(":") ? key : `${project.name}:${key}`;
+        const value = decl !== null && typeof decl === "object" && !Array.isArray(decl) ? (decl.value ?? decl.default) : decl;
+        if (value !== undefined) config[full] = toConfigString(value);
+    }
+    const stackFile = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    const stackYaml = parse(readFileSync(stackFile, "utf8")) ?? {};
+    for (const [key, value] of Object.entries(stackYaml.config ?? {})) {
+        if (value && typeof value === "object" && "secure" in (value as object)) {
+            throw new Error(`${stackFile}: ${key} is an encrypted secret; offline runs cannot decrypt it`);
+        }
+        config[key] = toConfigString(value);
+    }
+    for (const [key, value] of Object.entries(overrides)) {
+        if (value === undefined) delete config[key];
+        else config[key] = toConfigString(value);
+    }
+    return config;
+}
+
+async function settle(): Promise<void> {
+    const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings");
+    await waitForRPCs();
+}
+
+export interface ProgramRun {
+    readonly stack: string;
+    readonly exports: Record<string, unknown>;
+    readonly resources: readonly RecordedResource[];
+}
+
+/**
+ * Runs index.ts for a stack under the mocks and returns its resolved exports and every registered resource.
+ * A configuration or program error rejects with the program's own message.
+ */
+export async function runProgram(stack: string, overrides: Record<string, unknown> = {}): Promise<ProgramRun> {
+    clearRecorded();
+    installMocks(stack);
+    pulumi.runtime.setAllConfig(stackConfig(stack, overrides));
+    const entry = require.resolve(path.join(ROOT, "index.ts"));
+    delete require.cache[entry];
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+        const program = require(entry);
+        const exports = (await resolveDeep({ ...program })) as Record<string, unknown>;
+        await settle();
+        if (failures.length > 0) throw failures[0];
+        return { stack, exports, resources: [...recordedResources()] };
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+}
+
+/** Builds components outside the program (component tests), with the given configuration in effect. */
+export async function build<T>(
+    create: () => T,
+    config: Record<string, string> = { "aws:region": "us-east-1" },
+): Promise<{ value: T; resources: readonly RecordedResource[] }> {
+    clearRecorded();
+    installMocks("test");
+    pulumi.runtime.setAllConfig(config);
+    const value = create();
+    await resolveDeep(value instanceof pulumi.Resource ? (value as any).urn : undefined);
+    await settle();
+    return { value, resources: [...recordedResources()] };
+}
+
+/** Query helpers over recorded resources. */
+export class Resources {
+    constructor(readonly all: readonly RecordedResource[]) {}
+
+    ofType(type: string): RecordedResource[] {
+        return this.all.filter((r) => r.type === type);
+    }
+
+    /** The single resource of a type whose logical name matches; throws when there is not exactly one. */
+    one(type: string, name?: string | RegExp): RecordedResource {
+        const found = this.ofType(type).filter(
+            (r) => name === undefined || (typeof name === "string" ? r.name === name : name.test(r.name)),
+        );
+        if (found.length !== 1) {
+            throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+        }
+        return found[0];
+    }
+
+    children(urn: string): RecordedResource[] {
+        return this.all.filter((r) => r.parentUrn === urn);
+    }
+
+    descendants(urn: string): RecordedResource[] {
+        return this.children(urn).flatMap((c) => [c, ...this.descendants(c.urn)]);
+    }
+
+    parentOf(r: RecordedResource): RecordedResource | undefined {
+        return this.all.find((p) => p.urn === r.parentUrn);
+    }
+
+    /** Nearest component ancestor of a given type. */
+    ancestorOfType(r: RecordedResource, type: string): RecordedResource | undefined {
+        for (let p = this.parentOf(r); p; p = this.parentOf(p)) if (p.type === type) return p;
+        return undefined;
+    }
+}
+
+/** Parses a JSON policy or pattern input (string or object). */
+export function json(value: unknown): any {
+    return typeof value === "string" ? JSON.parse(value) : value;
+}
+
+/** The files of a Lambda function's code archive, with their text (StringAssets) or source path (file assets). */
+export async function archiveFiles(fn: RecordedResource): Promise<Map<string, { text?: string; path?: string }>> {
+    const code = fn.inputs.code;
+    if (!code || !code.assets) throw new Error(`${fn.name} has no asset archive as code`);
+    const assets: Record<string, any> = await code.assets;
+    const files = new Map<string, { text?: string; path?: string }>();
+    for (const [name, asset] of Object.entries(assets)) {
+        if (asset && asset.text !== undefined) files.set(name, { text: await asset.text });
+        else if (asset && asset.path !== undefined) files.set(name, { path: await asset.path });
+        else files.set(name, {});
+    }
+    return files;
+}

@@ -1,0 +1,4 @@
+// Mocha setup (loaded once via .mocharc.json): installs the Pulumi mocks before any spec imports the program.
+import { installMocks } from "./mocks";
+
+installMocks("test");
