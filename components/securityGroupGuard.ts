@@ -1,7 +1,7 @@
 // Reverts and reports ingress rules added to monitored security groups (SCENARIOS.md 12).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { configFromEnvironment, handledEventNames, revertSecurityGroupChange } from "../handlers/securityGroupRevert";
+import { configFromEnvironment, deployerPattern, handledEventNames, revertSecurityGroupChange } from "../handlers/securityGroupRevert";
 import { Blueprint, BlueprintArgs } from "./common";
 import { HandlerFunction, Statement } from "./lambda";
 import { EncryptedTopic } from "./notifications";
@@ -31,12 +31,6 @@ export interface SecurityGroupGuardArgs extends BlueprintArgs {
 }
 
 const ARN_PATTERN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/*-]+$/;
-
-/** The allow-list pattern for the deploying identity: an assumed-role session approves every session of that role. */
-export function deployerPattern(callerArn: string): string {
-    const m = /^(arn:aws[a-z-]*:sts::\d{12}:assumed-role\/[^/]+)\/.+$/.exec(callerArn);
-    return m ? `${m[1]}/*` : callerArn;
-}
 
 export class SecurityGroupGuard extends Blueprint {
     readonly topicArn: pulumi.Output<string>;

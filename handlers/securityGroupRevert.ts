@@ -95,6 +95,12 @@ export function callerArns(userIdentity: unknown): string[] {
     return arns;
 }
 
+/** The allow-list pattern for a deploying identity: an assumed-role session approves every session of its role. */
+export function deployerPattern(callerArn: string): string {
+    const m = /^(arn:aws[a-z-]*:sts::\d{12}:assumed-role\/[^/]+)\/.+$/.exec(callerArn);
+    return m ? `${m[1]}/*` : callerArn;
+}
+
 export function isApproved(arns: readonly string[], approved: readonly string[]): boolean {
     return approved.some((pattern) =>
         arns.some((arn) => (pattern.endsWith("*") ? arn.startsWith(pattern.slice(0, -1)) : arn === pattern)),

@@ -171,3 +171,39 @@ export async function archiveFiles(fn: RecordedResource): Promise<Map<string, { 
     }
     return files;
 }
+
+/**
+ * Loads a function's serialized handler exactly as Lambda would (`__index.handler`) from a temporary copy of its
+ * archive, with the function's environment variables set. Returns the handler and a cleanup function.
+ */
+export async function loadArchivedHandler(
+    fn: RecordedResource,
+): Promise<{ handler: (event: unknown, context?: unknown) => Promise<unknown>; restore: () => void }> {
+    const { mkdtempSync, writeFileSync, mkdirSync, rmSync } = require("node:fs") as typeof import("node:fs");
+    const files = await archiveFiles(fn);
+    const cache = path.join(ROOT, "node_modules", ".cache", "aws-blueprints");
+    mkdirSync(cache, { recursive: true });
+    const dir = mkdtempSync(path.join(cache, "handler-"));
+    for (const [name, file] of files) {
+        if (file.text === undefined) throw new Error(`${fn.name}: archive entry ${name} is not inline text`);
+        mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        writeFileSync(path.join(dir, name), file.text);
+    }
+    const variables: Record<string, string> = fn.inputs.environment?.variables ?? {};
+    const saved: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(variables)) {
+        saved[k] = process.env[k];
+        process.env[k] = v;
+    }
+    const mod = require(path.join(dir, "__index.js"));
+    return {
+        handler: mod.handler,
+        restore: () => {
+            for (const [k, v] of Object.entries(saved)) {
+                if (v === undefined) delete process.env[k];
+                else process.env[k] = v;
+            }
+            rmSync(dir, { recursive: true, force: true });
+        },
+    };
+}

@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { archiveFiles, ProgramRun, Resources, runProgram } from "./harness";
+
+const TAGGABLE_TYPES = [
+    "aws:lambda/function:Function",
+    "aws:iam/role:Role",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:sqs/queue:Queue",
+    "aws:sns/topic:Topic",
+    "aws:kms/key:Key",
+    "aws:cloudwatch/eventRule:EventRule",
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:s3/bucket:Bucket",
+    "aws:cloudtrail/trail:Trail",
+];
+const STATEFUL_TYPES = ["aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup", "aws:s3/bucket:Bucket", "aws:sqs/queue:Queue", "aws:dynamodb/table:Table", "aws:rds/instance:Instance"];
+
+for (const stack of ["dev", "prod"]) {
+    describe(`whole stack: ${stack}`, () => {
+        let run: ProgramRun;
+        let r: Resources;
+        before(async () => {
+            run = await runProgram(stack);
+            r = new Resources(run.resources);
+        });
+
+        it("builds the components its settings enable and exports their outputs", () => {
+            assert.equal(r.ofType("aws-blueprints:security:SecurityGroupGuard").length, 1);
+            const out = run.exports.securityGroupGuard as Record<string, unknown>;
+            assert.match(String(out.topicArn), /^arn:aws:sns:us-east-1:\d{12}:/);
+            assert.match(String(out.functionName), /^sg-guard-revert/);
+            assert.equal(run.exports.environment, stack);
+        });
+
+        it("gives every function an explicit role of its own, a pinned runtime, timeout, memory and log group", () => {
+            const functions = r.ofType("aws:lambda/function:Function");
+            assert.ok(functions.length > 0);
+            for (const fn of functions) {
+                assert.equal(fn.inputs.runtime, "nodejs22.x", `${fn.name} runtime`);
+                assert.ok(Number.isInteger(fn.inputs.timeout) && fn.inputs.timeout <= 900, `${fn.name} timeout`);
+                assert.ok(Number.isInteger(fn.inputs.memorySize), `${fn.name} memory`);
+                const owner = r.parentOf(fn)!;
+                assert.equal(owner.type, "aws-blueprints:shared:HandlerFunction", `${fn.name} is built by the shared wrapper`);
+                const role = r.children(owner.urn).find((c) => c.type === "aws:iam/role:Role")!;
+                assert.equal(fn.inputs.role, role.outputs.arn, `${fn.name} uses its own role`);
+                const logGroup = r.children(owner.urn).find((c) => c.type === "aws:cloudwatch/logGroup:LogGroup")!;
+                assert.equal(fn.inputs.loggingConfig.logGroup, logGroup.outputs.name);
+                assert.ok(logGroup.inputs.retentionInDays > 0);
+            }
+        });
+
+        it("never creates CallbackFunction's default role with its FullAccess policies", () => {
+            const attachments = r.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+            for (const a of attachments) assert.doesNotMatch(String(a.inputs.policyArn), /FullAccess|PowerUser|AdministratorAccess/);
+        });
+
+        it("ships each callback as an archive holding only its serialized handler", async () => {
+            for (const fn of r.ofType("aws:lambda/function:Function")) {
+                const files = await archiveFiles(fn);
+                assert.deepEqual([...files.keys()], ["__index.js"], `${fn.name} archive`);
+                const text = files.get("__index.js")!.text!;
+                assert.match(text, /exports\.handler = /);
+                assert.doesNotMatch(text, /require\("@pulumi\//, `${fn.name} must not load Pulumi at run time`);
+            }
+        });
+
+        it("tags every taggable resource with environment, application, owner and scenario", () => {
+            const taggable = r.all.filter((x) => x.custom && (TAGGABLE_TYPES.includes(x.type) || x.inputs.tags !== undefined));
+            assert.ok(taggable.length > 5);
+            for (const x of taggable) {
+                const tags = x.inputs.tags ?? {};
+                assert.equal(tags.environment, stack, `${x.type} ${x.name} environment tag`);
+                assert.equal(tags.application, "aws-blueprints", `${x.type} ${x.name} application tag`);
+                assert.ok(tags.owner, `${x.type} ${x.name} owner tag`);
+                assert.ok(tags.scenario, `${x.type} ${x.name} scenario tag`);
+            }
+        });
+
+        it(stack === "prod" ? "protects every stateful resource" : "protects nothing (dev is disposable)", () => {
+            const stateful = r.all.filter((x) => STATEFUL_TYPES.includes(x.type));
+            assert.ok(stateful.length > 0);
+            for (const x of stateful) assert.equal(x.protect, stack === "prod", `${x.type} ${x.name}`);
+        });
+    });
+}
