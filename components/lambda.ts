@@ -2,62 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as packageJson from "../package.json";
-
-/** One Allow statement of an inline IAM policy. */
-export interface Statement {
-    /** Statement id (letters and digits). */
-    readonly sid?: string;
-    /** Exact IAM actions, e.g. `ec2:RevokeSecurityGroupIngress`. Wildcards are refused. */
-    readonly actions: readonly string[];
-    /** Resource ARNs the actions apply to. `*` only for actions without resource-level permissions. */
-    readonly resources: readonly pulumi.Input<string>[];
-    /** IAM condition block: operator -> key -> value(s). */
-    readonly conditions?: Readonly<Record<string, Readonly<Record<string, pulumi.Input<string | readonly string[]>>>>>;
-}
-
-/** Throws when a statement grants wildcard actions or names no resources. */
-export function validateStatements(owner: string, statements: readonly Statement[]): void {
-    statements.forEach((s, i) => {
-        if (s.actions.length === 0) throw new Error(`${owner}: statement ${s.sid ?? i} has no actions`);
-        if (s.resources.length === 0) throw new Error(`${owner}: statement ${s.sid ?? i} has no resources`);
-        for (const action of s.actions) {
-            if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action)) {
-                throw new Error(
-                    `${owner}: statement ${s.sid ?? i} action "${action}" must be one exact service:Action (no wildcards)`,
-                );
-            }
-        }
-    });
-}
-
-/** Renders statements as an IAM policy document (JSON string output). */
-export function policyDocument(statements: readonly Statement[]): pulumi.Output<string> {
-    return pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: statements.map((s) => ({
-            ...(s.sid ? { Sid: s.sid } : {}),
-            Effect: "Allow",
-            Action: [...s.actions],
-            Resource: s.resources.length === 1 ? s.resources[0] : [...s.resources],
-            ...(s.conditions ? { Condition: s.conditions } : {}),
-        })),
-    });
-}
-
-/** The trust policy letting a service assume a role, limited to this account. */
-export function serviceAssumeRolePolicy(service: string, accountId: pulumi.Input<string>): pulumi.Output<string> {
-    return pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Effect: "Allow",
-                Principal: { Service: service },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            },
-        ],
-    });
-}
+import { ServiceRole, Statement } from "./iam";
 
 export interface HandlerFunctionArgs<E, R> {
     /** What the function does; becomes its description. */
@@ -104,7 +49,6 @@ export class HandlerFunction<E = unknown, R = unknown> extends pulumi.ComponentR
 
     constructor(name: string, args: HandlerFunctionArgs<E, R>, opts?: pulumi.ComponentResourceOptions) {
         super("aws-blueprints:shared:HandlerFunction", name, {}, opts);
-        validateStatements(name, args.statements);
         const timeout = args.timeoutSeconds ?? 30;
         if (timeout < 1 || timeout > 900) throw new Error(`${name}: timeoutSeconds must be 1-900; got ${timeout}`);
         const memory = args.memorySizeMb ?? 256;
@@ -115,30 +59,22 @@ export class HandlerFunction<E = unknown, R = unknown> extends pulumi.ComponentR
             if (!dependencies.includes(p)) throw new Error(`${name}: bundledPackages "${p}" is not in package.json dependencies`);
         }
 
-        const identity = aws.getCallerIdentityOutput({}, { parent: this });
         this.logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
             { retentionInDays: args.logRetentionDays ?? 30 },
             { parent: this, protect: args.protect, retainOnDelete: args.protect || undefined },
-        );
-        this.role = new aws.iam.Role(
-            `${name}-role`,
-            {
-                description: `Execution role of ${name}`,
-                assumeRolePolicy: serviceAssumeRolePolicy("lambda.amazonaws.com", identity.accountId),
-            },
-            { parent: this },
         );
         const logStatement: Statement = {
             sid: "OwnLogGroup",
             actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
             resources: [pulumi.interpolate`${this.logGroup.arn}:*`],
         };
-        const policy = new aws.iam.RolePolicy(
-            `${name}-policy`,
-            { role: this.role.name, policy: policyDocument([logStatement, ...args.statements]) },
+        const role = new ServiceRole(
+            `${name}`,
+            { service: "lambda.amazonaws.com", description: `Execution role of ${name}`, statements: [logStatement, ...args.statements] },
             { parent: this },
         );
+        this.role = role.role;
 
         this.function = new aws.lambda.CallbackFunction<E, R>(
             `${name}`,
@@ -156,7 +92,7 @@ export class HandlerFunction<E = unknown, R = unknown> extends pulumi.ComponentR
                 codePathOptions: { extraExcludePackages: dependencies.filter((d) => !bundled.includes(d)) },
             },
             // The role's permissions must exist before the first invocation.
-            { parent: this, dependsOn: [policy] },
+            { parent: this, dependsOn: [role.policy] },
         );
         this.arn = this.function.arn;
         this.functionName = this.function.name;

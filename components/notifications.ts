@@ -1,7 +1,7 @@
 // Encrypted SNS topics that AWS services (alarms, rules, budgets) can publish to.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Statement } from "./lambda";
+import { Statement } from "./iam";
 
 export interface EncryptedTopicArgs {
     /** Human-readable name shown in email notifications. */

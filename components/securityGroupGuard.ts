@@ -3,7 +3,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { configFromEnvironment, deployerPattern, handledEventNames, revertSecurityGroupChange } from "../handlers/securityGroupRevert";
 import { Blueprint, BlueprintArgs } from "./common";
-import { HandlerFunction, Statement } from "./lambda";
+import { Statement } from "./iam";
+import { HandlerFunction } from "./lambda";
 import { EncryptedTopic } from "./notifications";
 
 export interface SecurityGroupGuardArgs extends BlueprintArgs {

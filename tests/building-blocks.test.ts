@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import assert from "node:assert/strict";
 import { tagTransformation } from "../components/common";
-import { HandlerFunction, validateStatements } from "../components/lambda";
+import { validateStatements } from "../components/iam";
+import { HandlerFunction } from "../components/lambda";
 import { EncryptedTopic } from "../components/notifications";
 import { build, json, Resources } from "./harness";
 

@@ -3,23 +3,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { clearRecorded, installMocks, recordedResources, RecordedResource } from "./mocks";
+import { clearRecorded, installMocks, mockFailures, recordedResources, RecordedResource } from "./mocks";
 
 export const ROOT = path.resolve(__dirname, "..");
 export type { RecordedResource } from "./mocks";
 
-/** Resolves an output (or plain value) to its value. Await it and assert outside `apply`. */
+/**
+ * Resolves an output (or plain value) to its value, rejecting when the output failed (e.g. an invoke without a
+ * mock), so a broken program fails its test instead of hanging. Await it and assert outside `apply`.
+ */
 export function promiseOf<T>(value: pulumi.Input<T> | undefined): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-        try {
-            pulumi.output(value as pulumi.Input<T>).apply((v) => {
-                resolve(v as T);
-                return v;
-            });
-        } catch (err) {
-            reject(err);
-        }
-    });
+    const output: any = pulumi.output(value as pulumi.Input<T>);
+    // Output.promise() is the SDK's own settled value of the output (it rejects on failure; apply never runs then).
+    return output.promise() as Promise<T>;
 }
 
 /** Resolves every output inside a plain object or array. */
@@ -92,8 +88,11 @@ export async function runProgram(stack: string, overrides: Record<string, unknow
     process.on("unhandledRejection", onRejection);
     try {
         const program = require(entry);
-        const exports = (await resolveDeep({ ...program })) as Record<string, unknown>;
+        const exports = (await resolveDeep({ ...program }).catch((err) => {
+            throw mockFailures().length > 0 ? new Error(mockFailures().join("\n")) : err;
+        })) as Record<string, unknown>;
         await settle();
+        if (mockFailures().length > 0) throw new Error(mockFailures().join("\n"));
         if (failures.length > 0) throw failures[0];
         return { stack, exports, resources: [...recordedResources()] };
     } finally {

@@ -33,6 +33,12 @@ export interface RecordedResource {
 }
 
 const recorded: RecordedResource[] = [];
+/** Why mocks refused a call; the SDK reduces a failed invoke to a bare `Error`, so the reason is kept here. */
+const failures: string[] = [];
+
+export function mockFailures(): readonly string[] {
+    return failures;
+}
 
 export function recordedResources(): readonly RecordedResource[] {
     return recorded;
@@ -40,6 +46,7 @@ export function recordedResources(): readonly RecordedResource[] {
 
 export function clearRecorded(): void {
     recorded.length = 0;
+    failures.length = 0;
 }
 
 function hex(seed: string, length: number): string {
@@ -138,6 +145,51 @@ const RESOURCE_OUTPUTS: Record<string, OutputFn> = {
     "aws:ecr/repository:Repository": ({ physical, region }) => ({ id: physical, arn: `arn:aws:ecr:${region}:${ACCOUNT_ID}:repository/${physical}`, repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physical}` }),
 };
 
+/** Outputs of awsx components: remote components are one opaque resource under mocks, so ids are all there is. */
+const COMPONENT_OUTPUTS: Record<string, OutputFn> = {
+    "awsx:ec2:Vpc": ({ name }) => {
+        const subnets = (kind: string) => [0, 1].map((i) => `subnet-${hex(`${name}-${kind}-${i}`, 17)}`);
+        return {
+            vpcId: `vpc-${hex(name, 17)}`,
+            publicSubnetIds: subnets("public"),
+            privateSubnetIds: subnets("private"),
+            isolatedSubnetIds: subnets("isolated"),
+        };
+    },
+    "awsx:ec2:DefaultVpc": () => ({
+        vpcId: "vpc-0d3fa17de5a2e9c01",
+        publicSubnetIds: ["subnet-0d3fa17de5a2e9c0a", "subnet-0d3fa17de5a2e9c0b"],
+        privateSubnetIds: [],
+    }),
+};
+
+/** Renders aws.iam.getPolicyDocument statements the way the provider does. */
+function policyDocumentJson(inputs: Record<string, any>): string {
+    const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
+    const principals = (list: any[] | undefined) =>
+        list && Object.fromEntries(list.map((p) => [p.type, p.identifiers.length === 1 ? p.identifiers[0] : p.identifiers]));
+    const one = (v: any[] | undefined) => (v && v.length === 1 ? v[0] : v);
+    return JSON.stringify({
+        Version: inputs.version ?? "2012-10-17",
+        Statement: (inputs.statements ?? []).map((s: any) => ({
+            ...(s.sid ? { Sid: s.sid } : {}),
+            Effect: cap(s.effect ?? "allow"),
+            ...(s.actions ? { Action: one(s.actions) } : {}),
+            ...(s.notActions ? { NotAction: one(s.notActions) } : {}),
+            ...(s.resources ? { Resource: one(s.resources) } : {}),
+            ...(s.principals ? { Principal: principals(s.principals) } : {}),
+            ...(s.conditions
+                ? {
+                      Condition: s.conditions.reduce((acc: any, c: any) => {
+                          acc[c.test] = { ...(acc[c.test] ?? {}), [c.variable]: one(c.values) };
+                          return acc;
+                      }, {}),
+                  }
+                : {}),
+        })),
+    });
+}
+
 /** Invoke results, by function token. An invoke not listed fails the run, so a new one gets a realistic mock. */
 const INVOKE_RESULTS: Record<string, (inputs: Record<string, any>, region: string) => Record<string, any>> = {
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({ id: ACCOUNT_ID, accountId: ACCOUNT_ID, arn: DEPLOYER_ARN, userId: "AROAEXAMPLEID:pulumi-session" }),
@@ -149,6 +201,7 @@ const INVOKE_RESULTS: Record<string, (inputs: Record<string, any>, region: strin
         zoneIds: [1, 2, 3].map((n) => `use1-az${n}`),
     }),
     "aws:ec2/getVpc:getVpc": (_i, region) => ({ id: "vpc-0d3fa17de5a2e9c01", arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:vpc/vpc-0d3fa17de5a2e9c01`, cidrBlock: "172.31.0.0/16", default: true }),
+    "aws:iam/getPolicyDocument:getPolicyDocument": (inputs) => ({ id: "policy", json: policyDocumentJson(inputs) }),
     "aws:ssm/getParameter:getParameter": (inputs, region) => ({
         id: inputs.name,
         name: inputs.name,
@@ -160,7 +213,11 @@ const INVOKE_RESULTS: Record<string, (inputs: Record<string, any>, region: strin
 
 class Mocks implements pulumi.runtime.Mocks {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
-        if (!args.custom) return { id: "", state: {} };
+        if (!args.custom) {
+            const component = COMPONENT_OUTPUTS[args.type];
+            const state = component ? component({ name: args.name, physical: args.name, region: DEFAULT_REGION, inputs: args.inputs }) : {};
+            return { id: "", state };
+        }
         const region = args.inputs.region ?? new pulumi.Config("aws").get("region") ?? DEFAULT_REGION;
         const physical = args.inputs.name ?? physicalName(args.name, args.type);
         const service = args.type.split(":")[1]?.split("/")[0] ?? "unknown";
@@ -172,7 +229,11 @@ class Mocks implements pulumi.runtime.Mocks {
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         const fn = INVOKE_RESULTS[args.token];
-        if (!fn) throw new Error(`No mock for invoke ${args.token}: add a realistic result to tests/mocks.ts`);
+        if (!fn) {
+            const reason = `No mock for invoke ${args.token}: add a realistic result to tests/mocks.ts`;
+            failures.push(reason);
+            throw new Error(reason);
+        }
         return fn(args.inputs, args.inputs.region ?? new pulumi.Config("aws").get("region") ?? DEFAULT_REGION);
     }
 }

@@ -42,7 +42,7 @@ for (const stack of ["dev", "prod"]) {
                 assert.ok(Number.isInteger(fn.inputs.memorySize), `${fn.name} memory`);
                 const owner = r.parentOf(fn)!;
                 assert.equal(owner.type, "aws-blueprints:shared:HandlerFunction", `${fn.name} is built by the shared wrapper`);
-                const role = r.children(owner.urn).find((c) => c.type === "aws:iam/role:Role")!;
+                const role = r.descendants(owner.urn).find((c) => c.type === "aws:iam/role:Role")!;
                 assert.equal(fn.inputs.role, role.outputs.arn, `${fn.name} uses its own role`);
                 const logGroup = r.children(owner.urn).find((c) => c.type === "aws:cloudwatch/logGroup:LogGroup")!;
                 assert.equal(fn.inputs.loggingConfig.logGroup, logGroup.outputs.name);

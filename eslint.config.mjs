@@ -1,0 +1,30 @@
+// Lint: recommended JavaScript and TypeScript rules; handlers additionally may not import Pulumi.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+    { ignores: ["node_modules/**", "bin/**", "policy/node_modules/**"] },
+    js.configs.recommended,
+    ...tseslint.configs.recommended,
+    {
+        rules: {
+            "@typescript-eslint/no-explicit-any": "off",
+            "@typescript-eslint/no-require-imports": "off",
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+        },
+    },
+    {
+        files: ["handlers/**/*.ts"],
+        rules: {
+            "no-restricted-imports": [
+                "error",
+                {
+                    patterns: [
+                        { group: ["@pulumi/*"], message: "Handlers run inside Lambda: no Pulumi imports." },
+                        { group: ["@aws-sdk/*"], allowTypeImports: true, message: "Inject SDK clients; import their types only." },
+                    ],
+                },
+            ],
+        },
+    },
+);
