@@ -133,3 +133,53 @@ export class EncryptedTopic extends pulumi.ComponentResource {
         ];
     }
 }
+
+export interface TopicAlarmArgs {
+    /** What the alarm means for the person paged. */
+    readonly description: string;
+    readonly namespace: string;
+    readonly metricName: string;
+    readonly dimensions: Readonly<Record<string, pulumi.Input<string>>>;
+    readonly statistic: "Sum" | "Average" | "Maximum" | "Minimum" | "SampleCount";
+    readonly comparison:
+        | "GreaterThanThreshold"
+        | "GreaterThanOrEqualToThreshold"
+        | "LessThanThreshold"
+        | "LessThanOrEqualToThreshold";
+    readonly threshold: number;
+    /** Topic notified on ALARM (and OK, when `notifyOnOk`). */
+    readonly topicArn: pulumi.Input<string>;
+    /** @default 300 */
+    readonly periodSeconds?: number;
+    /** @default 1 */
+    readonly evaluationPeriods?: number;
+    /** @default evaluationPeriods */
+    readonly datapointsToAlarm?: number;
+    /** @default "notBreaching" (no data means nothing went wrong) */
+    readonly treatMissingData?: "notBreaching" | "breaching" | "ignore" | "missing";
+    /** Also notify when the alarm returns to OK. @default false */
+    readonly notifyOnOk?: boolean;
+}
+
+/** A CloudWatch metric alarm that notifies a topic. */
+export function topicAlarm(name: string, args: TopicAlarmArgs, opts?: pulumi.CustomResourceOptions): aws.cloudwatch.MetricAlarm {
+    return new aws.cloudwatch.MetricAlarm(
+        name,
+        {
+            alarmDescription: args.description,
+            namespace: args.namespace,
+            metricName: args.metricName,
+            dimensions: { ...args.dimensions },
+            statistic: args.statistic,
+            period: args.periodSeconds ?? 300,
+            evaluationPeriods: args.evaluationPeriods ?? 1,
+            datapointsToAlarm: args.datapointsToAlarm,
+            threshold: args.threshold,
+            comparisonOperator: args.comparison,
+            treatMissingData: args.treatMissingData ?? "notBreaching",
+            alarmActions: [args.topicArn],
+            okActions: args.notifyOnOk ? [args.topicArn] : undefined,
+        },
+        opts,
+    );
+}

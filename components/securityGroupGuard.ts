@@ -5,7 +5,7 @@ import { configFromEnvironment, deployerPattern, handledEventNames, revertSecuri
 import { Blueprint, BlueprintArgs } from "./common";
 import { Statement } from "./iam";
 import { HandlerFunction } from "./lambda";
-import { EncryptedTopic } from "./notifications";
+import { EncryptedTopic, topicAlarm } from "./notifications";
 
 export interface SecurityGroupGuardArgs extends BlueprintArgs {
     /** Security groups to watch, by id. @default [] */
@@ -241,38 +241,32 @@ export class SecurityGroupGuard extends Blueprint {
             { parent: this },
         );
 
-        new aws.cloudwatch.MetricAlarm(
+        topicAlarm(
             `${name}-failed-events`,
             {
-                alarmDescription: "Security group changes the guard could not process (see the failure queue)",
+                description: "Security group changes the guard could not process (see the failure queue)",
                 namespace: "AWS/SQS",
                 metricName: "ApproximateNumberOfMessagesVisible",
                 dimensions: { QueueName: failures.name },
                 statistic: "Maximum",
-                period: 300,
-                evaluationPeriods: 1,
+                comparison: "GreaterThanThreshold",
                 threshold: 0,
-                comparisonOperator: "GreaterThanThreshold",
-                treatMissingData: "notBreaching",
-                alarmActions: [alerts.topicArn],
-                okActions: [alerts.topicArn],
+                topicArn: alerts.topicArn,
+                notifyOnOk: true,
             },
             { parent: this },
         );
-        new aws.cloudwatch.MetricAlarm(
+        topicAlarm(
             `${name}-revert-errors`,
             {
-                alarmDescription: "The security group revert function failed",
+                description: "The security group revert function failed",
                 namespace: "AWS/Lambda",
                 metricName: "Errors",
                 dimensions: { FunctionName: revert.functionName },
                 statistic: "Sum",
-                period: 300,
-                evaluationPeriods: 1,
+                comparison: "GreaterThanOrEqualToThreshold",
                 threshold: 1,
-                comparisonOperator: "GreaterThanOrEqualToThreshold",
-                treatMissingData: "notBreaching",
-                alarmActions: [alerts.topicArn],
+                topicArn: alerts.topicArn,
             },
             { parent: this },
         );
