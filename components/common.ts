@@ -6,21 +6,16 @@ export const APPLICATION = "aws-blueprints";
 /** Tag key prefix by which a taggable resource acknowledges a policy rule it knowingly breaks (value: the reason). */
 export const ACK_TAG_PREFIX = "aws-blueprints:acknowledge:";
 
-/** A policy rule a component's child knowingly breaks, with the reason (at least 10 characters). */
-export interface Acknowledgement {
-    /** Logical name of the child resource. */
-    readonly resource: string;
-    /** Name of the policy rule. */
-    readonly rule: string;
-    /** Why the finding is accepted. */
-    readonly reason: string;
-}
-
 /** Tags acknowledging rules on a taggable resource: `{ "aws-blueprints:acknowledge:<rule>": reason }`. */
 export function acknowledgeTags(acks: Readonly<Record<string, string>>): Record<string, string> {
     return Object.fromEntries(
         Object.entries(acks).map(([rule, reason]) => {
-            if (reason.trim().length < 10) throw new Error(`acknowledgement of ${rule} needs a reason of at least 10 characters`);
+            // Tag values allow letters, digits, spaces and _ . : / = + - @ only, at most 256 characters.
+            if (!/^[\p{L}\p{N}\s_.:/=+\-@]{10,256}$/u.test(reason.trim())) {
+                throw new Error(
+                    `acknowledgement of ${rule} needs a reason of 10-256 characters using letters, digits, spaces and _ . : / = + - @; got "${reason}"`,
+                );
+            }
             return [`${ACK_TAG_PREFIX}${rule}`, reason];
         }),
     );
@@ -63,7 +58,6 @@ export abstract class Blueprint extends pulumi.ComponentResource {
     protected readonly protectStateful: boolean;
     /** Log retention in days for the component's log groups. */
     readonly logRetentionDays: number;
-    private readonly acknowledgements: Acknowledgement[] = [];
 
     protected constructor(
         type: string,
@@ -77,24 +71,6 @@ export abstract class Blueprint extends pulumi.ComponentResource {
         this.tags = tags;
         this.protectStateful = args.protect ?? false;
         this.logRetentionDays = args.logRetentionDays ?? 30;
-    }
-
-    /**
-     * Records that a child (usually an untaggable one, such as a policy attachment) knowingly breaks a policy rule.
-     * Registered with the component's outputs, where the policy pack reads it; taggable resources use
-     * `acknowledgeTags` instead.
-     */
-    protected acknowledge(resource: string, rule: string, reason: string): void {
-        if (reason.trim().length < 10) throw new Error(`acknowledgement of ${rule} on ${resource} needs a reason of at least 10 characters`);
-        this.acknowledgements.push({ resource, rule, reason });
-    }
-
-    /** Registers the component's outputs together with its acknowledgements. */
-    protected registerOutputs(outputs?: pulumi.Inputs | Promise<pulumi.Inputs> | pulumi.Output<pulumi.Inputs>): void {
-        const acks = [...this.acknowledgements];
-        super.registerOutputs(
-            pulumi.output(outputs ?? {}).apply((o) => (acks.length > 0 ? { ...o, acknowledgements: acks } : o)),
-        );
     }
 
     /** Options for a stateful child: protected (and kept on delete) when the stack protects its data. */

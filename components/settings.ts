@@ -81,7 +81,6 @@ const settingsSchema = z
         spotFleet: pendingScenario("spotFleet (EC2 Spot capacity)"),
         budgetGuardrail: pendingScenario("budgetGuardrail (serverless cost controls)"),
         patchInspectProtect: pendingScenario("patchInspectProtect (Windows patching, Inspector, snapshots)"),
-        fedRamp: pendingScenario("fedRamp (FedRAMP authorised-services report)"),
         multiRegionApi: pendingScenario("multiRegionApi (multi-region API with failover)"),
         sesTracking: pendingScenario("sesTracking (SES reputation and tracking)"),
         imageHandler: pendingScenario("imageHandler (serverless image handler)"),

@@ -100,6 +100,14 @@ export async function runProgram(stack: string, overrides: Record<string, unknow
     }
 }
 
+const runs = new Map<string, Promise<ProgramRun>>();
+
+/** `runProgram(stack)` once per test process: whole-stack checks share one run of each committed stack. */
+export function runStack(stack: string): Promise<ProgramRun> {
+    if (!runs.has(stack)) runs.set(stack, runProgram(stack));
+    return runs.get(stack)!;
+}
+
 /** Builds components outside the program (component tests), with the given configuration in effect. */
 export async function build<T>(
     create: () => T,

@@ -28,6 +28,8 @@ export interface RecordedResource {
     readonly retainOnDelete: boolean;
     readonly aliases: readonly RecordedAlias[];
     readonly dependencies: readonly string[];
+    /** Input property -> URNs of the resources its value came from. */
+    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
     readonly inputs: Record<string, any>;
     outputs: Record<string, any>;
 }
@@ -250,6 +252,14 @@ function aliasOf(a: any): RecordedAlias {
     };
 }
 
+function propertyDependenciesOf(req: any): Record<string, string[]> {
+    const deps: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((value: any, key: string) => {
+        deps[key] = value.getUrnsList();
+    });
+    return deps;
+}
+
 /**
  * Installs the mocks for a stack and hooks the mock monitor so every registration is recorded with its
  * parent and options (the Mocks interface alone sees neither).
@@ -273,6 +283,7 @@ export function installMocks(stack: string): void {
                     retainOnDelete: req.getRetainondelete() === true,
                     aliases: [...req.getAliasurnsList().map((urn: string) => ({ urn })), ...req.getAliasesList().map(aliasOf)],
                     dependencies: req.getDependenciesList(),
+                    propertyDependencies: propertyDependenciesOf(req),
                     inputs: rpc.deserializeProperties(req.getObject()),
                     outputs: rpc.deserializeProperties(resp.getObject()),
                 });

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { handlerSizes, renderTree } from "../tools/preview";
-import { ROOT, runProgram } from "./harness";
+import { ROOT, runStack } from "./harness";
 
 function preview(...args: string[]) {
     return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/preview.ts", ...args], {
@@ -15,7 +15,7 @@ function preview(...args: string[]) {
 
 describe("offline preview", () => {
     it("renders each resource nested under its component, like pulumi preview", async () => {
-        const run = await runProgram("dev");
+        const run = await runStack("dev");
         const lines = renderTree("dev", run.resources);
         assert.match(lines[1], /^ \+ {2}pulumi:pulumi:Stack\s+aws-blueprints-dev$/);
         const guard = lines.findIndex((l) => /└─ aws-blueprints:security:SecurityGroupGuard\s+sg-guard$/.test(l));

@@ -118,7 +118,6 @@ describe("settings", () => {
             "spotFleet",
             "budgetGuardrail",
             "patchInspectProtect",
-            "fedRamp",
             "multiRegionApi",
             "sesTracking",
             "imageHandler",

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { archiveFiles, ProgramRun, Resources, runProgram } from "./harness";
+import { archiveFiles, ProgramRun, Resources, runStack } from "./harness";
 
 const TAGGABLE_TYPES = [
     "aws:lambda/function:Function",
@@ -21,7 +21,7 @@ for (const stack of ["dev", "prod"]) {
         let run: ProgramRun;
         let r: Resources;
         before(async () => {
-            run = await runProgram(stack);
+            run = await runStack(stack);
             r = new Resources(run.resources);
         });
 

@@ -1,0 +1,38 @@
+// Lists the @pulumi/aws resource types that take a `tags` input, for the policy pack's tagging rule.
+// A policy sees only the inputs a program sets, so it cannot tell an untagged taggable resource from an
+// untaggable one; this list, generated from the installed provider SDK, tells it.
+// Usage: npm run policy:taggable   (rewrites policy/taggable-types.json)
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+
+export const TAGGABLE_FILE = path.resolve(__dirname, "..", "policy", "taggable-types.json");
+
+function jsFiles(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) return e.name === "node_modules" ? [] : jsFiles(p);
+        return e.name.endsWith(".js") ? [p] : [];
+    });
+}
+
+/** Type tokens of every resource class in @pulumi/aws whose constructor sets a `tags` input. */
+export function taggableTypes(): string[] {
+    const root = path.dirname(require.resolve("@pulumi/aws/package.json"));
+    const types = new Set<string>();
+    for (const file of jsFiles(root)) {
+        const text = readFileSync(file, "utf8");
+        if (!text.includes('resourceInputs["tags"]')) continue;
+        for (const m of text.matchAll(/__pulumiType = '([^']+)'/g)) types.add(m[1]);
+    }
+    return [...types].sort();
+}
+
+export function renderTaggable(): string {
+    const version = require("@pulumi/aws/package.json").version;
+    return `${JSON.stringify({ generatedFrom: `@pulumi/aws@${version}`, types: taggableTypes() }, null, 1)}\n`;
+}
+
+if (require.main === module) {
+    writeFileSync(TAGGABLE_FILE, renderTaggable());
+    console.log(`wrote ${path.relative(process.cwd(), TAGGABLE_FILE)}`);
+}
