@@ -43,7 +43,14 @@ export function policyDocument(statements: readonly Statement[]): pulumi.Output<
     });
 }
 
-/** The trust policy letting a service assume a role, limited to this account. */
+/**
+ * Services documented to send `aws:SourceAccount` when they assume a role. A positive condition on a key the
+ * caller does not send denies the AssumeRole call, so services not listed here (Lambda, EC2, CloudTrail, ...)
+ * get no condition rather than a role they cannot use.
+ */
+const SOURCE_ACCOUNT_SERVICES = new Set(["states.amazonaws.com", "vpc-flow-logs.amazonaws.com", "scheduler.amazonaws.com"]);
+
+/** The trust policy letting a service assume a role; limited to this account where the service supports it. */
 export function serviceAssumeRolePolicy(service: string, accountId: pulumi.Input<string>): pulumi.Output<string> {
     return pulumi.jsonStringify({
         Version: "2012-10-17",
@@ -52,7 +59,7 @@ export function serviceAssumeRolePolicy(service: string, accountId: pulumi.Input
                 Effect: "Allow",
                 Principal: { Service: service },
                 Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+                ...(SOURCE_ACCOUNT_SERVICES.has(service) ? { Condition: { StringEquals: { "aws:SourceAccount": accountId } } } : {}),
             },
         ],
     });

@@ -26,8 +26,11 @@ export interface InspectionOptions {
     readonly allowedIds?: readonly string[];
 }
 
-export const SAFE = "CAN-SAFELY-UPDATE-EXISTING-STACK";
-export const UNSAFE = "RESOURCES-BEING-DELETED-OR-REPLACED";
+// Local constants for the functions below (closure serialization would capture `exports` for exported ones).
+const SAFE_VERDICT = "CAN-SAFELY-UPDATE-EXISTING-STACK";
+const UNSAFE_VERDICT = "RESOURCES-BEING-DELETED-OR-REPLACED";
+export const SAFE: typeof SAFE_VERDICT = SAFE_VERDICT;
+export const UNSAFE: typeof UNSAFE_VERDICT = UNSAFE_VERDICT;
 
 export interface UnsafeChange {
     readonly change: ResourceChangeSummary;
@@ -73,7 +76,7 @@ export function inspectChanges(changes: readonly ResourceChangeSummary[], option
         if (!kind) return;
         (allowedIds.has(c.id) ? allowed : unsafe).push({ change: c, kind });
     });
-    return { verdict: unsafe.length > 0 ? UNSAFE : SAFE, unsafe, allowed };
+    return { verdict: unsafe.length > 0 ? UNSAFE_VERDICT : SAFE_VERDICT, unsafe, allowed };
 }
 
 /** CloudFormation DescribeChangeSet `Changes` entries -> summaries (non-resource changes are skipped). */

@@ -4,6 +4,7 @@
 // failure destination; a "reverted" report is only published after the revoke succeeded.
 import type { EC2, IpPermission } from "@aws-sdk/client-ec2";
 import type { SNS } from "@aws-sdk/client-sns";
+import { namedError } from "./errors";
 
 export interface RevertConfig {
     /** Security group ids that are always monitored. */
@@ -49,11 +50,8 @@ export function handledEventNames(): string[] {
     return [...HANDLED];
 }
 
-export class MalformedEventError extends Error {
-    constructor(message: string) {
-        super(`Malformed security-group event: ${message}`);
-        this.name = "MalformedEventError";
-    }
+export function malformedEventError(message: string): Error {
+    return namedError("MalformedEventError", `Malformed security-group event: ${message}`);
 }
 
 type Json = Record<string, unknown>;
@@ -128,7 +126,7 @@ export function permissionsFromRequest(requestParameters: Json): IpPermission[] 
     }
     for (const p of listed) {
         const protocol = str(p.ipProtocol) ?? (typeof p.ipProtocol === "number" ? String(p.ipProtocol) : undefined);
-        if (!protocol) throw new MalformedEventError("an ipPermissions item has no ipProtocol");
+        if (!protocol) throw malformedEventError("an ipPermissions item has no ipProtocol");
         const permission: IpPermission = { IpProtocol: protocol };
         const from = num(p.fromPort);
         const to = num(p.toPort);
@@ -149,7 +147,7 @@ export function permissionsFromRequest(requestParameters: Json): IpPermission[] 
         if (prefixLists.length) permission.PrefixListIds = prefixLists;
         if (groups.length) permission.UserIdGroupPairs = groups;
         if (!ipRanges.length && !ipv6Ranges.length && !prefixLists.length && !groups.length) {
-            throw new MalformedEventError(`the ${protocol} permission names no source (CIDR, IPv6 CIDR, prefix list or group)`);
+            throw malformedEventError(`the ${protocol} permission names no source (CIDR, IPv6 CIDR, prefix list or group)`);
         }
         permissions.push(permission);
     }
@@ -213,7 +211,7 @@ async function isMonitored(groupId: string, config: RevertConfig, deps: RevertDe
 /** Handles one EventBridge event. Throws on malformed input or any AWS failure. */
 export async function revertSecurityGroupChange(event: unknown, config: RevertConfig, deps: RevertDeps): Promise<RevertResult> {
     const log = deps.log ?? (() => undefined);
-    if (!isObject(event) || !isObject(event.detail)) throw new MalformedEventError("the event has no detail object");
+    if (!isObject(event) || !isObject(event.detail)) throw malformedEventError("the event has no detail object");
     const detail = event.detail;
     const eventName = str(detail.eventName);
     if (event["detail-type"] !== "AWS API Call via CloudTrail" || detail.eventSource !== "ec2.amazonaws.com" || !eventName) {
@@ -226,20 +224,20 @@ export async function revertSecurityGroupChange(event: unknown, config: RevertCo
         return { status: "ignored", reason: `${eventName} failed with ${str(detail.errorCode)}; nothing changed` };
     }
     const request = isObject(detail.requestParameters) ? detail.requestParameters : undefined;
-    if (!request) throw new MalformedEventError(`${eventName} has no requestParameters`);
+    if (!request) throw malformedEventError(`${eventName} has no requestParameters`);
     const response = isObject(detail.responseElements) ? detail.responseElements : {};
     const modify = isObject(request.ModifySecurityGroupRulesRequest) ? request.ModifySecurityGroupRulesRequest : undefined;
     const addedRules = items(response.securityGroupRuleSet);
     const groupId = str(request.groupId) ?? str(modify?.GroupId) ?? str(addedRules[0]?.groupId);
     if (!groupId || !/^sg-[0-9a-f]+$/.test(groupId)) {
-        throw new MalformedEventError(`${eventName} names no security group id (got ${JSON.stringify(groupId ?? null)})`);
+        throw malformedEventError(`${eventName} names no security group id (got ${JSON.stringify(groupId ?? null)})`);
     }
 
     if (!(await isMonitored(groupId, config, deps))) {
         return { status: "ignored", reason: `${groupId} is not monitored`, groupId };
     }
     const principals = callerArns(detail.userIdentity);
-    if (principals.length === 0) throw new MalformedEventError("the event has no userIdentity ARN");
+    if (principals.length === 0) throw malformedEventError("the event has no userIdentity ARN");
     if (isApproved(principals, config.approvedPrincipals)) {
         log("change by an approved principal left in place", { groupId, principals });
         return { status: "ignored", reason: `change by approved principal ${principals[principals.length - 1]}`, groupId };
@@ -250,7 +248,7 @@ export async function revertSecurityGroupChange(event: unknown, config: RevertCo
     if (eventName === "ModifySecurityGroupRules") {
         const entries = items(modify?.SecurityGroupRule);
         const ids = entries.map((e) => str(e.SecurityGroupRuleId)).filter((id): id is string => id !== undefined);
-        if (ids.length === 0) throw new MalformedEventError("ModifySecurityGroupRules names no SecurityGroupRuleId");
+        if (ids.length === 0) throw malformedEventError("ModifySecurityGroupRules names no SecurityGroupRuleId");
         // The event does not say whether the rule is ingress or egress; only ingress rules are guarded.
         const described = await deps.ec2.describeSecurityGroupRules({ SecurityGroupRuleIds: ids });
         const ingress = (described.SecurityGroupRules ?? []).filter((r) => r.IsEgress === false && r.GroupId === groupId);
@@ -264,7 +262,7 @@ export async function revertSecurityGroupChange(event: unknown, config: RevertCo
             revoked = ingressRules.map((r) => summariseRule(r));
         } else {
             const permissions = permissionsFromRequest(request);
-            if (permissions.length === 0) throw new MalformedEventError("AuthorizeSecurityGroupIngress carries no permissions");
+            if (permissions.length === 0) throw malformedEventError("AuthorizeSecurityGroupIngress carries no permissions");
             revoke = { IpPermissions: permissions };
             revoked = summarisePermissions(permissions);
         }

@@ -52,12 +52,14 @@ describe("mock harness", () => {
         assert.deepEqual(mockFailures(), ["No mock for invoke aws:ec2/getAmi:getAmi: add a realistic result to tests/mocks.ts"]);
     });
 
-    it("ServiceRole trusts one service in this account and holds exactly the given statements", async () => {
+    it("ServiceRole trusts one service (in this account, where the service supports the condition) and holds exactly the given statements", async () => {
         const { resources } = await build(
             () => new ServiceRole("sm", { service: "states.amazonaws.com", description: "d", statements: [{ actions: ["lambda:InvokeFunction"], resources: ["arn:aws:lambda:us-east-1:123456789012:function:f"] }] }),
         );
         const r = new Resources(resources);
-        assert.deepEqual(json(r.one("aws:iam/role:Role").inputs.assumeRolePolicy).Statement[0].Principal, { Service: "states.amazonaws.com" });
+        const trust = json(r.one("aws:iam/role:Role").inputs.assumeRolePolicy).Statement[0];
+        assert.deepEqual(trust.Principal, { Service: "states.amazonaws.com" });
+        assert.deepEqual(trust.Condition, { StringEquals: { "aws:SourceAccount": "123456789012" } });
         assert.deepEqual(json(r.one("aws:iam/rolePolicy:RolePolicy").inputs.policy).Statement, [
             { Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: "arn:aws:lambda:us-east-1:123456789012:function:f" },
         ]);

@@ -208,4 +208,25 @@ describe("SecurityGroupGuard component", () => {
             restore();
         }
     });
+
+    it("ships a handler whose errors survive serialization: a malformed event fails with a named, explained Error", async () => {
+        const { r } = await guard({ createSampleGroup: false });
+        const { handler, restore } = await loadArchivedHandler(r.one("aws:lambda/function:Function"));
+        const ec2 = mockClient(EC2Client);
+        const sns = mockClient(SNSClient);
+        try {
+            await assert.rejects(handler({ "detail-type": "AWS API Call via CloudTrail", source: "aws.ec2" }), (err: unknown) => {
+                assert.ok(err instanceof Error, "an Error, so Lambda reports its type and message");
+                assert.equal(err.name, "MalformedEventError");
+                assert.match(err.message, /^Malformed security-group event: the event has no detail object$/);
+                assert.ok(err.stack && err.stack.length > 0, "it has a stack");
+                return true;
+            });
+            assert.equal(ec2.calls().length + sns.calls().length, 0, "nothing was called");
+        } finally {
+            ec2.restore();
+            sns.restore();
+            restore();
+        }
+    });
 });
