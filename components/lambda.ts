@@ -1,6 +1,8 @@
 // Least-privilege Lambda functions built from TypeScript callbacks.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { existsSync } from "node:fs";
+import * as path from "node:path";
 import * as packageJson from "../package.json";
 import { ServiceRole, Statement } from "./iam";
 
@@ -26,6 +28,12 @@ export interface HandlerFunctionArgs<E, R> {
     readonly logRetentionDays?: number;
     /** Packages from `dependencies` the handler requires at run time. @default [] (the archive holds only the handler) */
     readonly bundledPackages?: readonly string[];
+    /**
+     * Platform-specific packages that a bundled package loads at run time but npm installs as optional dependencies
+     * (sharp's `@img/sharp-linux-x64`, for example). Pulumi's bundling follows `dependencies` only, so without this
+     * they would be left out of the archive. Each must be installed in node_modules. @default []
+     */
+    readonly nativePackages?: readonly string[];
     /** Concurrency reserved for the function. @default unreserved */
     readonly reservedConcurrency?: number;
     /** Protect the log group from deletion. @default false */
@@ -33,6 +41,9 @@ export interface HandlerFunctionArgs<E, R> {
 }
 
 export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS22dX;
+
+/** The directory holding package.json and node_modules, from which archives are bundled. */
+const PROJECT_ROOT = path.resolve(__dirname, "..");
 
 /**
  * A Node.js 22 Lambda function from a TypeScript callback, with its own role (only the given statements plus
@@ -57,6 +68,13 @@ export class HandlerFunction<E = unknown, R = unknown> extends pulumi.ComponentR
         const dependencies = Object.keys(packageJson.dependencies);
         for (const p of bundled) {
             if (!dependencies.includes(p)) throw new Error(`${name}: bundledPackages "${p}" is not in package.json dependencies`);
+        }
+        const native = args.nativePackages ?? [];
+        if (native.length > 0 && bundled.length === 0) throw new Error(`${name}: nativePackages needs the bundledPackages that load them`);
+        for (const p of native) {
+            if (!existsSync(path.join(PROJECT_ROOT, "node_modules", p, "package.json"))) {
+                throw new Error(`${name}: nativePackages "${p}" is not installed in node_modules, so the function would fail to load it`);
+            }
         }
 
         this.logGroup = new aws.cloudwatch.LogGroup(
@@ -89,7 +107,10 @@ export class HandlerFunction<E = unknown, R = unknown> extends pulumi.ComponentR
                 reservedConcurrentExecutions: args.reservedConcurrency,
                 environment: args.environment ? { variables: { ...args.environment } } : undefined,
                 loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
-                codePathOptions: { extraExcludePackages: dependencies.filter((d) => !bundled.includes(d)) },
+                codePathOptions: {
+                    extraIncludePackages: [...native],
+                    extraExcludePackages: dependencies.filter((d) => !bundled.includes(d)),
+                },
             },
             // The role's permissions must exist before the first invocation.
             { parent: this, dependsOn: [role.policy] },
