@@ -18,9 +18,10 @@ export function promiseOf<T>(value: pulumi.Input<T> | undefined): Promise<T> {
     return output.promise() as Promise<T>;
 }
 
-/** Resolves every output inside a plain object or array. */
+/** Resolves every output inside a plain object or array; secret outputs become "[secret]". */
 export async function resolveDeep(value: unknown): Promise<unknown> {
-    if (pulumi.Output.isInstance(value)) return resolveDeep(await promiseOf(value));
+    // Secret outputs read as `pulumi stack output` shows them, so no tool prints a secret.
+    if (pulumi.Output.isInstance(value)) return (await pulumi.isSecret(value)) ? "[secret]" : resolveDeep(await promiseOf(value));
     if (value instanceof Promise) return resolveDeep(await value);
     if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
     if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {

@@ -14,6 +14,8 @@ export interface RecordedAlias {
     readonly type?: string;
     readonly parentUrn?: string;
     readonly noParent?: boolean;
+    readonly stack?: string;
+    readonly project?: string;
 }
 
 /** One resource the program registered. */
@@ -87,6 +89,7 @@ const RESOURCE_OUTPUTS: Record<string, OutputFn> = {
             qualifiedArn: `${arn}:1`,
             version: "1",
             invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+            codeSha256: createHash("sha256").update(`code::${physical}`).digest("base64"),
         };
     },
     "aws:sns/topic:Topic": ({ physical, region }) => {
@@ -127,6 +130,7 @@ const RESOURCE_OUTPUTS: Record<string, OutputFn> = {
         const arn = `arn:aws:states:${region}:${ACCOUNT_ID}:stateMachine:${physical}`;
         return { id: arn, arn };
     },
+    "aws:codepipeline/pipeline:Pipeline": ({ physical, region }) => ({ id: physical, arn: `arn:aws:codepipeline:${region}:${ACCOUNT_ID}:${physical}` }),
     "aws:dynamodb/table:Table": ({ physical, region }) => ({ id: physical, arn: `arn:aws:dynamodb:${region}:${ACCOUNT_ID}:table/${physical}` }),
     "aws:ec2/vpc:Vpc": ({ name, region }) => {
         const id = `vpc-${hex(name, 17)}`;
@@ -145,7 +149,220 @@ const RESOURCE_OUTPUTS: Record<string, OutputFn> = {
         return { id: arn, arn, arnSuffix: `app/${physical}/${hex(physical, 16)}`, dnsName: `${physical}-${hex(physical, 8)}.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" };
     },
     "aws:ecr/repository:Repository": ({ physical, region }) => ({ id: physical, arn: `arn:aws:ecr:${region}:${ACCOUNT_ID}:repository/${physical}`, repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physical}` }),
+    // SES, image handler and Athena workstation (scenarios 9 and 11).
+    "aws:sesv2/configurationSet:ConfigurationSet": ({ inputs, region }) => ({
+        id: inputs.configurationSetName,
+        arn: `arn:aws:ses:${region}:${ACCOUNT_ID}:configuration-set/${inputs.configurationSetName}`,
+    }),
+    "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination": ({ inputs }) => ({
+        id: `${inputs.configurationSetName}|${inputs.eventDestinationName}`,
+    }),
+    "aws:sesv2/emailIdentity:EmailIdentity": ({ inputs, region }) => ({
+        id: inputs.emailIdentity,
+        arn: `arn:aws:ses:${region}:${ACCOUNT_ID}:identity/${inputs.emailIdentity}`,
+        identityType: String(inputs.emailIdentity).includes("@") ? "EMAIL_ADDRESS" : "DOMAIN",
+        verifiedForSendingStatus: false,
+        dkimSigningAttributes: {
+            ...inputs.dkimSigningAttributes,
+            currentSigningKeyLength: "RSA_2048_BIT",
+            signingAttributesOrigin: "AWS_SES",
+            status: "PENDING",
+            tokens: [0, 1, 2].map((i) => hex(`${inputs.emailIdentity}-dkim-${i}`, 32)),
+        },
+    }),
+    "aws:route53/record:Record": ({ inputs }) => ({ id: `${inputs.zoneId}_${inputs.name}_${inputs.type}`, fqdn: inputs.name }),
+    "aws:lambda/functionUrl:FunctionUrl": ({ name, region, inputs }) => {
+        const urlId = hex(name, 32);
+        return { id: inputs.functionName, urlId, functionUrl: `https://${urlId}.lambda-url.${region}.on.aws/`, functionArn: `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${inputs.functionName}` };
+    },
+    "aws:cloudfront/distribution:Distribution": ({ name }) => {
+        const id = `E${hex(name, 13).toUpperCase()}`;
+        return { id, arn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${id}`, domainName: `d${hex(`${name}-domain`, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2", status: "Deployed", etag: `E${hex(`${name}-etag`, 13).toUpperCase()}` };
+    },
+    "aws:cloudfront/originAccessControl:OriginAccessControl": ({ name }) => ({ id: `E${hex(name, 13).toUpperCase()}`, etag: `E${hex(`${name}-etag`, 13).toUpperCase()}` }),
+    "aws:cloudfront/cachePolicy:CachePolicy": ({ name }) => ({ id: uuid(name), etag: `E${hex(`${name}-etag`, 13).toUpperCase()}` }),
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": ({ name }) => ({ id: uuid(name), etag: `E${hex(`${name}-etag`, 13).toUpperCase()}` }),
+    "aws:glue/catalogDatabase:CatalogDatabase": ({ physical, region }) => ({ id: `${ACCOUNT_ID}:${physical}`, catalogId: ACCOUNT_ID, arn: `arn:aws:glue:${region}:${ACCOUNT_ID}:database/${physical}` }),
+    "aws:glue/catalogTable:CatalogTable": ({ physical, region, inputs }) => ({
+        id: `${ACCOUNT_ID}:${inputs.databaseName}:${physical}`,
+        catalogId: ACCOUNT_ID,
+        arn: `arn:aws:glue:${region}:${ACCOUNT_ID}:table/${inputs.databaseName}/${physical}`,
+    }),
+    "aws:athena/workgroup:Workgroup": ({ physical, region }) => ({ id: physical, arn: `arn:aws:athena:${region}:${ACCOUNT_ID}:workgroup/${physical}` }),
+    "aws:athena/namedQuery:NamedQuery": ({ name }) => ({ id: uuid(name) }),
+    "aws:secretsmanager/secret:Secret": ({ physical, region }) => {
+        const arn = `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${physical}-${hex(physical, 6)}`;
+        return { id: arn, arn };
+    },
+    "aws:secretsmanager/secretVersion:SecretVersion": ({ name, inputs }) => {
+        const versionId = uuid(name);
+        return { id: `${inputs.secretId}|${versionId}`, versionId, arn: inputs.secretId, versionStages: ["AWSCURRENT"] };
+    },
+    "aws:ec2/instance:Instance": ({ name, region, inputs }) => {
+        const id = `i-${hex(name, 17)}`;
+        const n = parseInt(hex(name, 2), 16);
+        return {
+            id,
+            arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:instance/${id}`,
+            privateIp: `172.31.${n % 16}.${(n % 250) + 4}`,
+            privateDns: `ip-172-31-${n % 16}-${(n % 250) + 4}.ec2.internal`,
+            publicIp: inputs.associatePublicIpAddress ? `198.51.100.${(n % 250) + 4}` : "",
+            publicDns: inputs.associatePublicIpAddress ? `ec2-198-51-100-${(n % 250) + 4}.compute-1.amazonaws.com` : "",
+            instanceState: "running",
+            availabilityZone: inputs.availabilityZone ?? `${region}a`,
+        };
+    },
+    // Multi-region API (scenario 8).
+    "aws:apigateway/restApi:RestApi": ({ name, region }) => {
+        const id = hex(`restapi::${name}`, 10);
+        return { id, rootResourceId: hex(`root::${name}`, 10), arn: `arn:aws:apigateway:${region}::/restapis/${id}`, executionArn: `arn:aws:execute-api:${region}:${ACCOUNT_ID}:${id}` };
+    },
+    "aws:apigateway/resource:Resource": ({ name, inputs }) => ({ id: hex(`resource::${name}`, 6), path: `/${inputs.pathPart}` }),
+    "aws:apigateway/deployment:Deployment": ({ name }) => ({ id: hex(`deployment::${name}`, 6) }),
+    "aws:apigateway/stage:Stage": ({ region, inputs }) => ({
+        id: `ags-${inputs.restApi}-${inputs.stageName}`,
+        arn: `arn:aws:apigateway:${region}::/restapis/${inputs.restApi}/stages/${inputs.stageName}`,
+        executionArn: `arn:aws:execute-api:${region}:${ACCOUNT_ID}:${inputs.restApi}/${inputs.stageName}`,
+        invokeUrl: `https://${inputs.restApi}.execute-api.${region}.amazonaws.com/${inputs.stageName}`,
+    }),
+    "aws:apigateway/domainName:DomainName": ({ region, inputs }) => ({
+        id: inputs.domainName,
+        arn: `arn:aws:apigateway:${region}::/domainnames/${inputs.domainName}`,
+        regionalDomainName: `d-${hex(`${region}::${inputs.domainName}`, 10)}.execute-api.${region}.amazonaws.com`,
+        // API Gateway's regional hosted zones (alias targets) where known, else a stable stand-in.
+        regionalZoneId: ({ "us-east-1": "Z1UJRXOUMOOFQ8", "us-west-2": "Z2OJLYMUO9EFXC", "eu-west-1": "ZLY8HYME6SFDD" } as Record<string, string>)[region] ?? `Z${hex(region, 13).toUpperCase()}`,
+    }),
+    "aws:acm/certificate:Certificate": ({ name, region, inputs }) => {
+        const arn = `arn:aws:acm:${region}:${ACCOUNT_ID}:certificate/${uuid(`${region}::${name}`)}`;
+        // ACM derives the DNS validation record from the domain and the account: the same in every region.
+        const domains: string[] = [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])];
+        const domainValidationOptions = [...new Set(domains)].map((domainName) => {
+            const base = domainName.replace(/^\*\./, "");
+            return {
+                domainName,
+                resourceRecordName: `_${hex(`acm-name::${base}`, 32)}.${base}.`,
+                resourceRecordType: "CNAME",
+                resourceRecordValue: `_${hex(`acm-value::${base}`, 32)}.xlfgrmvvlj.acm-validations.aws.`,
+            };
+        });
+        return { id: arn, arn, domainValidationOptions, status: "PENDING_VALIDATION" };
+    },
+    "aws:acm/certificateValidation:CertificateValidation": ({ inputs }) => ({ id: inputs.certificateArn, certificateArn: inputs.certificateArn }),
+    "aws:route53/healthCheck:HealthCheck": ({ name }) => {
+        const id = uuid(`healthcheck::${name}`);
+        return { id, arn: `arn:aws:route53:::healthcheck/${id}` };
+    },
+    // Budget guardrail and Spot capacity (scenarios 5 and 4).
+    "aws:budgets/budget:Budget": ({ physical }) => ({ id: `${ACCOUNT_ID}:${physical}`, accountId: ACCOUNT_ID, arn: `arn:aws:budgets::${ACCOUNT_ID}:budget/${physical}` }),
+    "aws:iam/userLoginProfile:UserLoginProfile": ({ name, inputs }) => {
+        // IAM generates the password; a stand-in of the requested length, never derived from anything secret.
+        const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!@#%^*()_+-=";
+        const bytes = createHash("sha256").update(`login::${name}`).digest();
+        const length = inputs.passwordLength ?? 20;
+        return { id: inputs.user, password: Array.from({ length }, (_, i) => alphabet[bytes[i % bytes.length] % alphabet.length]).join(""), keyFingerprint: "", encryptedPassword: "" };
+    },
+    "aws:iam/userGroupMembership:UserGroupMembership": ({ name }) => ({ id: `terraform-${hex(name, 26)}` }),
+    "aws:lambda/invocation:Invocation": ({ inputs }) => ({ id: `${inputs.functionName}_$LATEST_${hex(String(inputs.input), 32)}`, result: invocationResult(inputs.input) }),
+    "aws:autoscaling/group:Group": ({ physical, region }) => ({
+        id: physical,
+        arn: `arn:aws:autoscaling:${region}:${ACCOUNT_ID}:autoScalingGroup:${uuid(physical)}:autoScalingGroupName/${physical}`,
+    }),
+    // CJIS web environment (scenario 1): VPC plumbing and the database.
+    "aws:ec2/internetGateway:InternetGateway": ({ name, region }) => {
+        const id = `igw-${hex(name, 17)}`;
+        return { id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:internet-gateway/${id}` };
+    },
+    "aws:ec2/eip:Eip": ({ name }) => {
+        const id = `eipalloc-${hex(name, 17)}`;
+        return { id, allocationId: id, publicIp: `203.0.113.${(parseInt(hex(name, 2), 16) % 250) + 4}` };
+    },
+    "aws:ec2/natGateway:NatGateway": ({ name }) => ({ id: `nat-${hex(name, 17)}` }),
+    "aws:ec2/routeTable:RouteTable": ({ name, region }) => {
+        const id = `rtb-${hex(name, 17)}`;
+        return { id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:route-table/${id}` };
+    },
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": ({ name, region }) => {
+        const id = `pcx-${hex(name, 17)}`;
+        return { id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:vpc-peering-connection/${id}`, acceptStatus: "active" };
+    },
+    "aws:rds/instance:Instance": ({ name, region, inputs }) => {
+        // The provider's id is the instance's DbiResourceId, the name rds-db:connect policies use.
+        const resourceId = `db-${hex(`rds::${name}`, 26).toUpperCase()}`;
+        const identifier = inputs.identifier ?? name;
+        const address = `${identifier}.${hex(`rds-host::${name}`, 12)}.${region}.rds.amazonaws.com`;
+        const port = inputs.port ?? 3306;
+        return {
+            id: resourceId,
+            resourceId,
+            identifier,
+            arn: `arn:aws:rds:${region}:${ACCOUNT_ID}:db:${identifier}`,
+            address,
+            port,
+            endpoint: `${address}:${port}`,
+            masterUserSecrets: inputs.manageMasterUserPassword
+                ? [{ secretArn: `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:rds!db-${uuid(name)}-${hex(name, 6)}`, kmsKeyId: "alias/aws/secretsmanager", secretStatus: "active" }]
+                : [],
+        };
+    },
+    // Windows containers, patch/inspect/protect and the Ops Automator (scenarios 2, 6, 9).
+    "aws:ebs/volume:Volume": ({ name, region }) => {
+        const id = `vol-${hex(name, 17)}`;
+        return { id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:volume/${id}` };
+    },
+    "aws:ec2/volumeAttachment:VolumeAttachment": ({ name, inputs }) => ({ id: `vai-${hex(`${inputs.deviceName}${name}`, 10)}` }),
+    "aws:ecs/cluster:Cluster": ({ physical, region }) => ({ id: `arn:aws:ecs:${region}:${ACCOUNT_ID}:cluster/${physical}`, arn: `arn:aws:ecs:${region}:${ACCOUNT_ID}:cluster/${physical}` }),
+    "aws:ecs/capacityProvider:CapacityProvider": ({ physical, region }) => ({ id: physical, arn: `arn:aws:ecs:${region}:${ACCOUNT_ID}:capacity-provider/${physical}` }),
+    "aws:ecs/taskDefinition:TaskDefinition": ({ inputs, region }) => {
+        const base = `arn:aws:ecs:${region}:${ACCOUNT_ID}:task-definition/${inputs.family}`;
+        return { id: inputs.family, arn: `${base}:1`, arnWithoutRevision: base, revision: 1 };
+    },
+    "aws:ecs/service:Service": ({ physical, region, inputs }) => {
+        const cluster = String(inputs.cluster ?? "default").split("/").pop();
+        const arn = `arn:aws:ecs:${region}:${ACCOUNT_ID}:service/${cluster}/${physical}`;
+        return { id: arn, arn };
+    },
+    "aws:lb/targetGroup:TargetGroup": ({ physical, region }) => {
+        const arnSuffix = `targetgroup/${physical.slice(0, 32)}/${hex(physical, 16)}`;
+        return { id: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT_ID}:${arnSuffix}`, arn: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT_ID}:${arnSuffix}`, arnSuffix };
+    },
+    "aws:lb/listener:Listener": ({ name, region, inputs }) => {
+        const lb = String(inputs.loadBalancerArn ?? "").split(":loadbalancer/").pop();
+        const arn = `arn:aws:elasticloadbalancing:${region}:${ACCOUNT_ID}:listener/${lb}/${hex(name, 16)}`;
+        return { id: arn, arn };
+    },
+    "aws:appautoscaling/target:Target": ({ inputs, region }) => ({
+        id: inputs.resourceId,
+        arn: `arn:aws:application-autoscaling:${region}:${ACCOUNT_ID}:scalable-target/${hex(String(inputs.resourceId), 28)}`,
+    }),
+    "aws:appautoscaling/policy:Policy": ({ physical, region, inputs }) => {
+        const arn = `arn:aws:autoscaling:${region}:${ACCOUNT_ID}:scalingPolicy:${uuid(physical)}:resource/ecs/${inputs.resourceId}:policyName/${physical}`;
+        return { id: physical, arn, alarmArns: [] };
+    },
+    "aws:ssm/patchBaseline:PatchBaseline": ({ name, region }) => {
+        const id = `pb-${hex(name, 17)}`;
+        return { id, arn: `arn:aws:ssm:${region}:${ACCOUNT_ID}:patchbaseline/${id}` };
+    },
+    "aws:ssm/maintenanceWindow:MaintenanceWindow": ({ name }) => ({ id: `mw-${hex(name, 17)}` }),
+    "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget": ({ name }) => ({ id: uuid(`mwt::${name}`) }),
+    "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask": ({ name, region, inputs }) => {
+        const id = uuid(`mwtask::${name}`);
+        return { id, windowTaskId: id, arn: `arn:aws:ssm:${region}:${ACCOUNT_ID}:windowtask/${inputs.windowId}/${id}` };
+    },
+    "aws:inspector2/enabler:Enabler": ({ inputs }) => ({ id: `${(inputs.accountIds ?? []).join(",")}-${(inputs.resourceTypes ?? []).join(",")}` }),
+    "aws:dynamodb/tableItem:TableItem": ({ inputs }) => ({ id: `${inputs.tableName}|${inputs.hashKey}|${hex(String(inputs.item), 12)}` }),
 };
+
+/**
+ * What an invoked function answers on a fresh stack, by the shape of its input: the canary demo's publisher
+ * ({functionName, codeSha256}) reports the two versions it published; other invocations answer "{}".
+ */
+function invocationResult(input: unknown): string {
+    const payload = typeof input === "string" ? JSON.parse(input) : input;
+    if (payload && typeof payload.functionName === "string" && typeof payload.codeSha256 === "string") {
+        return JSON.stringify({ functionName: payload.functionName, stableVersion: "1", candidateVersion: "2" });
+    }
+    return "{}";
+}
 
 /** Outputs of awsx components: remote components are one opaque resource under mocks, so ids are all there is. */
 const COMPONENT_OUTPUTS: Record<string, OutputFn> = {
@@ -211,7 +428,38 @@ const INVOKE_RESULTS: Record<string, (inputs: Record<string, any>, region: strin
         value: "ami-0abcdef1234567890",
         arn: `arn:aws:ssm:${region}::parameter${inputs.name}`,
     }),
+    "aws:ec2/getSubnets:getSubnets": (inputs, region) => ({
+        id: region,
+        filters: inputs.filters,
+        ids: ["subnet-0d3fa17de5a2e9c0a", "subnet-0d3fa17de5a2e9c0b"],
+    }),
+    "aws:ec2/getSubnet:getSubnet": (inputs, region) => ({
+        id: inputs.id,
+        arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:subnet/${inputs.id}`,
+        vpcId: "vpc-0d3fa17de5a2e9c01",
+        availabilityZone: `${region}a`,
+        cidrBlock: "172.31.0.0/20",
+        mapPublicIpOnLaunch: true,
+    }),
+    "aws:route53/getZone:getZone": (inputs) => {
+        const zoneId = `Z${hex(String(inputs.name), 20).toUpperCase()}`;
+        return { id: zoneId, zoneId, name: inputs.name, privateZone: inputs.privateZone ?? false, nameServers: ["ns-1.awsdns-01.org"] };
+    },
+    "aws:secretsmanager/getRandomPassword:getRandomPassword": (inputs, region) => {
+        const length = inputs.passwordLength ?? 32;
+        const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        const bytes = createHash("sha256").update(`password-${length}`).digest();
+        const randomPassword = Array.from({ length }, (_, i) => alphabet[bytes[i % bytes.length] % alphabet.length]).join("");
+        return { ...inputs, id: region, region, randomPassword };
+    },
 };
+
+/** Region of each explicit AWS provider, by provider id (a resource names its provider as "<provider urn>::<provider id>"). */
+const providerRegions = new Map<string, string>();
+
+function regionOfProvider(reference: string | undefined): string | undefined {
+    return reference ? providerRegions.get(reference.slice(reference.lastIndexOf("::") + 2)) : undefined;
+}
 
 class Mocks implements pulumi.runtime.Mocks {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
@@ -220,7 +468,12 @@ class Mocks implements pulumi.runtime.Mocks {
             const state = component ? component({ name: args.name, physical: args.name, region: DEFAULT_REGION, inputs: args.inputs }) : {};
             return { id: "", state };
         }
-        const region = args.inputs.region ?? new pulumi.Config("aws").get("region") ?? DEFAULT_REGION;
+        if (args.type === "pulumi:providers:aws") {
+            const id = uuid(`provider::${args.name}::${args.inputs.region ?? ""}`);
+            if (args.inputs.region) providerRegions.set(id, args.inputs.region);
+            return { id, state: { ...args.inputs } };
+        }
+        const region = args.inputs.region ?? regionOfProvider(args.provider) ?? new pulumi.Config("aws").get("region") ?? DEFAULT_REGION;
         const physical = args.inputs.name ?? physicalName(args.name, args.type);
         const service = args.type.split(":")[1]?.split("/")[0] ?? "unknown";
         const fn = RESOURCE_OUTPUTS[args.type] ?? arnOnly(service, (p) => `${args.name}/${p}`);
@@ -236,7 +489,7 @@ class Mocks implements pulumi.runtime.Mocks {
             failures.push(reason);
             throw new Error(reason);
         }
-        return fn(args.inputs, args.inputs.region ?? new pulumi.Config("aws").get("region") ?? DEFAULT_REGION);
+        return fn(args.inputs, args.inputs.region ?? regionOfProvider(args.provider) ?? new pulumi.Config("aws").get("region") ?? DEFAULT_REGION);
     }
 }
 
@@ -249,6 +502,8 @@ function aliasOf(a: any): RecordedAlias {
         type: spec.getType() || undefined,
         parentUrn: spec.getParenturn() || undefined,
         noParent: spec.getNoparent() || undefined,
+        stack: spec.getStack() || undefined,
+        project: spec.getProject() || undefined,
     };
 }
 

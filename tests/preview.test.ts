@@ -18,14 +18,17 @@ describe("offline preview", () => {
         const run = await runStack("dev");
         const lines = renderTree("dev", run.resources);
         assert.match(lines[1], /^ \+ {2}pulumi:pulumi:Stack\s+aws-blueprints-dev$/);
-        const guard = lines.findIndex((l) => /└─ aws-blueprints:security:SecurityGroupGuard\s+sg-guard$/.test(l));
+        const guard = lines.findIndex((l) => /^ \+ {2}[├└]─ aws-blueprints:security:SecurityGroupGuard\s+sg-guard$/.test(l));
         assert.ok(guard > 0, lines.join("\n"));
-        assert.ok(lines.some((l) => /^ \+ {5}[├└]─ aws-blueprints:shared:HandlerFunction\s+sg-guard-revert$/.test(l)));
-        assert.ok(lines.some((l) => /^ \+ {5}│ {2}[├└]─ aws:lambda\/function:Function\s+sg-guard-revert$/.test(l)));
+        // One level per ancestor: "│  " under a parent with later siblings, "   " under a last child.
+        assert.ok(lines.some((l) => /^ \+ {2}[│ ] {2}[├└]─ aws-blueprints:shared:HandlerFunction\s+sg-guard-revert$/.test(l)));
+        assert.ok(lines.some((l) => /^ \+ {2}[│ ] {2}│ {2}[├└]─ aws:lambda\/function:Function\s+sg-guard-revert$/.test(l)));
         assert.equal(lines.length, run.resources.length + 2);
         const sizes = await handlerSizes(run.resources);
-        assert.equal(sizes.length, 1);
-        assert.ok(sizes[0].bytes > 1000 && sizes[0].bytes < 200_000, `handler is ${sizes[0].bytes} bytes`);
+        const functions = run.resources.filter((r) => r.type === "aws:lambda/function:Function" && r.inputs.code?.assets);
+        assert.equal(sizes.length, functions.length);
+        const guardHandler = sizes.find((s) => s.name === "sg-guard-revert")!;
+        assert.ok(guardHandler.bytes > 1000 && guardHandler.bytes < 200_000, `handler is ${guardHandler.bytes} bytes`);
     });
 
     it("prints the tree, handler sizes and a create summary from the command line", () => {

@@ -30,7 +30,8 @@ describe("settings", () => {
             assert.equal(s.environment, stack);
             assert.equal(s.region, "us-east-1");
             assert.equal(s.securityGroupGuard.enabled, true);
-            assert.equal(s.compliantWebApp.enabled, false, "unbuilt scenarios default to disabled");
+            assert.equal(s.compliantWebApp.enabled, true);
+            assert.equal(s.sniLoadBalancer.enabled, true);
             assert.deepEqual(s.tags, { application: "aws-blueprints", environment: stack, owner: "platform-team", "cost-center": s.costCenter });
         }
     });
@@ -111,26 +112,316 @@ describe("settings", () => {
             assert.match(p, /^aws-blueprints:securityGroupGuard\.memorySizeMb: .*128.*; got 64$/);
         });
 
-        for (const section of [
-            "compliantWebApp",
-            "windowsContainers",
-            "lambdaCanary",
-            "spotFleet",
-            "budgetGuardrail",
-            "patchInspectProtect",
-            "multiRegionApi",
-            "sesTracking",
-            "imageHandler",
-            "opsAutomator",
-            "safeDeployPipeline",
-            "athenaAnalytics",
-            "sniLoadBalancer",
-        ]) {
-            it(`${section}: cannot be enabled before its component exists`, () => {
-                const [p] = problems("dev", { [`aws-blueprints:${section}`]: { enabled: true } });
-                assert.match(p, new RegExp(`^aws-blueprints:${section}\\.enabled: ${section} .* is not available .*; got true$`));
+        it("windowsContainers, opsAutomator, patchInspectProtect: defaults", () => {
+            const { values, region } = raw("dev", {
+                "aws-blueprints:windowsContainers": { enabled: true, ingressCidrs: ["203.0.113.0/24"] },
+                "aws-blueprints:opsAutomator": { enabled: true },
+                "aws-blueprints:patchInspectProtect": { enabled: true },
             });
-        }
+            const s = parseSettings(values, region);
+            assert.deepEqual([s.windowsContainers.windowsServer, s.windowsContainers.natGateways, s.windowsContainers.scaleOutCpuPercent], ["2022-full", "onePerAz", 60]);
+            assert.deepEqual([s.opsAutomator.scheduleMinutes, s.opsAutomator.defaultRetentionDays, s.opsAutomator.deleteExpiredSnapshots], [5, 15, true]);
+            assert.equal(s.patchInspectProtect.maintenanceSchedule, "cron(0 22 ? * SUN *)");
+            assert.deepEqual(s.patchInspectProtect.snapshotTimes, ["0900", "1000", "1100", "1200", "1300", "1400", "1500", "1600"]);
+        });
+
+        it("windowsContainers: plain HTTP to the whole internet", () => {
+            const [p] = problems("dev", { "aws-blueprints:windowsContainers": { enabled: true, ingressCidrs: ["0.0.0.0/0"] } });
+            assert.equal(
+                p,
+                'aws-blueprints:windowsContainers.ingressCidrs: without certificateArn the load balancer serves plain HTTP: list the networks allowed (not 0.0.0.0/0), or set certificateArn; got ["0.0.0.0/0"]',
+            );
+        });
+
+        it("windowsContainers: more tasks than instances, and a CIDR that is not one", () => {
+            const found = problems("dev", { "aws-blueprints:windowsContainers": { enabled: true, ingressCidrs: ["office"], maxTasks: 9 } });
+            assert.match(found.join("\n"), /windowsContainers\.ingressCidrs\[0\]: must be an IPv4 CIDR block like 203\.0\.113\.0\/24; got "office"/);
+            assert.match(found.join("\n"), /windowsContainers\.maxTasks: must not exceed maxInstances \(4\): each task holds host port 8080 on its instance; got 9/);
+        });
+
+        it("opsAutomator: a schedule that does not divide the hour", () => {
+            const [p] = problems("dev", { "aws-blueprints:opsAutomator": { enabled: true, scheduleMinutes: 7 } });
+            assert.equal(p, "aws-blueprints:opsAutomator.scheduleMinutes: must be 5, 10, 15, 20, 30 or 60 (a divisor of 60); got 7");
+        });
+
+        it("patchInspectProtect: snapshot times, zone and a subnet without its VPC", () => {
+            const found = problems("dev", {
+                "aws-blueprints:patchInspectProtect": { enabled: true, snapshotTimes: [900, "2500"], snapshotTimeZone: "Mars/Olympus", subnetId: "subnet-0123456789abcdef0" },
+            });
+            assert.deepEqual(found, [
+                'aws-blueprints:patchInspectProtect.snapshotTimes[1]: must be a time HHMM from 0000 to 2359, quoted in YAML like "0900"; got "2500"',
+                'aws-blueprints:patchInspectProtect.snapshotTimeZone: must be utc or an IANA time zone such as America/Los_Angeles; got "Mars/Olympus"',
+                "aws-blueprints:patchInspectProtect.vpcId: set vpcId and subnetId together; got nothing (the key is missing)",
+            ]);
+            const unquoted = raw("dev", { "aws-blueprints:patchInspectProtect": { enabled: true, snapshotTimes: [900, 1600] } });
+            assert.deepEqual(parseSettings(unquoted.values, unquoted.region).patchInspectProtect.snapshotTimes, ["0900", "1600"], "an unquoted YAML 0900 reads as 900");
+        });
+
+        it("safeDeployPipeline: defaults, and a connection source", () => {
+            const { values, region } = raw("dev", { "aws-blueprints:safeDeployPipeline": { enabled: true } });
+            const s = parseSettings(values, region).safeDeployPipeline;
+            assert.deepEqual(s.source, { type: "s3", objectKey: "source/app.zip" });
+            assert.deepEqual([s.maxPolls, s.pollIntervalSeconds, s.conditionalReplacementIsUnsafe, s.inputFile], [120, 15, true, "deploy.json"]);
+            const arn = "arn:aws:codestar-connections:us-east-1:123456789012:connection/0a1b2c3d-0000-4000-8000-000000000001";
+            const c = raw("dev", { "aws-blueprints:safeDeployPipeline": { enabled: true, source: { type: "codestarConnection", connectionArn: arn, fullRepositoryId: "acme/infra" } } });
+            assert.deepEqual(parseSettings(c.values, c.region).safeDeployPipeline.source, { type: "codestarConnection", connectionArn: arn, fullRepositoryId: "acme/infra", branchName: "main" });
+        });
+
+        it("safeDeployPipeline: a stack name prefix CloudFormation would refuse", () => {
+            const [p] = problems("dev", { "aws-blueprints:safeDeployPipeline": { enabled: true, stackNamePrefix: "prod_" } });
+            assert.equal(p, 'aws-blueprints:safeDeployPipeline.stackNamePrefix: must start with a letter and hold up to 64 letters, digits or dashes; got "prod_"');
+        });
+
+        it("safeDeployPipeline: a connection ARN that is not one", () => {
+            const [p] = problems("dev", {
+                "aws-blueprints:safeDeployPipeline": { enabled: true, source: { type: "codestarConnection", connectionArn: "github", fullRepositoryId: "acme/infra" } },
+            });
+            assert.match(p, /^aws-blueprints:safeDeployPipeline\.source\.connectionArn: must be a CodeStar connection ARN.*; got "github"$/);
+        });
+
+        it("safeDeployPipeline: poll bounds and the deployment role", () => {
+            const found = problems("dev", { "aws-blueprints:safeDeployPipeline": { enabled: true, maxPolls: 0, deploymentRoleArn: "cfn-deployer" } });
+            assert.equal(found.length, 2);
+            assert.match(found.join("\n"), /safeDeployPipeline\.maxPolls: .*1.*; got 0/);
+            assert.match(found.join("\n"), /safeDeployPipeline\.deploymentRoleArn: must be an IAM role ARN.*; got "cfn-deployer"/);
+        });
+
+        it("safeDeployPipeline: a sample without an S3 source", () => {
+            const arn = "arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-0000-4000-8000-000000000001";
+            const [p] = problems("dev", {
+                "aws-blueprints:safeDeployPipeline": { enabled: true, deploySample: true, source: { type: "codestarConnection", connectionArn: arn, fullRepositoryId: "a/b" } },
+            });
+            assert.match(p, /^aws-blueprints:safeDeployPipeline\.deploySample: true needs source\.type s3/);
+        });
+
+        it("multiRegionApi: defaults, and the name and zone it cannot do without", () => {
+            const { values, region } = raw("dev", { "aws-blueprints:multiRegionApi": { enabled: true, domainName: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" } });
+            const s = parseSettings(values, region).multiRegionApi;
+            assert.deepEqual(s.regions, ["us-east-1", "us-west-2"]);
+            assert.deepEqual([s.unhealthyRegions, s.deployClient, s.clientPriceClass, s.healthCheckerRegions], [[], true, "PriceClass_100", undefined]);
+            assert.deepEqual([s.throttleRateLimit, s.throttleBurstLimit, s.manageApiGatewayAccount, s.memorySizeMb], [50, 100, true, 128]);
+            assert.deepEqual(problems("dev", { "aws-blueprints:multiRegionApi": { enabled: true } }), [
+                "aws-blueprints:multiRegionApi.domainName: is required when enabled: the API's public name, like api.example.com; got nothing (the key is missing)",
+                "aws-blueprints:multiRegionApi.hostedZoneId: is required when enabled: the Route 53 zone of domainName; got nothing (the key is missing)",
+            ]);
+        });
+
+        it("multiRegionApi: one region, a host name in capitals, a checker region Route 53 does not have", () => {
+            const found = problems("dev", {
+                "aws-blueprints:multiRegionApi": {
+                    enabled: true,
+                    domainName: "API.example.com",
+                    hostedZoneId: "Z0123456789ABCDEFGHIJ",
+                    regions: ["us-east-1"],
+                    healthCheckerRegions: ["us-east-1", "eu-west-1", "eu-central-1"],
+                    corsAllowOrigin: "https://app.example.com/",
+                },
+            });
+            assert.deepEqual(found, [
+                'aws-blueprints:multiRegionApi.domainName: must be a lowercase host name like api.example.com; got "API.example.com"',
+                'aws-blueprints:multiRegionApi.regions: needs two or more regions to fail over between; got ["us-east-1"]',
+                'aws-blueprints:multiRegionApi.corsAllowOrigin: must be "*" or one origin like https://app.example.com (scheme and host, no path); got "https://app.example.com/"',
+                'aws-blueprints:multiRegionApi.healthCheckerRegions[2]: Invalid option: expected one of "us-east-1"|"us-west-1"|"us-west-2"|"eu-west-1"|"ap-southeast-1"|"ap-southeast-2"|"ap-northeast-1"|"sa-east-1"; got "eu-central-1"',
+            ]);
+        });
+
+        it("multiRegionApi: a region twice, and an unhealthy region the API does not run in", () => {
+            const found = problems("dev", {
+                "aws-blueprints:multiRegionApi": {
+                    enabled: true,
+                    domainName: "api.example.com",
+                    hostedZoneId: "Z0123456789ABCDEFGHIJ",
+                    regions: ["us-east-1", "eu-west-1", "us-east-1"],
+                    unhealthyRegions: ["us-west-2"],
+                },
+            });
+            assert.deepEqual(found, [
+                'aws-blueprints:multiRegionApi.regions: lists us-east-1 twice; got ["us-east-1","eu-west-1","us-east-1"]',
+                'aws-blueprints:multiRegionApi.unhealthyRegions: must be among regions (us-east-1, eu-west-1, us-east-1); us-west-2 is not; got ["us-west-2"]',
+            ]);
+        });
+
+        it("spotFleet: stop and hibernate refuse Auto Scaling settings", () => {
+            const [p] = problems("dev", { "aws-blueprints:spotFleet": { enabled: true, interruptionBehavior: "stop", onDemandBaseCapacity: 1 } });
+            assert.match(p, /^aws-blueprints:spotFleet\.onDemandBaseCapacity: applies to Auto Scaling groups, which only terminate interrupted Spot instances; interruptionBehavior stop runs standalone persistent Spot instances; got 1$/);
+        });
+
+        it("spotFleet: hibernate needs a root volume that holds the memory", () => {
+            const [p] = problems("dev", {
+                "aws-blueprints:spotFleet": { enabled: true, interruptionBehavior: "hibernate", instanceTypes: ["m5.large"], rootVolumeSizeGiB: 10 },
+            });
+            assert.equal(p, "aws-blueprints:spotFleet.rootVolumeSizeGiB: must be at least 16 for hibernate (the 8 GiB AMI plus 8 GiB of memory to save); got 10");
+        });
+
+        it("spotFleet: an unknown interruption behaviour and a bad subnet, by key", () => {
+            const found = problems("dev", { "aws-blueprints:spotFleet": { enabled: true, interruptionBehavior: "sleep", subnetIds: ["subnet-1"], vpcId: "vpc-0123456789abcdef0" } });
+            assert.ok(found.some((p) => /^aws-blueprints:spotFleet\.interruptionBehavior: .*"terminate".*"stop".*"hibernate".*; got "sleep"$/.test(p)), found.join("\n"));
+            assert.ok(found.includes('aws-blueprints:spotFleet.subnetIds[0]: must be a subnet id like subnet-0123456789abcdef0; got "subnet-1"'), found.join("\n"));
+        });
+
+        it("budgetGuardrail: a threshold given as money instead of a percentage (the original template's 1.75)", () => {
+            const [p] = problems("dev", { "aws-blueprints:budgetGuardrail": { enabled: true, enforceAtPercent: 1.75 } });
+            assert.equal(p, "aws-blueprints:budgetGuardrail.enforceAtPercent: is a percentage of the budget (100 = all of it) from 10 to 1000, not an amount of money; got 1.75");
+        });
+
+        it("budgetGuardrail: a project tag that would break the cost filter, and an unknown key", () => {
+            const found = problems("dev", { "aws-blueprints:budgetGuardrail": { enabled: true, projectTag: { key: "Pro$ject", value: "Beta" }, limit: 5 } });
+            assert.ok(found.includes('aws-blueprints:budgetGuardrail.projectTag.key: must not contain $ (Budgets joins key and value with it); got "Pro$ject"'), found.join("\n"));
+            assert.ok(found.includes("aws-blueprints:budgetGuardrail: unknown key(s) limit"), found.join("\n"));
+        });
+
+        it("budgetGuardrail: a test fleet of mixed architectures", () => {
+            const [p] = problems("dev", {
+                "aws-blueprints:budgetGuardrail": { enabled: true, createTestFleet: true, testFleetInstanceTypes: ["t3.small", "t4g.small"] },
+            });
+            assert.match(p, /^aws-blueprints:budgetGuardrail\.testFleetInstanceTypes: mix arm64 and x86_64 types \(t3\.small, t4g\.small\).*; got \["t3\.small","t4g\.small"\]$/);
+        });
+
+        it("lambdaCanary: a function ARN instead of a name, by its index", () => {
+            const [p] = problems("dev", { "aws-blueprints:lambdaCanary": { enabled: true, targetFunctionNames: ["orders-api", "arn:aws:lambda:us-east-1:123456789012:function:x"] } });
+            assert.equal(
+                p,
+                'aws-blueprints:lambdaCanary.targetFunctionNames[1]: must be a Lambda function name (1-64 letters, digits, - or _; not an ARN); got "arn:aws:lambda:us-east-1:123456789012:function:x"',
+            );
+        });
+
+        it("lambdaCanary: a prefix short enough to cover nearly every function", () => {
+            const [p] = problems("dev", { "aws-blueprints:lambdaCanary": { enabled: true, targetFunctionPrefix: "a" } });
+            assert.equal(p, 'aws-blueprints:lambdaCanary.targetFunctionPrefix: must be 3-63 letters, digits, - or _ (a shorter prefix would cover nearly every function); got "a"');
+        });
+
+        it("lambdaCanary: health policy and timeout out of range", () => {
+            const found = problems("dev", {
+                "aws-blueprints:lambdaCanary": { enabled: true, maxErrorRate: 1, onInsufficientData: "ignore", maxInsufficientDataWaits: 11, simpleDeployerTimeoutSeconds: 1200, alarmNames: ["errors-*"] },
+            });
+            for (const expected of [
+                "aws-blueprints:lambdaCanary.maxErrorRate: must be from 0 up to but excluding 1; got 1",
+                'aws-blueprints:lambdaCanary.onInsufficientData: must be "wait" or "fail"; got "ignore"',
+                "aws-blueprints:lambdaCanary.maxInsufficientDataWaits: must be an integer from 0 to 10; got 11",
+                "aws-blueprints:lambdaCanary.simpleDeployerTimeoutSeconds: must be an integer from 180 to 900 (Lambda's limit); got 1200",
+                'aws-blueprints:lambdaCanary.alarmNames[0]: must be a CloudWatch alarm name of 1-255 characters without * or ?; got "errors-*"',
+            ]) {
+                assert.ok(found.includes(expected), `${expected}\n  not in:\n${found.join("\n")}`);
+            }
+        });
+
+        it("lambdaCanary: nothing to deploy to", () => {
+            const [p] = problems("dev", { "aws-blueprints:lambdaCanary": { enabled: true, createDemo: false } });
+            assert.match(p, /^aws-blueprints:lambdaCanary: nothing to deploy to: set targetFunctionNames, targetFunctionPrefix or createDemo: true/);
+        });
+
+        const cjis = (extra: Record<string, unknown>) => ({
+            "aws-blueprints:compliantWebApp": {
+                enabled: true,
+                hostedZoneId: "Z0123456789ABCDEFGHIJ",
+                sites: [{ domainName: "www.example.com" }],
+                internalDomainName: "app-internal.example.com",
+                ...extra,
+            },
+        });
+
+        it("compliantWebApp: what enabling needs, each key named", () => {
+            const found = problems("dev", { "aws-blueprints:compliantWebApp": { enabled: true } });
+            assert.deepEqual(found, [
+                "aws-blueprints:compliantWebApp.hostedZoneId: is required when enabled: the public Route 53 zone of the sites; got nothing (the key is missing)",
+                'aws-blueprints:compliantWebApp.sites: needs at least one site when enabled, like [{ domainName: www.example.com }]; got []',
+                "aws-blueprints:compliantWebApp.internalDomainName: is required when enabled: the internal load balancer's name, like app-internal.example.com; got nothing (the key is missing)",
+            ]);
+        });
+
+        it("compliantWebApp: SSH from the internet", () => {
+            const [p] = problems("dev", cjis({ bastion: { allowedCidr: "0.0.0.0/0", keyName: "ops" } }));
+            assert.equal(p, 'aws-blueprints:compliantWebApp.bastion.allowedCidr: must be a known network, /8 or narrower: SSH is never open to the internet; got "0.0.0.0/0"');
+        });
+
+        it("compliantWebApp: overlapping VPCs", () => {
+            const [p] = problems("dev", cjis({ network: { productionCidr: "10.0.0.0/16", managementCidr: "10.0.128.0/20" } }));
+            assert.equal(p, 'aws-blueprints:compliantWebApp.network.managementCidr: overlaps productionCidr (10.0.0.0/16); peered VPCs need distinct ranges; got "10.0.128.0/20"');
+        });
+
+        it("compliantWebApp: a tier whose maximum is below its minimum", () => {
+            const [p] = problems("dev", cjis({ web: { minSize: 3, maxSize: 2 } }));
+            assert.equal(p, "aws-blueprints:compliantWebApp.web.maxSize: must be at least minSize (3); got 2");
+        });
+
+        it("compliantWebApp: a reserved database user and an unknown key algorithm", () => {
+            const found = problems("dev", cjis({ database: { iamDatabaseUser: "root" }, sites: [{ domainName: "www.example.com", keyAlgorithms: ["RSA_1024"] }] }));
+            assert.equal(found.length, 2);
+            assert.match(found[0], /^aws-blueprints:compliantWebApp\.sites\[0\]\.keyAlgorithms\[0\]: .*"RSA_2048".*; got "RSA_1024"$/);
+            assert.equal(found[1], 'aws-blueprints:compliantWebApp.database.iamDatabaseUser: is reserved by MySQL or RDS; got "root"');
+        });
+
+        it("sniLoadBalancer: more certificates than one listener takes", () => {
+            const sites = Array.from({ length: 14 }, (_, i) => ({ domainName: `s${i}.example.com`, keyAlgorithms: ["RSA_2048", "EC_prime256v1"] }));
+            const [p] = problems("dev", { "aws-blueprints:sniLoadBalancer": { enabled: true, hostedZoneId: "Z0123456789ABCDEFGHIJ", sites } });
+            assert.equal(p, 'aws-blueprints:sniLoadBalancer.sites: need 28 certificates; one HTTPS listener takes 26 (a default and 25 more); got "14 sites"');
+        });
+
+        it("sniLoadBalancer: a site without a hosted zone, and a VPC without subnets", () => {
+            const found = problems("dev", { "aws-blueprints:sniLoadBalancer": { enabled: true, sites: [{ domainName: "www.example.com" }], vpcId: "vpc-0a1b2c3d4e5f60718" } });
+            assert.deepEqual(found, [
+                "aws-blueprints:sniLoadBalancer.sites[0].hostedZoneId: is required: set it on the site or the section's hostedZoneId; got nothing (the key is missing)",
+                "aws-blueprints:sniLoadBalancer.subnetIds: set vpcId and subnetIds together (or neither, for the default VPC); got nothing (the key is missing)",
+            ]);
+        });
+
+        it("sniLoadBalancer: an expiry alarm past ACM's renewal window", () => {
+            const [p] = problems("dev", { "aws-blueprints:sniLoadBalancer": { enabled: true, hostedZoneId: "Z0123456789ABCDEFGHIJ", sites: [{ domainName: "www.example.com" }], certificateExpiryAlarmDays: 90 } });
+            assert.equal(p, "aws-blueprints:sniLoadBalancer.certificateExpiryAlarmDays: must be a whole number from 1 to 59; got 90");
+        });
+
+        it("sniLoadBalancer: a host name with capitals", () => {
+            const [p] = problems("dev", { "aws-blueprints:sniLoadBalancer": { enabled: true, hostedZoneId: "Z0123456789ABCDEFGHIJ", sites: [{ domainName: "WWW.example.com" }] } });
+            assert.equal(p, 'aws-blueprints:sniLoadBalancer.sites[0].domainName: must be a lowercase host name like www.example.com (or *.example.com); got "WWW.example.com"');
+        });
+
+        it("sesTracking: a bounce threshold above the level where SES reviews an account", () => {
+            const [p] = problems("dev", { "aws-blueprints:sesTracking": { enabled: true, bounceRateThreshold: 0.08 } });
+            assert.equal(p, "aws-blueprints:sesTracking.bounceRateThreshold: must be at most 0.05 (5%, the bounce rate at which SES reviews an account); got 0.08");
+        });
+
+        it("sesTracking: a complaint threshold given as a percentage", () => {
+            const [p] = problems("dev", { "aws-blueprints:sesTracking": { enabled: true, complaintRateThreshold: 0.1 } });
+            assert.match(p, /^aws-blueprints:sesTracking\.complaintRateThreshold: must be at most 0\.001 \(0\.1%.*; got 0\.1$/);
+        });
+
+        it("sesTracking: an unknown event destination and a zone without a domain", () => {
+            const [destination] = problems("dev", { "aws-blueprints:sesTracking": { enabled: true, eventDestinations: ["firehose"] } });
+            assert.match(destination, /^aws-blueprints:sesTracking\.eventDestinations\[0\]: .*"sns".*"cloudwatch".*; got "firehose"$/);
+            const [zone] = problems("dev", { "aws-blueprints:sesTracking": { enabled: true, hostedZoneId: "Z0123456789ABCDEFGHIJ" } });
+            assert.equal(zone, 'aws-blueprints:sesTracking.hostedZoneId: is only used with domain; got "Z0123456789ABCDEFGHIJ"');
+        });
+
+        it("imageHandler: a price class CloudFront does not have", () => {
+            const [p] = problems("dev", { "aws-blueprints:imageHandler": { enabled: true, priceClass: "PriceClass_50" } });
+            assert.match(p, /^aws-blueprints:imageHandler\.priceClass: .*"PriceClass_100".*"PriceClass_200".*"PriceClass_All".*; got "PriceClass_50"$/);
+        });
+
+        it("imageHandler: limits that do not fit in the function's memory", () => {
+            const [p] = problems("dev", { "aws-blueprints:imageHandler": { enabled: true, memorySizeMb: 512, maxSourceMegapixels: 50 } });
+            assert.match(p, /^aws-blueprints:imageHandler\.memorySizeMb: is too small for maxSourceMegabytes 20 and maxSourceMegapixels 50 \(about 593 MB needed.*; got 512$/);
+        });
+
+        it("imageHandler: a size limit beyond what an image can have", () => {
+            const [p] = problems("dev", { "aws-blueprints:imageHandler": { enabled: true, maxWidth: 20000 } });
+            assert.equal(p, "aws-blueprints:imageHandler.maxWidth: must be a whole number from 1 to 16383; got 20000");
+        });
+
+        it("athenaAnalytics: RStudio open to the whole internet", () => {
+            const [p] = problems("dev", { "aws-blueprints:athenaAnalytics": { enabled: true, allowedCidr: "0.0.0.0/0" } });
+            assert.match(p, /^aws-blueprints:athenaAnalytics\.allowedCidr: must not be open to the whole internet.*; got "0\.0\.0\.0\/0"$/);
+        });
+
+        it("athenaAnalytics: a private subnet without its id, and a Graviton instance type", () => {
+            const found = problems("dev", { "aws-blueprints:athenaAnalytics": { enabled: true, subnetType: "private", instanceType: "m7g.large" } });
+            assert.match(found[0], /^aws-blueprints:athenaAnalytics\.instanceType: must be an x86_64 type.*; got "m7g\.large"$/);
+            assert.equal(found[1], "aws-blueprints:athenaAnalytics.subnetId: is required with subnetType private: a private subnet with a NAT route; got nothing (the key is missing)");
+        });
+
+        it("athenaAnalytics: a data location that is not an S3 folder", () => {
+            const [p] = problems("dev", { "aws-blueprints:athenaAnalytics": { enabled: true, dataLocation: "s3://bucket/data.csv" } });
+            assert.equal(p, 'aws-blueprints:athenaAnalytics.dataLocation: must be an S3 location like s3://my-bucket/billboard/ (ending with /); got "s3://bucket/data.csv"');
+        });
 
         it("a section that is not an object", () => {
             const [p] = problems("dev", { "aws-blueprints:securityGroupGuard": "on" });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { isStateful } from "../tools/stateful";
 import { archiveFiles, ProgramRun, Resources, runStack } from "./harness";
 
 const TAGGABLE_TYPES = [
@@ -14,7 +15,6 @@ const TAGGABLE_TYPES = [
     "aws:s3/bucket:Bucket",
     "aws:cloudtrail/trail:Trail",
 ];
-const STATEFUL_TYPES = ["aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup", "aws:s3/bucket:Bucket", "aws:sqs/queue:Queue", "aws:dynamodb/table:Table", "aws:rds/instance:Instance"];
 
 for (const stack of ["dev", "prod"]) {
     describe(`whole stack: ${stack}`, () => {
@@ -55,11 +55,18 @@ for (const stack of ["dev", "prod"]) {
             for (const a of attachments) assert.doesNotMatch(String(a.inputs.policyArn), /FullAccess|PowerUser|AdministratorAccess/);
         });
 
-        it("ships each callback as an archive holding only its serialized handler", async () => {
+        it("ships each callback as an archive holding only its serialized handler (and the packages it requires)", async () => {
+            const dependencies = Object.keys(require("../package.json").dependencies);
             for (const fn of r.ofType("aws:lambda/function:Function")) {
                 const files = await archiveFiles(fn);
-                assert.deepEqual([...files.keys()], ["__index.js"], `${fn.name} archive`);
                 const text = files.get("__index.js")!.text!;
+                // Only a handler that requires a runtime dependency (sharp for the image handler) carries node_modules;
+                // its own component test lists the exact packages.
+                const required = dependencies.filter((d) => text.includes(`require("${d}")`));
+                const extra = [...files.keys()].filter((k) => k !== "__index.js");
+                if (required.length === 0) assert.deepEqual(extra, [], `${fn.name} archive`);
+                for (const d of required) assert.ok(files.has(`node_modules/${d}`), `${fn.name} archive carries ${d}`);
+                for (const k of extra) assert.match(k, /^node_modules\//, `${fn.name} archive entry ${k}`);
                 assert.match(text, /exports\.handler = /);
                 assert.doesNotMatch(text, /require\("@pulumi\//, `${fn.name} must not load Pulumi at run time`);
             }
@@ -69,7 +76,10 @@ for (const stack of ["dev", "prod"]) {
             const taggable = r.all.filter((x) => x.custom && (TAGGABLE_TYPES.includes(x.type) || x.inputs.tags !== undefined));
             assert.ok(taggable.length > 5);
             for (const x of taggable) {
-                const tags = x.inputs.tags ?? {};
+                // Auto Scaling groups take a list of { key, value, propagateAtLaunch } blocks.
+                const tags = Array.isArray(x.inputs.tags)
+                    ? Object.fromEntries(x.inputs.tags.map((t: { key: string; value: string }) => [t.key, t.value]))
+                    : (x.inputs.tags ?? {});
                 assert.equal(tags.environment, stack, `${x.type} ${x.name} environment tag`);
                 assert.equal(tags.application, "aws-blueprints", `${x.type} ${x.name} application tag`);
                 assert.ok(tags.owner, `${x.type} ${x.name} owner tag`);
@@ -77,10 +87,14 @@ for (const stack of ["dev", "prod"]) {
             }
         });
 
-        it(stack === "prod" ? "protects every stateful resource" : "protects nothing (dev is disposable)", () => {
-            const stateful = r.all.filter((x) => STATEFUL_TYPES.includes(x.type));
+        it(stack === "prod" ? "protects and retains every stateful resource" : "protects nothing (dev is disposable)", () => {
+            // The same types the preview guard and the plan diff treat as holding data.
+            const stateful = r.all.filter((x) => x.custom && isStateful(x.type));
             assert.ok(stateful.length > 0);
-            for (const x of stateful) assert.equal(x.protect, stack === "prod", `${x.type} ${x.name}`);
+            for (const x of stateful) {
+                assert.equal(x.protect, stack === "prod", `${x.type} ${x.name} protect`);
+                assert.equal(x.retainOnDelete, stack === "prod", `${x.type} ${x.name} retainOnDelete`);
+            }
         });
     });
 }

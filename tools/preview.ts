@@ -1,6 +1,8 @@
 // Offline preview: runs the program for a stack under the mocks and prints what `pulumi preview` would create.
 // Usage: npm run preview -- --stack dev
 import { createHash } from "node:crypto";
+import { readdirSync, statSync } from "node:fs";
+import * as path from "node:path";
 import { archiveFiles, runProgram, RecordedResource } from "../tests/harness";
 
 function argValue(flag: string, fallback?: string): string | undefined {
@@ -16,9 +18,19 @@ function kib(bytes: number): string {
 
 export interface HandlerSize {
     readonly name: string;
+    /** The serialized handler (`__index.js`). */
     readonly bytes: number;
+    /** Everything in the archive, bundled packages included (uncompressed). */
+    readonly totalBytes: number;
     readonly files: number;
     readonly sha256: string;
+}
+
+/** Bytes of a file, or of every file below a directory (a bundled package). */
+function directorySize(p: string): number {
+    const stat = statSync(p);
+    if (!stat.isDirectory()) return stat.size;
+    return readdirSync(p).reduce((sum, entry) => sum + directorySize(path.join(p, entry)), 0);
 }
 
 /** Serialized size of every callback function's archive. */
@@ -27,9 +39,11 @@ export async function handlerSizes(resources: readonly RecordedResource[]): Prom
     for (const fn of resources.filter((r) => r.type === "aws:lambda/function:Function" && r.inputs.code?.assets)) {
         const files = await archiveFiles(fn);
         const text = [...files.values()].map((f) => f.text ?? "").join("");
+        const packaged = [...files.values()].reduce((sum, f) => sum + (f.path ? directorySize(f.path) : 0), 0);
         sizes.push({
             name: fn.name,
             bytes: Buffer.byteLength(text),
+            totalBytes: Buffer.byteLength(text) + packaged,
             files: files.size,
             sha256: createHash("sha256").update(text).digest("hex").slice(0, 12),
         });
@@ -68,7 +82,10 @@ async function main(): Promise<void> {
     if (sizes.length > 0) {
         lines.push("", "Lambda handlers (serialized archive):");
         const w = Math.max(...sizes.map((s) => s.name.length)) + 2;
-        for (const s of sizes) lines.push(`    ${s.name.padEnd(w)}${kib(s.bytes).padStart(10)}  ${s.files} file(s)  sha256 ${s.sha256}`);
+        for (const s of sizes) {
+            const bundled = s.totalBytes > s.bytes ? `  (${kib(s.totalBytes)} with bundled packages)` : "";
+            lines.push(`    ${s.name.padEnd(w)}${kib(s.bytes).padStart(10)}  ${s.files} file(s)  sha256 ${s.sha256}${bundled}`);
+        }
     }
     lines.push("", "Outputs:");
     for (const [k, v] of Object.entries(run.exports)) lines.push(`    ${k}: ${JSON.stringify(v, null, 2)?.replace(/\n/g, "\n    ")}`);
