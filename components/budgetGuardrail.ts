@@ -11,7 +11,7 @@ import {
     swapGroupPolicy,
 } from "../handlers/budgetEnforcement";
 import { Blueprint, BlueprintArgs } from "./common";
-import { policyDocument, ServiceRole, Statement } from "./iam";
+import { logDeliveryStatement, policyDocument, ServiceRole, Statement } from "./iam";
 import { HandlerFunction } from "./lambda";
 import { EncryptedTopic, topicAlarm } from "./notifications";
 import { checkSpotFleetArgs, SpotFleet, SpotFleetArgs } from "./spotFleet";
@@ -381,21 +381,7 @@ export class BudgetGuardrail extends Blueprint {
                         resources: [enforcement.arn, pulumi.interpolate`${enforcement.arn}:*`],
                     },
                     ...alerts.publishStatements(),
-                    {
-                        sid: "DeliverExecutionLogs",
-                        // CloudWatch Logs delivery actions support no resource ARNs.
-                        actions: [
-                            "logs:CreateLogDelivery",
-                            "logs:GetLogDelivery",
-                            "logs:UpdateLogDelivery",
-                            "logs:DeleteLogDelivery",
-                            "logs:ListLogDeliveries",
-                            "logs:PutResourcePolicy",
-                            "logs:DescribeResourcePolicies",
-                            "logs:DescribeLogGroups",
-                        ],
-                        resources: ["*"],
-                    },
+                    logDeliveryStatement("DeliverExecutionLogs"),
                 ],
             },
             { parent: this },

@@ -65,6 +65,27 @@ export function serviceAssumeRolePolicy(service: string, accountId: pulumi.Input
     });
 }
 
+/**
+ * What a Step Functions state machine's role needs to deliver execution logs to CloudWatch Logs. These
+ * delivery actions support no resource ARNs, hence `*`.
+ */
+export function logDeliveryStatement(sid = "DeliverExecutionLogs"): Statement {
+    return {
+        sid,
+        actions: [
+            "logs:CreateLogDelivery",
+            "logs:GetLogDelivery",
+            "logs:UpdateLogDelivery",
+            "logs:DeleteLogDelivery",
+            "logs:ListLogDeliveries",
+            "logs:PutResourcePolicy",
+            "logs:DescribeResourcePolicies",
+            "logs:DescribeLogGroups",
+        ],
+        resources: ["*"],
+    };
+}
+
 export interface ServiceRoleArgs {
     /** Service principal that assumes the role, e.g. `states.amazonaws.com`. */
     readonly service: string;

@@ -12,7 +12,7 @@ import {
     validateDeployment,
 } from "../handlers/canaryDeploy";
 import { Blueprint, BlueprintArgs } from "./common";
-import { ServiceRole, Statement } from "./iam";
+import { logDeliveryStatement, ServiceRole, Statement } from "./iam";
 import { HandlerFunction } from "./lambda";
 import { EncryptedTopic, topicAlarm } from "./notifications";
 
@@ -410,21 +410,7 @@ export class LambdaCanaryDeployer extends Blueprint {
                 statements: [
                     { sid: "InvokeTaskFunctions", actions: ["lambda:InvokeFunction"], resources: taskArns },
                     ...events.publishStatements(),
-                    {
-                        sid: "DeliverExecutionLogs",
-                        // The CloudWatch Logs delivery actions Step Functions uses support no resource ARNs.
-                        actions: [
-                            "logs:CreateLogDelivery",
-                            "logs:GetLogDelivery",
-                            "logs:UpdateLogDelivery",
-                            "logs:DeleteLogDelivery",
-                            "logs:ListLogDeliveries",
-                            "logs:PutResourcePolicy",
-                            "logs:DescribeResourcePolicies",
-                            "logs:DescribeLogGroups",
-                        ],
-                        resources: ["*"],
-                    },
+                    logDeliveryStatement("DeliverExecutionLogs"),
                 ],
             },
             { parent: this },

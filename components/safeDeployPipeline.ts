@@ -6,7 +6,7 @@ import { configFromEnvironment as inspectionConfig, inspectChangeSet } from "../
 import { configFromEnvironment as triggerConfig, handlePipelineJob } from "../handlers/pipelineTrigger";
 import { createZip } from "../handlers/zipArchive";
 import { Blueprint, BlueprintArgs } from "./common";
-import { policyDocument, ServiceRole, Statement } from "./iam";
+import { logDeliveryStatement, policyDocument, ServiceRole, Statement } from "./iam";
 import { HandlerFunction } from "./lambda";
 import { EncryptedTopic, topicAlarm } from "./notifications";
 import { deployWorkflowDefinition, workflowTimeoutSeconds } from "./safeDeployWorkflow";
@@ -232,21 +232,7 @@ export class SafeDeployPipeline extends Blueprint {
             { sid: "ReadStagedTemplates", actions: ["s3:GetObject"], resources: [stagedTemplates] },
             { sid: "InspectChangeSets", actions: ["lambda:InvokeFunction"], resources: [inspect.arn] },
             ...alerts.publishStatements(),
-            {
-                sid: "DeliverLogs",
-                // CloudWatch Logs delivery actions support no resource ARNs.
-                actions: [
-                    "logs:CreateLogDelivery",
-                    "logs:GetLogDelivery",
-                    "logs:UpdateLogDelivery",
-                    "logs:DeleteLogDelivery",
-                    "logs:ListLogDeliveries",
-                    "logs:PutResourcePolicy",
-                    "logs:DescribeResourcePolicies",
-                    "logs:DescribeLogGroups",
-                ],
-                resources: ["*"],
-            },
+            logDeliveryStatement("DeliverLogs"),
         ];
         const workflowRole = new ServiceRole(
             `${name}-workflow`,
