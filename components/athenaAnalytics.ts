@@ -321,12 +321,12 @@ export class AthenaAnalytics extends Blueprint {
         if (dataLocation) {
             data = pulumi.output(dataLocation);
         } else {
-            const dataBucket = privateBucket(`${name}-data`, { versioning: true, forceDestroy }, this, this.stateful());
+            const dataBucket = privateBucket(`${name}-data`, { versioning: true, forceDestroy }, this, this.stateful()).bucket;
             data = dataBucket.bucket.apply((bucket) => ({ bucket, prefix: "billboard/" }));
             this.dataBucketName = dataBucket.bucket;
         }
         const dataUri = data.apply((d) => `s3://${d.bucket}/${d.prefix}`);
-        const results = privateBucket(`${name}-results`, { expireAfterDays: expiration, forceDestroy }, this, this.stateful());
+        const results = privateBucket(`${name}-results`, { expireAfterDays: expiration, forceDestroy }, this, this.stateful()).bucket;
         const resultsUri = pulumi.interpolate`s3://${results.bucket}/athena/`;
 
         const database = new aws.glue.CatalogDatabase(

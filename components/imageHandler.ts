@@ -112,7 +112,7 @@ export class ImageHandler extends Blueprint {
             { displayName: "Image handler", email: args.notificationEmail, protect: this.protectStateful },
             { parent: this },
         );
-        const source = privateBucket(`${name}-source`, { versioning: true, forceDestroy: !this.protectStateful }, this, this.stateful());
+        const source = privateBucket(`${name}-source`, { versioning: true, forceDestroy: !this.protectStateful }, this, this.stateful()).bucket;
 
         const resize = new HandlerFunction<unknown, HttpResponse>(
             `${name}-resize`,

@@ -8,6 +8,7 @@ import { createZip } from "../handlers/zipArchive";
 import { Blueprint, BlueprintArgs } from "./common";
 import { logDeliveryStatement, policyDocument, ServiceRole, Statement } from "./iam";
 import { HandlerFunction } from "./lambda";
+import { privateBucket } from "./storage";
 import { EncryptedTopic, topicAlarm } from "./notifications";
 import { deployWorkflowDefinition, workflowTimeoutSeconds } from "./safeDeployWorkflow";
 
@@ -486,39 +487,8 @@ export class SafeDeployPipeline extends Blueprint {
 
     /** A versioned, encrypted bucket that blocks public access and refuses plain-HTTP requests. */
     private privateBucket(name: string): [aws.s3.Bucket, aws.s3.BucketVersioning] {
-        const bucket = new aws.s3.Bucket(name, { forceDestroy: !this.protectStateful }, this.stateful());
-        const block = new aws.s3.BucketPublicAccessBlock(
-            name,
-            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            { parent: this },
-        );
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            name,
-            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-            { parent: this },
-        );
-        const versioning = new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, { parent: this });
-        new aws.s3.BucketPolicy(
-            name,
-            {
-                bucket: bucket.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "DenyInsecureTransport",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "s3:*",
-                            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                            Condition: { Bool: { "aws:SecureTransport": "false" } },
-                        },
-                    ],
-                }),
-            },
-            { parent: this, dependsOn: [block] },
-        );
-        return [bucket, versioning];
+        const { bucket, versioning } = privateBucket(name, { versioning: true, forceDestroy: !this.protectStateful }, this, this.stateful());
+        return [bucket, versioning!];
     }
 
     /**

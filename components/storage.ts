@@ -11,6 +11,12 @@ export interface PrivateBucketArgs {
     readonly forceDestroy?: boolean;
 }
 
+export interface PrivateBucket {
+    readonly bucket: aws.s3.Bucket;
+    /** Present when `versioning` was asked for: depend on it before writing objects that need versions. */
+    readonly versioning?: aws.s3.BucketVersioning;
+}
+
 /**
  * A bucket that blocks every kind of public access, encrypts by default (SSE-S3), disables ACLs and refuses
  * requests without TLS. `bucketOptions` are the bucket's own options (protection); companions take `parent`.
@@ -21,7 +27,7 @@ export function privateBucket(
     args: PrivateBucketArgs,
     parent: pulumi.Resource,
     bucketOptions: pulumi.CustomResourceOptions,
-): aws.s3.Bucket {
+): PrivateBucket {
     if (args.expireAfterDays !== undefined && (!Number.isInteger(args.expireAfterDays) || args.expireAfterDays < 1)) {
         throw new Error(`${name}: expireAfterDays must be a whole number of days >= 1; got ${args.expireAfterDays}`);
     }
@@ -37,9 +43,9 @@ export function privateBucket(
         { parent },
     );
     new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent });
-    if (args.versioning) {
-        new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, { parent });
-    }
+    const versioning = args.versioning
+        ? new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, { parent })
+        : undefined;
     if (args.expireAfterDays !== undefined) {
         new aws.s3.BucketLifecycleConfiguration(
             name,
@@ -79,5 +85,5 @@ export function privateBucket(
         // S3 refuses concurrent changes to a bucket's policy and its public access block.
         { parent, dependsOn: [block] },
     );
-    return bucket;
+    return { bucket, versioning };
 }
