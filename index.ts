@@ -1,4 +1,5 @@
 // Composition root: validated settings in, one component per enabled scenario, outputs per scenario.
+import "./components/runtime";
 import { BlueprintArgs } from "./components/common";
 import { CompliantWebApp } from "./components/compliantWebApp";
 import { MultiRegionApi } from "./components/multiRegionApi";

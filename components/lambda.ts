@@ -45,13 +45,36 @@ export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS22dX;
 /** The directory holding package.json and node_modules, from which archives are bundled. */
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 
+/** The archive's module and export, as CallbackFunction names them (`__index.handler`). */
+const HANDLER_MODULE = "__index";
+const HANDLER_EXPORT = "handler";
+
+const modulesCache = new Map<string, Promise<Record<string, pulumi.asset.Asset | pulumi.asset.Archive>>>();
+
+/**
+ * The node_modules entries of an archive that bundles the `dependencies` not excluded, plus `include`. Computing them
+ * walks the whole node_modules tree, which does not change while the program runs, so each set is computed once per
+ * process and shared by every function that bundles the same packages. `aws-sdk` is left out as CallbackFunction
+ * leaves it out: the Lambda runtime provides the SDK.
+ */
+function packagedModules(include: readonly string[], exclude: readonly string[]): Promise<Record<string, pulumi.asset.Asset | pulumi.asset.Archive>> {
+    const options = { extraIncludePackages: [...include], extraExcludePackages: [...exclude, "aws-sdk"] };
+    const key = JSON.stringify(options);
+    let modules = modulesCache.get(key);
+    if (!modules) {
+        modules = pulumi.runtime.computeCodePaths(options).then((paths) => Object.fromEntries(paths));
+        modulesCache.set(key, modules);
+    }
+    return modules;
+}
+
 /**
  * A Node.js 22 Lambda function from a TypeScript callback, with its own role (only the given statements plus
  * its log group), its own log group with a retention, and an archive holding just the serialized handler.
  * Never uses CallbackFunction's default role, which attaches nine *FullAccess managed policies.
  */
 export class HandlerFunction<E = unknown, R = unknown> extends pulumi.ComponentResource {
-    readonly function: aws.lambda.CallbackFunction<E, R>;
+    readonly function: aws.lambda.Function;
     readonly role: aws.iam.Role;
     readonly logGroup: aws.cloudwatch.LogGroup;
     readonly arn: pulumi.Output<string>;
@@ -94,12 +117,36 @@ export class HandlerFunction<E = unknown, R = unknown> extends pulumi.ComponentR
         );
         this.role = role.role;
 
-        this.function = new aws.lambda.CallbackFunction<E, R>(
+        // What CallbackFunction builds (its archive layout, handler and role), without its per-function node_modules
+        // walk: the packages to bundle are computed once per set of packages (see packagedModules).
+        const closure = pulumi.runtime.serializeFunction(args.callback, {
+            serialize: () => true,
+            exportName: HANDLER_EXPORT,
+            isFactoryFunction: false,
+            allowSecrets: true,
+        });
+        const code = pulumi.output(
+            new pulumi.asset.AssetArchive(
+                closure.then(async (c) => ({
+                    [`${HANDLER_MODULE}.js`]: new pulumi.asset.StringAsset(c.text),
+                    ...(await packagedModules([...native], dependencies.filter((d) => !bundled.includes(d)))),
+                })),
+            ),
+        );
+        // As CallbackFunction does: a captured secret makes the archive a secret, with a warning.
+        (code as { isSecret: Promise<boolean> }).isSecret = closure.then((c) => {
+            if (c.containsSecrets) {
+                pulumi.log.warn(`A secret value was captured and serialized into the body of the Lambda Function '${name}'; it is stored encrypted in the state but is in plain text in the deployment package.`, this);
+            }
+            return c.containsSecrets;
+        });
+        this.function = new aws.lambda.Function(
             `${name}`,
             {
                 description: args.description,
-                callback: args.callback,
-                role: this.role,
+                code,
+                handler: `${HANDLER_MODULE}.${HANDLER_EXPORT}`,
+                role: this.role.arn,
                 runtime: LAMBDA_RUNTIME,
                 architectures: [args.architecture ?? "arm64"],
                 timeout,
@@ -107,10 +154,6 @@ export class HandlerFunction<E = unknown, R = unknown> extends pulumi.ComponentR
                 reservedConcurrentExecutions: args.reservedConcurrency,
                 environment: args.environment ? { variables: { ...args.environment } } : undefined,
                 loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
-                codePathOptions: {
-                    extraIncludePackages: [...native],
-                    extraExcludePackages: dependencies.filter((d) => !bundled.includes(d)),
-                },
             },
             // The role's permissions must exist before the first invocation.
             { parent: this, dependsOn: [role.policy] },
