@@ -2,7 +2,7 @@
 // Its first task is the tag-driven EBS snapshot scheduler of SCENARIOS.md 6.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { configFromEnvironment, failureMetricName, runOpsAutomator } from "../handlers/opsAutomator";
+import { configFromEnvironment, failureMetricName, reportedWarningPrefix, runOpsAutomator } from "../handlers/opsAutomator";
 import { snapshotTagKeys } from "../handlers/snapshotScheduler";
 import { Blueprint, BlueprintArgs } from "./common";
 import { Statement } from "./iam";
@@ -12,11 +12,14 @@ import { EncryptedTopic, topicAlarm } from "./notifications";
 export interface OpsAutomatorArgs extends BlueprintArgs {
     /** Minutes between runs; a divisor of 60, so runs fall on clock boundaries and each covers its own window. @default 5 */
     readonly scheduleMinutes?: number;
-    /** Seed the table with the EBS snapshot scheduler task, enabled. @default true */
+    /**
+     * Seed the table with the EBS snapshot scheduler task, enabled. Pulumi creates the item once and then leaves it
+     * to operators; `false` deletes it (edits included). @default true
+     */
     readonly snapshotTask?: boolean;
-    /** The snapshot task deletes its snapshots once their retention has passed. @default true */
+    /** Seed of the snapshot task: it deletes its snapshots once their retention has passed. @default true */
     readonly deleteExpiredSnapshots?: boolean;
-    /** Retention of schedule tags that leave it out, in days. @default 15 */
+    /** Seed of the snapshot task: retention of schedule tags that leave it out, in days. @default 15 */
     readonly defaultRetentionDays?: number;
     /** CloudWatch namespace of the engine's metrics. @default "AwsBlueprints/OpsAutomator" */
     readonly metricNamespace?: string;
@@ -112,7 +115,9 @@ export class OpsAutomator extends Blueprint {
                     hashKey: "taskId",
                     item: snapshotTaskItem(args.deleteExpiredSnapshots ?? true, retention),
                 },
-                { parent: this },
+                // The item is configuration operators edit in the table (enable, parameters): Pulumi seeds it and
+                // never reverts those edits. Deleting the resource (snapshotTask false) deletes the item by its key.
+                { parent: this, ignoreChanges: ["item"] },
             );
         }
         // The table's name is unique per deployment, so two engines in one account never touch each other's snapshots.
@@ -123,6 +128,14 @@ export class OpsAutomator extends Blueprint {
         const snapshotArn = pulumi.interpolate`arn:${partition}:ec2:${region}::snapshot/*`;
         const statements: Statement[] = [
             { sid: "ReadTasks", actions: ["dynamodb:Scan"], resources: [table.arn] },
+            {
+                sid: "RememberReportedWarnings",
+                actions: ["dynamodb:PutItem", "dynamodb:DeleteItem"],
+                resources: [table.arn],
+                // Only the engine's own state items, never a task: the partition key must carry the prefix.
+                // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+                conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${reportedWarningPrefix()}*`] } },
+            },
             {
                 sid: "FindTaggedInstancesAndOwnSnapshots",
                 // Describe calls support no resource-level permissions.

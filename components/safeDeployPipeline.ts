@@ -98,6 +98,26 @@ export function sampleInput(stackName: string): string {
     return `${JSON.stringify({ stackName, templateFile: "template.yaml", parameters: { MessageRetentionSeconds: 345600 } }, null, 2)}\n`;
 }
 
+/** The EventBridge pattern of a failed execution of one pipeline. */
+export function pipelineFailedPattern<T>(pipelineName: T) {
+    return {
+        source: ["aws.codepipeline"],
+        "detail-type": ["CodePipeline Pipeline Execution State Change"],
+        detail: { pipeline: [pipelineName], state: ["FAILED"] },
+    };
+}
+
+/** The input transformer that turns a failed-execution event into a message saying how to read the reason. */
+export function pipelineFailedMessage(): { inputPaths: Record<string, string>; inputTemplate: string } {
+    return {
+        inputPaths: { pipeline: "$.detail.pipeline", execution: "$.detail.execution-id", time: "$.time", region: "$.region", account: "$.account" },
+        inputTemplate:
+            '"Safe deploy pipeline <pipeline> failed at <time> (execution <execution>, account <account>, <region>). ' +
+            "The failed action says why: aws codepipeline list-action-executions --region <region> --pipeline-name <pipeline> " +
+            '--filter pipelineExecutionId=<execution>"',
+    };
+}
+
 export class SafeDeployPipeline extends Blueprint {
     readonly pipelineName: pulumi.Output<string>;
     readonly pipelineArn: pulumi.Output<string>;
@@ -152,7 +172,13 @@ export class SafeDeployPipeline extends Blueprint {
 
         const alerts = new EncryptedTopic(
             `${name}-alerts`,
-            { displayName: "Safe deploy pipeline", email: args.notificationEmail, protect: this.protectStateful },
+            {
+                displayName: "Safe deploy pipeline",
+                // Alarms, and the EventBridge rule that reports every failed pipeline execution.
+                publishingServices: ["cloudwatch.amazonaws.com", "events.amazonaws.com"],
+                email: args.notificationEmail,
+                protect: this.protectStateful,
+            },
             { parent: this },
         );
 
@@ -432,6 +458,29 @@ export class SafeDeployPipeline extends Blueprint {
                 { parent: this, dependsOn: [startRole.policy] },
             );
         }
+
+        // A pipeline can fail before the workflow (and its own notification) ever runs: a bad input file, a missing
+        // template, a non-ZIP artifact, a permission error in the source stage. CodePipeline emits a FAILED pipeline
+        // execution event for each of those; the event carries no reason, so the message says where to read it.
+        // Event shape: https://docs.aws.amazon.com/codepipeline/latest/userguide/detect-state-changes-cloudwatch-events.html
+        const failed = new aws.cloudwatch.EventRule(
+            `${name}-failed`,
+            {
+                description: "An execution of the safe deploy pipeline failed",
+                eventPattern: pulumi.jsonStringify(pipelineFailedPattern(pipeline.name)),
+            },
+            { parent: this },
+        );
+        new aws.cloudwatch.EventTarget(
+            `${name}-failed`,
+            {
+                rule: failed.name,
+                arn: alerts.topicArn,
+                inputTransformer: pipelineFailedMessage(),
+                retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 },
+            },
+            { parent: this },
+        );
 
         topicAlarm(
             `${name}-trigger-errors`,

@@ -106,6 +106,17 @@ function status(path: string, value: string | readonly string[]): State {
     return values.length === 1 ? one(values[0]) : { Or: values.map(one) };
 }
 
+/** `$.error.Cause` matches one of the patterns. */
+function causeMatches(patterns: readonly string[]): State {
+    const one = (p: string) => ({ Variable: "$.error.Cause", StringMatches: p });
+    return patterns.length === 1 ? one(patterns[0]) : { Or: patterns.map(one) };
+}
+
+/** `$.error.Cause` is a string matching one of the patterns (a comparison on a missing field fails the execution). */
+function causeIs(patterns: readonly string[]): State[] {
+    return [{ Variable: "$.error.Cause", IsPresent: true }, { Variable: "$.error.Cause", IsString: true }, causeMatches(patterns)];
+}
+
 /** Records why the deployment failed, then cleans up. `cause` is a States.Format template (no apostrophes). */
 function failure(error: string, cause: string, args: readonly string[]): State {
     return {
@@ -155,18 +166,21 @@ export function deployWorkflowDefinition(o: DeployWorkflowOptions): Record<strin
             ResultPath: "$.polls",
             Next: "Check Stack Status",
         },
+        // Every error is caught and told apart by its message, not its name: CloudFormation answers a missing stack
+        // with a ValidationError ("Stack with id <name> does not exist",
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html), and the name a
+        // Step Functions SDK integration gives a query-protocol error is not documented for it
+        // (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html). Anything that is
+        // neither a missing stack nor throttling (access denied, a timeout) fails the deployment.
         "Check Stack Status": describeStack("$.stackName", "Can Stack Be Updated?", {
             Retry: cfnRetry(false),
-            Catch: [
-                { ErrorEquals: ["CloudFormation.CloudFormationException"], ResultPath: "$.error", Next: "Stack Missing Or Throttled?" },
-                ...catchAll(),
-            ],
+            Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "Stack Missing Or Throttled?" }],
         }),
         "Stack Missing Or Throttled?": {
             Type: "Choice",
             Choices: [
-                { Variable: "$.error.Cause", StringMatches: "*does not exist*", Next: "Create Stack" },
-                { And: [{ Variable: "$.error.Cause", StringMatches: "*Rate exceeded*" }, below("stackStatusChecks", max)], Next: "Count Stack Status Check" },
+                { And: [...causeIs(["*Stack with id * does not exist*"]), { Not: causeMatches(["*not authorized*", "*AccessDenied*"]) }], Next: "Create Stack" },
+                { And: [...causeIs(["*Rate exceeded*", "*Throttling*"]), below("stackStatusChecks", max)], Next: "Count Stack Status Check" },
             ],
             Default: "Record Error",
         },

@@ -188,11 +188,11 @@ export const opsAutomatorSchema = z
             .number()
             .refine((m) => [5, 10, 15, 20, 30, 60].includes(m), { message: "must be 5, 10, 15, 20, 30 or 60 (a divisor of 60)" })
             .default(5),
-        /** Seed the task table with the EBS snapshot scheduler, enabled. @default true */
+        /** Seed the task table with the EBS snapshot scheduler, enabled (created once, then left to operators). @default true */
         snapshotTask: z.boolean().default(true),
-        /** The snapshot task deletes its snapshots once their retention has passed. @default true */
+        /** Seed of the snapshot task: it deletes its snapshots once their retention has passed. @default true */
         deleteExpiredSnapshots: z.boolean().default(true),
-        /** Retention in days of schedule tags that leave it out. @default 15 */
+        /** Seed of the snapshot task: retention in days of schedule tags that leave it out. @default 15 */
         defaultRetentionDays: wholeNumber(1, 3650).default(15),
         /** Memory of the runner in MB. @default 256 */
         memorySizeMb: wholeNumber(128, 10240).default(256),

@@ -255,14 +255,27 @@ export interface CreatedSnapshots {
     readonly expiresAt: string;
 }
 
+/** A schedule tag that could not be read: the instance is skipped for that tag, the others are served. */
+export interface ScheduleTagWarning {
+    readonly instanceId: string;
+    readonly tagKey: string;
+    readonly tagValue: string;
+    readonly message: string;
+}
+
 export interface SnapshotTaskResult {
     readonly instancesChecked: number;
     readonly created: readonly CreatedSnapshots[];
     /** Slots already taken by an earlier (retried) run. */
     readonly alreadyTaken: readonly { readonly instanceId: string; readonly slot: string }[];
     readonly deleted: readonly string[];
-    /** Malformed tags and failed calls; any issue fails the task. */
+    /** Failed calls and snapshots the task cannot account for; any issue fails the task. */
     readonly issues: readonly string[];
+    /**
+     * Schedule tags that could not be read. They are an instance owner's data, not a failure of the task: reporting
+     * them as failures would fail every run (and page every few minutes) until the tag is fixed.
+     */
+    readonly warnings: readonly ScheduleTagWarning[];
 }
 
 function errorText(err: unknown): string {
@@ -334,6 +347,7 @@ export async function runSnapshotScheduler(parameters: unknown, context: Snapsho
         return zones.get(zone)!;
     };
     const issues: string[] = [];
+    const warnings: ScheduleTagWarning[] = [];
     const due: { instanceId: string; name?: string; slot: DueSlot }[] = [];
     for (const instance of instances) {
         const instanceId = instance.InstanceId;
@@ -346,7 +360,8 @@ export async function runSnapshotScheduler(parameters: unknown, context: Snapsho
                 // Two tags naming the same minute take one snapshot, kept for the longer retention.
                 if (slot && (slots.get(slot.slot)?.retentionDays ?? 0) < slot.retentionDays) slots.set(slot.slot, slot);
             } catch (err) {
-                issues.push(`${instanceId}: ${(err as Error).message}`);
+                warnings.push({ instanceId, tagKey: tag.Key, tagValue: tag.Value ?? "", message: `${instanceId}: ${(err as Error).message}` });
+                log("schedule tag ignored", { instanceId, tagKey: tag.Key, tagValue: tag.Value ?? "", reason: (err as Error).message });
             }
         }
         for (const slot of slots.values()) due.push({ instanceId, name: tagValue(instance.Tags, "Name"), slot });
@@ -422,5 +437,5 @@ export async function runSnapshotScheduler(parameters: unknown, context: Snapsho
             }
         }
     }
-    return { instancesChecked: instances.length, created, alreadyTaken, deleted, issues };
+    return { instancesChecked: instances.length, created, alreadyTaken, deleted, issues, warnings };
 }

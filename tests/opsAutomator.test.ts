@@ -1,5 +1,5 @@
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { AttributeValue, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { AttributeValue, DynamoDBClient, PutItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { CreateSnapshotsCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
@@ -11,6 +11,7 @@ import { snapshotTaskParameters } from "../handlers/snapshotScheduler";
 import { build, json, loadArchivedHandler, promiseOf, Resources } from "./harness";
 import { assertActionsExist, grants, handlerStatements, list, PolicyStatement } from "./iam";
 import { ACCOUNT_ID } from "./mocks";
+import { accessDenied } from "./faults";
 
 async function automator(args: OpsAutomatorArgs = {}) {
     const { value, resources } = await build(() => new OpsAutomator("ops", args));
@@ -60,6 +61,7 @@ describe("OpsAutomator component", () => {
         assert.equal(table.inputs.hashKey, "taskId");
         const item = r.one("aws:dynamodb/tableItem:TableItem");
         assert.equal(item.inputs.tableName, table.outputs.name);
+        assert.deepEqual(item.ignoreChanges, ["item"], "seeded once: an operator's edits to the task are never reverted by pulumi up");
         const task = taskFromItem(JSON.parse(item.inputs.item) as Record<string, AttributeValue>);
         assert.equal(task.enabled, true);
         assert.equal(task.action, "ebs-snapshot-scheduler");
@@ -75,6 +77,12 @@ describe("OpsAutomator component", () => {
         const snapshots = "arn:aws:ec2:us-east-1::snapshot/*";
         const only = (action: string): PolicyStatement[] => grants(statements, action);
         assert.deepEqual(only("dynamodb:Scan").map((s) => s.Resource), [table.outputs.arn]);
+        assert.deepEqual(
+            [only("dynamodb:PutItem"), only("dynamodb:DeleteItem")].map((g) => g.map((s) => [s.Resource, s.Condition])),
+            [0, 1].map(() => [[table.outputs.arn, { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["reported-warning#*"] } }]]),
+            "it writes only its reported-warning items, never a task",
+        );
+        for (const action of ["dynamodb:UpdateItem", "dynamodb:BatchWriteItem"]) assert.equal(only(action).length, 0, action);
         assert.deepEqual(
             only("ec2:CreateSnapshots").map((s) => [list(s.Resource), s.Condition]),
             [
@@ -168,6 +176,37 @@ describe("OpsAutomator component", () => {
         }
     });
 
+    it("ships a runner that reports a malformed tag once, remembering it in its own table", async () => {
+        const { r } = plain;
+        const fn = r.one("aws:lambda/function:Function");
+        const item = json(r.one("aws:dynamodb/tableItem:TableItem").inputs.item);
+        const { handler, restore } = await loadArchivedHandler(fn);
+        const mocks = [mockClient(DynamoDBClient), mockClient(EC2Client), mockClient(CloudWatchClient), mockClient(SNSClient)] as const;
+        const [dynamo, ec2, cloudwatch, sns] = mocks;
+        const log = console.log;
+        console.log = () => undefined;
+        try {
+            dynamo.on(ScanCommand).resolves({ Items: [item] });
+            dynamo.on(PutItemCommand).resolves({});
+            ec2.on(DescribeInstancesCommand).resolves({
+                Reservations: [{ Instances: [{ InstanceId: "i-0bad0000000000001", Tags: [{ Key: "scheduler:ebs-snapshot:0900", Value: "0900;3;Moon/Base" }] }] }],
+            });
+            ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
+            cloudwatch.on(PutMetricDataCommand).resolves({});
+            sns.on(PublishCommand).resolves({ MessageId: "1" });
+            const summary: any = await handler({ "detail-type": "Scheduled Event", source: "aws.events", time: "2026-11-26T09:00:12Z", detail: {} });
+            assert.equal(summary.failures, 0, "a bad tag does not fail the run");
+            assert.equal(sns.commandCalls(PublishCommand)[0].args[0].input.TopicArn, fn.inputs.environment.variables.TOPIC_ARN);
+            const put = dynamo.commandCalls(PutItemCommand)[0].args[0].input;
+            assert.equal(put.TableName, fn.inputs.environment.variables.TABLE_NAME);
+            assert.match(put.Item!.taskId.S!, /^reported-warning#/);
+        } finally {
+            console.log = log;
+            mocks.forEach((m) => m.restore());
+            restore();
+        }
+    });
+
     it("ships a runner whose errors survive serialization: named, explained Errors for a malformed event and a failed run", async () => {
         const { r } = plain;
         const item = json(r.one("aws:dynamodb/tableItem:TableItem").inputs.item);
@@ -188,16 +227,17 @@ describe("OpsAutomator component", () => {
 
             dynamo.on(ScanCommand).resolves({ Items: [item] });
             ec2.on(DescribeInstancesCommand).resolves({
-                Reservations: [{ Instances: [{ InstanceId: "i-0bad0000000000001", Tags: [{ Key: "scheduler:ebs-snapshot:0900", Value: "0900;3;Moon/Base" }] }] }],
+                Reservations: [{ Instances: [{ InstanceId: "i-0bad0000000000001", Tags: [{ Key: "scheduler:ebs-snapshot:0900", Value: "0900;3;utc" }] }] }],
             });
             ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
+            ec2.on(CreateSnapshotsCommand).rejects(accessDenied("ec2:CreateSnapshots"));
             cloudwatch.on(PutMetricDataCommand).resolves({});
             sns.on(PublishCommand).resolves({ MessageId: "1" });
             await assert.rejects(handler({ "detail-type": "Scheduled Event", source: "aws.events", time: "2026-11-26T09:00:12Z", detail: {} }), (err: unknown) => {
                 assert.ok(err instanceof Error, `an Error, got ${JSON.stringify(err)}`);
                 assert.equal(err.name, "TasksFailedError");
                 assert.match(err.message, /1 of 1 task\(s\) failed/);
-                assert.match(err.message, /unknown time zone "Moon\/Base"/);
+                assert.match(err.message, /CreateSnapshots for 2026-11-26T09:00 UTC failed: AccessDenied/);
                 assert.equal((err as Error & { summary: { failures: number } }).summary.failures, 1);
                 return true;
             });

@@ -1,5 +1,5 @@
 import { CloudWatch, CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { AttributeValue, DynamoDB, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { AttributeValue, DeleteItemCommand, DynamoDB, DynamoDBClient, PutItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { CreateSnapshotsCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, EC2, EC2Client } from "@aws-sdk/client-ec2";
 import { PublishCommand, SNS, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
@@ -57,6 +57,8 @@ describe("Ops Automator runner", () => {
     beforeEach(() => {
         for (const m of [dynamo, cloudwatch, sns, ec2]) m.reset();
         dynamo.on(ScanCommand).resolves({ Items: [seed, disabled] });
+        dynamo.on(PutItemCommand).resolves({});
+        dynamo.on(DeleteItemCommand).resolves({});
         cloudwatch.on(PutMetricDataCommand).resolves({});
         sns.on(PublishCommand).resolves({ MessageId: "1" });
         ec2.on(DescribeInstancesCommand).resolves({
@@ -78,7 +80,9 @@ describe("Ops Automator runner", () => {
         assert.deepEqual(m.MetricData!.map((d) => [d.MetricName, d.Value, d.Dimensions]), [
             ["TaskFailures", 0, [{ Name: "Engine", Value: "ops-automator-dev" }]],
             ["TasksRun", 1, [{ Name: "Engine", Value: "ops-automator-dev" }]],
+            ["TaskWarnings", 0, [{ Name: "Engine", Value: "ops-automator-dev" }]],
         ]);
+        assert.equal(dynamo.commandCalls(PutItemCommand).length + dynamo.commandCalls(DeleteItemCommand).length, 0, "nothing to remember");
         assert.equal(published().length, 0, "nothing to report");
     });
 
@@ -95,22 +99,125 @@ describe("Ops Automator runner", () => {
     });
 
     it("a task reporting issues fails the run: metric, notification, then an error", async () => {
-        ec2.on(DescribeInstancesCommand).resolves({
-            Reservations: [{ Instances: [{ InstanceId: "i-0bad0000000000001", Tags: [{ Key: "scheduler:ebs-snapshot:0900", Value: "0900;3;Moon/Base" }] }] }],
-        });
+        ec2.on(CreateSnapshotsCommand).rejects(accessDenied("ec2:CreateSnapshots"));
         await assert.rejects(runOpsAutomator(scheduled("2026-11-26T09:00:00Z"), config, deps()), (err: Error) => {
             assert.ok(err instanceof Error);
             assert.equal(err.name, "TasksFailedError");
             assert.equal((err as TasksFailedError).summary.failures, 1, "the run's summary travels with the error");
             assert.match(err.message, /1 of 1 task\(s\) failed/);
-            assert.match(err.message, /unknown time zone "Moon\/Base"/);
+            assert.match(err.message, /CreateSnapshots for 2026-11-26T09:00 UTC failed: AccessDenied/);
             return true;
         });
         assert.deepEqual(failuresPublished(), [1]);
         const [p] = published();
         assert.equal(p.TopicArn, config.topicArn);
         assert.equal(p.Subject, "Ops Automator: 1 task(s) failed");
-        assert.match(p.Message!, /Task ebs-snapshot-scheduler \(ebs-snapshot-scheduler\):\n {2}- i-0bad0000000000001: tag scheduler:ebs-snapshot:0900/);
+        assert.match(p.Message!, /Task ebs-snapshot-scheduler \(ebs-snapshot-scheduler\):\n {2}- i-0aaaaaaaaaaaaaaa1: CreateSnapshots/);
+    });
+
+    describe("a malformed schedule tag", () => {
+        const badTag = { Key: "scheduler:ebs-snapshot:0900", Value: "0900;3;Moon/Base" };
+        const key = "reported-warning#ebs-snapshot-scheduler#i-0bad0000000000001#scheduler:ebs-snapshot:0900";
+        const remembered = (value: string): Record<string, AttributeValue> => ({
+            taskId: { S: key },
+            task: { S: "ebs-snapshot-scheduler" },
+            instanceId: { S: "i-0bad0000000000001" },
+            tagKey: { S: badTag.Key },
+            tagValue: { S: value },
+            message: { S: "earlier" },
+            reportedAt: { S: "2026-11-26T08:55:07.000Z" },
+        });
+        const instances = (value = badTag.Value) => ({
+            Reservations: [
+                {
+                    Instances: [
+                        { InstanceId: "i-0bad0000000000001", Tags: [{ ...badTag, Value: value }] },
+                        { InstanceId: "i-0aaaaaaaaaaaaaaa1", Tags: [{ Key: "scheduler:ebs-snapshot:0900", Value: "0900;3;utc;weekdays" }] },
+                    ],
+                },
+            ],
+        });
+        const warningsPublished = () => metrics().map((m) => m.MetricData!.find((d) => d.MetricName === "TaskWarnings")!.Value);
+
+        it("is a warning: the run succeeds, the other instance is served, the tag is counted and notified once", async () => {
+            ec2.on(DescribeInstancesCommand).resolves(instances());
+            const summary = await runOpsAutomator(scheduled("2026-11-26T09:00:00Z"), config, deps());
+            assert.equal(summary.failures, 0);
+            assert.deepEqual(summary.tasks.map((t) => t.status), ["succeeded"]);
+            assert.deepEqual(ec2.commandCalls(CreateSnapshotsCommand).map((c) => c.args[0].input.InstanceSpecification!.InstanceId), ["i-0aaaaaaaaaaaaaaa1"]);
+            assert.deepEqual(failuresPublished(), [0], "not a failure: the failures alarm stays quiet");
+            assert.deepEqual(warningsPublished(), [1]);
+            const [p] = published();
+            assert.equal(p.Subject, "Ops Automator: 1 new warning(s)");
+            assert.match(p.Message!, /0 of 1 task\(s\) failed/);
+            assert.match(p.Message!, /Warnings \(reported once;[^\n]*\nTask ebs-snapshot-scheduler \(ebs-snapshot-scheduler\):\n {2}- i-0bad0000000000001: tag scheduler:ebs-snapshot:0900="0900;3;Moon\/Base": unknown time zone "Moon\/Base"/);
+            const puts = dynamo.commandCalls(PutItemCommand).map((c) => c.args[0].input);
+            assert.equal(puts.length, 1);
+            assert.equal(puts[0].TableName, config.tableName);
+            assert.deepEqual(
+                { ...puts[0].Item, message: undefined },
+                { ...remembered("0900;3;Moon/Base"), message: undefined, reportedAt: { S: "2026-11-26T09:00:07.000Z" } },
+            );
+            assert.match(puts[0].Item!.message.S!, /unknown time zone/);
+        });
+
+        it("already reported with this value: counted, not notified again, nothing written", async () => {
+            ec2.on(DescribeInstancesCommand).resolves(instances());
+            dynamo.on(ScanCommand).resolves({ Items: [seed, remembered("0900;3;Moon/Base")] });
+            const summary = await runOpsAutomator(scheduled("2026-11-26T09:05:00Z"), config, deps());
+            assert.deepEqual([summary.failures, summary.warnings.length, summary.newWarnings.length], [0, 1, 0]);
+            assert.deepEqual(summary.tasks.map((t) => t.taskId), ["ebs-snapshot-scheduler"], "the remembered warning is not a task");
+            assert.equal(published().length, 0, "no notification on every run");
+            assert.deepEqual(warningsPublished(), [1], "the metric still shows it");
+            assert.equal(dynamo.commandCalls(PutItemCommand).length + dynamo.commandCalls(DeleteItemCommand).length, 0);
+        });
+
+        it("a changed, still malformed value is notified again", async () => {
+            ec2.on(DescribeInstancesCommand).resolves(instances("0900;3;Mars/Base"));
+            dynamo.on(ScanCommand).resolves({ Items: [seed, remembered("0900;3;Moon/Base")] });
+            await runOpsAutomator(scheduled("2026-11-26T09:05:00Z"), config, deps());
+            assert.equal(published().length, 1);
+            assert.match(published()[0].Message!, /Mars\/Base/);
+            assert.equal(dynamo.commandCalls(PutItemCommand)[0].args[0].input.Item!.tagValue.S, "0900;3;Mars/Base");
+        });
+
+        it("a fixed tag is forgotten, so a bad value that comes back is reported again", async () => {
+            dynamo.on(ScanCommand).resolves({ Items: [seed, remembered("0900;3;Moon/Base")] });
+            await runOpsAutomator(scheduled("2026-11-26T09:05:00Z"), config, deps());
+            assert.deepEqual(dynamo.commandCalls(DeleteItemCommand).map((c) => c.args[0].input), [{ TableName: config.tableName, Key: { taskId: { S: key } } }]);
+            assert.equal(published().length, 0);
+        });
+
+        it("kept while its task could not list the instances (nothing is known about the tag)", async () => {
+            ec2.on(DescribeInstancesCommand).rejects(ec2Throttling());
+            dynamo.on(ScanCommand).resolves({ Items: [seed, remembered("0900;3;Moon/Base")] });
+            await assert.rejects(runOpsAutomator(scheduled("2026-11-26T09:05:00Z"), config, deps()), { name: "TasksFailedError" });
+            assert.equal(dynamo.commandCalls(DeleteItemCommand).length, 0);
+        });
+
+        it("a failed notification remembers nothing, so the retried run reports it", async () => {
+            ec2.on(DescribeInstancesCommand).resolves(instances());
+            sns.on(PublishCommand).rejects(accessDenied("sns:Publish"));
+            await assert.rejects(runOpsAutomator(scheduled("2026-11-26T09:00:00Z"), config, deps()), /could not notify .*sns:Publish/);
+            assert.equal(dynamo.commandCalls(PutItemCommand).length, 0);
+        });
+
+        it("failing to remember it fails the run (an AWS failure), after the notification", async () => {
+            ec2.on(DescribeInstancesCommand).resolves(instances());
+            dynamo.on(PutItemCommand).rejects(accessDenied("dynamodb:PutItem"));
+            await assert.rejects(runOpsAutomator(scheduled("2026-11-26T09:00:00Z"), config, deps()), /could not remember the reported warning .*AccessDenied/);
+            assert.equal(published().length, 1);
+        });
+
+        it("next to a real failure: one notification with both, and the warning is remembered so retries do not repeat it", async () => {
+            ec2.on(DescribeInstancesCommand).resolves(instances());
+            ec2.on(CreateSnapshotsCommand).rejects(accessDenied("ec2:CreateSnapshots"));
+            await assert.rejects(runOpsAutomator(scheduled("2026-11-26T09:00:00Z"), config, deps()), { name: "TasksFailedError" });
+            const [p] = published();
+            assert.equal(p.Subject, "Ops Automator: 1 task(s) failed");
+            assert.match(p.Message!, /AccessDenied[\s\S]*Warnings[\s\S]*Moon\/Base/);
+            assert.equal(dynamo.commandCalls(PutItemCommand).length, 1);
+        });
     });
 
     it("a task that throws fails the run; other tasks still run", async () => {

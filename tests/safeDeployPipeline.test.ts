@@ -24,6 +24,67 @@ async function pipeline(args?: SafeDeployPipelineArgs): Promise<{ p: SafeDeployP
 }
 let defaultBuild: Promise<{ p: SafeDeployPipeline; r: Resources }> | undefined;
 
+/**
+ * Whether an event matches an EventBridge pattern made of exact values: every pattern field must be present in the
+ * event, a nested object matches field by field, and a value list matches when the event's value (or one element
+ * of an array value) equals one of its entries. Content filters (prefix, anything-but, ...) are refused rather than
+ * guessed at. https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
+ */
+function matchesEventPattern(pattern: Record<string, unknown>, event: unknown): boolean {
+    if (typeof event !== "object" || event === null || Array.isArray(event)) return false;
+    return Object.entries(pattern).every(([key, expected]) => {
+        if (!(key in event)) return false;
+        const actual = (event as Record<string, unknown>)[key];
+        if (Array.isArray(expected)) {
+            for (const e of expected) if (typeof e === "object" && e !== null) throw new Error(`content filter ${JSON.stringify(e)} is not supported`);
+            const values = Array.isArray(actual) ? actual : [actual];
+            return values.some((v) => expected.includes(v));
+        }
+        if (typeof expected === "object" && expected !== null) return matchesEventPattern(expected as Record<string, unknown>, actual);
+        throw new Error(`pattern field ${key} must be a list or an object; got ${JSON.stringify(expected)}`);
+    });
+}
+
+/** What an EventBridge input transformer sends: the template with each `<name>` replaced by its path's value. */
+function applyInputTransformer(transformer: { inputPaths: Record<string, string>; inputTemplate: string }, event: unknown): string {
+    const values = Object.fromEntries(
+        Object.entries(transformer.inputPaths).map(([name, path]) => {
+            assert.match(path, /^\$(\.[A-Za-z0-9_-]+)+$/, `${name}: a plain path`);
+            const value = path.split(".").slice(1).reduce<any>((at, k) => (at === undefined ? undefined : at[k]), event);
+            assert.equal(typeof value, "string", `${path} is a string in the event`);
+            return [name, value as string];
+        }),
+    );
+    return transformer.inputTemplate.replace(/<([A-Za-z0-9_-]+)>/g, (whole, name: string) => {
+        assert.ok(name in values, `placeholder ${whole} has an input path`);
+        // Inside a quoted template a value is inserted as JSON string content.
+        return JSON.stringify(values[name]).slice(1, -1);
+    });
+}
+
+/** The "Pipeline FAILED event" (emitted event) of the CodePipeline user guide, for the given pipeline. */
+function pipelineFailedEvent(pipelineName: string) {
+    // https://docs.aws.amazon.com/codepipeline/latest/userguide/detect-state-changes-cloudwatch-events.html
+    return {
+        version: "0",
+        id: "01234567-EXAMPLE",
+        "detail-type": "CodePipeline Pipeline Execution State Change",
+        source: "aws.codepipeline",
+        account: "123456789012",
+        time: "2020-01-31T18:55:43Z",
+        region: "us-west-2",
+        resources: [`arn:aws:codepipeline:us-west-2:123456789012:${pipelineName}`],
+        detail: {
+            pipeline: pipelineName,
+            "execution-id": "12345678-1234-5678-abcd-12345678abcd",
+            "start-time": "2023-10-26T13:49:39.208Z",
+            state: "FAILED",
+            version: 4.0,
+            "pipeline-execution-attempt": 1.0,
+        },
+    };
+}
+
 function rolePolicy(r: Resources, name: string): PolicyStatement[] {
     return json(r.one("aws:iam/rolePolicy:RolePolicy", name).inputs.policy).Statement;
 }
@@ -70,13 +131,13 @@ describe("SafeDeployPipeline component", () => {
         const { r } = await pipeline();
         const source = r.one("aws:s3/bucket:Bucket", "deploy-source");
         assert.equal(r.one("aws:s3/bucketNotification:BucketNotification").inputs.eventbridge, true);
-        const rule = r.one("aws:cloudwatch/eventRule:EventRule");
+        const rule = r.one("aws:cloudwatch/eventRule:EventRule", "deploy-source-changed");
         assert.deepEqual(json(rule.inputs.eventPattern), {
             source: ["aws.s3"],
             "detail-type": ["Object Created"],
             detail: { bucket: { name: [source.outputs.bucket] }, object: { key: ["source/app.zip"] } },
         });
-        const target = r.one("aws:cloudwatch/eventTarget:EventTarget");
+        const target = r.one("aws:cloudwatch/eventTarget:EventTarget", "deploy-source-changed");
         const pl = r.one("aws:codepipeline/pipeline:Pipeline");
         assert.equal(target.inputs.arn, pl.outputs.arn);
         const start = rolePolicy(r, "deploy-start-policy");
@@ -134,7 +195,7 @@ describe("SafeDeployPipeline component", () => {
         const statements = rolePolicy(r, "deploy-pipeline-policy");
         assert.deepEqual(grants(statements, "codestar-connections:UseConnection").map((s) => s.Resource), [CONNECTION]);
         assert.equal(r.ofType("aws:s3/bucketObjectv2:BucketObjectv2").length, 0, "no sample without an S3 source");
-        assert.equal(r.ofType("aws:cloudwatch/eventRule:EventRule").length, 0);
+        assert.deepEqual(r.ofType("aws:cloudwatch/eventRule:EventRule").map((x) => x.name), ["deploy-failed"], "only the failure rule: no S3 trigger");
         await assertActionsExist(statements);
     });
 
@@ -247,6 +308,46 @@ describe("SafeDeployPipeline component", () => {
         assert.equal(timeouts.inputs.dimensions.StateMachineArn, r.one("aws:sfn/stateMachine:StateMachine").outputs.arn);
         for (const a of [errors, timeouts]) assert.deepEqual(a.inputs.alarmActions, [topicArn]);
         assert.equal(r.one("aws:sns/topicSubscription:TopicSubscription").inputs.endpoint, "deploys@example.com");
+    });
+
+    it("sends every failed pipeline execution to the encrypted alerts topic, as a readable message", async () => {
+        for (const args of [undefined, { source: { type: "codestarConnection", connectionArn: CONNECTION, fullRepositoryId: "acme/infra" } } as const]) {
+            const { r } = await pipeline(args);
+            const pl = r.one("aws:codepipeline/pipeline:Pipeline");
+            const topic = r.one("aws:sns/topic:Topic");
+            const rule = r.one("aws:cloudwatch/eventRule:EventRule", "deploy-failed");
+            const target = r.one("aws:cloudwatch/eventTarget:EventTarget", "deploy-failed");
+            assert.equal(target.inputs.rule, rule.outputs.name);
+            assert.equal(target.inputs.arn, topic.outputs.arn);
+            const pattern = json(rule.inputs.eventPattern);
+            const failed = pipelineFailedEvent(pl.outputs.name);
+            assert.ok(matchesEventPattern(pattern, failed), "the documented FAILED event matches");
+            assert.ok(!matchesEventPattern(pattern, { ...failed, detail: { ...failed.detail, state: "SUCCEEDED" } }), "a success does not");
+            assert.ok(!matchesEventPattern(pattern, { ...failed, detail: { ...failed.detail, state: "SUPERSEDED" } }), "a superseded run does not");
+            assert.ok(!matchesEventPattern(pattern, pipelineFailedEvent("someone-elses-pipeline")), "another pipeline's failure does not");
+            assert.ok(!matchesEventPattern(pattern, { ...failed, "detail-type": "CodePipeline Stage Execution State Change", detail: { ...failed.detail, stage: "Prod" } }), "stage events are not counted twice");
+            const message = JSON.parse(applyInputTransformer(target.inputs.inputTransformer, failed));
+            assert.equal(
+                message,
+                `Safe deploy pipeline ${pl.outputs.name} failed at 2020-01-31T18:55:43Z (execution 12345678-1234-5678-abcd-12345678abcd, account 123456789012, us-west-2). ` +
+                    `The failed action says why: aws codepipeline list-action-executions --region us-west-2 --pipeline-name ${pl.outputs.name} --filter pipelineExecutionId=12345678-1234-5678-abcd-12345678abcd`,
+            );
+            assert.equal(target.inputs.retryPolicy.maximumRetryAttempts, 8);
+        }
+    });
+
+    it("lets EventBridge (and CloudWatch alarms) publish to the alerts topic and use its key, from this account only", async () => {
+        const { r } = await pipeline();
+        const topic = r.one("aws:sns/topic:Topic");
+        const key = r.one("aws:kms/key:Key");
+        assert.equal(topic.inputs.kmsMasterKeyId, key.outputs.arn);
+        const keyGrant = json(key.inputs.policy).Statement.find((s: PolicyStatement) => s.Sid === "PublishingServicesEncrypt");
+        assert.deepEqual(keyGrant.Principal, { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] });
+        assert.deepEqual(list(keyGrant.Action).sort(), ["kms:Decrypt", "kms:GenerateDataKey*"]);
+        assert.deepEqual(keyGrant.Condition, { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } });
+        const publish = json(r.one("aws:sns/topicPolicy:TopicPolicy").inputs.policy).Statement.find((s: PolicyStatement) => s.Sid === "ServicesPublish");
+        assert.deepEqual(publish.Principal, { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] });
+        assert.deepEqual([publish.Action, publish.Resource, publish.Condition], ["sns:Publish", topic.outputs.arn, { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } }]);
     });
 
     it("refuses bad arguments before creating anything", async () => {

@@ -416,6 +416,58 @@ describe("safe deploy workflow branches (run in-process)", () => {
         assert.equal(called(r, "Create Stack").length, 0);
     });
 
+    // The error name Step Functions gives CloudFormation's ValidationError is not documented for the SDK integration:
+    // a missing stack is recognised by CloudFormation's message whatever the name.
+    const ERROR_NAMES = [
+        "CloudFormation.CloudFormationException",
+        "CloudFormation.ValidationErrorException",
+        "CloudFormation.ValidationException",
+        "CloudFormation.AmazonCloudFormationException",
+        "States.TaskFailed",
+    ];
+    const MISSING = "Stack with id blueprints-dev-app does not exist (Service: CloudFormation, Status Code: 400, Request ID: 3a1b2c3d-0000-4000-8000-000000000003)";
+    for (const name of ERROR_NAMES) {
+        it(`a missing stack reported as ${name} is created`, async () => {
+            const r = await run({
+                "Check Stack Status": [sfnError(name, MISSING)],
+                "Create Stack": [{ StackId: STACK_ID }],
+                "Check Stack Creation": [stack("CREATE_COMPLETE")],
+            });
+            assert.equal(r.error, undefined, JSON.stringify(r.error));
+            assert.equal(r.path.at(-1), "Stack Created");
+            assert.equal(called(r, "Check Stack Status").length, 1, "a missing stack is not retried");
+            assert.equal(called(r, "Create Stack").length, 1);
+        });
+
+        it(`access denied reported as ${name} fails the deployment instead of creating the stack`, async () => {
+            const denied = "User: arn:aws:sts::123456789012:assumed-role/deploy-workflow-role/x is not authorized to perform: cloudformation:DescribeStacks on resource: arn:aws:cloudformation:us-east-1:123456789012:stack/blueprints-dev-app/* because no identity-based policy allows the cloudformation:DescribeStacks action (Service: CloudFormation, Status Code: 403, Request ID: 4)";
+            const r = await run({ "Check Stack Status": [sfnError(name, denied)], "Notify Failure": [{ MessageId: "1" }] });
+            assert.equal(r.error?.name, name);
+            assert.match(r.error!.cause, /not authorized/);
+            assert.equal(called(r, "Create Stack").length, 0);
+            assert.match(published(r)[0].Message, new RegExp(`stopped \\(${name.replace(/\./g, "\\.")}\\)`));
+        });
+
+        it(`throttling reported as ${name} is checked again, and fails once the checks are used up`, async () => {
+            const r = await run({
+                "Check Stack Status": [sfnError(name, "Rate exceeded (Service: CloudFormation, Status Code: 400, Request ID: 5)")],
+                "Notify Failure": [{ MessageId: "1" }],
+            });
+            assert.equal(r.error?.name, name);
+            assert.equal(r.path.filter((s) => s === "Wait Before Checking Stack Again").length, 3, "one wait per allowed check");
+            assert.equal(called(r, "Create Stack").length, 0);
+        });
+    }
+
+    it("a message that merely mentions a missing thing is not a missing stack", async () => {
+        const r = await run({
+            "Check Stack Status": [sfnError("CloudFormation.CloudFormationException", "AccessDenied: the role does not exist or is not authorized")],
+            "Notify Failure": [{ MessageId: "1" }],
+        });
+        assert.equal(called(r, "Create Stack").length, 0);
+        assert.equal(r.error?.name, "CloudFormation.CloudFormationException");
+    });
+
     it("a lost notification still fails the deployment with the original cause", async () => {
         const r = await run({
             "Check Stack Status": [stack("UPDATE_ROLLBACK_FAILED")],

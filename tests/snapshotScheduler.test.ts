@@ -287,13 +287,32 @@ describe("snapshot scheduler task", () => {
             });
         }
 
-        it("a malformed tag is reported, and the instance's other tags and other instances proceed", async () => {
+        it("a malformed tag is a warning, not an issue: the instance's other tags and other instances proceed", async () => {
             ec2Mock.on(DescribeInstancesCommand).resolves({
                 Reservations: [{ Instances: [instance("i-0ddddddddddddddd4", { "scheduler:ebs-snapshot:0900": "0900;3;utc;weekdays", "scheduler:ebs-snapshot:1000": "10am;3" }), other] }],
             });
             const result = await runSnapshotScheduler({}, context, deps());
             assert.equal(creates().length, 2);
-            assert.deepEqual(result.issues, ['i-0ddddddddddddddd4: tag scheduler:ebs-snapshot:1000="10am;3": time "10am" must be HHMM in 24-hour form (0000-2359)']);
+            assert.deepEqual(result.issues, [], "a bad tag does not fail the task");
+            assert.deepEqual(result.warnings, [
+                {
+                    instanceId: "i-0ddddddddddddddd4",
+                    tagKey: "scheduler:ebs-snapshot:1000",
+                    tagValue: "10am;3",
+                    message: 'i-0ddddddddddddddd4: tag scheduler:ebs-snapshot:1000="10am;3": time "10am" must be HHMM in 24-hour form (0000-2359)',
+                },
+            ]);
+        });
+
+        it("a malformed tag next to a refused snapshot: the warning and the issue are kept apart", async () => {
+            ec2Mock.on(DescribeInstancesCommand).resolves({
+                Reservations: [{ Instances: [instance("i-0ddddddddddddddd4", { "scheduler:ebs-snapshot:0900": "0900;3;utc;weekdays", "scheduler:ebs-snapshot": "0900;3;Moon/Base" })] }],
+            });
+            ec2Mock.on(CreateSnapshotsCommand).rejects(accessDenied("ec2:CreateSnapshots"));
+            const result = await runSnapshotScheduler({}, context, deps());
+            assert.deepEqual(result.warnings.map((w) => [w.tagKey, w.tagValue]), [["scheduler:ebs-snapshot", "0900;3;Moon/Base"]]);
+            assert.equal(result.issues.length, 1);
+            assert.match(result.issues[0], /CreateSnapshots for 2026-11-26T09:00 UTC failed: AccessDenied/);
         });
 
         it("an expiry that is not a time is reported and the snapshot left alone", async () => {
