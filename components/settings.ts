@@ -501,8 +501,8 @@ export const compliantWebAppSchema = z
             })
             .strict()
             .optional(),
-        /** Create the AWS Config recorder and delivery channel (false where the region already records). @default true */
-        createConfigRecorder: z.boolean().default(true),
+        /** Create the AWS Config recorder and delivery channel: one per account and region, so on in one stack only, where nothing else records (the rules need a recorder). @default false */
+        createConfigRecorder: z.boolean().default(false),
         /** Days CloudTrail and Config files stay in the audit bucket (CJIS: a year or more). @default 365 */
         auditRetentionDays: wholeNumber(365, 3653).default(365),
         /** Days load-balancer access logs are kept. @default 90 */

@@ -343,6 +343,15 @@ describe("settings", () => {
             ]);
         });
 
+        it("compliantWebApp: no AWS Config recorder unless a stack asks (one per account and region); dev asks, prod does not", () => {
+            const { values, region } = raw("dev", cjis({}));
+            assert.equal(parseSettings(values, region).compliantWebApp.createConfigRecorder, false);
+            const dev = raw("dev");
+            const prod = raw("prod");
+            assert.equal(parseSettings(dev.values, dev.region).compliantWebApp.createConfigRecorder, true);
+            assert.equal(parseSettings(prod.values, prod.region).compliantWebApp.createConfigRecorder, false);
+        });
+
         it("compliantWebApp: SSH from the internet", () => {
             const [p] = problems("dev", cjis({ bastion: { allowedCidr: "0.0.0.0/0", keyName: "ops" } }));
             assert.equal(p, 'aws-blueprints:compliantWebApp.bastion.allowedCidr: must be a known network, /8 or narrower: SSH is never open to the internet; got "0.0.0.0/0"');
