@@ -71,6 +71,7 @@ function buildWindowsContainers() {
         scaleInCpuPercent: s.scaleInCpuPercent,
         containerInsights: s.containerInsights,
         keepImages: s.keepImages,
+        accessLogRetentionDays: s.accessLogRetentionDays,
     });
     return {
         url: cluster.url,
@@ -81,6 +82,8 @@ function buildWindowsContainers() {
         autoScalingGroupName: cluster.autoScalingGroupName,
         repositoryUrl: cluster.repositoryUrl,
         logGroupName: cluster.logGroupName,
+        logKeyArn: cluster.logKeyArn,
+        accessLogBucket: cluster.accessLogBucket,
         vpcId: cluster.vpcId,
     };
 }

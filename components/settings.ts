@@ -143,7 +143,7 @@ export const windowsContainersSchema = z
         natGateways: z.enum(["onePerAz", "single"]).default("onePerAz"),
         /** CIDR block of the VPC (/16 to /24). @default "10.0.0.0/16" */
         vpcCidr: ipv4Cidr.default("10.0.0.0/16"),
-        /** ACM certificate ARN for an HTTPS listener. @default none (HTTP only, to ingressCidrs) */
+        /** ACM certificate ARN for an HTTPS listener; required when the stack protects its resources (protect: true). @default none (HTTP only, to ingressCidrs) */
         certificateArn: z
             .string()
             .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, "must be an ACM certificate ARN")
@@ -164,6 +164,8 @@ export const windowsContainersSchema = z
         containerInsights: z.boolean().default(false),
         /** Images the ECR repository keeps. @default 20 */
         keepImages: wholeNumber(1, 10000).default(20),
+        /** Days the load balancer's access logs are kept in their bucket. @default 90 */
+        accessLogRetentionDays: wholeNumber(1, 3650).default(90),
     })
     .strict()
     .superRefine((s, ctx) => {
@@ -499,8 +501,8 @@ export const compliantWebAppSchema = z
             })
             .strict()
             .optional(),
-        /** Create the AWS Config recorder and delivery channel (false where the region already records). @default true */
-        createConfigRecorder: z.boolean().default(true),
+        /** Create the AWS Config recorder and delivery channel: one per account and region, so on in one stack only, where nothing else records (the rules need a recorder). @default false */
+        createConfigRecorder: z.boolean().default(false),
         /** Days CloudTrail and Config files stay in the audit bucket (CJIS: a year or more). @default 365 */
         auditRetentionDays: wholeNumber(365, 3653).default(365),
         /** Days load-balancer access logs are kept. @default 90 */
@@ -872,7 +874,18 @@ const settingsSchema = z
         securityGroupGuard: securityGroupGuardSchema.prefault({}),
         sniLoadBalancer: sniLoadBalancerSchema.prefault({}),
     })
-    .strict();
+    .strict()
+    .superRefine((s, ctx) => {
+        // A protected (production) stack never forwards plain HTTP: its HTTP listener only redirects to HTTPS.
+        if (s.protect && s.windowsContainers.enabled && s.windowsContainers.certificateArn === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["windowsContainers", "certificateArn"],
+                message: "required when protect is true: a protected stack serves HTTPS and only redirects HTTP",
+                input: undefined,
+            });
+        }
+    });
 
 type ParsedSettings = z.output<typeof settingsSchema>;
 export type SecurityGroupGuardSettings = z.output<typeof securityGroupGuardSchema>;

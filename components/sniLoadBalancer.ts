@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Blueprint, BlueprintArgs } from "./common";
 import { EncryptedTopic, topicAlarm } from "./notifications";
+import { loadBalancerLogBucket } from "./storage";
 
 /** Key algorithms ACM issues public certificates with; RSA and ECDSA certificates for one site may coexist. */
 export const CERTIFICATE_KEY_ALGORITHMS = ["RSA_2048", "EC_prime256v1", "EC_secp384r1"] as const;
@@ -234,7 +235,6 @@ export class SniLoadBalancer extends Blueprint {
         const targetPort = args.targetPort ?? 80;
         const targetProtocol = args.targetProtocol ?? "HTTP";
         const ipAddressType = args.ipAddressType ?? "ipv4";
-        const identity = aws.getCallerIdentityOutput({}, { parent: this });
 
         let vpcId: pulumi.Input<string>;
         let subnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -264,63 +264,11 @@ export class SniLoadBalancer extends Blueprint {
                 ? pulumi.output(args.securityGroupId)
                 : this.securityGroup(name, args, vpcId, redirect, targetPort).id;
 
-        // Access logs: ALB delivers only to SSE-S3 buckets, so this bucket uses AES256 rather than the KMS key.
-        const logs = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: !this.protectStateful }, this.stateful());
-        const logsBlock = new aws.s3.BucketPublicAccessBlock(
+        const logs = loadBalancerLogBucket(
             `${name}-access-logs`,
-            { bucket: logs.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            { parent: this },
-        );
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${name}-access-logs`,
-            { bucket: logs.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-            { parent: this },
-        );
-        new aws.s3.BucketOwnershipControls(`${name}-access-logs`, { bucket: logs.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
-        new aws.s3.BucketLifecycleConfiguration(
-            `${name}-access-logs`,
-            {
-                bucket: logs.id,
-                rules: [
-                    {
-                        id: "expire-access-logs",
-                        status: "Enabled",
-                        filter: {},
-                        expiration: { days: args.accessLogRetentionDays ?? 90 },
-                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-                    },
-                ],
-            },
-            { parent: this },
-        );
-        const logPrefix = name;
-        const logsPolicy = new aws.s3.BucketPolicy(
-            `${name}-access-logs`,
-            {
-                bucket: logs.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "ElbLogDelivery",
-                            Effect: "Allow",
-                            Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
-                            Action: "s3:PutObject",
-                            Resource: pulumi.interpolate`${logs.arn}/${logPrefix}/AWSLogs/${identity.accountId}/*`,
-                        },
-                        {
-                            Sid: "DenyInsecureTransport",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "s3:*",
-                            Resource: [logs.arn, pulumi.interpolate`${logs.arn}/*`],
-                            Condition: { Bool: { "aws:SecureTransport": "false" } },
-                        },
-                    ],
-                }),
-            },
-            // S3 refuses concurrent changes to a bucket's policy and its public access block.
-            { parent: this, dependsOn: [logsBlock] },
+            { retentionDays: args.accessLogRetentionDays ?? 90, prefix: name, forceDestroy: !this.protectStateful },
+            this,
+            this.stateful(),
         );
 
         this.loadBalancer = new aws.lb.LoadBalancer(
@@ -333,10 +281,10 @@ export class SniLoadBalancer extends Blueprint {
                 securityGroups: [this.securityGroupId],
                 dropInvalidHeaderFields: true,
                 enableDeletionProtection: args.deletionProtection ?? this.protectStateful,
-                accessLogs: { bucket: logs.bucket, enabled: true, prefix: logPrefix },
+                accessLogs: { bucket: logs.bucket.bucket, enabled: true, prefix: logs.prefix },
             },
             // ELB writes a test object when logging is enabled: the bucket policy must exist first.
-            { parent: this, dependsOn: [logsPolicy] },
+            { parent: this, dependsOn: [logs.policy] },
         );
 
         const certificates = this.certificates(name, args);
@@ -446,7 +394,7 @@ export class SniLoadBalancer extends Blueprint {
         this.httpsListenerArn = this.httpsListener.arn;
         this.targetGroupArns = pulumi.all(args.sites.map((s) => this.targetGroupArnsByDomain[s.domainName]));
         this.certificateArns = pulumi.all(validated);
-        this.accessLogBucket = logs.bucket;
+        this.accessLogBucket = logs.bucket.bucket;
         this.siteUrls = args.sites.flatMap(siteHostNames).filter((h) => !h.startsWith("*.")).map((h) => `https://${h}`);
         this.registerOutputs({
             loadBalancerArn: this.loadBalancerArn,

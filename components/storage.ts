@@ -87,3 +87,94 @@ export function privateBucket(
     );
     return { bucket, versioning };
 }
+
+export interface LoadBalancerLogBucketArgs {
+    /** Days access logs are kept. */
+    readonly retentionDays: number;
+    /** Key prefix the load balancer writes under (its logs land in `<prefix>/AWSLogs/<account>/`). */
+    readonly prefix: string;
+    /** Let Pulumi delete the bucket with its logs (for disposable stacks). */
+    readonly forceDestroy: boolean;
+}
+
+export interface LoadBalancerLogBucket {
+    readonly bucket: aws.s3.Bucket;
+    /** The bucket policy: the load balancer must wait for it (ELB writes a test object when logging is enabled). */
+    readonly policy: aws.s3.BucketPolicy;
+    readonly prefix: string;
+}
+
+/**
+ * A private bucket for Application Load Balancer access logs: SSE-S3 (the only encryption ALB delivers to,
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html), ACLs disabled,
+ * logs expiring after `retentionDays`, writes allowed to ELB log delivery under the prefix only, TLS required.
+ * Children: `${name}` (the bucket) and `${name}` of each companion type.
+ */
+export function loadBalancerLogBucket(
+    name: string,
+    args: LoadBalancerLogBucketArgs,
+    parent: pulumi.Resource,
+    bucketOptions: pulumi.CustomResourceOptions,
+): LoadBalancerLogBucket {
+    if (!Number.isInteger(args.retentionDays) || args.retentionDays < 1) {
+        throw new Error(`${name}: accessLogRetentionDays must be a whole number of days >= 1; got ${args.retentionDays}`);
+    }
+    const identity = aws.getCallerIdentityOutput({}, { parent });
+    const bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, bucketOptions);
+    const block = new aws.s3.BucketPublicAccessBlock(
+        name,
+        { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        { parent },
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+        name,
+        { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+        { parent },
+    );
+    new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent });
+    new aws.s3.BucketLifecycleConfiguration(
+        name,
+        {
+            bucket: bucket.id,
+            rules: [
+                {
+                    id: "expire-access-logs",
+                    status: "Enabled",
+                    filter: {},
+                    expiration: { days: args.retentionDays },
+                    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                },
+            ],
+        },
+        { parent },
+    );
+    const policy = new aws.s3.BucketPolicy(
+        name,
+        {
+            bucket: bucket.id,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "ElbLogDelivery",
+                        Effect: "Allow",
+                        Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+                        Action: "s3:PutObject",
+                        Resource: pulumi.interpolate`${bucket.arn}/${args.prefix}/AWSLogs/${identity.accountId}/*`,
+                    },
+                    {
+                        Sid: "DenyInsecureTransport",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:*",
+                        Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+                        Condition: { Bool: { "aws:SecureTransport": "false" } },
+                    },
+                ],
+            }),
+        },
+        // S3 refuses concurrent changes to a bucket's policy and its public access block.
+        { parent, dependsOn: [block] },
+    );
+    return { bucket, policy, prefix: args.prefix };
+}

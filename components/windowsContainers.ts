@@ -6,6 +6,7 @@ import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { acknowledgeTags, Blueprint, BlueprintArgs } from "./common";
 import { InstanceRole } from "./instanceRole";
+import { loadBalancerLogBucket } from "./storage";
 
 export type WindowsServer = "2019-core" | "2019-full" | "2022-core" | "2022-full" | "2025-core" | "2025-full";
 
@@ -26,7 +27,10 @@ export interface WindowsContainerClusterArgs extends BlueprintArgs {
     readonly natGateways?: "onePerAz" | "single";
     /** CIDR block of the VPC. @default "10.0.0.0/16" */
     readonly vpcCidr?: string;
-    /** ACM certificate for an HTTPS listener (HTTP then only redirects). @default none: HTTP only, to `ingressCidrs` */
+    /**
+     * ACM certificate for an HTTPS listener (HTTP then only redirects). Required when `protect` is true: a protected
+     * (production) stack never forwards plain HTTP. @default none: HTTP only, to `ingressCidrs`
+     */
     readonly certificateArn?: pulumi.Input<string>;
     /**
      * Networks allowed to reach the load balancer. Without a certificate they must be named networks: plain HTTP is
@@ -49,6 +53,8 @@ export interface WindowsContainerClusterArgs extends BlueprintArgs {
     readonly containerInsights?: boolean;
     /** Images the ECR repository keeps (untagged ones expire after 7 days). @default 20 */
     readonly keepImages?: number;
+    /** Days the load balancer's access logs are kept. @default 90 */
+    readonly accessLogRetentionDays?: number;
 }
 
 const SERVERS: readonly WindowsServer[] = ["2019-core", "2019-full", "2022-core", "2022-full", "2025-core", "2025-full"];
@@ -108,6 +114,53 @@ export function windowsSimpleIisContainers(image: string, logGroup: string, regi
     ];
 }
 
+/**
+ * Policy of the container log group's key: the account administers it through IAM, and CloudWatch Logs of this
+ * region may use it only for this component's log groups, named in the encryption context CloudWatch Logs sends
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html). The group is auto-named
+ * `<logical name>-<random suffix>`, so its ARN is matched by its name prefix: the key must exist before the group.
+ */
+export function containerLogKeyPolicy(args: {
+    partition: pulumi.Input<string>;
+    region: pulumi.Input<string>;
+    accountId: pulumi.Input<string>;
+    logGroupNamePattern: string;
+}): pulumi.Output<string> {
+    const { partition, region, accountId, logGroupNamePattern } = args;
+    return pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                // Without this the key is unmanageable: IAM policies in the account decide who may administer it.
+                Sid: "AccountAdministersKey",
+                Effect: "Allow",
+                Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` },
+                Action: "kms:*",
+                Resource: "*",
+            },
+            {
+                Sid: "CloudWatchLogsEncryptContainerLogs",
+                Effect: "Allow",
+                Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
+                // The documented Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe*, without the key-pair actions.
+                Action: [
+                    "kms:Encrypt",
+                    "kms:Decrypt",
+                    "kms:ReEncryptFrom",
+                    "kms:ReEncryptTo",
+                    "kms:GenerateDataKey",
+                    "kms:GenerateDataKeyWithoutPlaintext",
+                    "kms:DescribeKey",
+                ],
+                Resource: "*",
+                Condition: {
+                    ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupNamePattern}` },
+                },
+            },
+        ],
+    });
+}
+
 export class WindowsContainerCluster extends Blueprint {
     readonly url: pulumi.Output<string>;
     readonly loadBalancerDnsName: pulumi.Output<string>;
@@ -118,6 +171,8 @@ export class WindowsContainerCluster extends Blueprint {
     readonly autoScalingGroupName: pulumi.Output<string>;
     readonly repositoryUrl: pulumi.Output<string>;
     readonly logGroupName: pulumi.Output<string>;
+    readonly logKeyArn: pulumi.Output<string>;
+    readonly accessLogBucket: pulumi.Output<string>;
     readonly vpcId: pulumi.Output<string>;
 
     constructor(name: string, args: WindowsContainerClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
@@ -153,6 +208,13 @@ export class WindowsContainerCluster extends Blueprint {
             throw new Error(`${name}: vpcCidr "${vpcCidr}" must be an IPv4 CIDR block from /16 to /24`);
         }
         const https = args.certificateArn !== undefined;
+        if (!https && this.protectStateful) {
+            throw new Error(
+                `${name}: a protected stack (protect: true) must not forward plain HTTP: set certificateArn to an ACM certificate ` +
+                    `(HTTP then only redirects to HTTPS); got certificateArn undefined`,
+            );
+        }
+        const accessLogRetentionDays = intIn("accessLogRetentionDays", args.accessLogRetentionDays ?? 90, 1, 3650);
         const ingressCidrs = args.ingressCidrs ?? (https ? ["0.0.0.0/0"] : []);
         for (const c of ingressCidrs) if (!CIDR.test(c)) throw new Error(`${name}: ingressCidrs entry "${c}" is not an IPv4 CIDR block`);
         if (!https && (ingressCidrs.length === 0 || ingressCidrs.some((c) => c.endsWith("/0")))) {
@@ -163,6 +225,8 @@ export class WindowsContainerCluster extends Blueprint {
         }
 
         const region = aws.getRegionOutput({}, { parent: this }).region;
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
 
         const vpc = new awsx.ec2.Vpc(
             `${name}-vpc`,
@@ -181,7 +245,21 @@ export class WindowsContainerCluster extends Blueprint {
             { settings: [{ name: "containerInsights", value: args.containerInsights ? "enabled" : "disabled" }] },
             { parent: this },
         );
-        const logs = new aws.cloudwatch.LogGroup(`${name}-containers`, { retentionInDays: this.logRetentionDays }, this.stateful());
+        const logKey = new aws.kms.Key(
+            `${name}-containers`,
+            {
+                description: `Encrypts the container logs of ${name}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: containerLogKeyPolicy({ partition, region, accountId, logGroupNamePattern: `${name}-containers-*` }),
+            },
+            this.stateful(),
+        );
+        const logs = new aws.cloudwatch.LogGroup(
+            `${name}-containers`,
+            { retentionInDays: this.logRetentionDays, kmsKeyId: logKey.arn },
+            this.stateful(),
+        );
 
         const albGroup = new aws.ec2.SecurityGroup(`${name}-alb`, { description: "Load balancer of the Windows containers", vpcId: vpc.vpcId }, { parent: this });
         const hostGroup = new aws.ec2.SecurityGroup(`${name}-hosts`, { description: "ECS Windows container instances", vpcId: vpc.vpcId }, { parent: this });
@@ -362,6 +440,12 @@ export class WindowsContainerCluster extends Blueprint {
             { parent: this },
         );
 
+        const accessLogs = loadBalancerLogBucket(
+            `${name}-access-logs`,
+            { retentionDays: accessLogRetentionDays, prefix: name, forceDestroy: !this.protectStateful },
+            this,
+            this.stateful(),
+        );
         const alb = new aws.lb.LoadBalancer(
             `${name}-alb`,
             {
@@ -371,8 +455,10 @@ export class WindowsContainerCluster extends Blueprint {
                 subnets: vpc.publicSubnetIds,
                 dropInvalidHeaderFields: true,
                 enableDeletionProtection: this.protectStateful,
+                accessLogs: { bucket: accessLogs.bucket.bucket, enabled: true, prefix: accessLogs.prefix },
             },
-            { parent: this },
+            // ELB writes a test object when logging is enabled: the bucket policy must exist first.
+            { parent: this, dependsOn: [accessLogs.policy] },
         );
         const targets = new aws.lb.TargetGroup(
             `${name}-web`,
@@ -548,6 +634,8 @@ export class WindowsContainerCluster extends Blueprint {
         this.autoScalingGroupName = group.name;
         this.repositoryUrl = repository.repositoryUrl;
         this.logGroupName = logs.name;
+        this.logKeyArn = logKey.arn;
+        this.accessLogBucket = accessLogs.bucket.bucket;
         this.vpcId = vpc.vpcId;
         this.registerOutputs({
             url: this.url,
@@ -559,6 +647,8 @@ export class WindowsContainerCluster extends Blueprint {
             autoScalingGroupName: this.autoScalingGroupName,
             repositoryUrl: this.repositoryUrl,
             logGroupName: this.logGroupName,
+            logKeyArn: this.logKeyArn,
+            accessLogBucket: this.accessLogBucket,
             vpcId: this.vpcId,
         });
     }

@@ -93,7 +93,7 @@ describe("CompliantWebApp component (dev sizing, with a bastion)", () => {
     let app: CompliantWebApp;
     let r: Resources;
     before(async () => {
-        ({ app, r } = await environment({ bastion: { allowedCidr: "203.0.113.0/24", keyName: "ops" } }));
+        ({ app, r } = await environment({ bastion: { allowedCidr: "203.0.113.0/24", keyName: "ops" }, createConfigRecorder: true }));
     });
 
     const vpc = (purpose: string) => r.one("aws:ec2/vpc:Vpc", `cjis-${purpose}`);
@@ -209,6 +209,12 @@ describe("CompliantWebApp component (dev sizing, with a bastion)", () => {
             assert.equal(cloudtrail.Action, "kms:GenerateDataKey");
             assert.equal(cloudtrail.Condition.StringEquals["aws:SourceArn"], trail.outputs.arn, "the key names the trail that exists");
             assert.equal(cloudtrail.Condition.StringLike["kms:EncryptionContext:aws:cloudtrail:arn"], `arn:aws:cloudtrail:*:${ACCOUNT_ID}:trail/*`);
+            // The context S3 sends for a CloudTrail log file without an S3 Bucket Key
+            // (https://docs.aws.amazon.com/kms/latest/developerguide/services-cloudtrail.html) satisfies the statement.
+            const like = (pattern: string, value: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(value);
+            const logFileContext = { "aws:cloudtrail:arn": trail.outputs.arn, "aws:s3:arn": `arn:aws:s3:::bucket/cloudtrail/AWSLogs/${ACCOUNT_ID}/CloudTrail/us-east-1/f.json.gz` };
+            assert.ok(like(cloudtrail.Condition.StringLike["kms:EncryptionContext:aws:cloudtrail:arn"], logFileContext["aws:cloudtrail:arn"]));
+            assert.ok(!like(cloudtrail.Condition.StringLike["kms:EncryptionContext:aws:cloudtrail:arn"], "arn:aws:cloudtrail:us-east-1:210987654321:trail/other"));
             const rds = sid("RdsUsesKeyThroughGrants");
             assert.deepEqual(rds.Condition.StringEquals, { "kms:ViaService": "rds.us-east-1.amazonaws.com", "kms:CallerAccount": ACCOUNT_ID });
             assert.ok(rds.Action.includes("kms:CreateGrant"));
@@ -246,7 +252,8 @@ describe("CompliantWebApp component (dev sizing, with a bastion)", () => {
             const logs = r.one("aws:s3/bucket:Bucket", "cjis-audit-access-logs");
             const key = r.one("aws:kms/key:Key", "cjis-key");
             const sse = r.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "cjis-audit-bucket");
-            assert.deepEqual(sse.inputs.rules[0], { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.outputs.arn }, bucketKeyEnabled: true });
+            // No S3 Bucket Key: CloudTrail's files keep their trail's encryption context, which the key policy requires.
+            assert.deepEqual(sse.inputs.rules[0], { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.outputs.arn }, bucketKeyEnabled: false });
             assert.equal(r.one("aws:s3/bucketVersioning:BucketVersioning", "cjis-audit-bucket").inputs.versioningConfiguration.status, "Enabled");
             const logging = r.one("aws:s3/bucketLogging:BucketLogging");
             assert.deepEqual([logging.inputs.bucket, logging.inputs.targetBucket, logging.inputs.targetPrefix], [bucket.outputs.id, logs.outputs.id, "audit-bucket/"]);
@@ -312,9 +319,11 @@ describe("CompliantWebApp component (dev sizing, with a bastion)", () => {
 
             const rule = (n: string) => r.one("aws:cfg/rule:Rule", `cjis-config-${n}`);
             assert.deepEqual(rule("restricted-ssh").inputs.source, { owner: "AWS", sourceIdentifier: "INCOMING_SSH_DISABLED" });
+            assert.deepEqual(rule("restricted-ssh").inputs.scope, { complianceResourceTypes: ["AWS::EC2::SecurityGroup"] });
+            assert.deepEqual(rule("restricted-common-ports").inputs.scope, { complianceResourceTypes: ["AWS::EC2::SecurityGroup"] });
+            assert.deepEqual(rule("required-tags").inputs.scope, { tagKey: "environment", tagValue: "test" }, "only this environment's resources are judged");
             assert.deepEqual(rule("required-tags").inputs.source, { owner: "AWS", sourceIdentifier: "REQUIRED_TAGS" });
             assert.deepEqual(json(rule("required-tags").inputs.inputParameters), { tag1Key: "application", tag2Key: "environment", tag3Key: "owner" });
-            assert.ok(rule("required-tags").inputs.scope.complianceResourceTypes.includes("AWS::EC2::Instance"));
             assert.deepEqual(rule("restricted-common-ports").inputs.source, { owner: "AWS", sourceIdentifier: "RESTRICTED_INCOMING_TRAFFIC" });
             assert.ok(Object.values(json(rule("restricted-common-ports").inputs.inputParameters)).includes("3389"));
             for (const n of ["restricted-ssh", "required-tags", "restricted-common-ports"]) assert.ok(rule(n).dependencies.includes(status.urn));
@@ -444,6 +453,21 @@ describe("CompliantWebApp component (dev sizing, with a bastion)", () => {
             assert.ok(app.includes(`export DB_HOST=${db.outputs.address}\n`));
             assert.ok(app.includes("export DB_USER=app_user\n"));
             assert.ok(app.includes("export AWS_REGION=us-east-1\n"));
+        });
+
+        it("wait for the NAT routes and route table associations that give their subnets egress", () => {
+            const production = (x: RecordedResource) => x.name.startsWith("cjis-production-");
+            const natRoutes = r.ofType("aws:ec2/route:Route").filter((x) => production(x) && x.inputs.natGatewayId !== undefined);
+            const internet = r.one("aws:ec2/route:Route", "cjis-production-public-internet");
+            const associations = r.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation").filter((x) => /^cjis-production-(private|public)-/.test(x.name));
+            assert.equal(natRoutes.length, 2);
+            assert.equal(associations.length, 4);
+            for (const tier of ["web", "app"]) {
+                const group = r.one("aws:autoscaling/group:Group", `cjis-${tier}`);
+                for (const x of [...natRoutes, internet, ...associations]) assert.ok(group.dependencies.includes(x.urn), `${tier} waits for ${x.name}`);
+                const isolated = r.one("aws:ec2/routeTableAssociation:RouteTableAssociation", "cjis-production-isolated-a");
+                assert.ok(!group.dependencies.includes(isolated.urn));
+            }
         });
 
         it("run in the private subnets behind their load balancer's target groups, replaced when unhealthy", () => {
@@ -624,12 +648,29 @@ describe("CompliantWebApp component (prod sizing)", () => {
         for (const alb of r.ofType("aws:lb/loadBalancer:LoadBalancer")) assert.equal(alb.inputs.enableDeletionProtection, true);
     });
 
-    it("adds only the Config rules where the region already records", () => {
+    it("adds only the Config rules where the region already records, depending on nothing that is not created", () => {
+        assert.equal(r.ofType("aws:cfg/recorder:Recorder").length, 0);
+        assert.equal(r.ofType("aws:cfg/deliveryChannel:DeliveryChannel").length, 0);
+        assert.equal(r.ofType("aws:cfg/recorderStatus:RecorderStatus").length, 0);
+        assert.equal(r.ofType("aws:iam/role:Role").filter((x) => x.name.includes("config-recorder")).length, 0);
+        assert.equal(r.ofType("aws:cfg/rule:Rule").length, 3);
+        for (const rule of r.ofType("aws:cfg/rule:Rule")) assert.deepEqual(rule.dependencies, [], rule.name);
+        assert.equal(r.ofType("aws:ec2/instance:Instance").length, 0, "no bastion unless configured");
+        assert.equal(r.ofType("aws:ec2/securityGroup:SecurityGroup").filter((g) => g.name.includes("bastion")).length, 0);
+    });
+});
+
+describe("CompliantWebApp AWS Config defaults", () => {
+    it("creates no recorder unless asked: an account holds one per region", async () => {
+        const { r } = await environment();
         assert.equal(r.ofType("aws:cfg/recorder:Recorder").length, 0);
         assert.equal(r.ofType("aws:cfg/deliveryChannel:DeliveryChannel").length, 0);
         assert.equal(r.ofType("aws:cfg/rule:Rule").length, 3);
-        assert.equal(r.ofType("aws:ec2/instance:Instance").length, 0, "no bastion unless configured");
-        assert.equal(r.ofType("aws:ec2/securityGroup:SecurityGroup").filter((g) => g.name.includes("bastion")).length, 0);
+    });
+
+    it("scopes the required-tags rule by the scenario tag when the component has no environment tag", async () => {
+        const { r } = await environment({ tags: { owner: "platform-team" } });
+        assert.deepEqual(r.one("aws:cfg/rule:Rule", "cjis-config-required-tags").inputs.scope, { tagKey: "scenario", tagValue: "compliant-web-app" });
     });
 });
 
@@ -701,6 +742,14 @@ describe("CompliantWebApp in the committed stacks", function () {
         assert.deepEqual([db.multiAz, db.deletionProtection], [true, true]);
         assert.ok(db.backupRetentionPeriod >= 7);
         for (const g of prod.ofType("aws:autoscaling/group:Group").filter(mine)) assert.ok(g.inputs.minSize >= 2, g.name);
+    });
+
+    it("dev (a fresh account) creates the Config recorder; prod uses the one its account runs", () => {
+        const mine = (r: Resources) => (x: RecordedResource) => !!r.ancestorOfType(x, "aws-blueprints:compliance:CompliantWebApp");
+        assert.equal(dev.ofType("aws:cfg/recorder:Recorder").filter(mine(dev)).length, 1);
+        assert.equal(prod.ofType("aws:cfg/recorder:Recorder").filter(mine(prod)).length, 0);
+        assert.equal(prod.ofType("aws:cfg/deliveryChannel:DeliveryChannel").filter(mine(prod)).length, 0);
+        assert.deepEqual(prod.one("aws:cfg/rule:Rule", "cjis-config-required-tags").inputs.scope, { tagKey: "environment", tagValue: "prod" });
     });
 
     it("the standalone SNI load balancer is built in both stacks", () => {

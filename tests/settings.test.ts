@@ -119,7 +119,10 @@ describe("settings", () => {
                 "aws-blueprints:patchInspectProtect": { enabled: true },
             });
             const s = parseSettings(values, region);
-            assert.deepEqual([s.windowsContainers.windowsServer, s.windowsContainers.natGateways, s.windowsContainers.scaleOutCpuPercent], ["2022-full", "onePerAz", 60]);
+            assert.deepEqual(
+                [s.windowsContainers.windowsServer, s.windowsContainers.natGateways, s.windowsContainers.scaleOutCpuPercent, s.windowsContainers.accessLogRetentionDays],
+                ["2022-full", "onePerAz", 60, 90],
+            );
             assert.deepEqual([s.opsAutomator.scheduleMinutes, s.opsAutomator.defaultRetentionDays, s.opsAutomator.deleteExpiredSnapshots], [5, 15, true]);
             assert.equal(s.patchInspectProtect.maintenanceSchedule, "cron(0 22 ? * SUN *)");
             assert.deepEqual(s.patchInspectProtect.snapshotTimes, ["0900", "1000", "1100", "1200", "1300", "1400", "1500", "1600"]);
@@ -131,6 +134,17 @@ describe("settings", () => {
                 p,
                 'aws-blueprints:windowsContainers.ingressCidrs: without certificateArn the load balancer serves plain HTTP: list the networks allowed (not 0.0.0.0/0), or set certificateArn; got ["0.0.0.0/0"]',
             );
+        });
+
+        it("windowsContainers: a protected stack without a certificate", () => {
+            const found = problems("prod", { "aws-blueprints:windowsContainers": { enabled: true, ingressCidrs: ["203.0.113.0/24"] } });
+            assert.deepEqual(found, [
+                "aws-blueprints:windowsContainers.certificateArn: required when protect is true: a protected stack serves HTTPS and only redirects HTTP; got nothing (the key is missing)",
+            ]);
+            const prod = raw("prod");
+            const s = parseSettings(prod.values, prod.region);
+            assert.match(String(s.windowsContainers.certificateArn), /^arn:aws:acm:us-east-1:123456789012:certificate\//, "the prod stack names its certificate");
+            assert.equal(s.windowsContainers.accessLogRetentionDays, 365);
         });
 
         it("windowsContainers: more tasks than instances, and a CIDR that is not one", () => {
@@ -327,6 +341,15 @@ describe("settings", () => {
                 'aws-blueprints:compliantWebApp.sites: needs at least one site when enabled, like [{ domainName: www.example.com }]; got []',
                 "aws-blueprints:compliantWebApp.internalDomainName: is required when enabled: the internal load balancer's name, like app-internal.example.com; got nothing (the key is missing)",
             ]);
+        });
+
+        it("compliantWebApp: no AWS Config recorder unless a stack asks (one per account and region); dev asks, prod does not", () => {
+            const { values, region } = raw("dev", cjis({}));
+            assert.equal(parseSettings(values, region).compliantWebApp.createConfigRecorder, false);
+            const dev = raw("dev");
+            const prod = raw("prod");
+            assert.equal(parseSettings(dev.values, dev.region).compliantWebApp.createConfigRecorder, true);
+            assert.equal(parseSettings(prod.values, prod.region).compliantWebApp.createConfigRecorder, false);
         });
 
         it("compliantWebApp: SSH from the internet", () => {

@@ -9,6 +9,8 @@ import {
 import { evaluate } from "../policy/rules";
 import { subjectsOf } from "../tools/policyCheck";
 import { build, json, promiseOf, Resources } from "./harness";
+import { assertActionsExist } from "./iam";
+import { ACCOUNT_ID, recordedResources } from "./mocks";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-1111-4222-8333-444455556666";
 const OFFICE = "203.0.113.0/24";
@@ -239,12 +241,67 @@ describe("WindowsContainerCluster component", () => {
     });
 
     it("protects its logs and images, and the load balancer from deletion, when asked", async () => {
-        const { r } = await cluster({ protect: true });
+        const { r } = await cluster({ protect: true, certificateArn: CERT, ingressCidrs: undefined });
         assert.equal(r.one("aws:cloudwatch/logGroup:LogGroup").protect, true);
+        assert.equal(r.one("aws:kms/key:Key", "win-containers").protect, true, "the key of protected logs is protected too");
+        assert.deepEqual([r.one("aws:s3/bucket:Bucket", "win-access-logs").protect, r.one("aws:s3/bucket:Bucket", "win-access-logs").inputs.forceDestroy], [true, false]);
         const repo = r.one("aws:ecr/repository:Repository");
         assert.deepEqual([repo.protect, repo.inputs.forceDelete], [true, false]);
         assert.equal(r.one("aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection, true);
         assert.equal(http.r.one("aws:ecr/repository:Repository").inputs.forceDelete, true);
+    });
+
+    it("encrypts the container logs with its own rotating key that CloudWatch Logs may use only for them", async () => {
+        const { r, win } = http;
+        const key = r.one("aws:kms/key:Key", "win-containers");
+        const group = r.one("aws:cloudwatch/logGroup:LogGroup", "win-containers");
+        assert.equal(group.inputs.kmsKeyId, key.outputs.arn);
+        assert.deepEqual([key.inputs.enableKeyRotation, key.inputs.deletionWindowInDays], [true, 30]);
+        const statements = json(key.inputs.policy).Statement;
+        const logs = statements.find((x: any) => x.Sid === "CloudWatchLogsEncryptContainerLogs");
+        assert.deepEqual(logs.Principal, { Service: "logs.us-east-1.amazonaws.com" });
+        assert.deepEqual(logs.Condition, { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:win-containers-*` } });
+        assert.ok(logs.Action.includes("kms:GenerateDataKey") && logs.Action.includes("kms:Decrypt"));
+        // In a key policy "*" means the key itself.
+        await assertActionsExist(statements.map((x: any) => ({ ...x, Action: x.Action === "kms:*" ? [] : x.Action, Resource: key.outputs.arn })));
+        const pattern = new RegExp(`^${logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"].replace(/\*/g, ".*")}$`);
+        assert.match(`arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:${group.outputs.name}`, pattern, "the condition admits the group that is created");
+        assert.doesNotMatch(`arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:other-app`, pattern);
+        const admin = statements.find((x: any) => x.Sid === "AccountAdministersKey");
+        assert.deepEqual(admin.Principal, { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` });
+        assert.equal(statements.length, 2);
+        assert.equal(await promiseOf(win.logKeyArn), key.outputs.arn);
+    });
+
+    it("writes the load balancer's access logs to a private SSE-S3 bucket that ELB log delivery may write to", async () => {
+        const { r, win } = http;
+        const alb = r.one("aws:lb/loadBalancer:LoadBalancer");
+        const bucket = r.one("aws:s3/bucket:Bucket", "win-access-logs");
+        assert.deepEqual(alb.inputs.accessLogs, { bucket: bucket.outputs.bucket, enabled: true, prefix: "win" });
+        const policy = r.one("aws:s3/bucketPolicy:BucketPolicy", "win-access-logs");
+        assert.ok(alb.dependencies.includes(policy.urn), "ELB checks the bucket policy when logging is enabled");
+        const statements = json(policy.inputs.policy).Statement;
+        const delivery = statements.find((x: any) => x.Sid === "ElbLogDelivery");
+        assert.deepEqual(delivery.Principal, { Service: "logdelivery.elasticloadbalancing.amazonaws.com" });
+        assert.deepEqual([delivery.Action, delivery.Resource], ["s3:PutObject", `${bucket.outputs.arn}/win/AWSLogs/${ACCOUNT_ID}/*`]);
+        assert.equal(statements.find((x: any) => x.Sid === "DenyInsecureTransport").Effect, "Deny");
+        const sse = r.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "win-access-logs");
+        assert.equal(sse.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256", "ALB delivers only to SSE-S3 buckets");
+        const block = r.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "win-access-logs");
+        assert.deepEqual([block.inputs.blockPublicAcls, block.inputs.blockPublicPolicy, block.inputs.ignorePublicAcls, block.inputs.restrictPublicBuckets], [true, true, true, true]);
+        assert.equal(r.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "win-access-logs").inputs.rule.objectOwnership, "BucketOwnerEnforced");
+        assert.equal(r.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "win-access-logs").inputs.rules[0].expiration.days, 90);
+        assert.equal(await promiseOf(win.accessLogBucket), bucket.outputs.bucket);
+        const kept = await cluster({ accessLogRetentionDays: 400 });
+        assert.equal(kept.r.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "win-access-logs").inputs.rules[0].expiration.days, 400);
+    });
+
+    it("refuses to forward plain HTTP in a protected stack, before creating anything", async () => {
+        await assert.rejects(
+            build(() => new WindowsContainerCluster("win", { protect: true, ingressCidrs: [OFFICE] })),
+            /win: a protected stack \(protect: true\) must not forward plain HTTP: set certificateArn .*got certificateArn undefined/,
+        );
+        assert.equal(recordedResources().length, 0, "no resource was created");
     });
 
     it("refuses contradictory or unsafe arguments before creating anything", () => {
@@ -258,6 +315,7 @@ describe("WindowsContainerCluster component", () => {
         assert.throws(bad({ windowsServer: "2016-full" as any }), /windowsServer must be one of/);
         assert.throws(bad({ minInstances: 5, maxInstances: 4 }), /minInstances \(5\) exceeds maxInstances \(4\)/);
         assert.throws(bad({ vpcCidr: "10.0.0.0/8" }), /vpcCidr "10.0.0.0\/8"/);
+        assert.throws(bad({ accessLogRetentionDays: 0 }), /accessLogRetentionDays must be a whole number from 1 to 3650; got 0/);
         assert.throws(() => new WindowsContainerCluster("ecs-win", { ingressCidrs: [OFFICE] }), /must not start with aws, ecs or fargate/);
     });
 });

@@ -79,7 +79,11 @@ export interface CompliantWebAppArgs extends BlueprintArgs {
     readonly database?: DatabaseArgs;
     /** An SSH bastion in the management VPC. @default none (Session Manager reaches every instance) */
     readonly bastion?: BastionArgs;
-    /** Create the AWS Config recorder and delivery channel; a region holds one, so turn off where one exists. @default true */
+    /**
+     * Create the AWS Config recorder and delivery channel. An account holds one of each per region, so only one stack
+     * (and no Control Tower or Security Hub setup) may create them; the Config rules need a recorder, this one or the
+     * existing one. @default false
+     */
     readonly createConfigRecorder?: boolean;
     /** Days CloudTrail and Config files stay in the audit bucket (CJIS: at least one year). @default 365 */
     readonly auditRetentionDays?: number;
@@ -227,7 +231,7 @@ export function resolveArgs(name: string, args: CompliantWebAppArgs, protect: bo
         app,
         database,
         bastion,
-        createConfigRecorder: args.createConfigRecorder ?? true,
+        createConfigRecorder: args.createConfigRecorder ?? false,
         auditRetentionDays,
         accessLogRetentionDays,
     };

@@ -162,9 +162,17 @@ export class AuditTrail extends pulumi.ComponentResource {
         );
 
         this.bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: !args.protect }, keep);
+        // No S3 Bucket Key: with one, S3 asks KMS for a bucket-level key under the bucket ARN as `aws:s3:arn` (not the
+        // object's) and CloudTrail then also needs kms:Decrypt to create or update the trail
+        // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html,
+        // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html).
+        // Without one each log file's data key is generated with the documented context, the trail's ARN as
+        // `aws:cloudtrail:arn` and the object's as `aws:s3:arn`, which the key policy's CloudTrail statement requires
+        // (https://docs.aws.amazon.com/kms/latest/developerguide/services-cloudtrail.html); CloudTrail's own
+        // deliveries are not charged KMS requests, so the bucket key saved little.
         const bucketBlock = lockDown(this, `${name}-bucket`, this.bucket, {
             applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
-            bucketKeyEnabled: true,
+            bucketKeyEnabled: false,
         });
         new aws.s3.BucketVersioning(`${name}-bucket`, { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } }, { parent: this });
         new aws.s3.BucketLifecycleConfiguration(
@@ -335,7 +343,11 @@ export class AuditTrail extends pulumi.ComponentResource {
 }
 
 export interface ConfigRulesArgs {
-    /** Create the recorder, delivery channel and their role; false when the region already records. */
+    /**
+     * Create the recorder, delivery channel and their role. When false the rules rely on the recorder the account
+     * already runs in the region (Control Tower, Security Hub, another stack): AWS refuses a rule while no recorder
+     * exists (PutConfigRule: NoAvailableConfigurationRecorderException).
+     */
     readonly createRecorder: boolean;
     /** Bucket the delivery channel writes to (under CONFIG_PREFIX). */
     readonly bucket: aws.s3.Bucket;
@@ -343,20 +355,9 @@ export interface ConfigRulesArgs {
     readonly kmsKeyArn: pulumi.Input<string>;
     /** Tag keys every supported resource must carry (at most 6). */
     readonly requiredTagKeys: readonly string[];
+    /** The tag every resource of this environment carries: the required-tags rule evaluates only resources with it. */
+    readonly scopeTag: { readonly key: string; readonly value: string };
 }
-
-/** Resource types the required-tags rule evaluates: what this environment creates and the rule supports. */
-export const REQUIRED_TAG_RESOURCE_TYPES = [
-    "AWS::EC2::Instance",
-    "AWS::EC2::Volume",
-    "AWS::EC2::SecurityGroup",
-    "AWS::EC2::VPC",
-    "AWS::EC2::Subnet",
-    "AWS::RDS::DBInstance",
-    "AWS::S3::Bucket",
-    "AWS::ElasticLoadBalancingV2::LoadBalancer",
-    "AWS::ACM::Certificate",
-];
 
 /**
  * AWS Config recording every supported resource type, delivering daily snapshots to the audit bucket, and the
@@ -419,26 +420,38 @@ export class ConfigRules extends pulumi.ComponentResource {
             this.recorderName = recorder.name;
             ready = [status];
         }
-        const rule = (id: string, identifier: string, description: string, resourceTypes: string[], parameters?: Record<string, string>) =>
+        const rule = (id: string, identifier: string, description: string, scope: aws.types.input.cfg.RuleScope, parameters?: Record<string, string>) =>
             new aws.cfg.Rule(
                 `${name}-${id}`,
                 {
                     description,
                     source: { owner: "AWS", sourceIdentifier: identifier },
-                    scope: { complianceResourceTypes: resourceTypes },
+                    scope,
                     inputParameters: parameters ? JSON.stringify(parameters) : undefined,
                 },
                 { parent: this, dependsOn: ready },
             );
+        const securityGroups = { complianceResourceTypes: ["AWS::EC2::SecurityGroup"] };
+        // A rule's scope is resource types or a tag key and value
+        // (https://docs.aws.amazon.com/config/latest/APIReference/API_Scope.html): scoped by this environment's tag,
+        // required-tags checks every resource of the environment, of each type it supports
+        // (https://docs.aws.amazon.com/config/latest/developerguide/required-tags.html), and nothing else in the account.
+        const environment = { tagKey: args.scopeTag.key, tagValue: args.scopeTag.value };
         const tagParameters = Object.fromEntries(args.requiredTagKeys.map((k, i) => [`tag${i + 1}Key`, k]));
         this.rules = [
-            rule("restricted-ssh", "INCOMING_SSH_DISABLED", "Security groups in use admit no SSH (22) from 0.0.0.0/0 or ::/0", ["AWS::EC2::SecurityGroup"]),
-            rule("required-tags", "REQUIRED_TAGS", `Resources carry the tags ${args.requiredTagKeys.join(", ")}`, REQUIRED_TAG_RESOURCE_TYPES, tagParameters),
+            rule("restricted-ssh", "INCOMING_SSH_DISABLED", "Security groups in use admit no SSH (22) from 0.0.0.0/0 or ::/0", securityGroups),
+            rule(
+                "required-tags",
+                "REQUIRED_TAGS",
+                `Resources tagged ${args.scopeTag.key}=${args.scopeTag.value} carry the tags ${args.requiredTagKeys.join(", ")}`,
+                environment,
+                tagParameters,
+            ),
             rule(
                 "restricted-common-ports",
                 "RESTRICTED_INCOMING_TRAFFIC",
                 "Security groups in use admit no unrestricted TCP to FTP (20, 21), RDP (3389), MySQL (3306) or 4333",
-                ["AWS::EC2::SecurityGroup"],
+                securityGroups,
                 { blockedPort1: "20", blockedPort2: "21", blockedPort3: "3389", blockedPort4: "3306", blockedPort5: "4333" },
             ),
         ];

@@ -111,6 +111,8 @@ export class CompliantWebApp extends Blueprint {
                 requiredTagKeys: Object.keys(this.tags)
                     .filter((k) => k !== "scenario" && !k.startsWith(ACK_TAG_PREFIX))
                     .slice(0, 6),
+                // Every stack tags its resources with its environment; a component built without one is known by its scenario tag.
+                scopeTag: this.tags.environment !== undefined ? { key: "environment", value: this.tags.environment } : { key: "scenario", value: SCENARIO },
             },
             child,
         );
@@ -180,6 +182,7 @@ export class CompliantWebApp extends Blueprint {
                 targetGroupArns: publicLb.targetGroupArns,
                 userData: webUserData(args.internalDomainName),
                 tags: this.tags,
+                egress: production.privateEgress,
             },
             child,
         );
@@ -198,6 +201,7 @@ export class CompliantWebApp extends Blueprint {
                     ),
                 statements: [database.connectStatement()],
                 tags: this.tags,
+                egress: production.privateEgress,
             },
             child,
         );

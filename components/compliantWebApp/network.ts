@@ -127,6 +127,12 @@ export class TieredVpc extends pulumi.ComponentResource {
     readonly subnetIds: Record<Tier, pulumi.Output<string>[]>;
     readonly routeTableIds: Record<Tier, pulumi.Output<string>[]>;
     readonly natGatewayIds: pulumi.Output<string>[];
+    /**
+     * What gives the private subnets their way out: their NAT routes and route table associations, and the public
+     * subnets' internet route and associations the NAT gateways send through. Instances that fetch packages at boot
+     * wait for these.
+     */
+    readonly privateEgress: pulumi.Resource[];
     readonly flowLog: aws.ec2.FlowLog;
 
     constructor(name: string, args: TieredVpcArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -176,7 +182,12 @@ export class TieredVpc extends pulumi.ComponentResource {
 
         const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: this.vpc.id, tags: { Name: `${name}-igw` } }, { parent: this });
         const publicTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId: this.vpc.id, tags: { Name: `${name}-public` } }, { parent: this });
-        new aws.ec2.Route(`${name}-public-internet`, { routeTableId: publicTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, { parent: this });
+        const internetRoute = new aws.ec2.Route(
+            `${name}-public-internet`,
+            { routeTableId: publicTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
+            { parent: this },
+        );
+        const egress: pulumi.Resource[] = [internetRoute];
 
         const natCount = args.natGateways === "perAz" ? args.azCount : args.natGateways === "single" ? 1 : 0;
         const nats = Array.from({ length: natCount }, (_, i) => {
@@ -192,10 +203,12 @@ export class TieredVpc extends pulumi.ComponentResource {
         const privateTables = subnets.private.map((_, i) => {
             const table = new aws.ec2.RouteTable(`${name}-private-${letter(i)}`, { vpcId: this.vpc.id, tags: { Name: `${name}-private-${letter(i)}` } }, { parent: this });
             if (nats.length > 0) {
-                new aws.ec2.Route(
-                    `${name}-private-${letter(i)}-nat`,
-                    { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, nats.length - 1)].id },
-                    { parent: this },
+                egress.push(
+                    new aws.ec2.Route(
+                        `${name}-private-${letter(i)}-nat`,
+                        { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, nats.length - 1)].id },
+                        { parent: this },
+                    ),
                 );
             }
             return table;
@@ -209,10 +222,16 @@ export class TieredVpc extends pulumi.ComponentResource {
         };
         for (const tier of TIERS) {
             subnets[tier].forEach((subnet, i) => {
-                new aws.ec2.RouteTableAssociation(`${name}-${tier}-${letter(i)}`, { subnetId: subnet.id, routeTableId: tables[tier][i].id }, { parent: this });
+                const association = new aws.ec2.RouteTableAssociation(
+                    `${name}-${tier}-${letter(i)}`,
+                    { subnetId: subnet.id, routeTableId: tables[tier][i].id },
+                    { parent: this },
+                );
+                if (tier !== "isolated") egress.push(association);
             });
         }
         this.routeTableIds = { public: [publicTable.id], private: privateTables.map((t) => t.id), isolated: [isolatedTable.id] };
+        this.privateEgress = egress;
 
         this.flowLog = new aws.ec2.FlowLog(
             `${name}-flow-log`,

@@ -42,6 +42,8 @@ export interface ServerTierComponentArgs {
     readonly statements?: readonly Statement[];
     /** Tags of the group, its instances and their volumes. */
     readonly tags: Readonly<Record<string, string>>;
+    /** Resources the instances need before they boot: the routes and associations that give their subnets egress. @default [] */
+    readonly egress?: readonly pulumi.Resource[];
 }
 
 /**
@@ -109,7 +111,8 @@ export class ServerTier extends pulumi.ComponentResource {
                 // Instances and volumes are tagged by the launch template; these tags are the group's own.
                 tags: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
             },
-            { parent: this },
+            // The user data installs packages at boot: an instance launched before its subnet's NAT route fails it.
+            { parent: this, dependsOn: [...(args.egress ?? [])] },
         );
 
         new aws.autoscaling.Policy(
