@@ -34,9 +34,14 @@ export const securityGroupGuardSchema = z
             .optional(),
         /** Principals whose changes are accepted and never reverted (e.g. the deployment role). @default [] */
         approvedPrincipalArns: z.array(iamPrincipalArn).default([]),
+        /**
+         * Also exempt every session of the role that runs `pulumi up`; that role is often a shared administrator role, so
+         * prefer naming a dedicated deployment role in approvedPrincipalArns. @default false
+         */
+        exemptDeployingRole: z.boolean().default(false),
         /** Create the post's sample "Web Server Security Group" (443 from anywhere) and watch it. @default true */
         createSampleGroup: z.boolean().default(true),
-        /** VPC of the sample group. @default the region's default VPC */
+        /** VPC of the sample group; required where the region has no default VPC. @default the region's default VPC */
         sampleGroupVpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "must be a VPC id like vpc-0123456789abcdef0").optional(),
         /** Create a multi-region CloudTrail trail (only needed when the account has none). @default false */
         createTrail: z.boolean().default(false),
