@@ -448,6 +448,10 @@ const INVOKE_RESULTS: Record<string, (inputs: Record<string, any>, region: strin
         mapPublicIpOnLaunch: true,
     }),
     "aws:route53/getZone:getZone": (inputs) => {
+        if (account.hostedZones && !account.hostedZones.includes(String(inputs.name))) {
+            // The provider's answer when no zone has exactly that name.
+            throw new Error("invoking aws:route53/getZone:getZone: no matching Route 53 Hosted Zone found");
+        }
         const zoneId = `Z${hex(String(inputs.name), 20).toUpperCase()}`;
         return { id: zoneId, zoneId, name: inputs.name, privateZone: inputs.privateZone ?? false, nameServers: ["ns-1.awsdns-01.org"] };
     },
@@ -461,7 +465,7 @@ const INVOKE_RESULTS: Record<string, (inputs: Record<string, any>, region: strin
 };
 
 /** What the mocked account holds, where accounts differ (landing-zone accounts have no default VPC). */
-const account = { defaultVpc: true };
+const account: { defaultVpc: boolean; hostedZones?: readonly string[] } = { defaultVpc: true };
 
 /** Runs `body` against an account without a default VPC, restoring the usual account afterwards. */
 export async function withoutDefaultVpc<T>(body: () => Promise<T>): Promise<T> {
@@ -470,6 +474,16 @@ export async function withoutDefaultVpc<T>(body: () => Promise<T>): Promise<T> {
         return await body();
     } finally {
         account.defaultVpc = true;
+    }
+}
+
+/** Runs `body` against an account whose only public hosted zones are `names` (usually every name has one). */
+export async function withHostedZones<T>(names: readonly string[], body: () => Promise<T>): Promise<T> {
+    account.hostedZones = names;
+    try {
+        return await body();
+    } finally {
+        account.hostedZones = undefined;
     }
 }
 
