@@ -32,6 +32,7 @@ function buildSecurityGroupGuard() {
         monitoredGroupIds: s.monitoredGroupIds,
         monitoredTag: s.monitoredTag,
         approvedPrincipalArns: s.approvedPrincipalArns,
+        exemptDeployingRole: s.exemptDeployingRole,
         createSampleGroup: s.createSampleGroup,
         sampleGroupVpcId: s.sampleGroupVpcId,
         createTrail: s.createTrail,

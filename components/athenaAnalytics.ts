@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Blueprint, BlueprintArgs } from "./common";
 import { ServiceRole, Statement } from "./iam";
+import { defaultSubnetId, defaultVpcId } from "./network";
 import { privateBucket } from "./storage";
 
 export interface AthenaAnalyticsArgs extends BlueprintArgs {
@@ -19,7 +20,7 @@ export interface AthenaAnalyticsArgs extends BlueprintArgs {
     readonly createWorkstation?: boolean;
     /** Instance type of the workstation (x86_64; the post recommends t2.large or bigger). @default "t3.large" */
     readonly instanceType?: string;
-    /** Subnet of the workstation. @default a default subnet of the region's default VPC (public) */
+    /** Subnet of the workstation; required where the region has no default VPC. @default a default subnet of the region's default VPC (public) */
     readonly subnetId?: string;
     /** Whether `subnetId` routes to an internet gateway (public IP) or through NAT (no public IP). @default "public" */
     readonly subnetType?: "public" | "private";
@@ -445,10 +446,31 @@ export class AthenaAnalytics extends Blueprint {
                     actions: ["athena:GetDataCatalog", "athena:GetDatabase", "athena:ListDatabases", "athena:GetTableMetadata", "athena:ListTableMetadata"],
                     resources: [arn("athena", "datacatalog/AwsDataCatalog")],
                 },
+                // Glue checks a call on the resource and every ancestor (catalog, database), and the list calls on the
+                // wildcard of what they list: GetDatabases on database/*, GetTables on table/<database>/*. Athena also
+                // needs GetDatabase and CreateDatabase on the `default` database of each region it is used in.
+                // https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html
                 {
                     sid: "GlueBillboardTable",
-                    actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"],
+                    actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"],
                     resources: [arn("glue", "catalog"), database.arn, table.arn],
+                },
+                {
+                    // The RStudio connection pane and the JDBC driver's getTables list the database's tables.
+                    sid: "GlueListBillboardTables",
+                    actions: ["glue:GetTables"],
+                    resources: [arn("glue", "catalog"), database.arn, arn("glue", pulumi.interpolate`table/${database.name}/*`)],
+                },
+                {
+                    // The JDBC driver's getSchemas (Athena ListDatabases) lists the catalog's databases.
+                    sid: "GlueListDatabases",
+                    actions: ["glue:GetDatabases"],
+                    resources: [arn("glue", "catalog"), arn("glue", "database/*")],
+                },
+                {
+                    sid: "GlueDefaultDatabase",
+                    actions: ["glue:GetDatabase", "glue:CreateDatabase"],
+                    resources: [arn("glue", "catalog"), arn("glue", "database/default")],
                 },
                 {
                     sid: "ReadBillboardData",
@@ -494,22 +516,8 @@ export class AthenaAnalytics extends Blueprint {
             );
             const profile = new aws.iam.InstanceProfile(`${name}-workstation`, { role: role.role.name }, { parent: this });
 
-            const subnetId =
-                args.subnetId ??
-                aws.ec2
-                    .getSubnetsOutput(
-                        {
-                            filters: [
-                                { name: "vpc-id", values: [aws.ec2.getVpcOutput({ default: true }, { parent: this }).id] },
-                                { name: "default-for-az", values: ["true"] },
-                            ],
-                        },
-                        { parent: this },
-                    )
-                    .ids.apply((ids) => {
-                        if (ids.length === 0) throw new Error(`${name}: the default VPC has no default subnets; set subnetId`);
-                        return [...ids].sort()[0];
-                    });
+            const network = { owner: name, setting: "subnetId (athenaAnalytics.subnetId)", parent: this };
+            const subnetId = args.subnetId ?? defaultSubnetId(defaultVpcId(network), network);
             const vpcId = aws.ec2.getSubnetOutput({ id: subnetId }, { parent: this }).vpcId;
             const securityGroup = new aws.ec2.SecurityGroup(
                 `${name}-workstation`,

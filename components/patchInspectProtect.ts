@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseScheduleTag, scheduleTagPrefix } from "../handlers/snapshotScheduler";
 import { Blueprint, BlueprintArgs } from "./common";
 import { InstanceRole } from "./instanceRole";
+import { defaultSubnetId, defaultVpcId } from "./network";
 import { EncryptedTopic } from "./notifications";
 
 export type InspectorSeverity = "INFORMATIONAL" | "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
@@ -16,7 +17,7 @@ export interface PatchInspectProtectArgs extends BlueprintArgs {
     readonly instanceType?: string;
     /** Windows Server release; the AMI is the latest English Full Base image from its SSM public parameter. @default "2022" */
     readonly windowsServerVersion?: WindowsServerVersion;
-    /** VPC of the instance. Give it with `subnetId`. @default the region's default VPC */
+    /** VPC of the instance. Give it with `subnetId`; required where the region has no default VPC. @default the region's default VPC */
     readonly vpcId?: pulumi.Input<string>;
     /** Subnet of the instance; it needs outbound HTTPS to Systems Manager (NAT, public IP or endpoints). @default a default subnet of the default VPC */
     readonly subnetId?: pulumi.Input<string>;
@@ -130,15 +131,9 @@ export class PatchInspectProtect extends Blueprint {
         if (Object.keys(this.snapshotTags).length > 30) throw new Error(`${name}: snapshotTimes allows at most 30 times (EC2 keeps 50 tags)`);
 
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
-        const vpcId = args.vpcId ?? aws.ec2.getVpcOutput({ default: true }, { parent: this }).id;
-        const subnetId =
-            args.subnetId ??
-            aws.ec2
-                .getSubnetsOutput({ filters: [{ name: "vpc-id", values: [vpcId] }, { name: "default-for-az", values: ["true"] }] }, { parent: this })
-                .ids.apply((ids) => {
-                    if (ids.length === 0) throw new Error(`${name}: the default VPC has no default subnet; set vpcId and subnetId`);
-                    return [...ids].sort()[0];
-                });
+        const network = { owner: name, setting: "vpcId and subnetId (patchInspectProtect.vpcId, patchInspectProtect.subnetId)", parent: this };
+        const vpcId = args.vpcId ?? defaultVpcId(network);
+        const subnetId = args.subnetId ?? defaultSubnetId(vpcId, network);
 
         const group = new aws.ec2.SecurityGroup(
             `${name}-server`,
@@ -167,12 +162,19 @@ export class PatchInspectProtect extends Blueprint {
             {
                 description: "Windows server managed by Systems Manager (patching, Inspector inventory)",
                 managedPolicies: ["AmazonSSMManagedInstanceCore"],
+                // What the SSM agent calls to stream Run Command output, per "Configuring Amazon CloudWatch Logs for Run
+                // Command" (https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-rc-setting-up-cwlogs.html).
+                // The agent first calls CreateLogGroup (answered "already exists" for this group) and, when that fails,
+                // DescribeLogGroups; when both fail it stops streaming the output without failing the command.
                 statements: [
                     {
                         sid: "PatchRunOutput",
                         actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                         resources: [patchLogs.arn, pulumi.interpolate`${patchLogs.arn}:*`],
                     },
+                    { sid: "PatchRunLogGroup", actions: ["logs:CreateLogGroup"], resources: [patchLogs.arn] },
+                    // DescribeLogGroups supports no resource-level permissions.
+                    { sid: "FindPatchRunLogGroup", actions: ["logs:DescribeLogGroups"], resources: ["*"] },
                 ],
             },
             { parent: this },

@@ -5,6 +5,7 @@ import { configFromEnvironment, deployerPattern, handledEventNames, revertSecuri
 import { Blueprint, BlueprintArgs } from "./common";
 import { Statement } from "./iam";
 import { HandlerFunction } from "./lambda";
+import { defaultVpcId } from "./network";
 import { EncryptedTopic, topicAlarm } from "./notifications";
 
 export interface SecurityGroupGuardArgs extends BlueprintArgs {
@@ -15,13 +16,14 @@ export interface SecurityGroupGuardArgs extends BlueprintArgs {
     /** Principal ARNs whose changes stand (a trailing `*` matches any suffix). @default [] */
     readonly approvedPrincipalArns?: readonly string[];
     /**
-     * Also approve the role that runs `pulumi up`, so rules the program itself manages are not reverted.
-     * @default true
+     * Also approve every session of the role that runs `pulumi up`. That role is often a shared administrator role,
+     * so this stays off unless asked for; the sample group's own rule is left in place either way.
+     * @default false
      */
-    readonly approveDeployer?: boolean;
+    readonly exemptDeployingRole?: boolean;
     /** Create the sample "Web Server Security Group" (HTTPS from anywhere) and watch it. @default true */
     readonly createSampleGroup?: boolean;
-    /** VPC of the sample group. @default the region's default VPC */
+    /** VPC of the sample group. @default the region's default VPC (an error names this arg when there is none) */
     readonly sampleGroupVpcId?: pulumi.Input<string>;
     /** Create a multi-region CloudTrail trail; the guard needs CloudTrail management events. @default false */
     readonly createTrail?: boolean;
@@ -67,12 +69,15 @@ export class SecurityGroupGuard extends Blueprint {
         );
 
         let sampleGroup: aws.ec2.SecurityGroup | undefined;
+        let sampleRule: aws.vpc.SecurityGroupIngressRule | undefined;
         if (createSample) {
             sampleGroup = new aws.ec2.SecurityGroup(
                 `${name}-web`,
                 {
                     description: "Web Server Security Group",
-                    vpcId: args.sampleGroupVpcId ?? aws.ec2.getVpcOutput({ default: true }, { parent: this }).id,
+                    vpcId:
+                        args.sampleGroupVpcId ??
+                        defaultVpcId({ owner: name, setting: "sampleGroupVpcId (securityGroupGuard.sampleGroupVpcId)", parent: this }),
                     tags: {
                         Name: "Web Server Security Group",
                         ...(args.monitoredTag ? { [args.monitoredTag.key]: args.monitoredTag.value } : {}),
@@ -80,7 +85,7 @@ export class SecurityGroupGuard extends Blueprint {
                 },
                 { parent: this },
             );
-            new aws.vpc.SecurityGroupIngressRule(
+            sampleRule = new aws.vpc.SecurityGroupIngressRule(
                 `${name}-web-https`,
                 {
                     securityGroupId: sampleGroup.id,
@@ -145,12 +150,11 @@ export class SecurityGroupGuard extends Blueprint {
             });
         }
 
-        const approved = pulumi
-            .all([identity.arn, args.approveDeployer ?? true])
-            .apply(([caller, approveDeployer]) => [
-                ...(args.approvedPrincipalArns ?? []),
-                ...(approveDeployer ? [deployerPattern(caller)] : []),
-            ]);
+        const exemptDeployer = args.exemptDeployingRole ?? false;
+        const approved = identity.arn.apply((caller) => [
+            ...(args.approvedPrincipalArns ?? []),
+            ...(exemptDeployer ? [deployerPattern(caller)] : []),
+        ]);
         const revert = new HandlerFunction(
             `${name}-revert`,
             {
@@ -161,6 +165,9 @@ export class SecurityGroupGuard extends Blueprint {
                     MONITORED_TAG_KEY: args.monitoredTag?.key ?? "",
                     MONITORED_TAG_VALUE: args.monitoredTag?.value ?? "",
                     APPROVED_PRINCIPALS: approved.apply((list) => list.join(",")),
+                    // The function exists only after the sample rule does, so the program's own rule is never reverted,
+                    // however late CloudTrail delivers the event that created it.
+                    MANAGED_RULE_IDS: sampleRule ? sampleRule.securityGroupRuleId : "",
                     TOPIC_ARN: alerts.topicArn,
                 },
                 timeoutSeconds: 30,

@@ -15,13 +15,16 @@ export interface SesTrackingArgs extends BlueprintArgs {
     readonly eventDestinations?: readonly SesEventDestinationKind[];
     /** A message tag (e.g. `campaign`) whose value becomes an extra dimension of the CloudWatch event metrics. @default none */
     readonly campaignTag?: string;
-    /** Alarm when the bounce rate reaches this fraction; SES reviews accounts at 0.05 (5%). @default 0.05 */
+    /** Alarm when the bounce rate reaches this fraction; below 0.05 (5%), where SES reviews an account. @default 0.02 (AWS's recommended ceiling) */
     readonly bounceRateThreshold?: number;
-    /** Alarm when the complaint rate reaches this fraction; SES reviews accounts at 0.001 (0.1%). @default 0.001 */
+    /** Alarm when the complaint rate reaches this fraction; below 0.001 (0.1%), where SES reviews an account. @default 0.0005 */
     readonly complaintRateThreshold?: number;
     /** A domain to verify as a sending identity with Easy DKIM (2048-bit). @default none */
     readonly domain?: string;
-    /** Public hosted zone receiving the three DKIM CNAME records. @default the public zone named exactly `domain` */
+    /**
+     * Public hosted zone receiving the three DKIM CNAME records; required when `domain` has more than two labels (a
+     * subdomain such as mail.example.com usually lives in its parent's zone). @default the public zone named exactly `domain`
+     */
     readonly hostedZoneId?: pulumi.Input<string>;
     /** Email subscribed to the reputation alarms. @default none */
     readonly notificationEmail?: string;
@@ -32,13 +35,36 @@ export function trackedEventTypes(): string[] {
     return ["OPEN", "CLICK", "BOUNCE", "COMPLAINT"];
 }
 
-// Rates at which SES places an account under review (Reputation.BounceRate 5%, Reputation.ComplaintRate 0.1%).
+// SES places an account under review at a bounce rate of 5% or more and a complaint rate of 0.1% or more, and
+// recommends staying below 2% bounces and 0.1% complaints ("Amazon SES sending review process FAQs",
+// https://docs.aws.amazon.com/ses/latest/dg/faqs-enforcement.html; "Reputation metrics messages",
+// https://docs.aws.amazon.com/ses/latest/dg/reputationdashboardmessages.html). An alarm at the review level fires only
+// once the account is already under review, so thresholds must sit strictly below it.
 const REVIEW_BOUNCE_RATE = 0.05;
 const REVIEW_COMPLAINT_RATE = 0.001;
+const DEFAULT_BOUNCE_RATE = 0.02;
+const DEFAULT_COMPLAINT_RATE = 0.0005;
 const CONFIGURATION_SET_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 // SES message tag names: letters, digits, underscores and dashes, at most 256 characters.
 const TAG_NAME = /^[A-Za-z0-9_-]{1,256}$/;
+
+/**
+ * Why a domain needs an explicit hosted zone id, or undefined when the zone named like it is the one to look up.
+ * Route 53's lookup by name fails the whole run when no zone has exactly that name ("no matching Route 53 Hosted Zone
+ * found"), and the zone holding a subdomain's records is usually its parent's, so a name with more labels than a
+ * registrable domain (example.com) needs the id. Multi-label public suffixes (example.co.uk) need it too: telling
+ * them apart needs the public suffix list.
+ */
+export function zoneIdRequired(domain: string): string | undefined {
+    const labels = domain.split(".");
+    if (labels.length <= 2) return undefined;
+    const parent = labels.slice(1).join(".");
+    return (
+        `is required for domain "${domain}": give the id of the public Route 53 zone that holds its records ` +
+        `(the zone of ${parent} or another parent, or ${domain}'s own zone if it is delegated)`
+    );
+}
 
 function percent(fraction: number): string {
     return `${Number((fraction * 100).toPrecision(6))}%`;
@@ -72,20 +98,26 @@ export class SesTracking extends Blueprint {
         if (args.campaignTag !== undefined && !destinations.includes("cloudwatch")) {
             throw new Error(`${name}: campaignTag is a CloudWatch dimension; add "cloudwatch" to eventDestinations`);
         }
-        const bounce = args.bounceRateThreshold ?? REVIEW_BOUNCE_RATE;
-        if (!(bounce > 0 && bounce <= REVIEW_BOUNCE_RATE)) {
-            throw new Error(`${name}: bounceRateThreshold ${bounce} must be above 0 and at most ${REVIEW_BOUNCE_RATE} (5%, where SES reviews an account)`);
-        }
-        const complaint = args.complaintRateThreshold ?? REVIEW_COMPLAINT_RATE;
-        if (!(complaint > 0 && complaint <= REVIEW_COMPLAINT_RATE)) {
+        const bounce = args.bounceRateThreshold ?? DEFAULT_BOUNCE_RATE;
+        if (!(bounce > 0 && bounce < REVIEW_BOUNCE_RATE)) {
             throw new Error(
-                `${name}: complaintRateThreshold ${complaint} must be above 0 and at most ${REVIEW_COMPLAINT_RATE} (0.1%, where SES reviews an account)`,
+                `${name}: bounceRateThreshold ${bounce} must be above 0 and below ${REVIEW_BOUNCE_RATE} (5%, where SES places an account under review)`,
+            );
+        }
+        const complaint = args.complaintRateThreshold ?? DEFAULT_COMPLAINT_RATE;
+        if (!(complaint > 0 && complaint < REVIEW_COMPLAINT_RATE)) {
+            throw new Error(
+                `${name}: complaintRateThreshold ${complaint} must be above 0 and below ${REVIEW_COMPLAINT_RATE} (0.1%, where SES places an account under review)`,
             );
         }
         if (args.domain !== undefined && !DOMAIN.test(args.domain)) {
             throw new Error(`${name}: domain "${args.domain}" must be a lowercase domain name like mail.example.com`);
         }
         if (args.hostedZoneId !== undefined && args.domain === undefined) throw new Error(`${name}: hostedZoneId is only used with domain`);
+        if (args.domain !== undefined && args.hostedZoneId === undefined) {
+            const problem = zoneIdRequired(args.domain);
+            if (problem) throw new Error(`${name}: hostedZoneId ${problem}`);
+        }
 
         const alerts = new EncryptedTopic(
             `${name}-alerts`,
@@ -153,16 +185,19 @@ export class SesTracking extends Blueprint {
             { label: "account", dimensions: {} },
             { label: "set", dimensions: { "ses:configuration-set": configurationSet.configurationSetName } },
         ];
+        // ALARM from the threshold up, so OK means strictly below it: AWS's advice is to keep the rates *below* 2% and
+        // 0.1%, and a threshold strictly below the review level always fires before the account is reviewed.
+        const comparison = "GreaterThanOrEqualToThreshold";
         const alarms = scopes.flatMap(({ label, dimensions }) => [
             topicAlarm(
                 `${name}-${label}-bounce-rate`,
                 {
-                    description: `SES ${label === "account" ? "account" : `configuration set ${setName}`} bounce rate reached ${percent(bounce)} (SES reviews accounts at 5%)`,
+                    description: `SES ${label === "account" ? "account" : `configuration set ${setName}`} bounce rate reached ${percent(bounce)} (SES places accounts under review at 5%)`,
                     namespace: "AWS/SES",
                     metricName: "Reputation.BounceRate",
                     dimensions,
                     statistic: "Maximum",
-                    comparison: "GreaterThanOrEqualToThreshold",
+                    comparison,
                     threshold: bounce,
                     periodSeconds: 900,
                     topicArn: alerts.topicArn,
@@ -173,12 +208,12 @@ export class SesTracking extends Blueprint {
             topicAlarm(
                 `${name}-${label}-complaint-rate`,
                 {
-                    description: `SES ${label === "account" ? "account" : `configuration set ${setName}`} complaint rate reached ${percent(complaint)} (SES reviews accounts at 0.1%)`,
+                    description: `SES ${label === "account" ? "account" : `configuration set ${setName}`} complaint rate reached ${percent(complaint)} (SES places accounts under review at 0.1%)`,
                     namespace: "AWS/SES",
                     metricName: "Reputation.ComplaintRate",
                     dimensions,
                     statistic: "Maximum",
-                    comparison: "GreaterThanOrEqualToThreshold",
+                    comparison,
                     threshold: complaint,
                     periodSeconds: 900,
                     topicArn: alerts.topicArn,
@@ -199,7 +234,18 @@ export class SesTracking extends Blueprint {
                 },
                 { parent: this },
             );
-            const zoneId = args.hostedZoneId ?? aws.route53.getZoneOutput({ name: domain, privateZone: false }, { parent: this }).zoneId;
+            const zoneId =
+                args.hostedZoneId ??
+                pulumi.output(
+                    aws.route53.getZone({ name: domain, privateZone: false }, { parent: this }).then(
+                        (zone) => zone.zoneId,
+                        (err: Error) => {
+                            throw new Error(
+                                `${name}: no public Route 53 hosted zone named ${domain} was found${err?.message ? ` (${err.message})` : ""}; set hostedZoneId to the zone that holds ${domain}`,
+                            );
+                        },
+                    ),
+                );
             const tokens = identity.dkimSigningAttributes.apply((d) => {
                 const list = d?.tokens ?? [];
                 if (list.length !== 3) throw new Error(`${name}: SES returned ${list.length} DKIM tokens for ${domain}; Easy DKIM gives 3`);

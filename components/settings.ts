@@ -5,6 +5,7 @@ import { cidrsOverlap, parseCidr } from "./compliantWebApp/network";
 import { CERTIFICATE_KEY_ALGORITHMS, certificateCount, MAX_EXTRA_CERTIFICATES } from "./sniLoadBalancer";
 import { CLOUDFRONT_PRICE_CLASSES, HEALTH_CHECKER_REGIONS } from "./multiRegionApi";
 import { checkSpotFleetArgs, SpotFleetArgs } from "./spotFleet";
+import { zoneIdRequired } from "./sesTracking";
 
 export const PROJECT = "aws-blueprints";
 
@@ -34,9 +35,14 @@ export const securityGroupGuardSchema = z
             .optional(),
         /** Principals whose changes are accepted and never reverted (e.g. the deployment role). @default [] */
         approvedPrincipalArns: z.array(iamPrincipalArn).default([]),
+        /**
+         * Also exempt every session of the role that runs `pulumi up`; that role is often a shared administrator role, so
+         * prefer naming a dedicated deployment role in approvedPrincipalArns. @default false
+         */
+        exemptDeployingRole: z.boolean().default(false),
         /** Create the post's sample "Web Server Security Group" (443 from anywhere) and watch it. @default true */
         createSampleGroup: z.boolean().default(true),
-        /** VPC of the sample group. @default the region's default VPC */
+        /** VPC of the sample group; required where the region has no default VPC. @default the region's default VPC */
         sampleGroupVpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "must be a VPC id like vpc-0123456789abcdef0").optional(),
         /** Create a multi-region CloudTrail trail (only needed when the account has none). @default false */
         createTrail: z.boolean().default(false),
@@ -536,27 +542,29 @@ export const sesTrackingSchema = z
         eventDestinations: z.array(z.enum(["sns", "cloudwatch"])).min(1, "must name sns and/or cloudwatch").default(["sns", "cloudwatch"]),
         /** A message tag (e.g. campaign) whose value becomes an extra dimension of the CloudWatch event metrics. @default none */
         campaignTag: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be a message tag name: letters, digits, _ or -").optional(),
-        /** Alarm when the bounce rate reaches this fraction; SES reviews accounts at 0.05. @default 0.05 */
+        /** Alarm when the bounce rate reaches this fraction; below 0.05, where SES reviews accounts. @default 0.02 (AWS's recommended ceiling) */
         bounceRateThreshold: z
             .number()
             .gt(0, "must be above 0")
-            .max(0.05, "must be at most 0.05 (5%, the bounce rate at which SES reviews an account)")
-            .default(0.05),
-        /** Alarm when the complaint rate reaches this fraction; SES reviews accounts at 0.001. @default 0.001 */
+            .lt(0.05, "must be below 0.05 (5%, the bounce rate at which SES places an account under review)")
+            .default(0.02),
+        /** Alarm when the complaint rate reaches this fraction; below 0.001, where SES reviews accounts. @default 0.0005 */
         complaintRateThreshold: z
             .number()
             .gt(0, "must be above 0")
-            .max(0.001, "must be at most 0.001 (0.1%, the complaint rate at which SES reviews an account)")
-            .default(0.001),
+            .lt(0.001, "must be below 0.001 (0.1%, the complaint rate at which SES places an account under review)")
+            .default(0.0005),
         /** A domain to verify as a sending identity with Easy DKIM; its three CNAME records go to Route 53. @default none */
         domain: hostName.optional(),
-        /** Public hosted zone receiving the DKIM records. @default the public zone named exactly like domain */
+        /** Public hosted zone receiving the DKIM records; required when domain has more than two labels. @default the public zone named exactly like domain */
         hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, "must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ").optional(),
     })
     .strict()
     .superRefine((s, ctx) => {
         const problem = (key: keyof typeof s, message: string) => ctx.addIssue({ code: "custom", path: [key], message, input: s[key] });
         if (s.hostedZoneId !== undefined && s.domain === undefined) problem("hostedZoneId", "is only used with domain");
+        const zoneProblem = s.domain !== undefined && s.hostedZoneId === undefined ? zoneIdRequired(s.domain) : undefined;
+        if (zoneProblem) problem("hostedZoneId", zoneProblem);
         if (s.campaignTag !== undefined && !s.eventDestinations.includes("cloudwatch")) {
             problem("campaignTag", 'is a CloudWatch dimension: add "cloudwatch" to eventDestinations');
         }

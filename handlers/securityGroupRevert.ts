@@ -13,6 +13,11 @@ export interface RevertConfig {
     readonly monitoredTag?: { readonly key: string; readonly value: string };
     /** Principal ARNs whose changes stand; a trailing `*` matches any suffix. */
     readonly approvedPrincipals: readonly string[];
+    /**
+     * Ids of ingress rules the deploying program manages itself (the sample group's rule): their creation is left in
+     * place whoever made it, so an unexempted deploying role does not have its own rules reverted. @default []
+     */
+    readonly managedRuleIds?: readonly string[];
     /** Topic for reports. */
     readonly topicArn: string;
 }
@@ -256,7 +261,12 @@ export async function revertSecurityGroupChange(event: unknown, config: RevertCo
         revoke = { SecurityGroupRuleIds: ingress.map((r) => r.SecurityGroupRuleId!) };
         revoked = ingress.map((r) => summariseRule(r as unknown as Json));
     } else {
-        const ingressRules = addedRules.filter((r) => r.isEgress !== true && str(r.securityGroupRuleId));
+        const managed = config.managedRuleIds ?? [];
+        const added = addedRules.filter((r) => r.isEgress !== true && str(r.securityGroupRuleId));
+        const ingressRules = added.filter((r) => !managed.includes(str(r.securityGroupRuleId)!));
+        if (added.length > 0 && ingressRules.length === 0) {
+            return { status: "ignored", reason: "the added rules are managed by the deploying program", groupId };
+        }
         if (ingressRules.length > 0) {
             revoke = { SecurityGroupRuleIds: ingressRules.map((r) => str(r.securityGroupRuleId)!) };
             revoked = ingressRules.map((r) => summariseRule(r));
@@ -322,6 +332,7 @@ export function configFromEnvironment(env: Readonly<Record<string, string | unde
         monitoredGroupIds: list(env.MONITORED_GROUP_IDS),
         monitoredTag: key ? { key, value: env.MONITORED_TAG_VALUE ?? "" } : undefined,
         approvedPrincipals: list(env.APPROVED_PRINCIPALS),
+        managedRuleIds: list(env.MANAGED_RULE_IDS),
         topicArn,
     };
 }

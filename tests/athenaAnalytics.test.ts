@@ -11,7 +11,7 @@ import {
 } from "../components/athenaAnalytics";
 import { build, json, promiseOf, Resources } from "./harness";
 import { assertActionsExist, grants, list, PolicyStatement } from "./iam";
-import { ACCOUNT_ID, clearRecorded, recordedResources } from "./mocks";
+import { ACCOUNT_ID, clearRecorded, recordedResources, withoutDefaultVpc } from "./mocks";
 
 async function analytics(args: AthenaAnalyticsArgs = {}) {
     const { value, resources } = await build(() => new AthenaAnalytics("billboard", args));
@@ -172,6 +172,36 @@ describe("AthenaAnalytics component", () => {
         assert.equal(r.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0, "no managed policies");
     });
 
+    it("lets the RStudio catalog browser list databases and tables the way Athena checks them in Glue", async () => {
+        const { r } = await defaults();
+        const statements = workstationStatements(r);
+        const db = r.one("aws:glue/catalogDatabase:CatalogDatabase").inputs.name;
+        const glue = (resource: string) => `arn:aws:glue:us-east-1:${ACCOUNT_ID}:${resource}`;
+        // An Allow statement naming the action whose Resource patterns (with * wildcards) match the ARN.
+        const allowed = (action: string, arn: string) =>
+            grants(statements, action).some((s) =>
+                list(s.Resource).some((p) => new RegExp(`^${p.split("*").map((x) => x.replace(/[.?+^$()[\]{}|\\/]/g, "\\$&")).join(".*")}$`).test(arn)),
+            );
+        // Glue authorizes a call on the resource and all its ancestors; list calls on the wildcard of what they list.
+        // https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html
+        const needs: Array<[string, string[]]> = [
+            ["glue:GetDatabases", [glue("catalog"), glue("database/*")]],
+            ["glue:GetTables", [glue("catalog"), glue(`database/${db}`), glue(`table/${db}/*`), glue(`table/${db}/billboard`)]],
+            ["glue:GetTable", [glue("catalog"), glue(`database/${db}`), glue(`table/${db}/billboard`)]],
+            ["glue:GetDatabase", [glue("catalog"), glue(`database/${db}`), glue("database/default")]],
+            ["glue:CreateDatabase", [glue("catalog"), glue("database/default")]],
+            ["glue:GetPartitions", [glue("catalog"), glue(`database/${db}`), glue(`table/${db}/billboard`)]],
+        ];
+        for (const [action, arns] of needs) for (const arn of arns) assert.ok(allowed(action, arn), `${action} on ${arn}`);
+        // Nothing beyond that: no other database's tables, no database but default to create.
+        assert.ok(!allowed("glue:GetTables", glue("table/payroll/*")), "GetTables on another database's tables");
+        assert.ok(!allowed("glue:GetTable", glue(`table/${db}/other`)), "GetTable beyond the billboard table");
+        assert.ok(!allowed("glue:GetDatabase", glue("database/payroll")), "GetDatabase on another database");
+        assert.ok(!allowed("glue:CreateDatabase", glue(`database/${db}`)), "CreateDatabase beyond default");
+        assert.ok(!allowed("glue:CreateTable", glue(`table/${db}/x`)));
+        await assertActionsExist(statements);
+    });
+
     it("generates the RStudio password into Secrets Manager and never puts it in user data", async () => {
         const { r, a } = await defaults();
         const secret = r.one("aws:secretsmanager/secret:Secret");
@@ -241,6 +271,18 @@ describe("AthenaAnalytics component", () => {
         assert.equal(instance.inputs.subnetId, "subnet-0123456789abcdef0");
         assert.equal(instance.inputs.associatePublicIpAddress, false);
         assert.equal(await promiseOf(a.rstudioUrl), `http://${instance.outputs.privateIp}:8787`);
+    });
+
+    it("names subnetId when the region has no default VPC, and needs no default VPC when it is given", async () => {
+        await withoutDefaultVpc(async () => {
+            const { a } = await analytics();
+            await assert.rejects(promiseOf(a.instanceId), /billboard: us-east-1 has no default VPC .*; set subnetId \(athenaAnalytics\.subnetId\)$/);
+            const given = await analytics({ subnetId: "subnet-0123456789abcdef0" });
+            assert.equal(await promiseOf(given.a.instanceId), given.r.one("aws:ec2/instance:Instance").outputs.id);
+            const catalogOnly = await analytics({ createWorkstation: false });
+            assert.equal(catalogOnly.r.ofType("aws:ec2/instance:Instance").length, 0);
+            assert.equal(await promiseOf(catalogOnly.a.workgroupName), catalogOnly.r.one("aws:athena/workgroup:Workgroup").outputs.name);
+        });
     });
 
     it("ships the setup log to its log group and installs R and RStudio Server at boot", async () => {

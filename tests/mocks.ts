@@ -422,6 +422,12 @@ const INVOKE_RESULTS: Record<string, (inputs: Record<string, any>, region: strin
         zoneIds: [1, 2, 3].map((n) => `use1-az${n}`),
     }),
     "aws:ec2/getVpc:getVpc": (_i, region) => ({ id: "vpc-0d3fa17de5a2e9c01", arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:vpc/vpc-0d3fa17de5a2e9c01`, cidrBlock: "172.31.0.0/16", default: true }),
+    // The plural lookup, filtered by is-default, lists the default VPC, or nothing in an account without one.
+    "aws:ec2/getVpcs:getVpcs": (inputs, region) => {
+        const filters: Array<{ name: string; values: string[] }> = inputs.filters ?? [];
+        const wantsDefault = filters.some((f) => f.name === "is-default" && f.values.includes("true"));
+        return { id: region, filters: inputs.filters, ids: wantsDefault && !account.defaultVpc ? [] : ["vpc-0d3fa17de5a2e9c01"] };
+    },
     "aws:iam/getPolicyDocument:getPolicyDocument": (inputs) => ({ id: "policy", json: policyDocumentJson(inputs) }),
     "aws:ssm/getParameter:getParameter": (inputs, region) => ({
         id: inputs.name,
@@ -444,6 +450,10 @@ const INVOKE_RESULTS: Record<string, (inputs: Record<string, any>, region: strin
         mapPublicIpOnLaunch: true,
     }),
     "aws:route53/getZone:getZone": (inputs) => {
+        if (account.hostedZones && !account.hostedZones.includes(String(inputs.name))) {
+            // The provider's answer when no zone has exactly that name.
+            throw new Error("invoking aws:route53/getZone:getZone: no matching Route 53 Hosted Zone found");
+        }
         const zoneId = `Z${hex(String(inputs.name), 20).toUpperCase()}`;
         return { id: zoneId, zoneId, name: inputs.name, privateZone: inputs.privateZone ?? false, nameServers: ["ns-1.awsdns-01.org"] };
     },
@@ -455,6 +465,29 @@ const INVOKE_RESULTS: Record<string, (inputs: Record<string, any>, region: strin
         return { ...inputs, id: region, region, randomPassword };
     },
 };
+
+/** What the mocked account holds, where accounts differ (landing-zone accounts have no default VPC). */
+const account: { defaultVpc: boolean; hostedZones?: readonly string[] } = { defaultVpc: true };
+
+/** Runs `body` against an account without a default VPC, restoring the usual account afterwards. */
+export async function withoutDefaultVpc<T>(body: () => Promise<T>): Promise<T> {
+    account.defaultVpc = false;
+    try {
+        return await body();
+    } finally {
+        account.defaultVpc = true;
+    }
+}
+
+/** Runs `body` against an account whose only public hosted zones are `names` (usually every name has one). */
+export async function withHostedZones<T>(names: readonly string[], body: () => Promise<T>): Promise<T> {
+    account.hostedZones = names;
+    try {
+        return await body();
+    } finally {
+        account.hostedZones = undefined;
+    }
+}
 
 /** Region of each explicit AWS provider, by provider id (a resource names its provider as "<provider urn>::<provider id>"). */
 const providerRegions = new Map<string, string>();

@@ -9,7 +9,8 @@ import {
 } from "../components/patchInspectProtect";
 import { dueSlot, localMinutes, parseScheduleTag, windowEnding } from "../handlers/snapshotScheduler";
 import { build, json, promiseOf, Resources } from "./harness";
-import { list } from "./iam";
+import { assertActionsExist, grants, list, PolicyStatement } from "./iam";
+import { withoutDefaultVpc } from "./mocks";
 
 async function protectStack(args: PatchInspectProtectArgs = {}) {
     const { value, resources } = await build(() => new PatchInspectProtect("pip", args));
@@ -83,8 +84,15 @@ describe("PatchInspectProtect component", () => {
         const attachments = r.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
         assert.deepEqual(attachments.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
         const logs = r.one("aws:cloudwatch/logGroup:LogGroup");
-        const [statement] = json(r.one("aws:iam/rolePolicy:RolePolicy").inputs.policy).Statement;
-        assert.deepEqual(list(statement.Resource), [logs.outputs.arn, `${logs.outputs.arn}:*`]);
+        const statements: PolicyStatement[] = json(r.one("aws:iam/rolePolicy:RolePolicy").inputs.policy).Statement;
+        assert.deepEqual(list(grants(statements, "logs:PutLogEvents")[0].Resource), [logs.outputs.arn, `${logs.outputs.arn}:*`]);
+        // The SSM agent's Run Command output path: CreateLogGroup, then DescribeLogGroups when that fails; without
+        // either, the patch output silently never reaches the log group.
+        assert.deepEqual(grants(statements, "logs:CreateLogGroup").map((s) => s.Resource), [logs.outputs.arn]);
+        assert.deepEqual(grants(statements, "logs:DescribeLogGroups").map((s) => s.Resource), ["*"]);
+        const wildcard = statements.filter((s) => list(s.Resource).includes("*"));
+        assert.deepEqual(wildcard.flatMap((s) => list(s.Action)), ["logs:DescribeLogGroups"]);
+        await assertActionsExist(statements);
         const profile = r.one("aws:iam/instanceProfile:InstanceProfile");
         assert.equal(r.one("aws:ec2/instance:Instance").inputs.iamInstanceProfile, profile.outputs.name);
     });
@@ -174,6 +182,18 @@ describe("PatchInspectProtect component", () => {
         assert.deepEqual(pip.snapshotTags, {
             "scheduler:ebs-snapshot:0800": "0800;7;Europe/Amsterdam;mon,wed,fri",
             "scheduler:ebs-snapshot:1800": "1800;7;Europe/Amsterdam;mon,wed,fri",
+        });
+    });
+
+    it("names vpcId and subnetId when the region has no default VPC, and needs no default VPC when they are given", async () => {
+        await withoutDefaultVpc(async () => {
+            const { pip } = await protectStack();
+            await assert.rejects(
+                promiseOf(pip.instanceId),
+                /pip: us-east-1 has no default VPC .*; set vpcId and subnetId \(patchInspectProtect\.vpcId, patchInspectProtect\.subnetId\)$/,
+            );
+            const given = await protectStack({ vpcId: "vpc-0123456789abcdef0", subnetId: "subnet-0123456789abcdef0" });
+            assert.equal(await promiseOf(given.pip.instanceId), given.r.one("aws:ec2/instance:Instance").outputs.id);
         });
     });
 

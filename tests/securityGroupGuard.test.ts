@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { SecurityGroupGuard, SecurityGroupGuardArgs } from "../components/securityGroupGuard";
 import { build, json, loadArchivedHandler, promiseOf, Resources } from "./harness";
 import { assertActionsExist, grants, handlerStatements, list } from "./iam";
-import { ACCOUNT_ID } from "./mocks";
+import { ACCOUNT_ID, withoutDefaultVpc } from "./mocks";
 
 const WATCHED = "sg-0a1b2c3d4e5f60718";
 
@@ -106,12 +106,35 @@ describe("SecurityGroupGuard component", () => {
         assert.deepEqual(await promiseOf(g.monitoredGroupIds), [WATCHED, sg.outputs.id]);
     });
 
-    it("approves the deploying role so the program's own rules are not reverted", async () => {
+    it("does not exempt the deploying role unless asked, and keeps approved principals", async () => {
         const { r } = await guard({ approvedPrincipalArns: ["arn:aws:iam::123456789012:role/break-glass"] });
         const env = r.one("aws:lambda/function:Function").inputs.environment.variables;
-        assert.equal(env.APPROVED_PRINCIPALS, "arn:aws:iam::123456789012:role/break-glass,arn:aws:sts::123456789012:assumed-role/platform-deployer/*");
-        const off = await guard({ approveDeployer: false });
-        assert.equal(off.r.one("aws:lambda/function:Function").inputs.environment.variables.APPROVED_PRINCIPALS, "");
+        assert.equal(env.APPROVED_PRINCIPALS, "arn:aws:iam::123456789012:role/break-glass", "a shared deploying role is not exempt by default");
+        const on = await guard({ exemptDeployingRole: true, approvedPrincipalArns: ["arn:aws:iam::123456789012:role/break-glass"] });
+        assert.equal(
+            on.r.one("aws:lambda/function:Function").inputs.environment.variables.APPROVED_PRINCIPALS,
+            "arn:aws:iam::123456789012:role/break-glass,arn:aws:sts::123456789012:assumed-role/platform-deployer/*",
+        );
+    });
+
+    it("leaves the sample group's own rule in place even for an unexempted deploying role", async () => {
+        const { r } = await guard({ createSampleGroup: true });
+        const fn = r.one("aws:lambda/function:Function");
+        const https = r.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "guard-web-https");
+        assert.equal(fn.inputs.environment.variables.MANAGED_RULE_IDS, https.outputs.securityGroupRuleId);
+        // The function (hence the rule's target) is created only after the rule, so no event for it is missed.
+        assert.ok(Object.values(fn.propertyDependencies).flat().includes(https.urn), "the function depends on the sample rule");
+        const none = await guard({ createSampleGroup: false });
+        assert.equal(none.r.one("aws:lambda/function:Function").inputs.environment.variables.MANAGED_RULE_IDS, "");
+    });
+
+    it("names sampleGroupVpcId when the region has no default VPC", async () => {
+        await withoutDefaultVpc(async () => {
+            const { guard: g } = await guard({ createSampleGroup: true });
+            await assert.rejects(promiseOf(g.sampleGroupId), /"vpcId": guard: us-east-1 has no default VPC .*; set sampleGroupVpcId \(securityGroupGuard\.sampleGroupVpcId\)$/);
+        });
+        const { r } = await withoutDefaultVpc(() => guard({ createSampleGroup: true, sampleGroupVpcId: "vpc-0123456789abcdef0" }));
+        assert.equal(r.one("aws:ec2/securityGroup:SecurityGroup").inputs.vpcId, "vpc-0123456789abcdef0");
     });
 
     it("creates a multi-region, validated trail into a private encrypted bucket only when asked", async () => {

@@ -306,6 +306,33 @@ describe("security group revert handler", () => {
             assert.equal(published().length, 0);
         });
 
+        it("the program's own rule stands whoever created it, while rules added beside it are revoked", async () => {
+            const managed = { ...config, managedRuleIds: ["sgr-0cccccccccccccc01"] };
+            const own = authorize(
+                [{ ipProtocol: "tcp", fromPort: 443, toPort: 443, ipRanges: { items: [{ cidrIp: "0.0.0.0/0" }] } }],
+                [rule("sgr-0cccccccccccccc01", { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" })],
+            );
+            const left = await revertSecurityGroupChange(own, managed, deps());
+            assert.equal(left.status, "ignored");
+            assert.match(left.reason, /managed by the deploying program/);
+            assert.equal(revokeCalls().length, 0);
+            assert.equal(published().length, 0);
+
+            const mixed = authorize(
+                [
+                    { ipProtocol: "tcp", fromPort: 443, toPort: 443, ipRanges: { items: [{ cidrIp: "0.0.0.0/0" }] } },
+                    { ipProtocol: "tcp", fromPort: 22, toPort: 22, ipRanges: { items: [{ cidrIp: "0.0.0.0/0" }] } },
+                ],
+                [
+                    rule("sgr-0cccccccccccccc01", { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }),
+                    rule("sgr-0cccccccccccccc02", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" }),
+                ],
+            );
+            const result = await revertSecurityGroupChange(mixed, managed, deps());
+            assert.equal(result.status, "reverted");
+            assert.deepEqual(revokeCalls(), [{ GroupId: GROUP, SecurityGroupRuleIds: ["sgr-0cccccccccccccc02"] }]);
+        });
+
         it("an unrelated event is ignored without any call", async () => {
             const result = await revertSecurityGroupChange(event("RevokeSecurityGroupIngress", { groupId: GROUP }), config, deps());
             assert.equal(result.status, "ignored");
@@ -407,12 +434,14 @@ describe("security group revert handler", () => {
                 MONITORED_TAG_KEY: "blueprints:guard",
                 MONITORED_TAG_VALUE: "revert",
                 APPROVED_PRINCIPALS: "arn:aws:iam::123456789012:role/Deployer,",
+                MANAGED_RULE_IDS: "sgr-0cccccccccccccc01",
             });
             assert.deepEqual(c, {
                 topicArn: TOPIC,
                 monitoredGroupIds: [GROUP, "sg-0999999999999999f"],
                 monitoredTag: { key: "blueprints:guard", value: "revert" },
                 approvedPrincipals: ["arn:aws:iam::123456789012:role/Deployer"],
+                managedRuleIds: ["sgr-0cccccccccccccc01"],
             });
         });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { SesTracking, SesTrackingArgs } from "../components/sesTracking";
 import { build, json, promiseOf, Resources } from "./harness";
-import { clearRecorded, recordedResources } from "./mocks";
+import { clearRecorded, recordedResources, withHostedZones } from "./mocks";
 
 async function ses(args: SesTrackingArgs = {}) {
     const { value, resources } = await build(() => new SesTracking("mail", args));
@@ -67,7 +67,7 @@ describe("SesTracking component", () => {
         assert.equal(cloudwatchOnly.ses.eventsTopicArn, undefined);
     });
 
-    it("alarms on bounce and complaint rates, account-wide and for the set, at the review levels by default", async () => {
+    it("alarms on bounce and complaint rates, account-wide and for the set, below the review levels by default", async () => {
         const { r, ses: s } = await ses({ notificationEmail: "postmaster@example.com" });
         const alerts = r.one("aws:sns/topic:Topic", "mail-alerts");
         const alarms = r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
@@ -79,11 +79,21 @@ describe("SesTracking component", () => {
             }))
             .sort((a, b) => `${a.metric} ${Object.keys(a.dimensions).length}`.localeCompare(`${b.metric} ${Object.keys(b.dimensions).length}`));
         assert.deepEqual(facts, [
-            { metric: "Reputation.BounceRate", dimensions: {}, threshold: 0.05 },
-            { metric: "Reputation.BounceRate", dimensions: { "ses:configuration-set": "mail-test" }, threshold: 0.05 },
-            { metric: "Reputation.ComplaintRate", dimensions: {}, threshold: 0.001 },
-            { metric: "Reputation.ComplaintRate", dimensions: { "ses:configuration-set": "mail-test" }, threshold: 0.001 },
+            // AWS recommends below 2% bounces; half the 0.1% review level for complaints.
+            { metric: "Reputation.BounceRate", dimensions: {}, threshold: 0.02 },
+            { metric: "Reputation.BounceRate", dimensions: { "ses:configuration-set": "mail-test" }, threshold: 0.02 },
+            { metric: "Reputation.ComplaintRate", dimensions: {}, threshold: 0.0005 },
+            { metric: "Reputation.ComplaintRate", dimensions: { "ses:configuration-set": "mail-test" }, threshold: 0.0005 },
         ]);
+        // SES reviews an account at 5% bounces or 0.1% complaints: each alarm is in ALARM strictly before that.
+        const review: Record<string, number> = { "Reputation.BounceRate": 0.05, "Reputation.ComplaintRate": 0.001 };
+        const breaches = (op: string, value: number, threshold: number) =>
+            ({ GreaterThanOrEqualToThreshold: value >= threshold, GreaterThanThreshold: value > threshold })[op];
+        for (const a of alarms) {
+            assert.ok(a.inputs.threshold < review[a.inputs.metricName], `${a.name} threshold below the review level`);
+            assert.equal(breaches(a.inputs.comparisonOperator, a.inputs.threshold, a.inputs.threshold), true, `${a.name} fires at its threshold`);
+            assert.equal(breaches(a.inputs.comparisonOperator, a.inputs.threshold * 0.999, a.inputs.threshold), false, `${a.name} is OK below it`);
+        }
         for (const a of alarms) {
             assert.equal(a.inputs.namespace, "AWS/SES");
             assert.equal(a.inputs.comparisonOperator, "GreaterThanOrEqualToThreshold");
@@ -96,14 +106,14 @@ describe("SesTracking component", () => {
         assert.equal(alerts.inputs.kmsMasterKeyId, r.one("aws:kms/key:Key", "mail-alerts-key").outputs.arn);
     });
 
-    it("takes lower thresholds, and says so in the alarm", async () => {
-        const { r } = await ses({ bounceRateThreshold: 0.02, complaintRateThreshold: 0.0005 });
+    it("takes other thresholds below the review levels, and says so in the alarm", async () => {
+        const { r } = await ses({ bounceRateThreshold: 0.01, complaintRateThreshold: 0.0008 });
         const bounce = r.one("aws:cloudwatch/metricAlarm:MetricAlarm", "mail-account-bounce-rate");
-        assert.equal(bounce.inputs.threshold, 0.02);
-        assert.match(bounce.inputs.alarmDescription, /reached 2% \(SES reviews accounts at 5%\)/);
+        assert.equal(bounce.inputs.threshold, 0.01);
+        assert.match(bounce.inputs.alarmDescription, /reached 1% \(SES places accounts under review at 5%\)/);
         const complaint = r.one("aws:cloudwatch/metricAlarm:MetricAlarm", "mail-set-complaint-rate");
-        assert.equal(complaint.inputs.threshold, 0.0005);
-        assert.match(complaint.inputs.alarmDescription, /configuration set mail-test complaint rate reached 0.05%/);
+        assert.equal(complaint.inputs.threshold, 0.0008);
+        assert.match(complaint.inputs.alarmDescription, /configuration set mail-test complaint rate reached 0.08%/);
     });
 
     it("verifies a domain with Easy DKIM and publishes its three CNAME records in Route 53", async () => {
@@ -123,11 +133,37 @@ describe("SesTracking component", () => {
     });
 
     it("finds the public hosted zone named after the domain when no zone id is given", async () => {
-        const { r } = await ses({ domain: "example.com" });
+        const { r } = await withHostedZones(["example.com"], () => ses({ domain: "example.com" }));
         const zoneIds = new Set(r.ofType("aws:route53/record:Record").map((rec) => rec.inputs.zoneId));
         assert.equal(zoneIds.size, 1);
         assert.match([...zoneIds][0], /^Z[0-9A-F]{20}$/);
         assert.equal((await ses()).r.ofType("aws:sesv2/emailIdentity:EmailIdentity").length, 0, "no identity without a domain");
+    });
+
+    it("needs the zone id for a subdomain, whose records usually live in its parent's zone", async () => {
+        // mail.example.com in the example.com zone: a lookup by the exact name would find nothing and fail the run.
+        await withHostedZones(["example.com"], async () => {
+            clearRecorded();
+            await build(() => {
+                assert.throws(
+                    () => new SesTracking("mail", { domain: "mail.example.com" }),
+                    /^Error: mail: hostedZoneId is required for domain "mail\.example\.com": give the id of the public Route 53 zone that holds its records \(the zone of example\.com or another parent/,
+                );
+            });
+            assert.equal(recordedResources().filter((x) => x.custom).length, 0, "nothing created");
+            const { r } = await ses({ domain: "mail.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" });
+            assert.deepEqual([...new Set(r.ofType("aws:route53/record:Record").map((rec) => rec.inputs.zoneId))], ["Z0123456789ABCDEFGHIJ"]);
+        });
+    });
+
+    it("says which key to set when no zone is named like a registrable domain", async () => {
+        await withHostedZones(["example.org"], async () => {
+            const { ses: s } = await ses({ domain: "example.com" });
+            await assert.rejects(
+                promiseOf(s.dkimRecordNames),
+                /mail: no public Route 53 hosted zone named example\.com was found.*; set hostedZoneId to the zone that holds example\.com$/,
+            );
+        });
     });
 
     it("protects its keys when asked", async () => {
@@ -137,9 +173,11 @@ describe("SesTracking component", () => {
 
     it("refuses bad arguments before creating any resource", async () => {
         const cases: Array<[SesTrackingArgs, RegExp]> = [
-            [{ bounceRateThreshold: 0.06 }, /bounceRateThreshold 0.06 must be above 0 and at most 0.05 \(5%, where SES reviews an account\)/],
+            [{ bounceRateThreshold: 0.06 }, /bounceRateThreshold 0.06 must be above 0 and below 0.05 \(5%, where SES places an account under review\)/],
+            [{ bounceRateThreshold: 0.05 }, /bounceRateThreshold 0.05 must be above 0 and below 0.05/],
             [{ bounceRateThreshold: 0 }, /bounceRateThreshold 0 must be above 0/],
-            [{ complaintRateThreshold: 0.002 }, /complaintRateThreshold 0.002 must be above 0 and at most 0.001 \(0.1%, where SES reviews an account\)/],
+            [{ complaintRateThreshold: 0.002 }, /complaintRateThreshold 0.002 must be above 0 and below 0.001 \(0.1%, where SES places an account under review\)/],
+            [{ complaintRateThreshold: 0.001 }, /complaintRateThreshold 0.001 must be above 0 and below 0.001/],
             [{ configurationSetName: "my set" }, /configurationSetName "my set" must be 1-64 letters, digits, underscores or dashes/],
             [{ eventDestinations: [] }, /eventDestinations \[\] must name "sns" and\/or "cloudwatch"/],
             [{ eventDestinations: ["firehose" as any] }, /eventDestinations \["firehose"\]/],

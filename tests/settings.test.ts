@@ -44,6 +44,15 @@ describe("settings", () => {
         assert.equal(s.securityGroupGuard.createSampleGroup, true);
         assert.equal(s.securityGroupGuard.memorySizeMb, 256);
         assert.deepEqual(s.securityGroupGuard.approvedPrincipalArns, []);
+        assert.equal(s.securityGroupGuard.exemptDeployingRole, false, "a shared deploying role is not exempt unless asked");
+    });
+
+    it("securityGroupGuard: exemptDeployingRole is a boolean that can be turned on", () => {
+        const guard = { enabled: true, exemptDeployingRole: true };
+        const { values, region } = raw("dev", { "aws-blueprints:securityGroupGuard": guard });
+        assert.equal(parseSettings(values, region).securityGroupGuard.exemptDeployingRole, true);
+        const [p] = problems("dev", { "aws-blueprints:securityGroupGuard": { enabled: true, exemptDeployingRole: "yes" } });
+        assert.match(p, /^aws-blueprints:securityGroupGuard\.exemptDeployingRole: .*boolean.*; got "yes"$/);
     });
 
     it("prod protects stateful resources and keeps logs a year; dev does neither", () => {
@@ -398,14 +407,32 @@ describe("settings", () => {
             assert.equal(p, 'aws-blueprints:sniLoadBalancer.sites[0].domainName: must be a lowercase host name like www.example.com (or *.example.com); got "WWW.example.com"');
         });
 
-        it("sesTracking: a bounce threshold above the level where SES reviews an account", () => {
+        it("sesTracking: a bounce threshold at or above the level where SES reviews an account", () => {
             const [p] = problems("dev", { "aws-blueprints:sesTracking": { enabled: true, bounceRateThreshold: 0.08 } });
-            assert.equal(p, "aws-blueprints:sesTracking.bounceRateThreshold: must be at most 0.05 (5%, the bounce rate at which SES reviews an account); got 0.08");
+            assert.equal(p, "aws-blueprints:sesTracking.bounceRateThreshold: must be below 0.05 (5%, the bounce rate at which SES places an account under review); got 0.08");
+            const [at] = problems("dev", { "aws-blueprints:sesTracking": { enabled: true, bounceRateThreshold: 0.05 } });
+            assert.match(at, /^aws-blueprints:sesTracking\.bounceRateThreshold: must be below 0\.05 .*; got 0\.05$/, "the review level itself alarms too late");
         });
 
-        it("sesTracking: a complaint threshold given as a percentage", () => {
+        it("sesTracking: a complaint threshold given as a percentage, or at the review level", () => {
             const [p] = problems("dev", { "aws-blueprints:sesTracking": { enabled: true, complaintRateThreshold: 0.1 } });
-            assert.match(p, /^aws-blueprints:sesTracking\.complaintRateThreshold: must be at most 0\.001 \(0\.1%.*; got 0\.1$/);
+            assert.match(p, /^aws-blueprints:sesTracking\.complaintRateThreshold: must be below 0\.001 \(0\.1%.*; got 0\.1$/);
+            const [at] = problems("dev", { "aws-blueprints:sesTracking": { enabled: true, complaintRateThreshold: 0.001 } });
+            assert.match(at, /^aws-blueprints:sesTracking\.complaintRateThreshold: must be below 0\.001 .*; got 0\.001$/);
+        });
+
+        it("sesTracking: thresholds default below the review levels (2% bounces, 0.05% complaints)", () => {
+            const { values, region } = raw("dev", { "aws-blueprints:sesTracking": { enabled: true } });
+            const s = parseSettings(values, region);
+            assert.equal(s.sesTracking.bounceRateThreshold, 0.02);
+            assert.equal(s.sesTracking.complaintRateThreshold, 0.0005);
+        });
+
+        it("sesTracking: a subdomain without its zone id", () => {
+            const [p] = problems("dev", { "aws-blueprints:sesTracking": { enabled: true, domain: "mail.example.com" } });
+            assert.match(p, /^aws-blueprints:sesTracking\.hostedZoneId: is required for domain "mail\.example\.com": give the id of the public Route 53 zone that holds its records .*; got nothing \(the key is missing\)$/);
+            const { values, region } = raw("dev", { "aws-blueprints:sesTracking": { enabled: true, domain: "example.com" } });
+            assert.equal(parseSettings(values, region).sesTracking.hostedZoneId, undefined, "a registrable domain is looked up by name");
         });
 
         it("sesTracking: an unknown event destination and a zone without a domain", () => {
