@@ -28,6 +28,8 @@ export interface RecordedResource {
     readonly provider?: string;
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
+    /** The deleteBeforeReplace option: a replacement deletes the old resource before creating the new one. */
+    readonly deleteBeforeReplace: boolean;
     readonly aliases: readonly RecordedAlias[];
     readonly dependencies: readonly string[];
     /** Input property -> URNs of the resources its value came from. */
@@ -536,6 +538,7 @@ export function installMocks(stack: string): void {
                     provider: req.getProvider() || undefined,
                     protect: req.getProtect() === true,
                     retainOnDelete: req.getRetainondelete() === true,
+                    deleteBeforeReplace: req.getDeletebeforereplace() === true,
                     aliases: [...req.getAliasurnsList().map((urn: string) => ({ urn })), ...req.getAliasesList().map(aliasOf)],
                     dependencies: req.getDependenciesList(),
                     propertyDependencies: propertyDependenciesOf(req),
