@@ -212,6 +212,9 @@ const RESOURCE_OUTPUTS: Record<string, OutputFn> = {
             publicDns: inputs.associatePublicIpAddress ? `ec2-198-51-100-${(n % 250) + 4}.compute-1.amazonaws.com` : "",
             instanceState: "running",
             availabilityZone: inputs.availabilityZone ?? `${region}a`,
+            // The provider reports the Spot request of a Spot instance. The market options sit in the launch
+            // template, which the mock cannot read; the program launches only Spot instances from templates.
+            ...(inputs.launchTemplate ? { spotInstanceRequestId: `sir-${hex(`sir::${name}`, 8)}`, instanceLifecycle: "spot" } : {}),
         };
     },
     // Multi-region API (scenario 8).
