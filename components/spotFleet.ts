@@ -243,6 +243,12 @@ const spotRequestCancellation: pulumi.dynamic.ResourceProvider<SpotRequestCancel
     },
 };
 
+class SpotRequestCancellation extends pulumi.dynamic.Resource {
+    constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+        super(spotRequestCancellation, name, args, opts);
+    }
+}
+
 export class SpotFleet extends Blueprint {
     readonly interruptionBehavior: InterruptionBehavior;
     readonly launchTemplateId: pulumi.Output<string>;
@@ -390,8 +396,7 @@ export class SpotFleet extends Blueprint {
             const region = aws.getRegionOutput({}, { parent: this }).region;
             instances.forEach(
                 (instance, i) =>
-                    new pulumi.dynamic.Resource(
-                        spotRequestCancellation,
+                    new SpotRequestCancellation(
                         `${name}-${i}-spot-request`,
                         { spotInstanceRequestId: instance.spotInstanceRequestId, region },
                         { parent: this },

@@ -29,7 +29,7 @@ export interface RecordedResource {
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
     /** The deleteBeforeReplace option: a replacement deletes the old resource before creating the new one. */
-    readonly deleteBeforeReplace: boolean;
+    readonly deleteBeforeReplace?: boolean;
     readonly aliases: readonly RecordedAlias[];
     readonly dependencies: readonly string[];
     /** Input property -> URNs of the resources its value came from. */
