@@ -310,6 +310,10 @@ export class BudgetGuardrail extends Blueprint {
         );
 
         const group = new aws.iam.Group(`${name}-developers`, { path: "/blueprints/" }, { parent: this });
+        // The function may also act on earlier groups of this guardrail (auto-named `<name>-developers-<suffix>`):
+        // when the group is replaced, the deployment's invocation releases the old group after the function's
+        // policy already names the new one, and IAM cannot delete a group that still has policies attached.
+        const groups = [group.arn, pulumi.interpolate`arn:${partition}:iam::${identity.accountId}:group/blueprints/${name}-developers-*`];
 
         const enforcement = new HandlerFunction(
             `${name}-action`,
@@ -319,10 +323,10 @@ export class BudgetGuardrail extends Blueprint {
                     {
                         sid: "SwapEc2PoliciesOnProjectGroup",
                         actions: ["iam:AttachGroupPolicy", "iam:DetachGroupPolicy"],
-                        resources: [group.arn],
+                        resources: groups,
                         conditions: { ArnEquals: { "iam:PolicyARN": pulumi.all([fullAccessArn, readOnlyArn]) } },
                     },
-                    { sid: "ReadProjectGroupPolicies", actions: ["iam:ListAttachedGroupPolicies"], resources: [group.arn] },
+                    { sid: "ReadProjectGroupPolicies", actions: ["iam:ListAttachedGroupPolicies"], resources: groups },
                 ],
                 environment: {
                     GROUP_NAME: group.name,
@@ -339,6 +343,7 @@ export class BudgetGuardrail extends Blueprint {
                     const result = await swapGroupPolicy(event, enforcementConfigFromEnvironment(process.env), {
                         iam: new IAM({}),
                         log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+                        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
                     });
                     console.log(JSON.stringify(result));
                     return result;
@@ -350,15 +355,23 @@ export class BudgetGuardrail extends Blueprint {
         // Developers start with EC2 full access. The grant is an invocation of the same idempotent function, not
         // a managed attachment: Pulumi would otherwise re-attach full access on the next refresh and update,
         // undoing the guardrail. On deletion the function detaches both policies so IAM can delete the group.
+        // With lifecycleScope CRUD the provider sends the input recorded in the invocation's state, plus
+        // `tf: { action, prev_input }`, on update and delete (internal/service/lambda/invocation.go, buildInput),
+        // so the input names the group: a delete releases the group this invocation granted, not whichever group
+        // the function names by then. A replacement (a new group ARN) deletes the old invocation before creating
+        // the new one, so when the ARN changes but the name does not (a new path), the release comes before the
+        // grant rather than undoing it.
         new aws.lambda.Invocation(
             `${name}-group-access`,
             {
                 functionName: enforcement.functionName,
-                input: JSON.stringify({ mode: "restore", reason: "initial EC2 full access for the project group" }),
+                input: group.name.apply((groupName) =>
+                    JSON.stringify({ mode: "restore", groupName, reason: "initial EC2 full access for the project group" }),
+                ),
                 lifecycleScope: "CRUD",
                 triggers: { groupArn: group.arn },
             },
-            { parent: this, dependsOn: [enforcement] },
+            { parent: this, dependsOn: [enforcement], deleteBeforeReplace: true },
         );
 
         const stateMachineLogs = (mode: GuardrailMode) =>

@@ -400,7 +400,17 @@ export class LambdaCanaryDeployer extends Blueprint {
             { parent: this },
         );
 
-        const workflowLogs = new aws.cloudwatch.LogGroup(`${name}-workflow-logs`, { retentionInDays: this.logRetentionDays }, this.stateful());
+        // Step Functions adds every log group it delivers to to the account's one CloudWatch Logs resource policy,
+        // which is capped at 5120 characters, unless the name starts with /aws/vendedlogs/: then CloudWatch Logs
+        // grants delivery without growing the policy.
+        // https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
+        // https://docs.aws.amazon.com/step-functions/latest/dg/bp-cwl.html
+        // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html
+        const workflowLogs = new aws.cloudwatch.LogGroup(
+            `${name}-workflow-logs`,
+            { namePrefix: `/aws/vendedlogs/states/${name}-workflow-`, retentionInDays: this.logRetentionDays },
+            this.stateful(),
+        );
         const taskArns = [validate.arn, traffic.arn, health.arn].flatMap((arn) => [arn, pulumi.interpolate`${arn}:*`]);
         const workflowRole = new ServiceRole(
             `${name}-workflow`,

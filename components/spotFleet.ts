@@ -12,6 +12,7 @@
 //   restarts (or resumes) each one in place when capacity returns.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { cancelSpotRequest, checkSpotRequestId } from "../handlers/spotRequestCancel";
 import { Blueprint, BlueprintArgs } from "./common";
 import { EncryptedTopic } from "./notifications";
 
@@ -213,6 +214,41 @@ export function checkSpotFleetArgs(name: string, args: SpotFleetArgs): void {
     planFleet(name, args);
 }
 
+interface SpotRequestCancellationInputs {
+    readonly spotInstanceRequestId: string;
+    readonly region: string;
+}
+
+/**
+ * Cancels an instance's persistent Spot request when it is deleted. The AWS provider's instance deletion has been
+ * found to terminate the instance and leave the request open (hashicorp/terraform-provider-aws#38142 and #41206:
+ * its cancel step is guarded by a lifecycle comparison that no longer matches), and an open persistent request
+ * launches a new, untracked instance that the account pays for. Depending on the instance, this
+ * resource is deleted before it, so the request is cancelled before the instance is terminated; a replaced
+ * instance has a new request, which replaces this resource, and the old request is cancelled before the old
+ * instance goes. It runs in the deploying process, with its AWS credentials, in the instance's region.
+ */
+const spotRequestCancellation: pulumi.dynamic.ResourceProvider<SpotRequestCancellationInputs, SpotRequestCancellationInputs> = {
+    async create(inputs) {
+        return { id: checkSpotRequestId(inputs.spotInstanceRequestId), outs: inputs };
+    },
+    async diff(_id, olds, news) {
+        const replaces = (["spotInstanceRequestId", "region"] as const).filter((k) => olds[k] !== news[k]);
+        return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+    },
+    async delete(id, props) {
+        // Required here: the SDK is loaded by the deploying process when a deletion needs it, not serialized.
+        const { EC2 } = require("@aws-sdk/client-ec2");
+        await cancelSpotRequest(id, { ec2: new EC2({ region: props.region }) });
+    },
+};
+
+class SpotRequestCancellation extends pulumi.dynamic.Resource {
+    constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+        super(spotRequestCancellation, name, args, opts);
+    }
+}
+
 export class SpotFleet extends Blueprint {
     readonly interruptionBehavior: InterruptionBehavior;
     readonly launchTemplateId: pulumi.Output<string>;
@@ -356,6 +392,15 @@ export class SpotFleet extends Blueprint {
                     // AMI) must not replace it. Replace one deliberately to move it to the new template.
                     { parent: this, ignoreChanges: ["launchTemplate"] },
                 ),
+            );
+            const region = aws.getRegionOutput({}, { parent: this }).region;
+            instances.forEach(
+                (instance, i) =>
+                    new SpotRequestCancellation(
+                        `${name}-${i}-spot-request`,
+                        { spotInstanceRequestId: instance.spotInstanceRequestId, region },
+                        { parent: this },
+                    ),
             );
             this.instanceIds = pulumi.all(instances.map((x) => x.id));
         }

@@ -3,6 +3,7 @@
 // when the detach fails), so a failed run leaves the group as it found it and the execution fails visibly.
 import type { IAM } from "@aws-sdk/client-iam";
 import { hasErrorName, namedError } from "./errors";
+import { retryWhileAccessDenied } from "./retry";
 
 /**
  * `enforce`: read-only instead of full access. `restore`: full access again. `release`: neither (the program
@@ -22,6 +23,8 @@ export interface EnforcementConfig {
 export interface EnforcementDeps {
     readonly iam: Pick<IAM, "listAttachedGroupPolicies" | "attachGroupPolicy" | "detachGroupPolicy">;
     readonly log?: (message: string, data?: Record<string, unknown>) => void;
+    /** Waits between permission retries. @default a timer */
+    readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface EnforcementResult {
@@ -83,10 +86,49 @@ function classify(err: unknown, what: string): Error {
     return new Error(`${what}: ${String(err)}`);
 }
 
+// The deployment invokes the function right after creating its role; IAM may refuse the first read for a few
+// seconds. Five waits of 1-5 s (15 s in all) fit the function's 30 s timeout.
+const PERMISSION_ATTEMPTS = 6;
+const PERMISSION_DELAY_MS = 1000;
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateGroup.html (GroupName pattern)
+const GROUP_NAME = /^[\w+=,.@-]{1,128}$/;
+
+type LifecycleAction = "create" | "update" | "delete";
+
+/** The deployment's lifecycle action of an invocation, or undefined for a state machine's request. */
+function lifecycleActionOf(event: unknown): LifecycleAction | undefined {
+    if (!isObject(event) || !isObject(event.tf)) return undefined;
+    const action = event.tf.action;
+    if (action !== "create" && action !== "update" && action !== "delete") {
+        throw invalidEnforcementRequest(`tf.action must be "create", "update" or "delete"; got ${JSON.stringify(action ?? null)}`);
+    }
+    return action;
+}
+
+function groupNamed(value: unknown, where: string, fallback: string): string {
+    if (value === undefined) return fallback;
+    if (typeof value !== "string" || !GROUP_NAME.test(value)) {
+        throw invalidEnforcementRequest(`${where} must be an IAM group name; got ${JSON.stringify(value)}`);
+    }
+    return value;
+}
+
+/**
+ * The group an invocation acts on. The state machines always act on the function's own group. The deployment's
+ * lifecycle invocation names the group in its input, and the provider sends the input it recorded at creation on
+ * update and delete, so a delete releases the group that invocation granted access to, even after the function
+ * was switched to a replacement group. Inputs recorded before they carried a group name mean the function's group.
+ */
+export function targetGroupOf(event: unknown, config: EnforcementConfig): string {
+    if (lifecycleActionOf(event) === undefined) return config.groupName;
+    return groupNamed((event as Json).groupName, "groupName", config.groupName);
+}
+
 /**
  * The mode an invocation asks for: the state machines send `{ "mode": "enforce" | "restore" }`; the deployment's
- * lifecycle invocation sends `{ "mode": "restore", "tf": { "action": "create" | "update" | "delete" } }`, and a
- * delete releases the group.
+ * lifecycle invocation sends `{ "mode": "restore", "groupName": ..., "tf": { "action": "create" | "update" | "delete",
+ * "prev_input": ... } }`, and a delete releases the group.
  */
 export function modeOf(event: unknown): EnforcementMode {
     if (isObject(event) && isObject(event.tf) && event.tf.action === "delete") return "release";
@@ -118,19 +160,36 @@ async function attachedPolicies(groupName: string, deps: EnforcementDeps): Promi
 export async function swapGroupPolicy(event: unknown, config: EnforcementConfig, deps: EnforcementDeps): Promise<EnforcementResult> {
     const log = deps.log ?? (() => undefined);
     const mode = modeOf(event);
-    const { groupName } = config;
+    const groupName = targetGroupOf(event, config);
+    // An update of the deployment's invocation on the group it already granted (a new group replaces the
+    // invocation instead) leaves the group as the guardrail last left it, so editing the deployment never undoes
+    // an enforcement.
+    let keep = false;
+    if (lifecycleActionOf(event) === "update") {
+        const previous = isObject(event) && isObject(event.tf) ? event.tf.prev_input : undefined;
+        keep = groupNamed(isObject(previous) ? previous.groupName : undefined, "tf.prev_input.groupName", config.groupName) === groupName;
+    }
     const grants = mode === "enforce" ? [config.readOnlyPolicyArn] : mode === "restore" ? [config.fullAccessPolicyArn] : [];
     const revokes = [config.fullAccessPolicyArn, config.readOnlyPolicyArn].filter((p) => !grants.includes(p));
 
     let before: string[];
     try {
-        before = await attachedPolicies(groupName, deps);
+        before = await retryWhileAccessDenied(() => attachedPolicies(groupName, deps), {
+            sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+            attempts: PERMISSION_ATTEMPTS,
+            delayMs: PERMISSION_DELAY_MS,
+            onRetry: (attempt, err) => log("permission not there yet; retrying", { groupName, attempt, error: errorSummary(err) }),
+        });
     } catch (err) {
         if (mode === "release" && isNoSuchEntity(err)) {
             log("group already gone", { groupName });
             return { mode, groupName, changed: false, attached: [], detached: [], attachedPolicies: [] };
         }
         throw classify(err, `reading the policies of group ${groupName}`);
+    }
+    if (keep) {
+        log("deployment update on the same group; policies left as they are", { groupName, attachedPolicies: before });
+        return { mode, groupName, changed: false, attached: [], detached: [], attachedPolicies: before };
     }
     const toAttach = grants.filter((p) => !before.includes(p));
     const toDetach = revokes.filter((p) => before.includes(p));

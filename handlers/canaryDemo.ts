@@ -7,6 +7,7 @@
 // switches $LATEST's DEMO_RELEASE variable to "candidate", publishes that as the candidate release, and puts
 // $LATEST back exactly as Pulumi configured it, so the program sees no drift.
 import type { FunctionConfiguration, Lambda } from "@aws-sdk/client-lambda";
+import { retryWhileAccessDenied } from "./retry";
 
 export type Release = "stable" | "candidate";
 
@@ -58,23 +59,14 @@ export function releaseVariable(): string {
     return RELEASE_VARIABLE;
 }
 
-function errorName(err: unknown): string {
-    return typeof err === "object" && err !== null ? String((err as Record<string, unknown>).name ?? "") : "";
-}
-
 /** Waits until $LATEST has no update in progress. */
 async function settled(functionName: string, deps: PublisherDeps): Promise<FunctionConfiguration> {
     for (let attempt = 1; ; attempt++) {
-        let config: FunctionConfiguration;
-        try {
-            config = await deps.lambda.getFunctionConfiguration({ FunctionName: functionName });
-        } catch (err) {
-            if (/^AccessDenied/.test(errorName(err)) && attempt < PERMISSION_ATTEMPTS) {
-                await deps.sleep(POLL_MS * attempt);
-                continue;
-            }
-            throw err;
-        }
+        const config: FunctionConfiguration = await retryWhileAccessDenied(() => deps.lambda.getFunctionConfiguration({ FunctionName: functionName }), {
+            sleep: deps.sleep,
+            attempts: PERMISSION_ATTEMPTS,
+            delayMs: POLL_MS,
+        });
         if (config.State === "Failed" || config.LastUpdateStatus === "Failed") {
             throw new Error(`${functionName} is in a failed state: ${config.StateReason ?? config.LastUpdateStatusReason ?? "no reason given"}`);
         }

@@ -12,6 +12,7 @@ import {
     EnforcementConfig,
     modeOf,
     swapGroupPolicy,
+    targetGroupOf,
 } from "../handlers/budgetEnforcement";
 import { accessDenied, awsError } from "./faults";
 
@@ -137,6 +138,113 @@ describe("budget enforcement handler", () => {
             assert.equal(modeOf({ mode: "restore", tf: { action: "update" } }), "restore");
             assert.equal(modeOf({ tf: { action: "delete" } }), "release");
             assert.throws(() => modeOf({ mode: "enforce " }), /mode must be "enforce" or "restore"; got "enforce "/);
+        });
+    });
+
+    describe("the deployment's lifecycle invocation acts on the group its input names", () => {
+        const OLD = "budget-guardrail-developers-0a1b2c3";
+        /** Every write as "attach|detach <policy name> on <group>". */
+        const writesOn = () =>
+            iamMock
+                .calls()
+                .map((c) => c.args[0])
+                .filter((cmd) => cmd instanceof AttachGroupPolicyCommand || cmd instanceof DetachGroupPolicyCommand)
+                .map((cmd: any) => `${cmd instanceof AttachGroupPolicyCommand ? "attach" : "detach"} ${String(cmd.input.PolicyArn).split("/").pop()} on ${cmd.input.GroupName}`);
+
+        it("a delete recorded for a replaced group releases that group, not the one the function names now", async () => {
+            iamMock.on(ListAttachedGroupPoliciesCommand, { GroupName: OLD }).resolves(attachedAs(FULL));
+            iamMock.on(ListAttachedGroupPoliciesCommand, { GroupName: GROUP }).resolves(attachedAs(FULL));
+            // What the provider sends on delete: the input stored at creation plus the lifecycle key.
+            const stored = { mode: "restore", groupName: OLD, reason: "initial" };
+            const result = await swapGroupPolicy({ ...stored, tf: { action: "delete", prev_input: stored } }, config, deps());
+            assert.deepEqual([result.mode, result.groupName], ["release", OLD]);
+            assert.deepEqual(writesOn(), [`detach AmazonEC2FullAccess on ${OLD}`]);
+        });
+
+        it("a create grants full access to the group it names", async () => {
+            iamMock.on(ListAttachedGroupPoliciesCommand).resolves(attachedAs());
+            await swapGroupPolicy({ mode: "restore", groupName: GROUP, tf: { action: "create", prev_input: null } }, config, deps());
+            assert.deepEqual(writesOn(), [`attach AmazonEC2FullAccess on ${GROUP}`]);
+        });
+
+        it("an update on the same group leaves an enforced group enforced", async () => {
+            iamMock.on(ListAttachedGroupPoliciesCommand).resolves(attachedAs(READ_ONLY));
+            const input = { mode: "restore", groupName: GROUP, reason: "initial EC2 full access for the project group" };
+            const result = await swapGroupPolicy({ ...input, tf: { action: "update", prev_input: { ...input, reason: "initial" } } }, config, deps());
+            assert.equal(result.changed, false);
+            assert.deepEqual(result.attachedPolicies, [READ_ONLY]);
+            assert.deepEqual(writesOn(), []);
+        });
+
+        it("the first update after upgrading (an input recorded without a group name) changes nothing", async () => {
+            iamMock.on(ListAttachedGroupPoliciesCommand).resolves(attachedAs(READ_ONLY));
+            const event = { mode: "restore", groupName: GROUP, tf: { action: "update", prev_input: { mode: "restore", reason: "initial" } } };
+            assert.equal((await swapGroupPolicy(event, config, deps())).changed, false);
+            assert.deepEqual(writesOn(), []);
+        });
+
+        it("an input recorded without a group name means the function's group", async () => {
+            iamMock.on(ListAttachedGroupPoliciesCommand).resolves(attachedAs(FULL));
+            await swapGroupPolicy({ mode: "restore", tf: { action: "delete", prev_input: { mode: "restore" } } }, config, deps());
+            assert.deepEqual(writesOn(), [`detach AmazonEC2FullAccess on ${GROUP}`]);
+        });
+
+        it("state machine requests always act on the function's own group", () => {
+            assert.equal(targetGroupOf({ mode: "enforce", groupName: OLD }, config), GROUP);
+            assert.equal(targetGroupOf({ mode: "restore", groupName: OLD, tf: { action: "create" } }, config), OLD);
+        });
+
+        it("refuses a group name IAM would not accept, or an unknown lifecycle action, before any call", async () => {
+            for (const groupName of ["", "a/b", 42, "x".repeat(129)]) {
+                await assert.rejects(swapGroupPolicy({ mode: "restore", groupName, tf: { action: "delete" } }, config, deps()), {
+                    name: "InvalidEnforcementRequest",
+                    message: /groupName must be an IAM group name; got /,
+                });
+            }
+            await assert.rejects(swapGroupPolicy({ mode: "restore", tf: { action: "refresh" } }, config, deps()), {
+                name: "InvalidEnforcementRequest",
+                message: /tf.action must be "create", "update" or "delete"; got "refresh"/,
+            });
+            assert.equal(iamMock.calls().length, 0);
+        });
+    });
+
+    describe("a role whose permissions are still propagating", () => {
+        it("retries the first read while IAM refuses it, then swaps", async () => {
+            const sleeps: number[] = [];
+            let reads = 0;
+            iamMock.on(ListAttachedGroupPoliciesCommand).callsFake(() => {
+                if (++reads < 3) throw accessDenied("iam:ListAttachedGroupPolicies");
+                return attachedAs();
+            });
+            const result = await swapGroupPolicy({ mode: "restore", groupName: GROUP, tf: { action: "create" } }, config, {
+                ...deps(),
+                sleep: async (ms: number) => void sleeps.push(ms),
+            });
+            assert.equal(result.changed, true);
+            assert.deepEqual(sleeps, [1000, 2000]);
+            assert.deepEqual(writes(), ["attach AmazonEC2FullAccess"]);
+        });
+
+        it("gives up after six reads (15 s of waiting, inside the function's 30 s timeout) and throws the refusal", async () => {
+            const sleeps: number[] = [];
+            iamMock.on(ListAttachedGroupPoliciesCommand).rejects(accessDenied("iam:ListAttachedGroupPolicies"));
+            await assert.rejects(
+                swapGroupPolicy({ mode: "restore", groupName: GROUP, tf: { action: "create" } }, config, { ...deps(), sleep: async (ms: number) => void sleeps.push(ms) }),
+                (e: Error) => e.name === "AccessDenied" && /reading the policies of group/.test(e.message),
+            );
+            assert.equal(iamMock.commandCalls(ListAttachedGroupPoliciesCommand).length, 6);
+            assert.deepEqual(sleeps, [1000, 2000, 3000, 4000, 5000]);
+            assert.ok(sleeps.reduce((a, b) => a + b, 0) < 30_000);
+            assert.deepEqual(writes(), []);
+        });
+
+        it("does not retry other refusals", async () => {
+            const sleeps: number[] = [];
+            iamMock.on(ListAttachedGroupPoliciesCommand).rejects(iamThrottling());
+            await assert.rejects(swapGroupPolicy({ mode: "enforce" }, config, { ...deps(), sleep: async (ms: number) => void sleeps.push(ms) }), { name: "RetryableError" });
+            assert.equal(iamMock.commandCalls(ListAttachedGroupPoliciesCommand).length, 1);
+            assert.deepEqual(sleeps, []);
         });
     });
 

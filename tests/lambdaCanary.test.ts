@@ -17,7 +17,7 @@ import assert from "node:assert/strict";
 import { canaryStateMachineDefinition, LambdaCanaryDeployer, LambdaCanaryDeployerArgs } from "../components/lambdaCanary";
 import { checkHealth, configFromEnvironment, DeployerConfig, runTrafficTask, validateDeployment } from "../handlers/canaryDeploy";
 import { accessDenied, awsError, notFound } from "./faults";
-import { build, json, loadArchivedHandler, promiseOf, RecordedResource, Resources } from "./harness";
+import { build, json, loadArchivedHandler, promiseOf, RecordedResource, Resources, runStack } from "./harness";
 import { assertActionsExist, grants, handlerStatements, list, PolicyStatement } from "./iam";
 import { ACCOUNT_ID } from "./mocks";
 
@@ -72,6 +72,7 @@ describe("LambdaCanaryDeployer component", () => {
         const logs = r.one("aws:cloudwatch/logGroup:LogGroup", "canary-workflow-logs");
         assert.deepEqual(sm.inputs.loggingConfiguration, { level: "ALL", includeExecutionData: true, logDestination: `${logs.outputs.arn}:*` });
         assert.equal(logs.inputs.retentionInDays, 30);
+        assert.equal(logs.inputs.namePrefix, "/aws/vendedlogs/states/canary-workflow-", "vended-logs name, so delivery does not grow the account's resource policy");
         assert.ok(sm.dependencies.includes(r.one("aws:iam/rolePolicy:RolePolicy", "canary-workflow-policy").urn), "the workflow waits for its permissions");
 
         const definition = json(sm.inputs.definition);
@@ -390,6 +391,25 @@ interface Run {
     visited: string[];
     retried: string[];
 }
+
+describe("state machine log groups across the program", () => {
+    // Step Functions adds each log group outside /aws/vendedlogs/ to the account's CloudWatch Logs resource
+    // policy (5120 characters at most), so every deployment of such a state machine brings the account nearer
+    // the point where no further state machine can log.
+    it("every state machine of the dev stack logs to a /aws/vendedlogs/states/ log group", async function () {
+        this.timeout(600_000);
+        const r = new Resources((await runStack("dev")).resources);
+        const machines = r.ofType("aws:sfn/stateMachine:StateMachine");
+        assert.ok(machines.length >= 3, `the dev stack runs the canary, budget and pipeline state machines; found ${machines.length}`);
+        for (const sm of machines) {
+            const destination = String(sm.inputs.loggingConfiguration?.logDestination ?? "");
+            const group = r.ofType("aws:cloudwatch/logGroup:LogGroup").find((lg) => destination === `${lg.outputs.arn}:*`);
+            assert.ok(group, `${sm.name} logs to a log group of the program; got ${JSON.stringify(destination)}`);
+            const name = String(group.inputs.name ?? group.inputs.namePrefix ?? "");
+            assert.ok(name.startsWith("/aws/vendedlogs/states/"), `${sm.name} logs to ${group.name}, named ${JSON.stringify(name)}`);
+        }
+    });
+});
 
 describe("canary workflow branches (aws-local-stepfunctions)", () => {
     let lambdaMock: AwsStub<any, any, any>;

@@ -30,6 +30,8 @@ export interface RecordedResource {
     readonly retainOnDelete: boolean;
     /** Input properties whose changes `pulumi up` leaves alone, as sent to the engine. */
     readonly ignoreChanges?: readonly string[];
+    /** The deleteBeforeReplace option: a replacement deletes the old resource before creating the new one. */
+    readonly deleteBeforeReplace?: boolean;
     readonly aliases: readonly RecordedAlias[];
     readonly dependencies: readonly string[];
     /** Input property -> URNs of the resources its value came from. */
@@ -212,6 +214,9 @@ const RESOURCE_OUTPUTS: Record<string, OutputFn> = {
             publicDns: inputs.associatePublicIpAddress ? `ec2-198-51-100-${(n % 250) + 4}.compute-1.amazonaws.com` : "",
             instanceState: "running",
             availabilityZone: inputs.availabilityZone ?? `${region}a`,
+            // The provider reports the Spot request of a Spot instance. The market options sit in the launch
+            // template, which the mock cannot read; the program launches only Spot instances from templates.
+            ...(inputs.launchTemplate ? { spotInstanceRequestId: `sir-${hex(`sir::${name}`, 8)}`, instanceLifecycle: "spot" } : {}),
         };
     },
     // Multi-region API (scenario 8).
@@ -572,6 +577,7 @@ export function installMocks(stack: string): void {
                     protect: req.getProtect() === true,
                     retainOnDelete: req.getRetainondelete() === true,
                     ignoreChanges: req.getIgnorechangesList(),
+                    deleteBeforeReplace: req.getDeletebeforereplace() === true,
                     aliases: [...req.getAliasurnsList().map((urn: string) => ({ urn })), ...req.getAliasesList().map(aliasOf)],
                     dependencies: req.getDependenciesList(),
                     propertyDependencies: propertyDependenciesOf(req),

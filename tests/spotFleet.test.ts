@@ -1,6 +1,12 @@
+import { CancelSpotInstanceRequestsCommand, EC2, EC2Client } from "@aws-sdk/client-ec2";
+import { mockClient } from "aws-sdk-client-mock";
 import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { cancelSpotRequest } from "../handlers/spotRequestCancel";
+import { awsError } from "./faults";
 import { amiParameter, architectureOf, hibernationInstanceTypes, SpotFleet, SpotFleetArgs } from "../components/spotFleet";
-import { build, json, promiseOf, Resources } from "./harness";
+import { build, json, promiseOf, Resources, ROOT } from "./harness";
 import { recordedResources } from "./mocks";
 
 async function fleet(args: SpotFleetArgs = {}) {
@@ -130,6 +136,55 @@ describe("SpotFleet component", () => {
             assert.deepEqual(await promiseOf(f.instanceIds), instances.map((i) => i.outputs.id));
         });
 
+        it("each instance's persistent Spot request is cancelled before the instance is deleted or replaced", async () => {
+            const { r } = await fleet({ interruptionBehavior: "stop", desiredCapacity: 2 });
+            const instances = r.ofType("aws:ec2/instance:Instance").sort((a, b) => a.name.localeCompare(b.name));
+            const cancellers = r.ofType("pulumi-nodejs:dynamic:Resource").sort((a, b) => a.name.localeCompare(b.name));
+            assert.deepEqual(cancellers.map((c) => c.name), ["fleet-0-spot-request", "fleet-1-spot-request"]);
+            for (const [i, c] of cancellers.entries()) {
+                assert.equal(c.inputs.spotInstanceRequestId, instances[i].outputs.spotInstanceRequestId);
+                assert.match(c.inputs.spotInstanceRequestId, /^sir-/);
+                assert.equal(c.inputs.region, "us-east-1");
+                // Pulumi deletes a resource before the resources it depends on: the request goes first.
+                assert.ok(c.dependencies.includes(instances[i].urn), `${c.name} depends on ${instances[i].name}`);
+                assert.equal(c.deleteBeforeReplace, false);
+            }
+            assert.deepEqual(instances.map((i) => i.name), ["fleet-0", "fleet-1"], "the instances keep their URNs");
+            const terminate = await fleet();
+            assert.equal(terminate.r.ofType("pulumi-nodejs:dynamic:Resource").length, 0, "Auto Scaling requests are one-time: nothing to cancel");
+        });
+
+        it("the cancellation's provider: a new request id replaces it; deleting it cancels that request in its region", async () => {
+            const { r } = await fleet({ interruptionBehavior: "hibernate", instanceTypes: ["t3.micro"], desiredCapacity: 1 });
+            const serialized = r.one("pulumi-nodejs:dynamic:Resource").inputs.__provider as string;
+            // The provider as the deploying process loads it: the serialized module's handler returns it.
+            mkdirSync(path.join(ROOT, "node_modules", ".cache"), { recursive: true });
+            const dir = mkdtempSync(path.join(ROOT, "node_modules", ".cache", "spot-provider-"));
+            writeFileSync(path.join(dir, "provider.js"), serialized);
+            const provider = require(path.join(dir, "provider.js")).handler();
+            rmSync(dir, { recursive: true, force: true });
+            const ec2Mock = mockClient(EC2Client);
+            try {
+                const olds = { spotInstanceRequestId: "sir-0123abcd", region: "eu-west-1" };
+                assert.deepEqual((await provider.diff("sir-0123abcd", olds, olds)).replaces, []);
+                const replaced = await provider.diff("sir-0123abcd", olds, { ...olds, spotInstanceRequestId: "sir-4567efgh" });
+                assert.deepEqual([replaced.changes, replaced.replaces, replaced.deleteBeforeReplace], [true, ["spotInstanceRequestId"], false]);
+                assert.deepEqual(await provider.create(olds), { id: "sir-0123abcd", outs: olds });
+                await assert.rejects(provider.create({ ...olds, spotInstanceRequestId: "" }), /spotInstanceRequestId must be a Spot instance request id/);
+
+                ec2Mock.on(CancelSpotInstanceRequestsCommand).resolves({ CancelledSpotInstanceRequests: [{ SpotInstanceRequestId: "sir-0123abcd", State: "cancelled" }] });
+                await provider.delete("sir-0123abcd", olds);
+                const calls = ec2Mock.commandCalls(CancelSpotInstanceRequestsCommand);
+                assert.deepEqual(calls.map((c) => c.args[0].input), [{ SpotInstanceRequestIds: ["sir-0123abcd"] }]);
+                assert.equal(await calls[0].thisValue.config.region(), "eu-west-1");
+
+                ec2Mock.on(CancelSpotInstanceRequestsCommand).rejects(awsError("UnauthorizedOperation", "not authorized to perform ec2:CancelSpotInstanceRequests", 403));
+                await assert.rejects(provider.delete("sir-0123abcd", olds), { name: "UnauthorizedOperation" }, "a failed cancel stops the deletion");
+            } finally {
+                ec2Mock.restore();
+            }
+        });
+
         it("hibernate: configured in the template, with an encrypted root volume holding the AMI plus the largest memory", async () => {
             const { r } = await fleet({ interruptionBehavior: "hibernate", instanceTypes: ["m5.large", "r5.large"], desiredCapacity: 2 });
             const t = r.one("aws:ec2/launchTemplate:LaunchTemplate").inputs;
@@ -211,5 +266,41 @@ describe("SpotFleet component", () => {
         const before = recordedResources().length;
         for (const [args, message] of cases) assert.throws(() => new SpotFleet("bad", args), message, JSON.stringify(args));
         assert.equal(recordedResources().length, before, "nothing was registered");
+    });
+});
+
+describe("cancelling a persistent Spot request", () => {
+    const ec2Mock = mockClient(EC2Client);
+    const deps = () => ({ ec2: new EC2({ region: "us-east-1" }) });
+    beforeEach(() => ec2Mock.reset());
+    after(() => ec2Mock.restore());
+
+    it("cancels the request and reports its state", async () => {
+        ec2Mock.on(CancelSpotInstanceRequestsCommand).resolves({ CancelledSpotInstanceRequests: [{ SpotInstanceRequestId: "sir-0123abcd", State: "cancelled" }] });
+        assert.deepEqual(await cancelSpotRequest("sir-0123abcd", deps()), { spotInstanceRequestId: "sir-0123abcd", state: "cancelled" });
+        assert.deepEqual(ec2Mock.commandCalls(CancelSpotInstanceRequestsCommand).map((c) => c.args[0].input), [{ SpotInstanceRequestIds: ["sir-0123abcd"] }]);
+    });
+
+    it("is idempotent: a closed or forgotten request counts as cancelled", async () => {
+        ec2Mock.on(CancelSpotInstanceRequestsCommand).resolves({ CancelledSpotInstanceRequests: [{ SpotInstanceRequestId: "sir-0123abcd", State: "closed" }] });
+        assert.equal((await cancelSpotRequest("sir-0123abcd", deps())).state, "closed");
+        ec2Mock.on(CancelSpotInstanceRequestsCommand).rejects(awsError("InvalidSpotInstanceRequestID.NotFound", "The spot instance request ID 'sir-0123abcd' does not exist", 400));
+        assert.equal((await cancelSpotRequest("sir-0123abcd", deps())).state, "absent");
+    });
+
+    it("throws when the request is still open or active afterwards, or the call fails", async () => {
+        ec2Mock.on(CancelSpotInstanceRequestsCommand).resolves({ CancelledSpotInstanceRequests: [{ SpotInstanceRequestId: "sir-0123abcd", State: "active" }] });
+        await assert.rejects(cancelSpotRequest("sir-0123abcd", deps()), /left it in state active; it may still launch instances/);
+        ec2Mock.on(CancelSpotInstanceRequestsCommand).resolves({});
+        await assert.rejects(cancelSpotRequest("sir-0123abcd", deps()), /left it unreported/);
+        ec2Mock.on(CancelSpotInstanceRequestsCommand).rejects(awsError("RequestLimitExceeded", "Request limit exceeded.", 503));
+        await assert.rejects(cancelSpotRequest("sir-0123abcd", deps()), { name: "RequestLimitExceeded" });
+    });
+
+    it("refuses anything but a request id, calling nothing", async () => {
+        for (const id of [undefined, "", "i-0123456789abcdef0", "sir-", 42]) {
+            await assert.rejects(cancelSpotRequest(id, deps()), /spotInstanceRequestId must be a Spot instance request id like sir-0123abcd; got /);
+        }
+        assert.equal(ec2Mock.calls().length, 0);
     });
 });
