@@ -917,8 +917,11 @@ export interface Settings extends ParsedSettings {
 
 /** Keys whose raw config value is a plain string (everything else is JSON: numbers, booleans, objects). */
 const STRING_KEYS = new Set(["environment", "owner", "costCenter", "notificationEmail"]);
-const SCENARIO_KEYS = Object.keys(settingsSchema.shape).filter(
-    (k) => !STRING_KEYS.has(k) && !["logRetentionDays", "protect", "region"].includes(k),
+/** Every key of the project's namespace (`aws-blueprints:<key>`); the region comes from `aws:region`. */
+export const PROJECT_KEYS: readonly string[] = Object.keys(settingsSchema.shape).filter((k) => k !== "region");
+/** Top-level keys that switch a scenario on and off (`<key>.enabled`). */
+export const SCENARIO_KEYS: readonly string[] = PROJECT_KEYS.filter(
+    (k) => !STRING_KEYS.has(k) && !["logRetentionDays", "protect"].includes(k),
 );
 
 export class SettingsError extends Error {
@@ -940,15 +943,94 @@ function describe(value: unknown): string {
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+/** Edit distance (insertions, deletions, substitutions and swaps of two neighbours) between two words. */
+export function editDistance(a: string, b: string): number {
+    const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.length][b.length];
+}
+
 /**
- * Validates raw configuration values (as the config system stores them: key -> string, objects as JSON).
- * Throws a SettingsError naming every bad key, its value and what is allowed.
+ * The known key a misspelt one most likely meant: the nearest by edit distance (ignoring case) when it is close
+ * for the word's length, or one the word is the start of (`limit` for `limitAmount`).
  */
-export function parseSettings(raw: Record<string, string | undefined>, region: string | undefined): Settings {
+export function closestKey(word: string, known: readonly string[]): string | undefined {
+    const w = word.toLowerCase();
+    let best: { key: string; distance: number } | undefined;
+    for (const key of known) {
+        const distance = editDistance(w, key.toLowerCase());
+        if (!best || distance < best.distance) best = { key, distance };
+    }
+    if (best && best.distance <= Math.max(2, Math.floor(w.length / 3))) return best.key;
+    if (w.length >= 4) return known.find((k) => k.toLowerCase().startsWith(w) || w.startsWith(k.toLowerCase()));
+    return undefined;
+}
+
+function unknownKeyProblem(path: readonly PropertyKey[], key: string, known: readonly string[]): string {
+    if (path.length === 0 && key === "region") return `${PROJECT}:region: unknown key; did you mean \`aws:region\`? (the region is the AWS provider's setting)`;
+    const suggestion = closestKey(key, known);
+    const hint = suggestion !== undefined ? `did you mean \`${suggestion}\`?` : `the known keys are ${known.join(", ")}`;
+    return `${configKey([...path, key])}: unknown key; ${hint}`;
+}
+
+/** The object schemas a config path leads to (every option of a union), unwrapping defaults, optionals and pipes. */
+function objectSchemasAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodObject[] {
+    const def = (schema as any)._zod.def;
+    switch (def.type) {
+        case "default":
+        case "prefault":
+        case "optional":
+        case "nullable":
+        case "readonly":
+        case "catch":
+            return objectSchemasAt(def.innerType, path);
+        case "pipe":
+            return [...objectSchemasAt(def.in, path), ...objectSchemasAt(def.out, path)];
+        case "union":
+            return def.options.flatMap((o: z.ZodType) => objectSchemasAt(o, path));
+    }
+    if (path.length === 0) return def.type === "object" ? [schema as z.ZodObject] : [];
+    const [head, ...rest] = path;
+    if (def.type === "object") return def.shape[String(head)] ? objectSchemasAt(def.shape[String(head)], rest) : [];
+    if (def.type === "array") return objectSchemasAt(def.element, rest);
+    if (def.type === "record") return objectSchemasAt(def.valueType, rest);
+    return [];
+}
+
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+    const keys = new Set(objectSchemasAt(settingsSchema, path).flatMap((o) => Object.keys(o.shape)));
+    if (path.length === 0) keys.delete("region");
+    return [...keys];
+}
+
+/** Where the configuration comes from, beyond the values themselves. */
+export interface SettingsContext {
+    /** The stack's name: the environment when `environment` is not set. */
+    readonly stack?: string;
+}
+
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{1,15}$/;
+
+/**
+ * Validates raw configuration values (as the config system stores them: key -> string, objects as JSON), keyed
+ * without the `aws-blueprints:` prefix. Throws a SettingsError naming every bad or unknown key, its value and what
+ * is allowed.
+ */
+export function parseSettings(raw: Record<string, string | undefined>, region: string | undefined, context: SettingsContext = {}): Settings {
     const problems: string[] = [];
-    const input: Record<string, unknown> = { region };
+    const input: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(raw)) {
         if (value === undefined) continue;
+        if (!PROJECT_KEYS.includes(key)) {
+            problems.push(unknownKeyProblem([], key, PROJECT_KEYS));
+            continue;
+        }
         if (STRING_KEYS.has(key)) {
             input[key] = value;
             continue;
@@ -960,19 +1042,30 @@ export function parseSettings(raw: Record<string, string | undefined>, region: s
             input[key] = value;
         }
     }
+    input.region = region;
+    if (input.environment === undefined && context.stack !== undefined) {
+        if (ENVIRONMENT_NAME.test(context.stack)) input.environment = context.stack;
+        else {
+            problems.push(
+                `${PROJECT}:environment: is not set, and the stack name ${JSON.stringify(context.stack)} is not an environment name ` +
+                    "(2-16 lowercase letters, digits or dashes, starting with a letter): set it, e.g. pulumi config set environment staging",
+            );
+            input.environment = "unset";
+        }
+    }
     const result = settingsSchema.safeParse(input, { reportInput: true });
     if (!result.success) {
         for (const issue of result.error.issues) {
-            const key = configKey(issue.path);
-            const got = "input" in issue ? `; got ${describe(issue.input)}` : "";
             if (issue.code === "unrecognized_keys") {
-                problems.push(`${key}: unknown key(s) ${issue.keys.join(", ")}`);
-            } else {
-                problems.push(`${key}: ${issue.message}${got}`);
+                const known = knownKeysAt(issue.path);
+                for (const k of issue.keys) problems.push(unknownKeyProblem(issue.path, k, known));
+                continue;
             }
+            const got = "input" in issue ? `; got ${describe(issue.input)}` : "";
+            problems.push(`${configKey(issue.path)}: ${issue.message}${got}`);
         }
-        throw new SettingsError(problems);
     }
+    if (problems.length > 0 || !result.success) throw new SettingsError(problems);
     const s = result.data;
     return {
         ...s,
@@ -980,12 +1073,112 @@ export function parseSettings(raw: Record<string, string | undefined>, region: s
     };
 }
 
-/** Reads this stack's configuration once and validates it. */
-export function loadSettings(): Settings {
-    const config = new pulumi.Config(PROJECT);
-    const raw: Record<string, string | undefined> = {};
-    for (const key of [...STRING_KEYS, "logRetentionDays", "protect", ...SCENARIO_KEYS]) {
-        raw[key] = config.get(key);
+// ---- documentation-only values ----------------------------------------------------------------------------
+
+/**
+ * Values reserved for documentation that must never reach AWS: the example domains (RFC 2606 section 3,
+ * https://www.rfc-editor.org/rfc/rfc2606#section-3), the IPv4 documentation ranges TEST-NET-1/2/3 (RFC 5737,
+ * https://www.rfc-editor.org/rfc/rfc5737#section-3), the account id AWS's own documentation uses in sample ARNs
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html), and this project's sample hosted zone id.
+ */
+const EXAMPLE_DOMAIN = /(?:^|[^a-z0-9-])(?:[a-z0-9*-]+\.)*example\.(?:com|net|org)(?![a-z0-9-]|\.[a-z0-9])/i;
+const SAMPLE_ACCOUNT = /(?:^|\D)123456789012(?:\D|$)/;
+export const SAMPLE_HOSTED_ZONE_ID = "Z0123456789ABCDEFGHIJ";
+const DOCUMENTATION_NETWORKS = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"];
+const IPV4_OR_CIDR = /(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?(?![\d.])/g;
+
+function ipv4Number(address: string): number | undefined {
+    const parts = address.split(".").map(Number);
+    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p > 255)) return undefined;
+    return ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
+}
+
+/** An address, or a CIDR block wholly inside one of the documentation ranges (a wider block is a real network). */
+function inDocumentationNetwork(address: string, prefix: number | undefined): boolean {
+    const n = ipv4Number(address);
+    if (n === undefined || (prefix !== undefined && prefix < 24)) return false;
+    return DOCUMENTATION_NETWORKS.some((range) => {
+        const base = ipv4Number(range.split("/")[0])!;
+        return n >>> 8 === base >>> 8;
+    });
+}
+
+/** What makes a value documentation-only, or undefined for a value that may reach AWS. */
+export function documentationOnlyReason(value: string): string | undefined {
+    const domain = EXAMPLE_DOMAIN.exec(value);
+    if (domain) return `${domain[0].replace(/^[^a-z0-9*]/i, "")} is an example domain, reserved for documentation (RFC 2606)`;
+    for (const m of value.matchAll(IPV4_OR_CIDR)) {
+        if (inDocumentationNetwork(m[1], m[2] === undefined ? undefined : Number(m[2]))) {
+            return `${m[0]} is in a documentation range (${DOCUMENTATION_NETWORKS.join(", ")}; RFC 5737)`;
+        }
     }
-    return parseSettings(raw, new pulumi.Config("aws").get("region"));
+    if (value.includes(SAMPLE_HOSTED_ZONE_ID)) return `${SAMPLE_HOSTED_ZONE_ID} is the sample hosted zone id of this project's docs`;
+    if (SAMPLE_ACCOUNT.test(value)) return "123456789012 is the sample account id of the AWS documentation";
+    return undefined;
+}
+
+/** One configuration value reserved for documentation. */
+export interface DocumentationOnlyValue {
+    /** Full config path, e.g. `aws-blueprints:multiRegionApi.domainName`. */
+    readonly key: string;
+    readonly reason: string;
+}
+
+/**
+ * Walks raw configuration (full keys, values as the config system stores them) and lists every value, at any depth,
+ * that is reserved for documentation. Keys of the project and of the AWS provider are walked; others are not ours.
+ */
+export function findDocumentationOnlyValues(config: Record<string, string>): DocumentationOnlyValue[] {
+    const found: DocumentationOnlyValue[] = [];
+    const walk = (value: unknown, key: string) => {
+        if (typeof value === "string" || typeof value === "number") {
+            const reason = documentationOnlyReason(String(value));
+            if (reason) found.push({ key, reason });
+        } else if (Array.isArray(value)) {
+            value.forEach((v, i) => walk(v, `${key}[${i}]`));
+        } else if (value !== null && typeof value === "object") {
+            for (const [k, v] of Object.entries(value)) walk(v, `${key}.${k}`);
+        }
+    };
+    for (const [key, raw] of Object.entries(config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        if (!key.startsWith(`${PROJECT}:`) && !key.startsWith("aws:")) continue;
+        let value: unknown = raw;
+        try {
+            value = JSON.parse(raw);
+        } catch {
+            // A plain string.
+        }
+        walk(value, key);
+    }
+    return found;
+}
+
+/** The error `pulumi up` stops with when the configuration still holds documentation-only values. */
+export class DocumentationValuesError extends Error {
+    constructor(readonly values: readonly DocumentationOnlyValue[]) {
+        super(
+            `The stack configuration still holds values reserved for documentation; replace them with your own before pulumi up:\n` +
+                values.map((v) => `  - ${v.key}: ${v.reason}`).join("\n"),
+        );
+        this.name = "DocumentationValuesError";
+    }
+}
+
+/**
+ * Reads this stack's whole configuration once and validates it: unknown keys of the project's namespace are
+ * errors; documentation-only values are warnings in a preview and an error in an update, before any resource.
+ */
+export function loadSettings(): Settings {
+    const config = pulumi.runtime.allConfig();
+    const raw: Record<string, string> = {};
+    for (const [key, value] of Object.entries(config)) {
+        if (key.startsWith(`${PROJECT}:`)) raw[key.slice(PROJECT.length + 1)] = value;
+    }
+    const settings = parseSettings(raw, config["aws:region"], { stack: pulumi.getStack() });
+    const placeholders = findDocumentationOnlyValues(config);
+    if (placeholders.length > 0 && !pulumi.runtime.isDryRun()) throw new DocumentationValuesError(placeholders);
+    for (const p of placeholders) {
+        pulumi.log.warn(`${p.key} holds a documentation-only value (${p.reason}); pulumi up refuses it until you set your own`);
+    }
+    return settings;
 }

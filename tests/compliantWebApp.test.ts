@@ -710,19 +710,19 @@ function onlyThisScenario(stack: string): Record<string, unknown> {
     return overrides;
 }
 
-describe("CompliantWebApp in the committed stacks", function () {
+describe("CompliantWebApp in the whole stacks (prod, and the test stack with dev's sizing)", function () {
     this.timeout(5 * 60 * 1000);
     let dev: Resources;
     let prod: Resources;
     let devExports: Record<string, unknown>;
     before(async () => {
-        const devRun = await runProgram("dev", onlyThisScenario("dev"));
+        const devRun = await runProgram("all", onlyThisScenario("all"));
         devExports = devRun.exports;
         dev = new Resources(devRun.resources);
         prod = new Resources((await runProgram("prod", onlyThisScenario("prod"))).resources);
     });
 
-    it("dev is cheap: one NAT gateway, small instances, a single-AZ database", () => {
+    it("dev sizing is cheap: one NAT gateway, small instances, a single-AZ database", () => {
         const app = dev.ancestorOfType(dev.one("aws:rds/instance:Instance"), "aws-blueprints:compliance:CompliantWebApp");
         assert.ok(app, "the database belongs to the scenario");
         assert.equal(dev.ofType("aws:ec2/natGateway:NatGateway").length, 1);

@@ -1,6 +1,6 @@
 // Runs the program or single components offline, under the mocks, and queries what they registered.
 import * as pulumi from "@pulumi/pulumi";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { clearRecorded, installMocks, mockFailures, recordedResources, RecordedResource } from "./mocks";
@@ -36,11 +36,62 @@ function toConfigString(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+/** Where stack files are found: the user's stacks in the root, the stacks only tests run in tests/stacks. */
+export const STACK_DIRS = [ROOT, path.join(ROOT, "tests", "stacks")];
+
+/** The settings file of a stack: `Pulumi.<stack>.yaml` in the root or in tests/stacks. */
+export function stackFile(stack: string): string {
+    const found = STACK_DIRS.map((dir) => path.join(dir, `Pulumi.${stack}.yaml`)).filter((f) => existsSync(f));
+    if (found.length === 0) throw new Error(`no Pulumi.${stack}.yaml in ${STACK_DIRS.map((d) => path.relative(ROOT, d) || ".").join(" or ")}`);
+    if (found.length > 1) throw new Error(`Pulumi.${stack}.yaml exists twice: ${found.map((f) => path.relative(ROOT, f)).join(", ")}`);
+    return found[0];
+}
+
+/** A stack file's configuration as the config system holds it, and which keys are secrets. */
+export interface StackFileConfig {
+    readonly config: Record<string, string>;
+    readonly secretKeys: readonly string[];
+}
+
 /**
- * The configuration `pulumi up` would give the program for a stack: defaults declared in Pulumi.yaml
- * (mocks do not apply them) overlaid with Pulumi.<stack>.yaml, plus optional overrides.
+ * Reads a stack file for an offline run. Secrets cannot be decrypted offline: each `secure:` value becomes
+ * `offline-secret-<key>`, still a secret. An imported ESC environment cannot be read offline either: that is an error.
  */
-export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
+export function readStackFile(file: string): StackFileConfig {
+    const doc = parse(readFileSync(file, "utf8")) ?? {};
+    if (doc.environment !== undefined) {
+        const names = ([] as unknown[]).concat(doc.environment?.imports ?? doc.environment).map(String).join(", ");
+        throw new Error(
+            `${file} imports the Pulumi ESC environment(s) ${names}; offline runs cannot read ESC. Copy the values the ` +
+                "environment provides into the file's config: block (or pass them as overrides), without the environment: list.",
+        );
+    }
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries<unknown>(doc.config ?? {})) {
+        let secret = false;
+        const fake = (v: unknown, where: string): unknown => {
+            if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && "secure" in v) {
+                secret = true;
+                return `offline-secret-${where}`;
+            }
+            if (Array.isArray(v)) return v.map((x, i) => fake(x, `${where}[${i}]`));
+            if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fake(x, `${where}.${k}`)]));
+            return v;
+        };
+        config[key] = toConfigString(fake(value, key));
+        if (secret) secretKeys.push(key);
+    }
+    return { config, secretKeys };
+}
+
+/** Where a run's stack configuration comes from. */
+export interface StackSource {
+    /** A stack file other than `Pulumi.<stack>.yaml` (e.g. one of examples/). @default stackFile(stack) */
+    readonly stackFile?: string;
+}
+
+function loadStack(stack: string, overrides: Record<string, unknown>, source: StackSource): StackFileConfig {
     const project = parse(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
     const config: Record<string, string> = {};
     for (const [key, decl] of Object.entries<any>(project.config ?? {})) {
@@ -48,19 +99,23 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
         const value = decl !== null && typeof decl === "object" && !Array.isArray(decl) ? (decl.value ?? decl.default) : decl;
         if (value !== undefined) config[full] = toConfigString(value);
     }
-    const stackFile = path.join(ROOT, `Pulumi.${stack}.yaml`);
-    const stackYaml = parse(readFileSync(stackFile, "utf8")) ?? {};
-    for (const [key, value] of Object.entries(stackYaml.config ?? {})) {
-        if (value && typeof value === "object" && "secure" in (value as object)) {
-            throw new Error(`${stackFile}: ${key} is an encrypted secret; offline runs cannot decrypt it`);
-        }
-        config[key] = toConfigString(value);
-    }
+    const file = readStackFile(source.stackFile ? path.resolve(ROOT, source.stackFile) : stackFile(stack));
+    Object.assign(config, file.config);
+    const secretKeys = new Set(file.secretKeys);
     for (const [key, value] of Object.entries(overrides)) {
+        secretKeys.delete(key);
         if (value === undefined) delete config[key];
         else config[key] = toConfigString(value);
     }
-    return config;
+    return { config, secretKeys: [...secretKeys] };
+}
+
+/**
+ * The configuration `pulumi up` would give the program for a stack: defaults declared in Pulumi.yaml
+ * (mocks do not apply them) overlaid with the stack file, plus optional overrides.
+ */
+export function stackConfig(stack: string, overrides: Record<string, unknown> = {}, source: StackSource = {}): Record<string, string> {
+    return loadStack(stack, overrides, source).config;
 }
 
 async function settle(): Promise<void> {
@@ -74,14 +129,20 @@ export interface ProgramRun {
     readonly resources: readonly RecordedResource[];
 }
 
+export interface RunOptions extends StackSource {
+    /** Run as `pulumi preview` (documentation-only values warn) or, false, as `pulumi up` (they are refused). @default true */
+    readonly preview?: boolean;
+}
+
 /**
  * Runs index.ts for a stack under the mocks and returns its resolved exports and every registered resource.
  * A configuration or program error rejects with the program's own message.
  */
-export async function runProgram(stack: string, overrides: Record<string, unknown> = {}): Promise<ProgramRun> {
+export async function runProgram(stack: string, overrides: Record<string, unknown> = {}, options: RunOptions = {}): Promise<ProgramRun> {
     clearRecorded();
-    installMocks(stack);
-    pulumi.runtime.setAllConfig(stackConfig(stack, overrides));
+    installMocks(stack, { preview: options.preview ?? true });
+    const { config, secretKeys } = loadStack(stack, overrides, options);
+    pulumi.runtime.setAllConfig(config, [...secretKeys]);
     const entry = require.resolve(path.join(ROOT, "index.ts"));
     delete require.cache[entry];
     const failures: unknown[] = [];

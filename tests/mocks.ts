@@ -555,12 +555,17 @@ function propertyDependenciesOf(req: any): Record<string, string[]> {
     return deps;
 }
 
+export interface MockOptions {
+    /** Run as a preview (`pulumi preview`, `isDryRun()` true) rather than an update (`pulumi up`). @default false */
+    readonly preview?: boolean;
+}
+
 /**
  * Installs the mocks for a stack and hooks the mock monitor so every registration is recorded with its
  * parent and options (the Mocks interface alone sees neither).
  */
-export function installMocks(stack: string): void {
-    pulumi.runtime.setMocks(new Mocks(), "aws-blueprints", stack, false);
+export function installMocks(stack: string, options: MockOptions = {}): void {
+    pulumi.runtime.setMocks(new Mocks(), "aws-blueprints", stack, options.preview ?? false);
     const monitor: any = pulumi.runtime.getMonitor();
     const rpc = require("@pulumi/pulumi/runtime/rpc");
     const register = monitor.registerResource.bind(monitor);

@@ -1,7 +1,23 @@
 import assert from "node:assert/strict";
-import { parseSettings, SettingsError } from "../components/settings";
-import { clearRecorded, recordedResources } from "./mocks";
-import { runProgram, stackConfig } from "./harness";
+import * as pulumi from "@pulumi/pulumi";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import {
+    closestKey,
+    DocumentationValuesError,
+    editDistance,
+    findDocumentationOnlyValues,
+    loadSettings,
+    parseSettings,
+    PROJECT_KEYS,
+    SCENARIO_KEYS,
+    Settings,
+    SettingsError,
+} from "../components/settings";
+import { configuredStacks } from "../tools/plan";
+import { clearRecorded, installMocks, recordedResources } from "./mocks";
+import { readStackFile, ROOT, runProgram, stackConfig, stackFile } from "./harness";
 
 /** Raw config as the config system stores it for a stack (project key -> string). */
 function raw(stack: string, overrides: Record<string, unknown> = {}): { values: Record<string, string>; region?: string } {
@@ -23,16 +39,17 @@ function problems(stack: string, overrides: Record<string, unknown>): string[] {
 }
 
 describe("settings", () => {
-    it("accepts both committed stacks and fills in defaults", () => {
-        for (const stack of ["dev", "prod"]) {
+    it("accepts every stack file and fills in defaults; prod and the test stack enable every scenario", () => {
+        for (const stack of configuredStacks()) {
             const { values, region } = raw(stack);
-            const s = parseSettings(values, region);
+            const s = parseSettings(values, region, { stack });
             assert.equal(s.environment, stack);
             assert.equal(s.region, "us-east-1");
-            assert.equal(s.securityGroupGuard.enabled, true);
-            assert.equal(s.compliantWebApp.enabled, true);
-            assert.equal(s.sniLoadBalancer.enabled, true);
             assert.deepEqual(s.tags, { application: "aws-blueprints", environment: stack, owner: "platform-team", "cost-center": s.costCenter });
+        }
+        for (const stack of ["prod", "all"]) {
+            const s = parseSettings(raw(stack).values, "us-east-1", { stack }) as unknown as Record<string, { enabled: boolean }>;
+            assert.deepEqual(SCENARIO_KEYS.filter((k) => !s[k].enabled), [], `${stack}: scenarios left off`);
         }
     });
 
@@ -108,7 +125,7 @@ describe("settings", () => {
 
         it("securityGroupGuard: a misspelt key", () => {
             const [p] = problems("dev", { "aws-blueprints:securityGroupGuard": { enabled: true, monitoredGroups: ["sg-0a1b2c3d"] } });
-            assert.equal(p, "aws-blueprints:securityGroupGuard: unknown key(s) monitoredGroups");
+            assert.equal(p, "aws-blueprints:securityGroupGuard.monitoredGroups: unknown key; did you mean `monitoredGroupIds`?");
         });
 
         it("securityGroupGuard: nothing to monitor", () => {
@@ -290,7 +307,7 @@ describe("settings", () => {
         it("budgetGuardrail: a project tag that would break the cost filter, and an unknown key", () => {
             const found = problems("dev", { "aws-blueprints:budgetGuardrail": { enabled: true, projectTag: { key: "Pro$ject", value: "Beta" }, limit: 5 } });
             assert.ok(found.includes('aws-blueprints:budgetGuardrail.projectTag.key: must not contain $ (Budgets joins key and value with it); got "Pro$ject"'), found.join("\n"));
-            assert.ok(found.includes("aws-blueprints:budgetGuardrail: unknown key(s) limit"), found.join("\n"));
+            assert.ok(found.includes("aws-blueprints:budgetGuardrail.limit: unknown key; did you mean `limitAmount`?"), found.join("\n"));
         });
 
         it("budgetGuardrail: a test fleet of mixed architectures", () => {
@@ -491,5 +508,250 @@ describe("settings", () => {
             /Invalid stack configuration:\n {2}- aws-blueprints:securityGroupGuard\.monitoredGroupIds\[0\]/,
         );
         assert.equal(recordedResources().length, 0);
+    });
+});
+
+/**
+ * Runs the settings layer as `pulumi preview` (preview: true) or `pulumi up` would, for a stack name and its whole
+ * configuration, and collects what it logs as warnings (under mocks `pulumi.log.warn` writes to console.warn).
+ */
+function loadAs(stack: string, config: Record<string, string>, preview: boolean): { settings?: Settings; error?: Error; warnings: string[] } {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
+    try {
+        installMocks(stack, { preview });
+        pulumi.runtime.setAllConfig(config);
+        return { settings: loadSettings(), warnings };
+    } catch (err) {
+        return { error: err as Error, warnings };
+    } finally {
+        console.warn = warn;
+        installMocks("test");
+    }
+}
+
+describe("settings: unknown keys", () => {
+    it("suggests the nearest known key by edit distance, or the key a word starts", () => {
+        assert.equal(editDistance("spotFleets", "spotFleet"), 1);
+        assert.equal(editDistance("costcentre", "costcenter"), 1, "two swapped neighbours count once");
+        assert.equal(editDistance("", "abc"), 3);
+        assert.equal(closestKey("spotFleets", PROJECT_KEYS), "spotFleet");
+        assert.equal(closestKey("costCentre", PROJECT_KEYS), "costCenter");
+        assert.equal(closestKey("enviroment", PROJECT_KEYS), "environment");
+        assert.equal(closestKey("SPOTFLEET", PROJECT_KEYS), "spotFleet", "case is ignored");
+        assert.equal(closestKey("limit", ["limitAmount", "currency"]), "limitAmount");
+        assert.equal(closestKey("xyz", PROJECT_KEYS), undefined);
+    });
+
+    it("a misspelt section or global key is an error naming it and the key meant", () => {
+        const found = problems("dev", { "aws-blueprints:spotFleets": { enabled: true }, "aws-blueprints:costCentre": "finance" });
+        assert.deepEqual(found, [
+            "aws-blueprints:spotFleets: unknown key; did you mean `spotFleet`?",
+            "aws-blueprints:costCentre: unknown key; did you mean `costCenter`?",
+        ]);
+    });
+
+    it("the region belongs to the AWS provider; a key with no near match lists the known ones", () => {
+        const [region] = problems("dev", { "aws-blueprints:region": "eu-west-1" });
+        assert.match(region, /^aws-blueprints:region: unknown key; did you mean `aws:region`\?/);
+        const [other] = problems("dev", { "aws-blueprints:zzz": "1" });
+        assert.equal(other, `aws-blueprints:zzz: unknown key; the known keys are ${PROJECT_KEYS.join(", ")}`);
+    });
+
+    it("nested unknown keys get suggestions too, inside unions and lists", () => {
+        const found = problems("dev", {
+            "aws-blueprints:safeDeployPipeline": { enabled: true, source: { type: "s3", objectkey: "a.zip" } },
+            "aws-blueprints:compliantWebApp": { enabled: false, database: { multiAZ: true } },
+            "aws-blueprints:sniLoadBalancer": { enabled: false, sites: [{ domainName: "a.acme-widgets.com", keyAlgorithm: ["RSA_2048"] }] },
+        });
+        assert.deepEqual(found.sort(), [
+            "aws-blueprints:compliantWebApp.database.multiAZ: unknown key; did you mean `multiAz`?",
+            "aws-blueprints:safeDeployPipeline.source.objectkey: unknown key; did you mean `objectKey`?",
+            "aws-blueprints:sniLoadBalancer.sites[0].keyAlgorithm: unknown key; did you mean `keyAlgorithms`?",
+        ]);
+    });
+
+    it("the whole configuration is read: a typo stops the program before any resource; other namespaces are not ours", async () => {
+        clearRecorded();
+        await assert.rejects(
+            runProgram("dev", { "aws-blueprints:spotFleets": { enabled: true } }),
+            /Invalid stack configuration:\n {2}- aws-blueprints:spotFleets: unknown key; did you mean `spotFleet`\?/,
+        );
+        assert.equal(recordedResources().length, 0);
+        const { settings, error } = loadAs("dev", stackConfig("dev", { "aws:skipMetadataApiCheck": "false", "pulumi:tags": '{"team":"x"}' }), true);
+        assert.equal(error, undefined);
+        assert.equal(settings!.environment, "dev");
+    });
+
+    it("every key Pulumi.yaml declares is a known key with a default (a declared key without one is required by the CLI)", () => {
+        const project = parse(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+        for (const [key, decl] of Object.entries<any>(project.config ?? {})) {
+            assert.ok(PROJECT_KEYS.includes(key), key);
+            assert.ok(decl.default !== undefined || decl.value !== undefined, `${key} has no default`);
+        }
+        assert.equal(project.config.environment, undefined, "environment defaults to the stack name, not to a declared default");
+    });
+});
+
+describe("settings: environment", () => {
+    const withoutEnvironment = () => {
+        const { values, region } = raw("dev");
+        delete values.environment;
+        return { values, region };
+    };
+
+    it("defaults to the stack's name, so a new stack's tags name it", () => {
+        const { values, region } = withoutEnvironment();
+        const s = parseSettings(values, region, { stack: "staging" });
+        assert.equal(s.environment, "staging");
+        assert.equal(s.tags.environment, "staging");
+        const set = loadAs("staging", stackConfig("dev", { "aws-blueprints:environment": undefined }), true);
+        assert.equal(set.settings?.environment, "staging", "loadSettings takes pulumi.getStack()");
+    });
+
+    it("a set key still wins", () => {
+        const { values, region } = raw("dev");
+        assert.equal(parseSettings(values, region, { stack: "sandbox" }).environment, "dev");
+    });
+
+    it("a stack name that is not an environment name asks for the key", () => {
+        const { values, region } = withoutEnvironment();
+        assert.throws(
+            () => parseSettings(values, region, { stack: "Team_Sandbox" }),
+            /aws-blueprints:environment: is not set, and the stack name "Team_Sandbox" is not an environment name .*: set it/,
+        );
+    });
+});
+
+describe("settings: documentation-only values", () => {
+    const keysOf = (config: Record<string, string>) => findDocumentationOnlyValues(config).map((v) => v.key);
+
+    it("finds example domains, RFC 5737 addresses and blocks, the sample zone and the sample account, at any depth", () => {
+        const config = {
+            "aws-blueprints:notificationEmail": "ops@example.org",
+            "aws-blueprints:multiRegionApi": JSON.stringify({ domainName: "api.example.net", hostedZoneId: "Z0123456789ABCDEFGHIJ", corsAllowOrigin: "https://app.example.com" }),
+            "aws-blueprints:windowsContainers": JSON.stringify({ ingressCidrs: ["10.0.0.0/8", "198.51.100.0/25", "192.0.2.7/32"] }),
+            "aws-blueprints:athenaAnalytics": JSON.stringify({ allowedCidr: "203.0.113.9/32" }),
+            "aws-blueprints:securityGroupGuard": JSON.stringify({ approvedPrincipalArns: ["arn:aws:iam::123456789012:role/deployer"] }),
+            "aws:allowedAccountIds": JSON.stringify([123456789012]),
+        };
+        assert.deepEqual(keysOf(config), [
+            "aws-blueprints:athenaAnalytics.allowedCidr",
+            "aws-blueprints:multiRegionApi.domainName",
+            "aws-blueprints:multiRegionApi.hostedZoneId",
+            "aws-blueprints:multiRegionApi.corsAllowOrigin",
+            "aws-blueprints:notificationEmail",
+            "aws-blueprints:securityGroupGuard.approvedPrincipalArns[0]",
+            "aws-blueprints:windowsContainers.ingressCidrs[1]",
+            "aws-blueprints:windowsContainers.ingressCidrs[2]",
+            "aws:allowedAccountIds[0]",
+        ]);
+        assert.match(findDocumentationOnlyValues(config)[1].reason, /^api\.example\.net is an example domain/);
+    });
+
+    it("leaves real values alone: look-alike domains, wider blocks, other accounts, other namespaces", () => {
+        const config = {
+            "aws-blueprints:notificationEmail": "ops@notexample.com",
+            "aws-blueprints:multiRegionApi": JSON.stringify({ domainName: "api.example.community", clientDomainName: "example.com.au.acme-widgets.com" }),
+            "aws-blueprints:windowsContainers": JSON.stringify({ ingressCidrs: ["0.0.0.0/0", "192.0.0.0/16", "203.0.114.0/24", "10.192.0.2/32"] }),
+            "aws-blueprints:securityGroupGuard": JSON.stringify({ approvedPrincipalArns: ["arn:aws:iam::1234567890123:role/x", "arn:aws:iam::210987654321:role/x"] }),
+            "pulumi:template": "https://example.com/template",
+        };
+        assert.deepEqual(keysOf(config), []);
+    });
+
+    it("a preview warns naming each key; pulumi up refuses them all in one error before any resource", async () => {
+        const config = stackConfig("prod");
+        const expected = keysOf(config);
+        assert.ok(expected.length >= 5);
+        const preview = loadAs("prod", config, true);
+        assert.equal(preview.error, undefined);
+        assert.equal(preview.warnings.length, expected.length);
+        expected.forEach((key, i) => assert.match(preview.warnings[i], new RegExp(`^warning: .*${key.replace(/[.[\]]/g, "\\$&")} holds a documentation-only value .*pulumi up refuses it`)));
+        const up = loadAs("prod", config, false);
+        assert.ok(up.error instanceof DocumentationValuesError, String(up.error));
+        assert.deepEqual(up.error.values.map((v) => v.key), expected);
+        for (const key of expected) assert.ok(up.error.message.includes(`  - ${key}: `), key);
+        assert.deepEqual(up.warnings, []);
+        clearRecorded();
+        await assert.rejects(runProgram("prod", {}, { preview: false }), /still holds values reserved for documentation.*\n {2}- aws-blueprints:/);
+        assert.equal(recordedResources().length, 0, "refused before any resource is registered");
+    });
+
+    it("dev holds none at all: its preview prints no warning and pulumi up accepts it", () => {
+        assert.deepEqual(keysOf(stackConfig("dev")), []);
+        assert.deepEqual(loadAs("dev", stackConfig("dev"), true).warnings, []);
+        const up = loadAs("dev", stackConfig("dev"), false);
+        assert.equal(up.error, undefined);
+        assert.deepEqual(up.warnings, []);
+    });
+
+    it("dev leaves off exactly the scenarios that need an account's own network, zone or domain, each saying what to set", () => {
+        const { values, region } = raw("dev");
+        const s = parseSettings(values, region) as unknown as Record<string, { enabled: boolean }>;
+        assert.deepEqual(SCENARIO_KEYS.filter((k) => !s[k].enabled).sort(), ["compliantWebApp", "multiRegionApi", "sniLoadBalancer", "windowsContainers"]);
+        const text = readFileSync(stackFile("dev"), "utf8");
+        for (const key of ["compliantWebApp", "multiRegionApi", "sniLoadBalancer", "windowsContainers"]) {
+            const section = text.slice(text.indexOf(`aws-blueprints:${key}:`)).split(/\n {2}aws-blueprints:/)[0];
+            assert.match(section, /# Off: .*\n(\s*#.*\n)*\s*enabled: false/, `${key} says why it is off`);
+            assert.match(section, /To turn it on, set\s+(#\s+)?\w+/, `${key} says which keys to set`);
+        }
+    });
+});
+
+describe("stack files offline", () => {
+    const { mkdtempSync, writeFileSync, rmSync } = require("node:fs") as typeof import("node:fs");
+    const os = require("node:os") as typeof import("node:os");
+    const file = (text: string) => {
+        const dir = mkdtempSync(path.join(os.tmpdir(), "stack-"));
+        writeFileSync(path.join(dir, "Pulumi.x.yaml"), text);
+        return { path: path.join(dir, "Pulumi.x.yaml"), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    };
+
+    it("are found in the root and in tests/stacks", () => {
+        assert.equal(stackFile("dev"), path.join(ROOT, "Pulumi.dev.yaml"));
+        assert.equal(stackFile("all"), path.join(ROOT, "tests", "stacks", "Pulumi.all.yaml"));
+        assert.ok(configuredStacks().includes("all") && configuredStacks().includes("dev") && configuredStacks().includes("prod"));
+        assert.throws(() => stackFile("nope"), /no Pulumi\.nope\.yaml in \. or tests\/stacks/);
+    });
+
+    it("secure: values become clearly fake values that stay secret, at any depth", () => {
+        const f = file("config:\n  aws:region: us-east-1\n  aws:secretKey:\n    secure: v1:abc\n  aws-blueprints:x:\n    a:\n      - secure: v1:def\n    b: plain\n");
+        try {
+            const { config, secretKeys } = readStackFile(f.path);
+            assert.deepEqual(config, {
+                "aws:region": "us-east-1",
+                "aws:secretKey": "offline-secret-aws:secretKey",
+                "aws-blueprints:x": JSON.stringify({ a: ["offline-secret-aws-blueprints:x.a[0]"], b: "plain" }),
+            });
+            assert.deepEqual(secretKeys, ["aws:secretKey", "aws-blueprints:x"]);
+        } finally {
+            f.cleanup();
+        }
+    });
+
+    it("a stack with secrets previews offline, its secrets marked secret", async () => {
+        const { isConfigSecret } = require("@pulumi/pulumi/runtime/config");
+        assert.deepEqual(readStackFile(stackFile("all")).secretKeys, ["aws:accessKey", "aws:secretKey"]);
+        const run = await runProgram("all", Object.fromEntries(SCENARIO_KEYS.map((k) => [`aws-blueprints:${k}`, { enabled: false }])));
+        assert.equal(run.exports.environment, "all");
+        assert.equal(pulumi.runtime.allConfig()["aws:secretKey"], "offline-secret-aws:secretKey");
+        assert.equal(isConfigSecret("aws:secretKey"), true);
+        assert.equal(isConfigSecret("aws:region"), false);
+    });
+
+    it("a stack importing an ESC environment is an error saying what to set locally", () => {
+        for (const imports of ["environment:\n  - acme/dev\n", "environment:\n  imports:\n    - acme/dev\n"]) {
+            const f = file(`${imports}config:\n  aws:region: us-east-1\n`);
+            try {
+                assert.throws(
+                    () => readStackFile(f.path),
+                    /imports the Pulumi ESC environment\(s\) acme\/dev; offline runs cannot read ESC\. Copy the values the environment provides into the file's config: block \(or pass them as overrides\)/,
+                );
+            } finally {
+                f.cleanup();
+            }
+        }
     });
 });

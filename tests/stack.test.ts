@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
+import { parseSettings, PROJECT, SCENARIO_KEYS, Settings } from "../components/settings";
+import { configuredStacks } from "../tools/plan";
 import { isStateful } from "../tools/stateful";
-import { archiveFiles, ProgramRun, Resources, runStack } from "./harness";
+import { archiveFiles, ProgramRun, Resources, runStack, stackConfig } from "./harness";
+
+/** The stack's settings as the program reads them. */
+function settingsOf(stack: string): Settings {
+    const config = stackConfig(stack);
+    const raw = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(`${PROJECT}:`)).map(([k, v]) => [k.slice(PROJECT.length + 1), v]));
+    return parseSettings(raw, config["aws:region"], { stack });
+}
 
 const TAGGABLE_TYPES = [
     "aws:lambda/function:Function",
@@ -16,21 +25,28 @@ const TAGGABLE_TYPES = [
     "aws:cloudtrail/trail:Trail",
 ];
 
-for (const stack of ["dev", "prod"]) {
+for (const stack of configuredStacks()) {
     describe(`whole stack: ${stack}`, () => {
         let run: ProgramRun;
         let r: Resources;
+        let settings: Settings;
         before(async () => {
             run = await runStack(stack);
             r = new Resources(run.resources);
+            settings = settingsOf(stack);
         });
 
         it("builds the components its settings enable and exports their outputs", () => {
-            assert.equal(r.ofType("aws-blueprints:security:SecurityGroupGuard").length, 1);
-            const out = run.exports.securityGroupGuard as Record<string, unknown>;
-            assert.match(String(out.topicArn), /^arn:aws:sns:us-east-1:\d{12}:/);
-            assert.match(String(out.functionName), /^sg-guard-revert/);
-            assert.equal(run.exports.environment, stack);
+            const enabled = SCENARIO_KEYS.filter((k) => (settings as unknown as Record<string, { enabled: boolean }>)[k].enabled);
+            assert.ok(enabled.length > 0);
+            assert.deepEqual(SCENARIO_KEYS.filter((k) => run.exports[k] !== undefined), enabled, "one export per enabled scenario");
+            if (settings.securityGroupGuard.enabled) {
+                assert.equal(r.ofType("aws-blueprints:security:SecurityGroupGuard").length, 1);
+                const out = run.exports.securityGroupGuard as Record<string, unknown>;
+                assert.match(String(out.topicArn), /^arn:aws:sns:us-east-1:\d{12}:/);
+                assert.match(String(out.functionName), /^sg-guard-revert/);
+            }
+            assert.equal(run.exports.environment, stack, "the environment defaults to, or is set to, the stack's name");
         });
 
         it("gives every function an explicit role of its own, a pinned runtime, timeout, memory and log group", () => {
@@ -87,13 +103,14 @@ for (const stack of ["dev", "prod"]) {
             }
         });
 
-        it(stack === "prod" ? "protects and retains every stateful resource" : "protects nothing (dev is disposable)", () => {
+        it("protects and retains every stateful resource exactly when its settings say protect", () => {
             // The same types the preview guard and the plan diff treat as holding data.
+            assert.equal(settings.protect, stack === "prod", "prod protects; dev and the test stack are disposable");
             const stateful = r.all.filter((x) => x.custom && isStateful(x.type));
             assert.ok(stateful.length > 0);
             for (const x of stateful) {
-                assert.equal(x.protect, stack === "prod", `${x.type} ${x.name} protect`);
-                assert.equal(x.retainOnDelete, stack === "prod", `${x.type} ${x.name} retainOnDelete`);
+                assert.equal(x.protect, settings.protect, `${x.type} ${x.name} protect`);
+                assert.equal(x.retainOnDelete, settings.protect, `${x.type} ${x.name} retainOnDelete`);
             }
         });
     });

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { promiseOf, RecordedResource, ROOT, runProgram } from "../tests/harness";
+import { promiseOf, RecordedResource, ROOT, runProgram, STACK_DIRS } from "../tests/harness";
 
 export const PLANS_DIR = path.join(ROOT, "plans");
 export const PLAN_FORMAT = 1;
@@ -49,9 +49,10 @@ export function planPath(stack: string): string {
     return path.join(PLANS_DIR, `${stack}.json`);
 }
 
-/** Stacks with a settings file (`Pulumi.<stack>.yaml`) in the repository root. */
+/** Stacks with a settings file (`Pulumi.<stack>.yaml`): the user's in the repository root, the tests' in tests/stacks. */
 export function configuredStacks(): string[] {
-    return readdirSync(ROOT)
+    return STACK_DIRS.filter((dir) => existsSync(dir))
+        .flatMap((dir) => readdirSync(dir))
         .map((f) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(f)?.[1])
         .filter((s): s is string => s !== undefined)
         .sort();
