@@ -233,6 +233,19 @@ describe("preview guard command", () => {
         assert.match(missing.stderr, /no-such-preview\.json/);
         const usage = guard("--preview", ROUTINE);
         assert.equal(usage.status, 2);
-        assert.match(usage.stderr, /usage: npm run guard/);
+        assert.match(usage.stderr, /^error: --stack is required\n\nUsage: npm run guard -- \[options\]\n/);
+        assert.equal(usage.stdout, "");
+    });
+
+    it("takes the stack as -s, and in the org/name form pulumi --stack takes", () => {
+        const short = guard("--preview", DESTRUCTIVE, "-s", "prod");
+        assert.equal(short.status, 1, short.stderr);
+        assert.match(short.stdout, /^## Preview guard: stack `prod` \(protected\)/);
+        const qualified = guard("--preview", DESTRUCTIVE, "--stack=acme/prod");
+        assert.equal(qualified.status, 1, qualified.stderr);
+        assert.equal(qualified.stdout, short.stdout);
+        const other = guard("--preview", DESTRUCTIVE, "-s", "dev");
+        assert.equal(other.status, 2);
+        assert.match(other.stderr, /the preview is of stack prod, not dev/);
     });
 });

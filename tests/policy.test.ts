@@ -5,7 +5,19 @@ import { ACK_TAG_PREFIX, evaluate, FEDRAMP_MODERATE_2016, policies, rules, servi
 import { CONTROLS_DIR, controlRows, renderCsv, renderMarkdown, STACKS as CONTROL_STACKS } from "../tools/controls";
 import { configuredStacks } from "../tools/plan";
 import { renderTaggable, TAGGABLE_FILE } from "../tools/taggableTypes";
-import { renderViolations, runPolicies, subjectsOf, Violation } from "../tools/policyCheck";
+import { EXIT_USAGE, Io, runCommand } from "../tools/cli";
+import {
+    groupFindings,
+    policyCheck,
+    policyCommand,
+    policyExitCode,
+    policySummary,
+    renderPolicyReport,
+    renderViolations,
+    runPolicies,
+    subjectsOf,
+    Violation,
+} from "../tools/policyCheck";
 import { runStack } from "./harness";
 import type { RecordedResource } from "./mocks";
 
@@ -317,5 +329,72 @@ describe("policy pack", () => {
         const md = renderMarkdown("test", rows);
         assert.match(md, /\| network-no-open-ingress \| open \| `aws:ec2\/securityGroup:SecurityGroup` \| \*\*violated\*\*/);
         assert.match(renderCsv(rows), /^cjis_area,nist_control,nist_title,rule,/);
+    });
+});
+
+describe("policy command (npm run policy)", () => {
+    const open = () => res("aws:ec2/securityGroup:SecurityGroup", "open", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }], tags: TAGS });
+    const fn = (name: string) => res("aws:lambda/function:Function", name, { role: "arn:aws:iam::123456789012:role/r", runtime: "nodejs22.x", timeout: 30, tags: TAGS });
+    const rule = (name: string) => res("aws:cloudwatch/eventRule:EventRule", name, { scheduleExpression: "rate(5 minutes)", tags: TAGS });
+
+    it("groups advisory findings of one policy with the same text: one FedRAMP row per service, with its count", async () => {
+        const found = await runPolicies([fn("a"), fn("b"), fn("c"), rule("r1"), rule("r2")]);
+        const fedramp = groupFindings(found.filter((v) => v.policy === "fedramp-authorised-services"));
+        assert.deepEqual(
+            fedramp.map((g) => [g.finding, g.resources]),
+            [
+                ["AWS Lambda is not in the authorised services list", ["a", "b", "c"]],
+                ["Amazon EventBridge is not in the authorised services list", ["r1", "r2"]],
+            ],
+        );
+    });
+
+    it("reports mandatory violations one per row, advisories grouped, and a per-rule summary as the last line; exit 1 on a mandatory violation", async () => {
+        const found = await runPolicies([open(), fn("a"), fn("b"), fn("c")]);
+        const mandatory = found.filter((v) => v.enforcementLevel === "mandatory");
+        assert.ok(mandatory.length > 0 && mandatory.every((v) => v.policy === "network-no-open-ingress"), JSON.stringify(mandatory));
+        const advisory = found.filter((v) => v.enforcementLevel === "advisory");
+        const report = renderPolicyReport("test", found);
+        const lines = report.trimEnd().split("\n");
+        assert.equal(lines[0], "# Policy findings for test");
+        const mandatoryRows = lines.filter((l) => l.startsWith("| network-no-open-ingress | open | "));
+        assert.equal(mandatoryRows.length, mandatory.length);
+        assert.ok(lines.includes("| fedramp-authorised-services | 3 resources | AWS Lambda is not in the authorised services list |"), report);
+        assert.equal(lines.filter((l) => l.includes("AWS Lambda is not in the authorised")).length, 1);
+        const perRule = (vs: Violation[]) => {
+            const counts = new Map<string, number>();
+            for (const v of vs) counts.set(v.policy, (counts.get(v.policy) ?? 0) + 1);
+            return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([p, n]) => `${p} ${n}`).join(", ");
+        };
+        assert.equal(
+            lines[lines.length - 1],
+            `Policy summary for test: ${mandatory.length} mandatory (${perRule(mandatory)}), ${advisory.length} advisory (${perRule(advisory)})`,
+        );
+        assert.equal(policySummary("test", found), lines[lines.length - 1]);
+        assert.equal(policyExitCode(found), 1);
+    });
+
+    it("exits 0 with advisory findings only, and says there is no mandatory violation", async () => {
+        const found = await runPolicies([fn("a")]);
+        assert.equal(policyExitCode(found), 0);
+        const report = renderPolicyReport("test", found);
+        assert.match(report, /## Mandatory\n\nNo mandatory violations\.\n/);
+        assert.match(report, /\| fedramp-authorised-services \| a \| AWS Lambda is not in the authorised services list \|/);
+        assert.match(report, /\nPolicy summary for test: 0 mandatory, \d+ advisory \(.*fedramp-authorised-services 1.*\)\n$/);
+        assert.equal(renderPolicyReport("test", []).trimEnd().split("\n").pop(), "Policy summary for test: 0 mandatory, 0 advisory");
+    });
+
+    it("checks the stack -s names, and refuses an unknown option with exit 2", async () => {
+        let out = "";
+        let err = "";
+        const io: Io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } };
+        assert.equal(await runCommand(policyCommand, policyCheck, ["-s", "dev"], io), 0, err);
+        assert.match(out, /^# Policy findings for dev\n/);
+        const rows = out.split("\n").filter((l) => l.startsWith("| fedramp-authorised-services | "));
+        const grouped = rows.reduce((sum, l) => sum + Number(/^\| [^|]+ \| (\d+) resources \|/.exec(l)?.[1] ?? 1), 0);
+        assert.ok(rows.length > 1 && grouped > rows.length, "FedRAMP findings are grouped, not one row each");
+        assert.match(out.trimEnd().split("\n").pop()!, new RegExp(`^Policy summary for dev: 0 mandatory, \\d+ advisory \\(.*fedramp-authorised-services ${grouped}\\b`));
+        assert.equal(await runCommand(policyCommand, policyCheck, ["--stack", "dev", "--verbose"], io), EXIT_USAGE);
+        assert.match(err, /error: unknown option --verbose\n\nUsage: npm run policy -- \[options\]/);
     });
 });

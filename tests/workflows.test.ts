@@ -142,6 +142,14 @@ describe("pull-request workflow (.github/workflows/preview.yml)", () => {
     });
 });
 
+/** `pulumi up` runs the CrossGuard pack in policy/ (`--policy-pack policy`), installed first, as the previews do. */
+function assertPolicyPackOnUp(job: Job): void {
+    const up = index(job, pulumiCommand("up"), "pulumi up");
+    assert.equal(job.steps[up].with?.policyPacks, "policy", "pulumi/actions passes policyPacks to pulumi up as --policy-pack");
+    const install = index(job, runs(/^npm ci --prefix policy$/), "npm ci --prefix policy");
+    assert.ok(install < up, "the pack's dependencies are installed before pulumi up");
+}
+
 describe("deployment workflow (.github/workflows/deploy.yml)", () => {
     const wf = workflow("deploy.yml");
 
@@ -161,6 +169,7 @@ describe("deployment workflow (.github/workflows/deploy.yml)", () => {
         assertOidc(job, "AWS_ROLE_ARN");
         assertPulumiEnv(job);
         assert.equal(job.steps[index(job, pulumiCommand("up"), "pulumi up")].with?.["stack-name"], "${{ env.STACK }}");
+        assertPolicyPackOnUp(job);
     });
 
     it("updates prod only after dev, behind the prod environment's approval, and only when the guard passes", () => {
@@ -175,6 +184,17 @@ describe("deployment workflow (.github/workflows/deploy.yml)", () => {
         const up = index(job, pulumiCommand("up"), "pulumi up");
         assert.ok(json < guard && guard < up, "preview, guard, then up");
         assert.equal(job.steps[up].if, undefined, "up runs only when every earlier step passed");
+        assertPolicyPackOnUp(job);
+    });
+
+    it("stops every deployment on a mandatory policy violation, as the pull-request previews do", () => {
+        const preview = workflow("preview.yml").jobs.preview;
+        assert.ok(preview.steps.some(runs(/ --policy-pack policy\b/)), "the previews run the pack");
+        for (const name of ["dev", "prod"]) {
+            const ups = wf.jobs[name].steps.filter(pulumiCommand("up"));
+            assert.equal(ups.length, 1, name);
+            assert.equal(ups[0].with?.policyPacks, "policy", name);
+        }
     });
 });
 
@@ -190,4 +210,17 @@ describe("both workflows", () => {
             }
         });
     }
+});
+
+describe("license", () => {
+    it("LICENSE is the Apache License 2.0 package.json declares, unmodified but for the appendix's copyright line", () => {
+        assert.equal(JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).license, "Apache-2.0");
+        const text = readFileSync(path.join(ROOT, "LICENSE"), "utf8");
+        // Two independent copies of the standard text: @pulumi/pulumi ships the terms, @pulumi/aws the terms and appendix.
+        const terms = readFileSync(require.resolve("@pulumi/pulumi/LICENSE"), "utf8");
+        const full = readFileSync(path.join(path.dirname(require.resolve("@pulumi/aws/package.json")), "LICENSE"), "utf8");
+        assert.ok(text.startsWith(terms), "the terms and conditions are the standard text");
+        assert.match(text, /^\n {33}Apache License\n {27}Version 2\.0, January 2004\n/);
+        assert.equal(text, full.replace("   Copyright [yyyy] [name of copyright owner]", "   Copyright 2026 the aws-blueprints authors"));
+    });
 });

@@ -1,11 +1,12 @@
 // Security controls matrix, generated from the program itself: each CJIS Security Policy 5.6 area and NIST
 // SP 800-53 control -> the policy rules that check it -> the resources of a stack that satisfy, acknowledge
 // or violate each rule. The reports in controls/ are committed; a test fails when they drift from the code.
-// Usage: npm run controls -- --stack prod   (no --stack: every committed stack)
+// Usage: npm run controls -- -s prod   (no --stack: every committed stack; npm run controls -- --help)
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { evaluate, Finding, rules } from "../policy/rules";
 import type { RecordedResource } from "../tests/mocks";
+import { defineCommand, Io, main, STACK_OPTION, stackName, Values } from "./cli";
 import { subjectsOf } from "./policyCheck";
 
 export const CONTROLS_DIR = path.resolve(__dirname, "..", "controls");
@@ -142,26 +143,27 @@ export function renderMarkdown(stack: string, rows: readonly ControlRow[]): stri
     return `${out.join("\n")}\n`;
 }
 
-async function main(): Promise<void> {
+export const controlsCommand = defineCommand({
+    invocation: "npm run controls --",
+    summary: "Writes the security controls matrix of each stack to controls/<stack>.md and controls/<stack>.csv.",
+    options: {
+        stack: { ...STACK_OPTION, multiple: true, description: `stack to write, repeatable (default: ${STACKS.join(", ")})` },
+    },
+    notes: ["Exit codes: 0 written, 1 configuration or program error, 2 unusable command line."],
+});
+
+export async function writeControls(values: Values<typeof controlsCommand.options>, io: Io): Promise<number> {
     const { runProgram } = await import("../tests/harness");
-    const i = process.argv.indexOf("--stack");
-    const stacks = i >= 0 ? [process.argv[i + 1]] : STACKS;
+    const stacks = values.stack?.length ? values.stack.map((s) => stackName(s)) : STACKS;
     mkdirSync(CONTROLS_DIR, { recursive: true });
     for (const stack of stacks) {
         const run = await runProgram(stack);
         const rows = controlRows(run.resources);
         writeFileSync(path.join(CONTROLS_DIR, `${stack}.md`), renderMarkdown(stack, rows));
         writeFileSync(path.join(CONTROLS_DIR, `${stack}.csv`), renderCsv(rows));
-        console.log(`wrote controls/${stack}.md and controls/${stack}.csv (${rows.length} rows)`);
+        io.stdout.write(`wrote controls/${stack}.md and controls/${stack}.csv (${rows.length} rows)\n`);
     }
+    return 0;
 }
 
-if (require.main === module) {
-    main().then(
-        () => process.exit(0),
-        (err) => {
-            console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-            process.exit(1);
-        },
-    );
-}
+if (require.main === module) main(controlsCommand, writeControls);

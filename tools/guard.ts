@@ -1,8 +1,8 @@
 // Preview guard: applies the change-set inspection rule (handlers/changeInspection.ts) to the JSON that
 // `pulumi preview --json` writes. In a protected stack, deleting or replacing a stateful resource fails unless
 // its URN is explicitly allowed; the report names every such step.
-// Usage: npm run guard -- --preview <file> --stack <name> [--config <file>] [--protected-stacks a,b] [--allow <urn>] [--output <file>]
-// Exit codes: 0 safe (or the stack is not protected), 1 unsafe, 2 unusable input.
+// Usage: npm run guard -- --preview <file> -s <name> [--config <file>] [--protected-stacks a,b] [--allow <urn> ...] [--output <file>]
+// Exit codes: 0 safe (or the stack is not protected), 1 unsafe, 2 unusable input or command line.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
@@ -13,6 +13,7 @@ import {
     ResourceChangeSummary,
     UnsafeChange,
 } from "../handlers/changeInspection";
+import { defineCommand, EXIT_USAGE, Io, main, required, STACK_OPTION, stackName, Values } from "./cli";
 import { isStateful } from "./stateful";
 
 export const DEFAULT_CONFIG = path.join(__dirname, "guard.config.json");
@@ -271,45 +272,38 @@ export function renderGuardReport(result: GuardResult, configFile = "tools/guard
     return `${lines.join("\n")}\n`;
 }
 
-function argValues(flag: string): string[] {
-    const values: string[] = [];
-    process.argv.forEach((a, i) => {
-        if (a === flag && process.argv[i + 1] && !process.argv[i + 1].startsWith("--")) values.push(process.argv[i + 1]);
-        else if (a.startsWith(`${flag}=`)) values.push(a.slice(flag.length + 1));
-    });
-    return values;
-}
+export const guardCommand = defineCommand({
+    invocation: "npm run guard --",
+    summary: "Fails a protected stack's preview (pulumi preview --json) that deletes or replaces a stateful resource, and prints the Markdown report.",
+    options: {
+        preview: { type: "string", value: "file", description: "what `pulumi preview --json` wrote (required)" },
+        stack: { ...STACK_OPTION, description: "the previewed stack: name, org/name or org/project/name (required)" },
+        config: { type: "string", value: "file", description: "guard configuration (default: tools/guard.config.json; must exist when given)" },
+        "protected-stacks": { type: "string", value: "a,b", description: "stacks to protect instead of the configuration's protectedStacks" },
+        allow: { type: "string", value: "urn", multiple: true, description: "allow deleting or replacing this URN, repeatable" },
+        output: { type: "string", value: "file", description: "also write the report to this file" },
+    },
+    notes: ["Exit codes: 0 safe (or the stack is not protected), 1 unsafe, 2 unusable preview, configuration or command line."],
+});
 
-function main(): number {
-    const previewFile = argValues("--preview")[0];
-    const stack = argValues("--stack")[0];
-    if (!previewFile || !stack) {
-        throw new Error("usage: npm run guard -- --preview <pulumi preview --json output> --stack <name> [--config <file>] [--protected-stacks a,b] [--allow <urn>] [--output <file>]");
-    }
-    const configArg = argValues("--config")[0];
-    const configFile = configArg ? path.resolve(configArg) : DEFAULT_CONFIG;
-    const loaded = loadGuardConfig(configFile, configArg !== undefined);
-    const protectedOverride = argValues("--protected-stacks")[0];
+export function runGuard(values: Values<typeof guardCommand.options>, io: Io): number {
+    const previewFile = required(values.preview, "preview");
+    const stack = stackName(required(values.stack, "stack"));
+    const configFile = values.config ? path.resolve(values.config) : DEFAULT_CONFIG;
+    const loaded = loadGuardConfig(configFile, values.config !== undefined);
+    const protectedOverride = values["protected-stacks"];
     const config: GuardConfig = {
         protectedStacks: protectedOverride !== undefined ? protectedOverride.split(",").map((s) => s.trim()).filter(Boolean) : loaded.protectedStacks,
-        allowed: [...loaded.allowed, ...argValues("--allow").map((urn) => ({ urn, reason: "allowed with --allow on the command line" }))],
+        allowed: [...loaded.allowed, ...(values.allow ?? []).map((urn) => ({ urn, reason: "allowed with --allow on the command line" }))],
     };
     const doc = parsePreview(readFileSync(path.resolve(previewFile), "utf8"), previewFile);
     const result = guardPreview(doc, stack, config);
     const report = renderGuardReport(result, path.relative(process.cwd(), configFile) || configFile);
-    const output = argValues("--output")[0];
-    if (output) writeFileSync(path.resolve(output), report);
-    process.stdout.write(report);
-    for (const line of describeUnsafe(result.inspection.unsafe)) console.error(`${result.protected ? "unsafe" : "note"}: ${line}`);
+    if (values.output) writeFileSync(path.resolve(values.output), report);
+    io.stdout.write(report);
+    for (const line of describeUnsafe(result.inspection.unsafe)) io.stderr.write(`${result.protected ? "unsafe" : "note"}: ${line}\n`);
     return result.exitCode;
 }
 
-if (require.main === module) {
-    let exitCode = 2;
-    try {
-        exitCode = main();
-    } catch (err) {
-        console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    process.exit(exitCode);
-}
+// A guard that cannot read its input must never pass: every failure exits 2, like a usage error.
+if (require.main === module) main(guardCommand, runGuard, { failureCode: EXIT_USAGE });

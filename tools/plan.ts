@@ -1,13 +1,14 @@
 // Plan snapshots: every resource a stack registers (type, name, parent, options, inputs) as deterministic JSON,
 // built by running the program under the mocks. `plans/<stack>.json` is committed so a pull request shows its
 // infrastructure change; a test fails when a committed plan no longer matches the program.
-// Usage: npm run plans:update [-- --stack <name> ...]
+// Usage: npm run plans:update [-- -s <name> ...]   (npm run plans:update -- --help)
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { promiseOf, RecordedResource, ROOT, runProgram, STACK_DIRS } from "../tests/harness";
+import { defineCommand, Io, main, STACK_OPTION, stackName, Values } from "./cli";
 
 export const PLANS_DIR = path.join(ROOT, "plans");
 export const PLAN_FORMAT = 1;
@@ -374,32 +375,24 @@ export async function updatePlan(stack: string): Promise<boolean> {
     return true;
 }
 
-function argValues(flag: string): string[] {
-    const values: string[] = [];
-    process.argv.forEach((a, i) => {
-        if (a === flag && process.argv[i + 1] && !process.argv[i + 1].startsWith("--")) values.push(process.argv[i + 1]);
-        else if (a.startsWith(`${flag}=`)) values.push(a.slice(flag.length + 1));
-    });
-    return values;
-}
+export const plansCommand = defineCommand({
+    invocation: "npm run plans:update --",
+    summary: "Regenerates the committed plan of each stack, plans/<stack>.json, from the program run under the mocks.",
+    options: {
+        stack: { ...STACK_OPTION, multiple: true, description: "stack to update, repeatable (default: every stack with a Pulumi.<stack>.yaml)" },
+    },
+    notes: ["Exit codes: 0 up to date or updated, 1 configuration or program error, 2 unusable command line."],
+});
 
-async function main(): Promise<void> {
-    const requested = argValues("--stack");
-    const stacks = requested.length > 0 ? requested : configuredStacks();
+export async function updatePlans(values: Values<typeof plansCommand.options>, io: Io): Promise<number> {
+    const stacks = values.stack?.length ? values.stack.map((s) => stackName(s)) : configuredStacks();
     for (const stack of stacks) {
         const changed = await updatePlan(stack);
-        console.log(`${path.relative(ROOT, planPath(stack))}: ${changed ? "updated" : "up to date"}`);
+        io.stdout.write(`${path.relative(ROOT, planPath(stack))}: ${changed ? "updated" : "up to date"}\n`);
     }
     const orphans = committedStacks().filter((s) => !configuredStacks().includes(s));
-    for (const s of orphans) console.error(`warning: plans/${s}.json has no Pulumi.${s}.yaml; delete it if the stack is gone`);
+    for (const s of orphans) io.stderr.write(`warning: plans/${s}.json has no Pulumi.${s}.yaml; delete it if the stack is gone\n`);
+    return 0;
 }
 
-if (require.main === module) {
-    main().then(
-        () => process.exit(0),
-        (err: unknown) => {
-            console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-            process.exit(1);
-        },
-    );
-}
+if (require.main === module) main(plansCommand, updatePlans);

@@ -1,11 +1,12 @@
 // Offline plan diff: compares each stack's committed plan at a git ref with the plan of the working tree
 // (regenerated in-process, so it shows what the code does even when a plan file was not updated) and prints
 // Markdown for a pull-request comment. Removing or renaming a stateful resource without an alias is DANGER.
-// Usage: npm run plan:diff -- --base <git-ref> [--stack <name> ...] [--output <file>]
+// Usage: npm run plan:diff -- --base <git-ref> [-s <name> ...] [--output <file>]   (npm run plan:diff -- --help)
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ROOT } from "../tests/harness";
+import { defineCommand, Io, main, required, STACK_OPTION, stackName, Values } from "./cli";
 import { buildPlan, committedStacks, configuredStacks, parsePlan, Plan, PlanResource, planPath, serializePlan } from "./plan";
 import { isStateful } from "./stateful";
 
@@ -320,20 +321,21 @@ export function planAtRef(ref: string, stack: string, cwd = ROOT): Plan | undefi
     return parsePlan(git(["show", `${ref}:plans/${stack}.json`], cwd), `${ref}:plans/${stack}.json`);
 }
 
-function argValues(flag: string): string[] {
-    const values: string[] = [];
-    process.argv.forEach((a, i) => {
-        if (a === flag && process.argv[i + 1] && !process.argv[i + 1].startsWith("--")) values.push(process.argv[i + 1]);
-        else if (a.startsWith(`${flag}=`)) values.push(a.slice(flag.length + 1));
-    });
-    return values;
-}
+export const planDiffCommand = defineCommand({
+    invocation: "npm run plan:diff --",
+    summary: "Compares each stack's committed plan at a git ref with the plan of the working tree and prints Markdown.",
+    options: {
+        base: { type: "string", value: "git-ref", description: "commit to compare with, e.g. origin/main (required)" },
+        stack: { ...STACK_OPTION, multiple: true, description: "stack to compare, repeatable (default: every stack with a plan at the ref or here)" },
+        output: { type: "string", value: "file", description: "also write the Markdown to this file" },
+    },
+    notes: ["Exit codes: 0 compared (dangers are reported, not failed), 1 bad ref or program error, 2 unusable command line."],
+});
 
-async function main(): Promise<void> {
-    const base = argValues("--base")[0];
-    if (!base) throw new Error("usage: npm run plan:diff -- --base <git-ref> [--stack <name> ...] [--output <file>]");
+export async function planDiff(values: Values<typeof planDiffCommand.options>, io: Io): Promise<number> {
+    const base = required(values.base, "base");
     verifyRef(base);
-    const requested = argValues("--stack");
+    const requested = (values.stack ?? []).map((s) => stackName(s));
     const stacks = requested.length > 0 ? requested : [...new Set([...stacksAtRef(base), ...committedStacks()])].sort();
     const configured = configuredStacks();
     const diffs: PlanDiff[] = [];
@@ -356,17 +358,9 @@ async function main(): Promise<void> {
         diffs.push(diffPlans(stack, before, after));
     }
     const markdown = renderPlanDiffs(diffs, base, notes);
-    const output = argValues("--output")[0];
-    if (output) writeFileSync(path.resolve(output), markdown);
-    process.stdout.write(markdown);
+    if (values.output) writeFileSync(path.resolve(values.output), markdown);
+    io.stdout.write(markdown);
+    return 0;
 }
 
-if (require.main === module) {
-    main().then(
-        () => process.exit(0),
-        (err: unknown) => {
-            console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-            process.exit(1);
-        },
-    );
-}
+if (require.main === module) main(planDiffCommand, planDiff);

@@ -1,9 +1,19 @@
 // Runs the CrossGuard policies offline over the resources a stack registers under mocks, calling each
 // policy's own validateResource / validateStack exactly as the policy analyzer would.
-// Usage: npm run policy -- --stack prod   (exits 1 on any mandatory violation)
+// Usage: npm run policy -- -s prod   (exits 1 on any mandatory violation; npm run policy -- --help)
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { policies, StackSubject } from "../policy/rules";
 import type { RecordedResource } from "../tests/mocks";
+import { defineCommand, Io, main, STACK_OPTION, stackName, Values } from "./cli";
+
+export const policyCommand = defineCommand({
+    invocation: "npm run policy --",
+    summary: "Runs the CrossGuard policy pack offline over the resources a stack registers under the mocks and prints the findings as Markdown.",
+    options: {
+        stack: { ...STACK_OPTION, description: "stack to check, configured by Pulumi.<name>.yaml (default: dev)" },
+    },
+    notes: ["Exit codes: 0 no mandatory violation, 1 a mandatory violation or a configuration or program error, 2 unusable command line."],
+});
 
 const SECRET_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -142,26 +152,87 @@ export function renderViolations(violations: readonly Violation[]): string {
     return ["| level | policy | resource | finding |", "|---|---|---|---|", ...rows].join("\n");
 }
 
-async function main(): Promise<void> {
-    const { runProgram } = await import("../tests/harness");
-    const i = process.argv.indexOf("--stack");
-    const stack = i >= 0 ? process.argv[i + 1] : "dev";
-    const run = await runProgram(stack);
-    const violations = await runPolicies(run.resources);
-    console.log(`# Policy findings for ${stack}\n\n${renderViolations(violations)}`);
-    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
-    if (mandatory.length > 0) {
-        console.error(`\n${mandatory.length} mandatory violation(s)`);
-        process.exit(1);
-    }
+/** A finding's text without the resource name every resource policy puts first, so equal findings group. */
+function findingText(v: Violation): string {
+    const name = v.urn.split("::").pop() ?? "";
+    return name && v.message.startsWith(`${name}: `) ? v.message.slice(name.length + 2) : v.message;
 }
 
-if (require.main === module) {
-    main().then(
-        () => process.exit(0),
-        (err) => {
-            console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-            process.exit(1);
-        },
-    );
+export interface FindingGroup {
+    readonly policy: string;
+    readonly finding: string;
+    /** Resource names, in the order found. */
+    readonly resources: readonly string[];
 }
+
+/** Findings of one policy with the same text, whatever the resource: one row per FedRAMP service, not per resource. */
+export function groupFindings(violations: readonly Violation[]): FindingGroup[] {
+    const groups = new Map<string, { policy: string; finding: string; resources: string[] }>();
+    for (const v of violations) {
+        const finding = findingText(v);
+        const key = `${v.policy}\u0000${finding}`;
+        const group = groups.get(key) ?? { policy: v.policy, finding, resources: [] };
+        group.resources.push(v.urn.split("::").pop() || "(stack)");
+        groups.set(key, group);
+    }
+    return [...groups.values()].sort((a, b) => a.policy.localeCompare(b.policy) || b.resources.length - a.resources.length || a.finding.localeCompare(b.finding));
+}
+
+function countsByPolicy(violations: readonly Violation[]): string {
+    const counts = new Map<string, number>();
+    for (const v of violations) counts.set(v.policy, (counts.get(v.policy) ?? 0) + 1);
+    return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([p, n]) => `${p} ${n}`).join(", ");
+}
+
+/** One line: mandatory and advisory counts, each per policy. */
+export function policySummary(stack: string, violations: readonly Violation[]): string {
+    const part = (level: string) => {
+        const mine = violations.filter((v) => v.enforcementLevel === level);
+        return `${mine.length} ${level}${mine.length ? ` (${countsByPolicy(mine)})` : ""}`;
+    };
+    return `Policy summary for ${stack}: ${part("mandatory")}, ${part("advisory")}`;
+}
+
+function cell(text: string): string {
+    return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+/** The report: mandatory violations one per row, advisory findings grouped, and the summary as the last line. */
+export function renderPolicyReport(stack: string, violations: readonly Violation[]): string {
+    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
+    const advisory = violations.filter((v) => v.enforcementLevel === "advisory");
+    const lines = [`# Policy findings for ${stack}`, "", "## Mandatory", ""];
+    if (mandatory.length === 0) lines.push("No mandatory violations.");
+    else {
+        lines.push("| policy | resource | finding |", "|---|---|---|");
+        for (const v of mandatory) lines.push(`| ${v.policy} | ${v.urn.split("::").pop() || "(stack)"} | ${cell(findingText(v))} |`);
+    }
+    lines.push("", "## Advisory", "");
+    if (advisory.length === 0) lines.push("No advisory findings.");
+    else {
+        lines.push("| policy | resources | finding |", "|---|---|---|");
+        for (const g of groupFindings(advisory)) {
+            lines.push(`| ${g.policy} | ${g.resources.length === 1 ? g.resources[0] : `${g.resources.length} resources`} | ${cell(g.finding)} |`);
+        }
+    }
+    lines.push("", policySummary(stack, violations));
+    return `${lines.join("\n")}\n`;
+}
+
+/** 1 when any mandatory policy is violated: a deployment with the pack would stop there. */
+export function policyExitCode(violations: readonly Violation[]): 0 | 1 {
+    return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+}
+
+export async function policyCheck(values: Values<typeof policyCommand.options>, io: Io): Promise<number> {
+    const stack = stackName(values.stack ?? "dev");
+    const { runProgram } = await import("../tests/harness");
+    const run = await runProgram(stack);
+    const violations = await runPolicies(run.resources);
+    io.stdout.write(renderPolicyReport(stack, violations));
+    const code = policyExitCode(violations);
+    if (code !== 0) io.stderr.write(`error: ${violations.filter((v) => v.enforcementLevel === "mandatory").length} mandatory policy violation(s) in ${stack}\n`);
+    return code;
+}
+
+if (require.main === module) main(policyCommand, policyCheck);

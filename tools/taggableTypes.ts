@@ -1,9 +1,10 @@
 // Lists the @pulumi/aws resource types that take a `tags` input, for the policy pack's tagging rule.
 // A policy sees only the inputs a program sets, so it cannot tell an untagged taggable resource from an
 // untaggable one; this list, generated from the installed provider SDK, tells it.
-// Usage: npm run policy:taggable   (rewrites policy/taggable-types.json)
+// Usage: npm run policy:taggable   (rewrites policy/taggable-types.json; npm run policy:taggable -- --help)
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { defineCommand, Io, main } from "./cli";
 
 export const TAGGABLE_FILE = path.resolve(__dirname, "..", "policy", "taggable-types.json");
 
@@ -32,7 +33,17 @@ export function renderTaggable(): string {
     return `${JSON.stringify({ generatedFrom: `@pulumi/aws@${version}`, types: taggableTypes() }, null, 1)}\n`;
 }
 
-if (require.main === module) {
+export const taggableCommand = defineCommand({
+    invocation: "npm run policy:taggable --",
+    summary: "Rewrites policy/taggable-types.json: the @pulumi/aws resource types that take tags, read from the installed provider SDK.",
+    options: {},
+    notes: ["Exit codes: 0 written, 1 the SDK could not be read or the file written, 2 unusable command line."],
+});
+
+export function writeTaggable(_values: unknown, io: Io): number {
     writeFileSync(TAGGABLE_FILE, renderTaggable());
-    console.log(`wrote ${path.relative(process.cwd(), TAGGABLE_FILE)}`);
+    io.stdout.write(`wrote ${path.relative(process.cwd(), TAGGABLE_FILE)}\n`);
+    return 0;
 }
+
+if (require.main === module) main(taggableCommand, writeTaggable);
