@@ -134,7 +134,7 @@ export class HandlerFunction<E = unknown, R = unknown> extends pulumi.ComponentR
             ),
         );
         // As CallbackFunction does: a captured secret makes the archive a secret, with a warning.
-        (code as { isSecret: Promise<boolean> }).isSecret = closure.then((c) => {
+        (code as unknown as { isSecret: Promise<boolean> }).isSecret = closure.then((c) => {
             if (c.containsSecrets) {
                 pulumi.log.warn(`A secret value was captured and serialized into the body of the Lambda Function '${name}'; it is stored encrypted in the state but is in plain text in the deployment package.`, this);
             }

@@ -28,6 +28,15 @@ async function settle(): Promise<void> {
     await waitForRPCs();
 }
 
+class BareResource extends pulumi.CustomResource {}
+class BareProvider extends pulumi.ProviderResource {}
+class BareComponent extends pulumi.ComponentResource {
+    constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions) {
+        super(type, name, {}, opts);
+        this.registerOutputs({});
+    }
+}
+
 /** Registers the given resources again, in their order, with no inputs: what the SDK costs for this stack. */
 export async function floor(stack: string, resources: readonly RecordedResource[]): Promise<number> {
     // Outputs are the id alone: the project's mocks derive outputs from inputs, which the floor does not have.
@@ -44,14 +53,11 @@ export async function floor(stack: string, resources: readonly RecordedResource[
         const parent = r.parentUrn ? made.get(r.parentUrn) : undefined;
         const provider = r.provider ? made.get(r.provider.slice(0, r.provider.lastIndexOf("::"))) : undefined;
         const opts = { parent, provider: provider as pulumi.ProviderResource | undefined };
-        let res: pulumi.Resource;
-        if (r.type.startsWith("pulumi:providers:")) res = new pulumi.ProviderResource(r.type.slice("pulumi:providers:".length), r.name, {}, opts);
-        else if (r.custom) res = new pulumi.CustomResource(r.type, r.name, {}, opts);
-        else {
-            const component = new pulumi.ComponentResource(r.type, r.name, {}, opts);
-            component.registerOutputs({});
-            res = component;
-        }
+        const res = r.type.startsWith("pulumi:providers:")
+            ? new BareProvider(r.type.slice("pulumi:providers:".length), r.name, {}, opts)
+            : r.custom
+              ? new BareResource(r.type, r.name, {}, opts)
+              : new BareComponent(r.type, r.name, opts);
         made.set(r.urn, res);
     }
     await Promise.all([...made.values()].map((m) => new Promise((resolve) => m.urn.apply(resolve))));
