@@ -102,7 +102,7 @@ export function scenarioSettings(stack: string): Map<string, boolean> {
     const config = stackConfig(stack);
     const prefix = `${PROJECT}:`;
     const raw = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
-    const settings = parseSettings(raw, config["aws:region"]);
+    const settings = parseSettings(raw, config["aws:region"], { stack });
     const scenarios = new Map<string, boolean>();
     for (const [key, value] of Object.entries(settings)) {
         const enabled = value && typeof value === "object" ? (value as { enabled?: unknown }).enabled : undefined;
