@@ -134,11 +134,38 @@ export interface RunOptions extends StackSource {
     readonly preview?: boolean;
 }
 
+const TEST_RUNNER_GLOBALS = [
+    "describe", "context", "it", "specify", "xdescribe", "xcontext", "xit", "xspecify",
+    "before", "after", "beforeEach", "afterEach", "run", "suite", "test", "setup", "teardown", "suiteSetup", "suiteTeardown",
+];
+
+/**
+ * Closure serialization leaves out a handler's own function when a global of the same name exists (a handler's
+ * `describe` helper under mocha), so the archive would differ from the one `pulumi up` ships. Whole-program runs
+ * happen with those globals removed, and they are restored afterwards.
+ */
+export async function withoutTestRunnerGlobals<T>(run: () => Promise<T>): Promise<T> {
+    const g = globalThis as Record<string, unknown>;
+    const saved = TEST_RUNNER_GLOBALS.filter((n) => Object.prototype.hasOwnProperty.call(g, n)).map(
+        (n) => [n, Object.getOwnPropertyDescriptor(g, n)!] as const,
+    );
+    for (const [n] of saved) delete g[n];
+    try {
+        return await run();
+    } finally {
+        for (const [n, descriptor] of saved) Object.defineProperty(g, n, descriptor);
+    }
+}
+
 /**
  * Runs index.ts for a stack under the mocks and returns its resolved exports and every registered resource.
  * A configuration or program error rejects with the program's own message.
  */
-export async function runProgram(stack: string, overrides: Record<string, unknown> = {}, options: RunOptions = {}): Promise<ProgramRun> {
+export function runProgram(stack: string, overrides: Record<string, unknown> = {}, options: RunOptions = {}): Promise<ProgramRun> {
+    return withoutTestRunnerGlobals(() => evaluate(stack, overrides, options));
+}
+
+async function evaluate(stack: string, overrides: Record<string, unknown>, options: RunOptions): Promise<ProgramRun> {
     clearRecorded();
     installMocks(stack, { preview: options.preview ?? true });
     const { config, secretKeys } = loadStack(stack, overrides, options);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { EXIT_USAGE, Io, runCommand, UsageError } from "../tools/cli";
@@ -17,14 +17,6 @@ import {
     selectScenario,
 } from "../tools/preview";
 import { ROOT, Resources, runStack } from "./harness";
-
-function preview(...args: string[]) {
-    return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/preview.ts", ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
-    });
-}
 
 describe("offline preview", () => {
     it("renders each resource nested under its component, like pulumi preview", async () => {
@@ -71,23 +63,24 @@ describe("offline preview", () => {
         assert.match(stdout.trimEnd().split("\n").pop()!, /^ {4}\+ \d+ to create \(\d+ protected\)$/);
     });
 
-    it("exits non-zero with the message on a configuration error", () => {
+    // In-process: the entry point's own exit codes are checked by spawning it once (above, and in tests/cli.test.ts).
+    it("exits non-zero with the message on a configuration error", async () => {
         const file = path.join(ROOT, "Pulumi.previewcheck.yaml");
         writeFileSync(file, "config:\n  aws:region: us-east-1\n  aws-blueprints:environment: previewcheck\n  aws-blueprints:logRetentionDays: 10\n");
         try {
-            const out = preview("--stack", "previewcheck");
-            assert.equal(out.status, 1);
-            assert.match(out.stderr, /aws-blueprints:logRetentionDays: must be one of/);
-            assert.equal(out.stdout, "");
+            const io = buffers(false);
+            assert.equal(await runCommand(previewCommand, previewHandler, ["--stack", "previewcheck"], io), 1);
+            assert.match(io.err(), /aws-blueprints:logRetentionDays: must be one of/);
+            assert.equal(io.out(), "");
         } finally {
             rmSync(file, { force: true });
         }
     });
 
-    it("exits non-zero for a stack without a configuration file", () => {
-        const out = preview("--stack", "nosuchstack");
-        assert.equal(out.status, 1);
-        assert.match(out.stderr, /Pulumi\.nosuchstack\.yaml/);
+    it("exits non-zero for a stack without a configuration file", async () => {
+        const io = buffers(false);
+        assert.equal(await runCommand(previewCommand, previewHandler, ["--stack", "nosuchstack"], io), 1);
+        assert.match(io.err(), /Pulumi\.nosuchstack\.yaml/);
     });
 });
 

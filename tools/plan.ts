@@ -7,7 +7,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { promiseOf, RecordedResource, ROOT, runProgram, STACK_DIRS } from "../tests/harness";
+import { promiseOf, RecordedResource, ROOT, runStack, STACK_DIRS } from "../tests/harness";
+export { withoutTestRunnerGlobals } from "../tests/harness";
 import { defineCommand, Io, main, STACK_OPTION, stackName, Values } from "./cli";
 
 export const PLANS_DIR = path.join(ROOT, "plans");
@@ -298,35 +299,9 @@ export async function planFromResources(stack: string, project: string, resource
 }
 
 /** Globals a test runner (mocha) defines; `pulumi up` runs without them. */
-const TEST_RUNNER_GLOBALS = [
-    "describe", "context", "it", "specify", "xdescribe", "xcontext", "xit", "xspecify",
-    "before", "after", "beforeEach", "afterEach", "run", "suite", "test", "setup", "teardown", "suiteSetup", "suiteTeardown",
-];
-
-/**
- * Closure serialization leaves out a handler's own function when a global of the same name exists (a handler's
- * `describe` helper under mocha), so the archive would differ from the one `pulumi up` ships. The program runs
- * with those globals removed, and they are restored afterwards.
- */
-export async function withoutTestRunnerGlobals<T>(run: () => Promise<T>): Promise<T> {
-    const g = globalThis as Record<string, unknown>;
-    const saved = TEST_RUNNER_GLOBALS.filter((n) => Object.prototype.hasOwnProperty.call(g, n)).map(
-        (n) => [n, Object.getOwnPropertyDescriptor(g, n)!] as const,
-    );
-    for (const [n] of saved) delete g[n];
-    try {
-        return await run();
-    } finally {
-        for (const [n, descriptor] of saved) Object.defineProperty(g, n, descriptor);
-    }
-}
-
 /** Runs the program for a stack under the mocks, as `pulumi up` would run it, and returns its plan. */
 export async function buildPlan(stack: string): Promise<Plan> {
-    return withoutTestRunnerGlobals(async () => {
-        const run = await runProgram(stack);
-        return planFromResources(stack, projectName(), run.resources);
-    });
+    return planFromResources(stack, projectName(), (await runStack(stack)).resources);
 }
 
 function sortKeys(value: unknown): unknown {
