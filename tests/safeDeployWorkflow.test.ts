@@ -60,9 +60,22 @@ const changeSet = (Status: string, StatusReason?: string) => ({
     Changes: [],
 });
 
+const machines = new Map<string, { definition: any; machine: any }>();
+
+/** The workflow for these options, validated once: building a StateMachine validates the whole definition. */
+function workflow(options: DeployWorkflowOptions): { definition: any; machine: any } {
+    const key = JSON.stringify(options);
+    let built = machines.get(key);
+    if (!built) {
+        const definition = deployWorkflowDefinition(options);
+        built = { definition, machine: new StateMachine(definition, { validationOptions: { checkArn: false } }) };
+        machines.set(key, built);
+    }
+    return built;
+}
+
 async function run(world: World, input: unknown = INPUT, options: DeployWorkflowOptions = OPTIONS): Promise<Run> {
-    const definition = deployWorkflowDefinition(options);
-    const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+    const { definition, machine } = workflow(options);
     const calls: Array<{ state: string; input: any }> = [];
     const answered: Record<string, number> = {};
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};

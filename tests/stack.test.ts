@@ -113,5 +113,22 @@ for (const stack of configuredStacks()) {
                 assert.equal(x.retainOnDelete, settings.protect, `${x.type} ${x.name} retainOnDelete`);
             }
         });
+
+        // Step Functions adds each log group outside /aws/vendedlogs/ to the account's CloudWatch Logs resource
+        // policy (5120 characters at most), so every deployment of such a state machine brings the account nearer
+        // the point where no further state machine can log.
+        it("logs every state machine to a /aws/vendedlogs/states/ log group", () => {
+            const machines = r.ofType("aws:sfn/stateMachine:StateMachine");
+            if (settings.lambdaCanary.enabled && settings.budgetGuardrail.enabled && settings.safeDeployPipeline.enabled) {
+                assert.ok(machines.length >= 3, `the canary, budget and pipeline state machines; found ${machines.length}`);
+            }
+            for (const sm of machines) {
+                const destination = String(sm.inputs.loggingConfiguration?.logDestination ?? "");
+                const group = r.ofType("aws:cloudwatch/logGroup:LogGroup").find((lg) => destination === `${lg.outputs.arn}:*`);
+                assert.ok(group, `${sm.name} logs to a log group of the program; got ${JSON.stringify(destination)}`);
+                const name = String(group.inputs.name ?? group.inputs.namePrefix ?? "");
+                assert.ok(name.startsWith("/aws/vendedlogs/states/"), `${sm.name} logs to ${group.name}, named ${JSON.stringify(name)}`);
+            }
+        });
     });
 }
