@@ -3,6 +3,17 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement } from "./iam";
 
+const EVENTS = "events.amazonaws.com";
+
+/**
+ * Services whose KMS request (made by SNS while they publish) carries aws:SourceAccount. EventBridge documents that
+ * aws:SourceArn, aws:SourceAccount and aws:SourceOrgID are not supported in a key policy for its delivery
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-troubleshooting.html#eb-no-messages-published-sns);
+ * the key statement SNS gives for other service sources carries no condition
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+ */
+const KEY_SOURCE_ACCOUNT_SERVICES = new Set(["cloudwatch.amazonaws.com"]);
+
 export interface EncryptedTopicArgs {
     /** Human-readable name shown in email notifications. */
     readonly displayName: string;
@@ -35,7 +46,11 @@ export class EncryptedTopic extends pulumi.ComponentResource {
         }
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this });
+        const region = aws.getRegionOutput({}, { parent: this });
         const root = pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:root`;
+        const accountScoped = services.filter((s) => s !== EVENTS);
+        const keyScoped = services.filter((s) => KEY_SOURCE_ACCOUNT_SERVICES.has(s));
+        const keyUnscoped = services.filter((s) => !KEY_SOURCE_ACCOUNT_SERVICES.has(s));
 
         this.key = new aws.kms.Key(
             `${name}-key`,
@@ -54,14 +69,31 @@ export class EncryptedTopic extends pulumi.ComponentResource {
                             Action: "kms:*",
                             Resource: "*",
                         },
-                        {
-                            Sid: "PublishingServicesEncrypt",
-                            Effect: "Allow",
-                            Principal: { Service: services },
-                            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                            Resource: "*",
-                            Condition: { StringEquals: { "aws:SourceAccount": identity.accountId } },
-                        },
+                        ...(keyScoped.length > 0
+                            ? [
+                                  {
+                                      Sid: "PublishingServicesEncrypt",
+                                      Effect: "Allow",
+                                      Principal: { Service: keyScoped },
+                                      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                                      Resource: "*",
+                                      Condition: { StringEquals: { "aws:SourceAccount": identity.accountId } },
+                                  },
+                              ]
+                            : []),
+                        ...(keyUnscoped.length > 0
+                            ? [
+                                  {
+                                      // These services send no aws:Source* key when SNS uses the key for them: a
+                                      // condition would drop every notification. The topic policy scopes them.
+                                      Sid: "PublishingServicesEncryptUnscoped",
+                                      Effect: "Allow",
+                                      Principal: { Service: keyUnscoped },
+                                      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                                      Resource: "*",
+                                  },
+                              ]
+                            : []),
                     ],
                 }),
             },
@@ -92,14 +124,31 @@ export class EncryptedTopic extends pulumi.ComponentResource {
                             ],
                             Resource: this.topic.arn,
                         },
-                        {
-                            Sid: "ServicesPublish",
-                            Effect: "Allow",
-                            Principal: { Service: services },
-                            Action: "sns:Publish",
-                            Resource: this.topic.arn,
-                            Condition: { StringEquals: { "aws:SourceAccount": identity.accountId } },
-                        },
+                        ...(accountScoped.length > 0
+                            ? [
+                                  {
+                                      Sid: "ServicesPublish",
+                                      Effect: "Allow",
+                                      Principal: { Service: accountScoped },
+                                      Action: "sns:Publish",
+                                      Resource: this.topic.arn,
+                                      Condition: { StringEquals: { "aws:SourceAccount": identity.accountId } },
+                                  },
+                              ]
+                            : []),
+                        ...(services.includes(EVENTS)
+                            ? [
+                                  {
+                                      // EventBridge sends the rule's ARN, not aws:SourceAccount.
+                                      Sid: "RulesPublish",
+                                      Effect: "Allow",
+                                      Principal: { Service: EVENTS },
+                                      Action: "sns:Publish",
+                                      Resource: this.topic.arn,
+                                      Condition: { ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${partition.partition}:events:${region.region}:${identity.accountId}:rule/*` } },
+                                  },
+                              ]
+                            : []),
                         {
                             Sid: "DenyInsecureTransport",
                             Effect: "Deny",

@@ -64,8 +64,11 @@ describe("BudgetGuardrail component", () => {
         assert.equal(topic.inputs.kmsMasterKeyId, key.outputs.arn);
         assert.equal(key.inputs.enableKeyRotation, true);
         const keyStatement = json(key.inputs.policy).Statement.find((s: any) => s.Sid === "PublishingServicesEncrypt");
-        assert.deepEqual(keyStatement.Principal.Service, ["budgets.amazonaws.com", "cloudwatch.amazonaws.com"]);
+        assert.deepEqual(keyStatement.Principal.Service, ["cloudwatch.amazonaws.com"]);
         assert.deepEqual(keyStatement.Action, ["kms:Decrypt", "kms:GenerateDataKey*"]);
+        // SNS's KMS request for a budget notification carries no aws:SourceAccount: Budgets' grant has no condition.
+        const budgetsKey = json(key.inputs.policy).Statement.find((s: any) => s.Sid === "PublishingServicesEncryptUnscoped");
+        assert.deepEqual(budgetsKey.Principal.Service, ["budgets.amazonaws.com"]);
         const topicPolicy = r.one("aws:sns/topicPolicy:TopicPolicy");
         const publish = json(topicPolicy.inputs.policy).Statement.find((s: any) => s.Sid === "ServicesPublish");
         assert.deepEqual(publish.Principal.Service, ["budgets.amazonaws.com", "cloudwatch.amazonaws.com"]);

@@ -70,13 +70,22 @@ describe("shared building blocks", () => {
     });
 
     describe("EncryptedTopic", () => {
-        it("admits only the given service principals, limited to this account, and denies plain HTTP", async () => {
+        it("admits only the given service principals, limited to this account's sources, and denies plain HTTP", async () => {
             const { resources } = await build(() => new EncryptedTopic("t", { displayName: "T", publishingServices: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] }));
             const r = new Resources(resources);
             const policy = json(r.one("aws:sns/topicPolicy:TopicPolicy").inputs.policy);
             const publish = policy.Statement.find((s: any) => s.Sid === "ServicesPublish");
-            assert.deepEqual(publish.Principal.Service, ["events.amazonaws.com", "cloudwatch.amazonaws.com"]);
+            assert.deepEqual(publish.Principal.Service, ["cloudwatch.amazonaws.com"]);
             assert.equal(publish.Condition.StringEquals["aws:SourceAccount"], "123456789012");
+            // EventBridge sends the rule's ARN and no aws:SourceAccount: it is scoped to this account's rules.
+            const rules = policy.Statement.find((s: any) => s.Sid === "RulesPublish");
+            assert.equal(rules.Principal.Service, "events.amazonaws.com");
+            assert.deepEqual(rules.Condition, { ArnLike: { "aws:SourceArn": "arn:aws:events:us-east-1:123456789012:rule/*" } });
+            const key = json(r.one("aws:kms/key:Key").inputs.policy);
+            assert.deepEqual(key.Statement.find((s: any) => s.Sid === "PublishingServicesEncrypt").Principal.Service, ["cloudwatch.amazonaws.com"]);
+            const unscoped = key.Statement.find((s: any) => s.Sid === "PublishingServicesEncryptUnscoped");
+            assert.deepEqual(unscoped.Principal.Service, ["events.amazonaws.com"]);
+            assert.equal(unscoped.Condition, undefined);
             const deny = policy.Statement.find((s: any) => s.Effect === "Deny");
             assert.equal(deny.Condition.Bool["aws:SecureTransport"], "false");
             assert.equal(r.ofType("aws:sns/topicSubscription:TopicSubscription").length, 0, "no email, no subscription");

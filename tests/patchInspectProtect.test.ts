@@ -144,7 +144,7 @@ describe("PatchInspectProtect component", () => {
         assert.match(target.inputs.inputTransformer.inputTemplate, /^"Amazon Inspector <severity> finding on <instance> .*"$/);
         assert.equal(topic.inputs.kmsMasterKeyId, r.one("aws:kms/key:Key").outputs.arn);
         const keyPolicy = json(r.one("aws:kms/key:Key").inputs.policy);
-        assert.deepEqual(keyPolicy.Statement.find((s: any) => s.Sid === "PublishingServicesEncrypt").Principal.Service, ["events.amazonaws.com"]);
+        assert.deepEqual(keyPolicy.Statement.find((s: any) => s.Sid === "PublishingServicesEncryptUnscoped").Principal.Service, ["events.amazonaws.com"]);
         assert.deepEqual(severitiesFrom("MEDIUM"), ["MEDIUM", "HIGH", "CRITICAL"]);
         assert.deepEqual(severitiesFrom("INFORMATIONAL"), ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL", "UNTRIAGED"]);
     });

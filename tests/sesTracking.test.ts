@@ -35,7 +35,7 @@ describe("SesTracking component", () => {
         });
         const key = r.one("aws:kms/key:Key", "mail-events-key");
         assert.equal(events.inputs.kmsMasterKeyId, key.outputs.arn);
-        const keyGrant = json(key.inputs.policy).Statement.find((st: any) => st.Sid === "PublishingServicesEncrypt");
+        const keyGrant = json(key.inputs.policy).Statement.find((st: any) => st.Sid === "PublishingServicesEncryptUnscoped");
         assert.deepEqual(keyGrant.Principal.Service, ["ses.amazonaws.com"]);
         assert.deepEqual(keyGrant.Action, ["kms:Decrypt", "kms:GenerateDataKey*"]);
         const topicPolicy = json(r.one("aws:sns/topicPolicy:TopicPolicy", "mail-events-policy").inputs.policy);

@@ -225,9 +225,9 @@ describe("SpotFleet component", () => {
         const key = r.one("aws:kms/key:Key");
         assert.equal(topic.inputs.kmsMasterKeyId, key.outputs.arn);
         const keyPolicy = json(key.inputs.policy);
-        assert.deepEqual(keyPolicy.Statement.find((s: any) => s.Sid === "PublishingServicesEncrypt").Principal.Service, ["events.amazonaws.com"]);
+        assert.deepEqual(keyPolicy.Statement.find((s: any) => s.Sid === "PublishingServicesEncryptUnscoped").Principal.Service, ["events.amazonaws.com"]);
         const topicPolicy = json(r.one("aws:sns/topicPolicy:TopicPolicy").inputs.policy);
-        assert.deepEqual(topicPolicy.Statement.find((s: any) => s.Sid === "ServicesPublish").Principal.Service, ["events.amazonaws.com"]);
+        assert.deepEqual(topicPolicy.Statement.find((s: any) => s.Sid === "RulesPublish").Principal.Service, "events.amazonaws.com");
         assert.equal(r.one("aws:sns/topicSubscription:TopicSubscription").inputs.endpoint, "ops@example.com");
         assert.equal(await promiseOf(f.topicArn), topic.outputs.arn);
     });
