@@ -336,18 +336,27 @@ describe("SafeDeployPipeline component", () => {
         }
     });
 
-    it("lets EventBridge (and CloudWatch alarms) publish to the alerts topic and use its key, from this account only", async () => {
+    it("lets EventBridge rules (and CloudWatch alarms) of this account publish to the alerts topic and use its key", async () => {
         const { r } = await pipeline();
         const topic = r.one("aws:sns/topic:Topic");
         const key = r.one("aws:kms/key:Key");
         assert.equal(topic.inputs.kmsMasterKeyId, key.outputs.arn);
-        const keyGrant = json(key.inputs.policy).Statement.find((s: PolicyStatement) => s.Sid === "PublishingServicesEncrypt");
-        assert.deepEqual(keyGrant.Principal, { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] });
-        assert.deepEqual(list(keyGrant.Action).sort(), ["kms:Decrypt", "kms:GenerateDataKey*"]);
-        assert.deepEqual(keyGrant.Condition, { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } });
-        const publish = json(r.one("aws:sns/topicPolicy:TopicPolicy").inputs.policy).Statement.find((s: PolicyStatement) => s.Sid === "ServicesPublish");
-        assert.deepEqual(publish.Principal, { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] });
-        assert.deepEqual([publish.Action, publish.Resource, publish.Condition], ["sns:Publish", topic.outputs.arn, { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } }]);
+        const keyStatements = json(key.inputs.policy).Statement as PolicyStatement[];
+        const alarmsKey = keyStatements.find((s) => s.Sid === "PublishingServicesEncrypt")!;
+        assert.deepEqual(alarmsKey.Principal, { Service: ["cloudwatch.amazonaws.com"] });
+        assert.deepEqual(list(alarmsKey.Action).sort(), ["kms:Decrypt", "kms:GenerateDataKey*"]);
+        assert.deepEqual(alarmsKey.Condition, { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } });
+        // EventBridge sends no aws:Source* key to KMS: the topic policy is what scopes it.
+        const rulesKey = keyStatements.find((s) => s.Sid === "PublishingServicesEncryptUnscoped")!;
+        assert.deepEqual(rulesKey.Principal, { Service: ["events.amazonaws.com"] });
+        assert.deepEqual(list(rulesKey.Action).sort(), ["kms:Decrypt", "kms:GenerateDataKey*"]);
+        const topicStatements = json(r.one("aws:sns/topicPolicy:TopicPolicy").inputs.policy).Statement as PolicyStatement[];
+        const alarms = topicStatements.find((s) => s.Sid === "ServicesPublish")!;
+        assert.deepEqual(alarms.Principal, { Service: ["cloudwatch.amazonaws.com"] });
+        assert.deepEqual([alarms.Action, alarms.Resource, alarms.Condition], ["sns:Publish", topic.outputs.arn, { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } }]);
+        const rules = topicStatements.find((s) => s.Sid === "RulesPublish")!;
+        assert.deepEqual(rules.Principal, { Service: "events.amazonaws.com" });
+        assert.deepEqual([rules.Action, rules.Resource, rules.Condition], ["sns:Publish", topic.outputs.arn, { ArnLike: { "aws:SourceArn": `arn:aws:events:us-east-1:${ACCOUNT_ID}:rule/*` } }]);
     });
 
     it("refuses bad arguments before creating anything", async () => {
