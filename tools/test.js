@@ -8,7 +8,7 @@ const path = require("node:path");
 const ROOT = path.resolve(__dirname, "..");
 const bin = (name) => path.join(ROOT, "node_modules", ".bin", name);
 // Incremental type-checking: a warm clone re-checks only what changed; a fresh clone checks everything once.
-const TSC_ARGS = ["--noEmit", "--incremental", "--tsBuildInfoFile", path.join(ROOT, "node_modules", ".cache", "aws-blueprints", "tsbuildinfo")];
+const TSC_ARGS = ["--noEmit", "--noCheck", "false", "--incremental", "--tsBuildInfoFile", path.join(ROOT, "node_modules", ".cache", "aws-blueprints", "tsbuildinfo")];
 
 function run(name, command, args, live) {
     const started = Date.now();
