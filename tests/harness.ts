@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { format } from "node:util";
 import { parse } from "yaml";
 import { clearRecorded, installMocks, mockFailures, recordedResources, RecordedResource } from "./mocks";
 
@@ -127,7 +128,12 @@ export interface ProgramRun {
     readonly stack: string;
     readonly exports: Record<string, unknown>;
     readonly resources: readonly RecordedResource[];
+    /** What the program logged with `pulumi.log.warn`, in order (kept here rather than printed by every run). */
+    readonly warnings: readonly string[];
 }
+
+/** Under the mocks `pulumi.log.warn` has no engine to log to and writes `warning: [runtime] <message>` to console.warn. */
+const RUNTIME_WARNING = "warning: [runtime] ";
 
 export interface RunOptions extends StackSource {
     /** Run as `pulumi preview` (documentation-only values warn) or, false, as `pulumi up` (they are refused). @default true */
@@ -175,6 +181,13 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, optio
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => {
+        const text = format(...args);
+        if (text.startsWith(RUNTIME_WARNING)) warnings.push(text.slice(RUNTIME_WARNING.length));
+        else warn(...args);
+    };
     try {
         const program = require(entry);
         const exports = (await resolveDeep({ ...program }).catch((err) => {
@@ -183,8 +196,9 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, optio
         await settle();
         if (mockFailures().length > 0) throw new Error(mockFailures().join("\n"));
         if (failures.length > 0) throw failures[0];
-        return { stack, exports, resources: [...recordedResources()] };
+        return { stack, exports, resources: [...recordedResources()], warnings };
     } finally {
+        console.warn = warn;
         process.off("unhandledRejection", onRejection);
     }
 }

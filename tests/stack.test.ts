@@ -114,6 +114,12 @@ for (const stack of configuredStacks()) {
             }
         });
 
+        it("warns in a preview about each documentation-only value, and dev holds none", () => {
+            for (const w of run.warnings) assert.match(w, /^aws-blueprints:\S+ holds a documentation-only value /);
+            if (stack === "dev") assert.deepEqual(run.warnings, []);
+            if (stack === "prod") assert.ok(run.warnings.length > 0, "prod's example values are documentation-only");
+        });
+
         // Step Functions adds each log group outside /aws/vendedlogs/ to the account's CloudWatch Logs resource
         // policy (5120 characters at most), so every deployment of such a state machine brings the account nearer
         // the point where no further state machine can log.

@@ -180,6 +180,7 @@ export function selectScenario(run: ProgramRun, key: string, scenarios: Readonly
         stack: run.stack,
         exports: key in run.exports ? { [key]: run.exports[key] } : {},
         resources: run.resources.filter((r) => tree.has(r.urn)),
+        warnings: run.warnings,
     };
 }
 
@@ -259,9 +260,11 @@ export async function preview(values: Values<typeof previewCommand.options>, io:
     if (early) checkScenario(values.scenario!, early, stack);
     const status = progress(io.stderr);
     let text: string;
+    let warnings: readonly string[];
     try {
         status.update(`evaluating program (stack ${stack})...`);
         const full = await runProgram(stack);
+        warnings = full.warnings;
         const scenarios = early ?? scenarioSettings(stack);
         const run = values.scenario !== undefined ? selectScenario(full, values.scenario, scenarios) : full;
         const sizes = await handlerSizes(run.resources, (i, n) => status.update(`serializing handlers ${i}/${n}`));
@@ -270,6 +273,8 @@ export async function preview(values: Values<typeof previewCommand.options>, io:
     } finally {
         status.done();
     }
+    // As pulumi preview shows them: the program's warnings (documentation-only values, for one) on stderr.
+    for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
     io.stdout.write(text);
     return 0;
 }
