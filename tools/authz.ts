@@ -1,5 +1,6 @@
-// Prints every request AWS services make on a stack's resources (rules, alarms, log delivery, ...) and whether
-// AWS's policy logic allows it, with the deciding statement. Exits 1 when any request is denied.
+// Prints every request AWS services make on a stack's resources (rules, alarms, log delivery, ...) and every AWS call its
+// Lambda handlers make as their own roles, and whether AWS's policy logic allows it, with the deciding statement (or,
+// for a denial, the denying statement or missing grant). Exits 1 when any request is denied.
 import { parseArgs } from "node:util";
 
 const USAGE = `Usage: npm run authz -- --stack <name> [--verbose]

@@ -1,10 +1,19 @@
 // Runs the authorization simulation over a stack's recorded resources and renders the results for people.
 import type { RecordedResource } from "../mocks";
 import { AuthzResult, simulateAll } from "./simulate";
+import { enumerateHandlerCalls } from "./handlerCalls";
 import { enumerateWires, StackIndex } from "./wires";
 
-export async function authorizeStack(resources: readonly RecordedResource[]): Promise<AuthzResult[]> {
-    return simulateAll(enumerateWires(resources), new StackIndex(resources).account);
+/**
+ * Every request of a stack: what AWS services do to its resources, then every call its handlers make. `unexercised`
+ * lists the component functions (type/role) that HANDLER_RUNS does not yet run, so their calls are not judged.
+ */
+export async function authorizeStack(resources: readonly RecordedResource[]): Promise<AuthzResult[] & { unexercised?: string[] }> {
+    const { requests, problems, unexercised } = await enumerateHandlerCalls(resources);
+    if (problems.length > 0) throw new Error(`handler calls cannot be judged:\n${problems.join("\n")}`);
+    const results: AuthzResult[] & { unexercised?: string[] } = await simulateAll([...enumerateWires(resources), ...requests], new StackIndex(resources).account);
+    results.unexercised = unexercised;
+    return results;
 }
 
 /** Whether a stack's simulation holds: no request denied and none modelled wrongly. */
@@ -22,6 +31,8 @@ export function renderResults(results: readonly AuthzResult[], verbose = false):
         }
     }
     const count = (d: string) => results.filter((r) => r.decision === d).length;
+    const unexercised = (results as { unexercised?: string[] }).unexercised ?? [];
+    if (unexercised.length > 0) lines.push(`NOT RUN    handlers whose calls are not exercised: ${unexercised.join(", ")}`);
     lines.push(`${results.length} requests: ${count("allowed")} allowed, ${count("denied")} denied, ${count("error")} errors, ${count("unresolved")} resolved only at run time`);
     return lines.join("\n");
 }

@@ -39,6 +39,8 @@ export interface AuthzResult {
     readonly decision: Decision;
     /** Why: deciding statements for an allow; the denying statement or the missing grant for a denial. */
     readonly reasons: string[];
+    /** The identity-policy statements that allowed it (policy name, statement Sid or 1-based index). */
+    readonly grants?: readonly { policy: string; statement: string }[];
 }
 
 const statementName = (policy: any, index: number) => {
@@ -93,7 +95,13 @@ export async function simulate(request: AuthzRequest, account: string): Promise<
             const policy = request.identityPolicies.find((p) => p.name === g.policyIdentifier)?.policy;
             return `${g.policyIdentifier} ${statementName(policy, g.statementIndex)}`;
         });
-        return { request, decision: "allowed", reasons };
+        const identity = grants
+            .filter((g) => g.policyType !== "resource")
+            .map((g) => {
+                const policy = request.identityPolicies.find((p) => p.name === g.policyIdentifier)?.policy;
+                return { policy: String(g.policyIdentifier), statement: policy?.Statement?.[g.statementIndex - 1]?.Sid ?? `#${g.statementIndex}` };
+            });
+        return { request, decision: "allowed", reasons, grants: identity };
     }
     const denials = analysis ? getDenialReasons(analysis) : [];
     const reasons = denials.map((d) => {

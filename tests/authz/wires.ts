@@ -160,7 +160,7 @@ export class StackIndex {
 const TLS = { "aws:SecureTransport": "true" };
 
 /** Builds the requests of one wire. */
-class WireBuilder {
+export class WireBuilder {
     readonly requests: AuthzRequest[] = [];
     constructor(readonly ix: StackIndex) {}
 
@@ -434,7 +434,14 @@ export function enumerateWires(resources: readonly RecordedResource[]): AuthzReq
         }
     };
     for (const fn of ix.ofType("aws:lambda/function:Function")) {
-        w.assumes("lambda.amazonaws.com", fn.inputs.role, { name: fn.name, arn: fn.outputs.arn }, `function ${fn.name}`);
+        const role = w.assumes("lambda.amazonaws.com", fn.inputs.role, { name: fn.name, arn: fn.outputs.arn }, `function ${fn.name}`);
+        // Lambda writes the function's logs with its execution role, into the log group of its logging configuration
+        // (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html).
+        const logGroup = ix.ofType("aws:cloudwatch/logGroup:LogGroup").find((g) => g.outputs.name === fn.inputs.loggingConfig?.logGroup);
+        if (role && logGroup) {
+            const stream = `${logGroup.outputs.arn}:log-stream:2025/01/01/[$LATEST]0123456789abcdef0123456789abcdef`;
+            for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"]) w.roleCalls(role, action, stream, { name: fn.name }, `function ${fn.name} writes its logs`);
+        }
         const dlq = fn.inputs.deadLetterConfig?.targetArn;
         if (dlq) functionDestinations(fn, dlq, `function ${fn.name} dead letters`);
     }
