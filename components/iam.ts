@@ -66,6 +66,14 @@ export function serviceAssumeRolePolicy(service: string, accountId: pulumi.Input
 }
 
 /**
+ * The key policy statement that gives a KMS key to its account: without it the key is unmanageable, and with it IAM
+ * policies in the account decide who may use and administer the key.
+ */
+export function accountAdministersKey(accountRootArn: pulumi.Input<string>) {
+    return { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: accountRootArn }, Action: "kms:*", Resource: "*" };
+}
+
+/**
  * What a Step Functions state machine's role needs to deliver execution logs to CloudWatch Logs. These
  * delivery actions support no resource ARNs, hence `*`.
  */

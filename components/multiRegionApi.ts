@@ -9,6 +9,7 @@ import { Blueprint, BlueprintArgs } from "./common";
 import { policyDocument, Statement, validateStatements } from "./iam";
 import { HandlerFunction } from "./lambda";
 import { EncryptedTopic, topicAlarm } from "./notifications";
+import { denyInsecureTransport } from "./storage";
 
 /** Regions Route 53 health checkers run in (HealthCheckRegion); a health check names none or at least three. */
 export const HEALTH_CHECKER_REGIONS = [
@@ -435,14 +436,7 @@ export class MultiRegionApi extends Blueprint {
                             Resource: pulumi.interpolate`${bucket.arn}/*`,
                             Condition: { StringEquals: { "AWS:SourceArn": distribution.arn } },
                         },
-                        {
-                            Sid: "DenyInsecureTransport",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "s3:*",
-                            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                            Condition: { Bool: { "aws:SecureTransport": "false" } },
-                        },
+                        denyInsecureTransport(bucket),
                     ],
                 }),
             },

@@ -1,7 +1,7 @@
 // Encrypted SNS topics that AWS services (alarms, rules, budgets) can publish to.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Statement } from "./iam";
+import { accountAdministersKey, Statement } from "./iam";
 
 const EVENTS = "events.amazonaws.com";
 
@@ -61,14 +61,7 @@ export class EncryptedTopic extends pulumi.ComponentResource {
                 policy: pulumi.jsonStringify({
                     Version: "2012-10-17",
                     Statement: [
-                        {
-                            // Without this the key is unmanageable: IAM policies in the account decide who may use it.
-                            Sid: "AccountAdministersKey",
-                            Effect: "Allow",
-                            Principal: { AWS: root },
-                            Action: "kms:*",
-                            Resource: "*",
-                        },
+                        accountAdministersKey(root),
                         ...(keyScoped.length > 0
                             ? [
                                   {

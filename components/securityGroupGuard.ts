@@ -7,6 +7,7 @@ import { Statement } from "./iam";
 import { HandlerFunction } from "./lambda";
 import { defaultVpcId } from "./network";
 import { EncryptedTopic, topicAlarm } from "./notifications";
+import { denyInsecureTransport } from "./storage";
 
 export interface SecurityGroupGuardArgs extends BlueprintArgs {
     /** Security groups to watch, by id. @default [] */
@@ -343,14 +344,7 @@ export class SecurityGroupGuard extends Blueprint {
                                 StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn },
                             },
                         },
-                        {
-                            Sid: "DenyInsecureTransport",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "s3:*",
-                            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                            Condition: { Bool: { "aws:SecureTransport": "false" } },
-                        },
+                        denyInsecureTransport(bucket),
                     ],
                 }),
             },

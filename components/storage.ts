@@ -2,6 +2,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+/** The bucket policy statement that refuses every request not sent over TLS. */
+export function denyInsecureTransport(bucket: aws.s3.Bucket) {
+    return {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}
+
 export interface PrivateBucketArgs {
     /** Keep earlier versions of overwritten or deleted objects. @default false */
     readonly versioning?: boolean;
@@ -71,14 +83,7 @@ export function privateBucket(
             policy: pulumi.jsonStringify({
                 Version: "2012-10-17",
                 Statement: [
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "s3:*",
-                        Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                        Condition: { Bool: { "aws:SecureTransport": "false" } },
-                    },
+                    denyInsecureTransport(bucket),
                 ],
             }),
         },
@@ -162,14 +167,7 @@ export function loadBalancerLogBucket(
                         Action: "s3:PutObject",
                         Resource: pulumi.interpolate`${bucket.arn}/${args.prefix}/AWSLogs/${identity.accountId}/*`,
                     },
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "s3:*",
-                        Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                        Condition: { Bool: { "aws:SecureTransport": "false" } },
-                    },
+                    denyInsecureTransport(bucket),
                 ],
             }),
         },

@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { acknowledgeTags, Blueprint, BlueprintArgs } from "./common";
+import { accountAdministersKey } from "./iam";
 import { InstanceRole } from "./instanceRole";
 import { loadBalancerLogBucket } from "./storage";
 
@@ -130,14 +131,7 @@ export function containerLogKeyPolicy(args: {
     return pulumi.jsonStringify({
         Version: "2012-10-17",
         Statement: [
-            {
-                // Without this the key is unmanageable: IAM policies in the account decide who may administer it.
-                Sid: "AccountAdministersKey",
-                Effect: "Allow",
-                Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` },
-                Action: "kms:*",
-                Resource: "*",
-            },
+            accountAdministersKey(pulumi.interpolate`arn:${partition}:iam::${accountId}:root`),
             {
                 Sid: "CloudWatchLogsEncryptContainerLogs",
                 Effect: "Allow",

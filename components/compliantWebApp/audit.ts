@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, ServiceRole, Statement } from "../iam";
 import { topicAlarm } from "../notifications";
+import { denyInsecureTransport } from "../storage";
 
 /** A CloudTrail metric filter and the alarm on its metric. */
 export interface SecurityMetric {
@@ -102,17 +103,6 @@ function lockDown(
     new aws.s3.BucketServerSideEncryptionConfiguration(name, { bucket: bucket.id, rules: [encryption] }, { parent });
     new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent });
     return block;
-}
-
-function denyInsecureTransport(bucket: aws.s3.Bucket) {
-    return {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-    };
 }
 
 export interface AuditTrailArgs {

@@ -2,6 +2,7 @@
 // the audit bucket and the database. Its policy names each service that uses it and how.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { accountAdministersKey } from "../iam";
 
 export interface WorkloadKeyArgs {
     /** ARN of the trail allowed to encrypt its log files with the key. */
@@ -34,14 +35,7 @@ export function workloadKeyPolicy(args: {
     return pulumi.jsonStringify({
         Version: "2012-10-17",
         Statement: [
-            {
-                // Without this the key is unmanageable: IAM policies in the account decide who may use it.
-                Sid: "AccountAdministersKey",
-                Effect: "Allow",
-                Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` },
-                Action: "kms:*",
-                Resource: "*",
-            },
+            accountAdministersKey(pulumi.interpolate`arn:${partition}:iam::${accountId}:root`),
             {
                 Sid: "CloudWatchLogsEncryptLogGroups",
                 Effect: "Allow",
