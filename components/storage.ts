@@ -2,6 +2,25 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+/**
+ * What makes a bucket private: no public access, encrypted at rest (SSE-S3), ACLs disabled. Returns the public access
+ * block, which a bucket policy must wait for (S3 refuses concurrent changes to the two).
+ */
+function privateCompanions(name: string, bucket: aws.s3.Bucket, parent: pulumi.Resource): aws.s3.BucketPublicAccessBlock {
+    const block = new aws.s3.BucketPublicAccessBlock(
+        name,
+        { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        { parent },
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+        name,
+        { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+        { parent },
+    );
+    new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent });
+    return block;
+}
+
 /** The bucket policy statement that refuses every request not sent over TLS. */
 export function denyInsecureTransport(bucket: aws.s3.Bucket) {
     return {
@@ -44,17 +63,7 @@ export function privateBucket(
         throw new Error(`${name}: expireAfterDays must be a whole number of days >= 1; got ${args.expireAfterDays}`);
     }
     const bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy ?? false }, bucketOptions);
-    const block = new aws.s3.BucketPublicAccessBlock(
-        name,
-        { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-        { parent },
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-        name,
-        { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-        { parent },
-    );
-    new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent });
+    const block = privateCompanions(name, bucket, parent);
     const versioning = args.versioning
         ? new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, { parent })
         : undefined;
@@ -126,17 +135,7 @@ export function loadBalancerLogBucket(
     }
     const identity = aws.getCallerIdentityOutput({}, { parent });
     const bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, bucketOptions);
-    const block = new aws.s3.BucketPublicAccessBlock(
-        name,
-        { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-        { parent },
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-        name,
-        { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-        { parent },
-    );
-    new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent });
+    const block = privateCompanions(name, bucket, parent);
     new aws.s3.BucketLifecycleConfiguration(
         name,
         {
