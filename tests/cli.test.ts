@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -47,9 +47,17 @@ const TOOLS = [
     { script: "policy:taggable", file: "tools/taggableTypes.ts", command: taggableCommand, stack: false },
 ];
 
-function tool(file: string, args: string[], setup = false) {
+/** Runs a tool's entry point as npm would, without blocking: resolves with its exit status and output once it has ended. */
+function tool(file: string, args: string[], setup = false): Promise<{ status: number | null; stdout: string; stderr: string }> {
     const preload = ["-r", "ts-node/register/transpile-only", ...(setup ? ["-r", "./tests/setup.ts"] : [])];
-    return spawnSync(process.execPath, [...preload, file, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } });
+    return new Promise((resolve) => {
+        const child = spawn(process.execPath, [...preload, file, ...args], { cwd: ROOT, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+        child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
 }
 
 describe("shared command line (tools/cli.ts)", () => {
@@ -151,10 +159,12 @@ describe("shared command line (tools/cli.ts)", () => {
         assert.match(guard.err(), /^error: --stack is required\n\nUsage: npm run guard/);
     });
 
-    it("every tool's entry point exits 2 with the error and its usage on stderr for an unknown option", function () {
+    it("every tool's entry point exits 2 with the error and its usage on stderr for an unknown option", async function () {
         this.timeout(120_000);
-        for (const t of TOOLS) {
-            const run = tool(t.file, ["--no-such-option"], t.setup);
+        // Started side by side: each spends its time loading modules, and the machine has more than one core.
+        const runs = await Promise.all(TOOLS.map((t) => tool(t.file, ["--no-such-option"], t.setup)));
+        for (const [i, t] of TOOLS.entries()) {
+            const run = runs[i];
             assert.equal(run.status, EXIT_USAGE, `${t.script}: ${run.stderr}`);
             assert.equal(run.stdout, "", t.script);
             assert.equal(run.stderr, `error: unknown option --no-such-option\n\n${usage(t.command)}`, t.script);
