@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { defineCommand, EXIT_USAGE, Io, parseCommand, progress, runCommand, stackName, UsageError, usage } from "../tools/cli";
+import { authzCommand } from "../tools/authz";
 import { controlsCommand } from "../tools/controls";
 import { guardCommand, runGuard } from "../tools/guard";
 import { plansCommand } from "../tools/plan";
@@ -44,6 +45,7 @@ const TOOLS = [
     { script: "plans:update", file: "tools/plan.ts", command: plansCommand, stack: true },
     { script: "plan:diff", file: "tools/planDiff.ts", command: planDiffCommand, stack: true },
     { script: "guard", file: "tools/guard.ts", command: guardCommand, stack: true },
+    { script: "authz", file: "tools/authz.ts", command: authzCommand, stack: true, setup: true },
     { script: "policy:taggable", file: "tools/taggableTypes.ts", command: taggableCommand, stack: false },
 ];
 

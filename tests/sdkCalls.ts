@@ -10,6 +10,10 @@ export interface SdkCall {
     /** The command class, e.g. `RevokeSecurityGroupIngressCommand`. */
     readonly command: string;
     readonly input: any;
+    /** What the call answered; absent when it failed. */
+    readonly output?: any;
+    /** The error the call failed with (AWS has still authorized it: a NoSuchKey answer says what S3 checked). */
+    readonly error?: unknown;
 }
 
 /** What a mocked command answers: a value, or a function of the input that returns (or throws) one. */
@@ -20,7 +24,8 @@ type ClientClass = abstract new (...args: any[]) => { send: (...args: any[]) => 
 
 /**
  * Runs `run` with every command of the given clients answered from `answers` (by command name; `{}` otherwise) and
- * returns the calls in the order they were sent, with run's result or error. The mocks are removed afterwards.
+ * returns the calls in the order they were sent, each with its answer or error, and run's result or error. The mocks
+ * are removed afterwards.
  */
 export async function recordSdkCalls<T>(
     clients: readonly ClientClass[],
@@ -32,9 +37,16 @@ export async function recordSdkCalls<T>(
         const mock = mockClient(C as any);
         mock.send.callsFake(async (command: { constructor: { name: string }; input: unknown }): Promise<any> => {
             const name = command.constructor.name;
-            calls.push({ client: C.name, command: name, input: command.input });
+            const index = calls.push({ client: C.name, command: name, input: command.input }) - 1;
             const answer = answers[name];
-            return typeof answer === "function" ? (answer as (input: unknown) => unknown)(command.input) : (answer ?? {});
+            try {
+                const output = typeof answer === "function" ? await (answer as (input: unknown) => unknown)(command.input) : (answer ?? {});
+                calls[index] = { ...calls[index], output };
+                return output;
+            } catch (error) {
+                calls[index] = { ...calls[index], error };
+                throw error;
+            }
         });
         return mock;
     });

@@ -1,46 +1,30 @@
-// Prints every request AWS services make on a stack's resources (rules, alarms, log delivery, ...) and every AWS call its
-// Lambda handlers make as their own roles, and whether AWS's policy logic allows it, with the deciding statement (or,
-// for a denial, the denying statement or missing grant). Exits 1 when any request is denied.
-import { parseArgs } from "node:util";
+// Prints every request AWS services make on a stack's resources (rules, alarms, log delivery, ...), every AWS call its
+// Lambda handlers make as their own roles and every documented call of its instance roles, and whether AWS's policy
+// logic allows it, with the deciding statement (or, for a denial, the denying statement or missing grant).
+// Usage: npm run authz -- -s prod   (exits 1 when any request is denied; npm run authz -- --help)
+import { defineCommand, Io, main, required, STACK_OPTION, stackName, Values } from "./cli";
 
-const USAGE = `Usage: npm run authz -- --stack <name> [--verbose]
+export const authzCommand = defineCommand({
+    invocation: "npm run authz --",
+    summary:
+        "Simulates, with AWS's policy logic, every request AWS services, the Lambda handlers and the instance roles of a stack make on its resources, and prints each decision.",
+    options: {
+        stack: { ...STACK_OPTION, description: "stack to evaluate, configured by Pulumi.<name>.yaml (required)" },
+        verbose: { type: "boolean", short: "v", description: "also show the statements that allowed each request" },
+    },
+    notes: ["Exit codes: 0 every request allowed, 1 a request denied or modelled wrongly, or a configuration or program error, 2 unusable command line."],
+});
 
-  --stack <name>   stack to evaluate (Pulumi.<name>.yaml), e.g. dev or prod
-  --verbose        also show the statements that allowed each request
-  --help           show this help`;
-
-async function main(): Promise<number> {
-    let values: { stack?: string; verbose?: boolean; help?: boolean };
-    try {
-        ({ values } = parseArgs({
-            options: { stack: { type: "string" }, verbose: { type: "boolean" }, help: { type: "boolean" } },
-            strict: true,
-            allowPositionals: false,
-        }));
-    } catch (err) {
-        process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-        return 2;
-    }
-    if (values.help) {
-        process.stdout.write(`${USAGE}\n`);
-        return 0;
-    }
-    if (!values.stack) {
-        process.stderr.write(`--stack is required\n${USAGE}\n`);
-        return 2;
-    }
+export async function authz(values: Values<typeof authzCommand.options>, io: Io): Promise<number> {
+    const stack = stackName(required(values.stack, "stack"));
     const { runProgram } = await import("../tests/harness");
     const { authorizeStack, failures, renderResults } = await import("../tests/authz/report");
-    const { resources } = await runProgram(values.stack);
+    const { resources } = await runProgram(stack);
     const results = await authorizeStack(resources);
-    process.stdout.write(`${renderResults(results, values.verbose)}\n`);
-    return failures(results).length > 0 ? 1 : 0;
+    io.stdout.write(`${renderResults(results, values.verbose)}\n`);
+    const bad = failures(results);
+    if (bad.length > 0) io.stderr.write(`error: ${bad.length} request(s) of ${stack} denied or modelled wrongly\n`);
+    return bad.length > 0 ? 1 : 0;
 }
 
-main().then(
-    (code) => process.exit(code),
-    (err) => {
-        process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-        process.exit(1);
-    },
-);
+if (require.main === module) main(authzCommand, authz);

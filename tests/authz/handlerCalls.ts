@@ -8,6 +8,8 @@
 // --grep would silently check nothing). Here every stack's functions are exercised by the same code path pulumi up
 // ships, in any process, in a fraction of a second.
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { LambdaClient } from "@aws-sdk/client-lambda";
@@ -21,6 +23,8 @@ import { createZip } from "../../handlers/zipArchive";
 import type { RecordedResource } from "../mocks";
 import { Answer, recordSdkCalls, SdkCall } from "../sdkCalls";
 import { AuthzRequest, StackIndex, WireBuilder } from "./wires";
+
+const HANDLER_TYPE = "aws-blueprints:shared:HandlerFunction";
 
 /** One IAM authorization a call needs. */
 export interface IamCheck {
@@ -38,6 +42,8 @@ export interface CallContext {
     readonly tags: Readonly<Record<string, Readonly<Record<string, string>>>>;
     /** The answer the call got. */
     readonly output: any;
+    /** The error the call failed with, when it failed. */
+    readonly error?: unknown;
 }
 
 const tagContext = (tags: Readonly<Record<string, string>> | undefined): Record<string, string> =>
@@ -51,6 +57,34 @@ const functionArn = (c: CallContext, name: string, qualifier?: string): string =
 
 const groupArn = (c: CallContext, name: string): string =>
     c.ix.ofType("aws:iam/group:Group").find((g) => g.outputs.name === name || g.inputs.name === name)?.outputs.arn ?? `arn:aws:iam::${c.account}:group/${name}`;
+
+const errorName = (err: unknown): string => String((err as { name?: string } | undefined)?.name ?? "");
+
+/** Request tags of a TagSpecifications entry, as aws:RequestTag/* and aws:TagKeys. */
+const requestTagContext = (specs: readonly { ResourceType?: string; Tags?: { Key?: string; Value?: string }[] }[] | undefined, type: string): Record<string, string | string[]> => {
+    const tags = (specs ?? []).filter((s) => s.ResourceType === type).flatMap((s) => s.Tags ?? []);
+    if (tags.length === 0) return {};
+    return { ...Object.fromEntries(tags.map((t) => [`aws:RequestTag/${t.Key}`, String(t.Value)])), "aws:TagKeys": tags.map((t) => String(t.Key)) };
+};
+
+const ec2Arn = (c: CallContext, resource: string): string => `arn:aws:ec2:${c.region}:${c.account}:${resource}`;
+// Snapshots are the one EC2 resource whose ARN has no account (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html#amazonec2-resources-for-iam-policies).
+const snapshotArn = (c: CallContext, id: string): string => `arn:aws:ec2:${c.region}::snapshot/${id}`;
+
+/**
+ * What DynamoDB puts in the context of an item request: the partition key value (dynamodb:LeadingKeys) and the
+ * attribute names it names (dynamodb:Attributes)
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html).
+ */
+function itemContext(c: CallContext, tableName: string, item: Record<string, Record<string, unknown>>): Record<string, string[]> {
+    const table = c.ix.ofType("aws:dynamodb/table:Table").find((t) => t.outputs.name === tableName);
+    const hashKey: string = table?.inputs.hashKey ?? Object.keys(item)[0];
+    const value = item[hashKey];
+    return {
+        "dynamodb:LeadingKeys": value ? [String(Object.values(value)[0])] : [],
+        "dynamodb:Attributes": Object.keys(item),
+    };
+}
 
 const tableArn = (c: CallContext, name: string): string =>
     c.ix.ofType("aws:dynamodb/table:Table").find((t) => t.outputs.name === name)?.outputs.arn ?? `arn:aws:dynamodb:${c.region}:${c.account}:table/${name}`;
@@ -75,7 +109,12 @@ export const SDK_ACTIONS: Readonly<Record<string, (input: any, c: CallContext) =
     // CodePipeline job results support no resource-level permissions.
     PutJobSuccessResultCommand: () => [{ action: "codepipeline:PutJobSuccessResult", resource: "*" }],
     PutJobFailureResultCommand: () => [{ action: "codepipeline:PutJobFailureResult", resource: "*" }],
-    GetObjectCommand: (input) => [{ action: "s3:GetObject", resource: `arn:aws:s3:::${input.Bucket}/${input.Key}` }],
+    GetObjectCommand: (input, c) => [
+        { action: "s3:GetObject", resource: `arn:aws:s3:::${input.Bucket}/${input.Key}` },
+        // A missing key is answered NoSuchKey (404) only to a caller allowed s3:ListBucket on the bucket, 403 otherwise:
+        // S3 has then evaluated that permission too (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+        ...(errorName(c.error) === "NoSuchKey" ? [{ action: "s3:ListBucket", resource: `arn:aws:s3:::${input.Bucket}` }] : []),
+    ],
     PutObjectCommand: (input) => [{ action: "s3:PutObject", resource: `arn:aws:s3:::${input.Bucket}/${input.Key}` }],
     // DescribeChangeSet is authorized on the change set's stack (resource type "stack").
     DescribeChangeSetCommand: (input, c) => [
@@ -89,6 +128,43 @@ export const SDK_ACTIONS: Readonly<Record<string, (input: any, c: CallContext) =
     AttachGroupPolicyCommand: (input, c) => [{ action: "iam:AttachGroupPolicy", resource: groupArn(c, input.GroupName), context: { "iam:PolicyARN": input.PolicyArn } }],
     DetachGroupPolicyCommand: (input, c) => [{ action: "iam:DetachGroupPolicy", resource: groupArn(c, input.GroupName), context: { "iam:PolicyARN": input.PolicyArn } }],
     ScanCommand: (input, c) => [{ action: "dynamodb:Scan", resource: tableArn(c, input.TableName) }],
+    PutItemCommand: (input, c) => [{ action: "dynamodb:PutItem", resource: tableArn(c, input.TableName), context: itemContext(c, input.TableName, input.Item) }],
+    DeleteItemCommand: (input, c) => [{ action: "dynamodb:DeleteItem", resource: tableArn(c, input.TableName), context: itemContext(c, input.TableName, input.Key) }],
+    // PutMetricData names no resource; the namespace it writes is its condition key
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html).
+    PutMetricDataCommand: (input) => [{ action: "cloudwatch:PutMetricData", resource: "*", context: { "cloudwatch:namespace": input.Namespace } }],
+    // GetMetricData supports resource-level permissions only for OTLP datasets, which the handlers do not read.
+    GetMetricDataCommand: () => [{ action: "cloudwatch:GetMetricData", resource: "*" }],
+    // DescribeAlarms with AlarmNames is authorized on each named alarm; without names, on every alarm.
+    DescribeAlarmsCommand: (input, c) =>
+        (input.AlarmNames?.length ? input.AlarmNames : ["*"]).map((name: string) => ({
+            action: "cloudwatch:DescribeAlarms",
+            resource: name === "*" ? "*" : `arn:aws:cloudwatch:${c.region}:${c.account}:alarm:${name}`,
+        })),
+    DescribeInstancesCommand: () => [{ action: "ec2:DescribeInstances", resource: "*" }],
+    DescribeSnapshotsCommand: () => [{ action: "ec2:DescribeSnapshots", resource: "*" }],
+    // CreateSnapshots is authorized on the instance, each of its volumes and the snapshots it creates, the request
+    // tags judged on the snapshots; tagging at creation also needs ec2:CreateTags with ec2:CreateAction set to the
+    // creating action (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html).
+    CreateSnapshotsCommand: (input, c) => {
+        const created: { SnapshotId?: string; VolumeId?: string }[] = c.output?.Snapshots ?? [];
+        const tags = requestTagContext(input.TagSpecifications, "snapshot");
+        return [
+            { action: "ec2:CreateSnapshots", resource: ec2Arn(c, `instance/${input.InstanceSpecification.InstanceId}`) },
+            ...created.map((s) => ({ action: "ec2:CreateSnapshots", resource: ec2Arn(c, `volume/${s.VolumeId}`) })),
+            ...created.map((s) => ({ action: "ec2:CreateSnapshots", resource: snapshotArn(c, String(s.SnapshotId)), context: tags })),
+            ...(Object.keys(tags).length > 0
+                ? created.map((s) => ({ action: "ec2:CreateTags", resource: snapshotArn(c, String(s.SnapshotId)), context: { ...tags, "ec2:CreateAction": "CreateSnapshots" } }))
+                : []),
+        ];
+    },
+    DeleteSnapshotCommand: (input, c) => {
+        const arn = snapshotArn(c, input.SnapshotId);
+        return [{ action: "ec2:DeleteSnapshot", resource: arn, context: tagContext(c.tags[arn]) }];
+    },
+    // Alias calls are authorized on the function (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html).
+    GetAliasCommand: (input, c) => [{ action: "lambda:GetAlias", resource: functionArn(c, input.FunctionName) }],
+    UpdateAliasCommand: (input, c) => [{ action: "lambda:UpdateAlias", resource: functionArn(c, input.FunctionName) }],
     GetFunctionConfigurationCommand: (input, c) => [{ action: "lambda:GetFunctionConfiguration", resource: functionArn(c, input.FunctionName, input.Qualifier) }],
     ListVersionsByFunctionCommand: (input, c) => [{ action: "lambda:ListVersionsByFunction", resource: functionArn(c, input.FunctionName) }],
     PublishVersionCommand: (input, c) => [{ action: "lambda:PublishVersion", resource: functionArn(c, input.FunctionName) }],
@@ -101,6 +177,8 @@ export interface Scenario {
     readonly event: unknown;
     readonly answers?: Readonly<Record<string, Answer>>;
     readonly tags?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+    /** Timers fire at once while it runs: a handler that waits between steps (the simple deployer) takes no time. */
+    readonly immediateTimers?: boolean;
 }
 
 /** A function of the stack, as a declaration sees it. */
@@ -137,6 +215,49 @@ const cloudTrailEvent = (eventName: string, requestParameters: unknown, response
         responseElements,
     },
 });
+
+/**
+ * A canary deployment of a function the deployer may shift (the first it names, or one under its prefix), judged
+ * also on an alarm it may read when it names any: its request, the plan validation makes of it, and AWS's answers.
+ * The allow-lists are the validating function's (the traffic and health functions act on the plans it makes).
+ */
+function canaryTarget({ ix, component }: StackFunction) {
+    const validate = ix.ofType(HANDLER_TYPE).find((h) => h.parentUrn === component.urn && h.name === `${component.name}-validate`);
+    const env: Record<string, string> = ix.ofType("aws:lambda/function:Function").find((r) => r.parentUrn === validate?.urn)?.inputs.environment?.variables ?? {};
+    const list = (v: string | undefined) => (v ?? "").split(",").filter(Boolean);
+    const functionName = list(env.ALLOWED_FUNCTION_NAMES)[0] ?? `${env.ALLOWED_FUNCTION_PREFIX}orders`;
+    const alarm = list(env.ALLOWED_ALARM_NAMES)[0] ?? (env.ALLOWED_ALARM_PREFIX ? `${env.ALLOWED_ALARM_PREFIX}errors` : undefined);
+    const alarmNames = alarm ? [alarm] : [];
+    const request = { functionName, aliasName: "live", newVersion: "2", strategy: "canary", canaryWeight: 0.1, intervalSeconds: 60, alarmNames };
+    const plan = {
+        functionName,
+        aliasName: "live",
+        newVersion: "2",
+        originalVersion: "1",
+        strategy: "canary",
+        weights: [0.1, 1],
+        shiftCount: 1,
+        intervalSeconds: 60,
+        health: { maxErrorRate: Number(env.MAX_ERROR_RATE || 0), minInvocations: Number(env.MIN_INVOCATIONS || 10), onInsufficientData: "wait", maxInsufficientDataWaits: 3, alarmNames },
+    };
+    const role = `arn:aws:iam::123456789012:role/${functionName}`;
+    return {
+        request,
+        plan,
+        versions: {
+            GetAliasCommand: { FunctionVersion: "1", RoutingConfig: { AdditionalVersionWeights: {} }, RevisionId: "r-1" },
+            GetFunctionConfigurationCommand: (input: { Qualifier: string }) => ({ Version: input.Qualifier, Role: role, State: "Active" }),
+        },
+        alarmStates: { MetricAlarms: alarmNames.map((AlarmName) => ({ AlarmName, StateValue: "OK" })) },
+        healthyMetrics: {
+            MetricDataResults: [
+                { Id: "invocations", Values: [Math.max(50, plan.health.minInvocations * 2)], StatusCode: "Complete" },
+                { Id: "errors", Values: [0], StatusCode: "Complete" },
+                { Id: "throttles", Values: [], StatusCode: "Complete" },
+            ],
+        },
+    };
+}
 
 /** Per component type and function role (the HandlerFunction's name after the component's): how it is exercised. */
 export const HANDLER_RUNS: Readonly<Record<string, HandlerRun>> = {
@@ -294,6 +415,149 @@ export const HANDLER_RUNS: Readonly<Record<string, HandlerRun>> = {
             ];
         },
     },
+    "aws-blueprints:operations:OpsAutomator/runner": {
+        clients: [DynamoDBClient, EC2Client, CloudWatchClient, SNSClient],
+        scenarios: ({ ix, component, env }) => {
+            // The task the stack seeds, or the same task as an operator would add it.
+            const seeded = ix.ofType("aws:dynamodb/tableItem:TableItem").find((i) => i.parentUrn === component.urn)?.inputs.item;
+            const task = seeded
+                ? JSON.parse(seeded)
+                : { taskId: { S: "ebs-snapshot-scheduler" }, action: { S: "ebs-snapshot-scheduler" }, enabled: { BOOL: true }, parameters: { M: { deleteExpired: { BOOL: true } } } };
+            const taskId: string = task.taskId.S;
+            const marker = env.SNAPSHOT_MARKER;
+            const expired = `arn:aws:ec2:${ix.region}::snapshot/snap-0e0e0e0e0e0e0e0e0`;
+            const ownTags = { "ops-automator:created-by": marker, "ops-automator:instance-id": "i-0a0a0a0a0a0a0a0a0", "ops-automator:slot": "2024-12-01T23:30 UTC", "ops-automator:expires-at": "2024-12-16T23:30:00.000Z" };
+            const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+            return [
+                {
+                    name: "a run snapshots a due instance, deletes an expired snapshot, reports a bad schedule tag and forgets a fixed one",
+                    event: { version: "0", id: "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa", "detail-type": "Scheduled Event", source: "aws.events", account: ix.account, time: "2025-01-06T23:30:00Z", region: ix.region, resources: [], detail: {} },
+                    answers: {
+                        ScanCommand: {
+                            Items: [
+                                task,
+                                { taskId: { S: `reported-warning#${taskId}#i-0c0c0c0c0c0c0c0c0#scheduler:ebs-snapshot` }, task: { S: taskId }, tagValue: { S: "9999" } },
+                            ],
+                        },
+                        DescribeInstancesCommand: {
+                            Reservations: [
+                                {
+                                    Instances: [
+                                        { InstanceId: "i-0a0a0a0a0a0a0a0a0", Tags: tagList({ "scheduler:ebs-snapshot": "2330;7;utc;all", Name: "web" }) },
+                                        { InstanceId: "i-0b0b0b0b0b0b0b0b0", Tags: tagList({ "scheduler:ebs-snapshot": "25:00" }) },
+                                    ],
+                                },
+                            ],
+                        },
+                        DescribeSnapshotsCommand: { Snapshots: [{ SnapshotId: "snap-0e0e0e0e0e0e0e0e0", State: "completed", Tags: tagList(ownTags) }] },
+                        CreateSnapshotsCommand: {
+                            Snapshots: [
+                                { SnapshotId: "snap-01010101010101010", VolumeId: "vol-01010101010101010" },
+                                { SnapshotId: "snap-02020202020202020", VolumeId: "vol-02020202020202020" },
+                            ],
+                        },
+                        PublishCommand: { MessageId: "95df01b4-ee98-5cb9-9903-4c221d41eb5e" },
+                    },
+                    tags: { [expired]: ownTags },
+                },
+            ];
+        },
+    },
+    "aws-blueprints:media:ImageHandler/resize": {
+        clients: [S3Client],
+        scenarios: ({ env }) => {
+            // A function URL request as CloudFront's origin access control signs it (payload format 2.0).
+            const get = (rawPath: string) => ({
+                version: "2.0",
+                routeKey: "$default",
+                rawPath,
+                rawQueryString: "",
+                headers: { host: "abcdefghij.lambda-url.us-east-1.on.aws" },
+                requestContext: { http: { method: "GET", path: rawPath, protocol: "HTTP/1.1", sourceIp: "203.0.113.7" }, stage: "$default" },
+                isBase64Encoded: false,
+            });
+            const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+            return [
+                { name: "an image is resized", event: get("/fit-in/32x32/photos/cat.png"), answers: { GetObjectCommand: { ContentLength: png.length, Body: { transformToByteArray: async () => new Uint8Array(png) } } } },
+                {
+                    name: "a missing image is told apart from a forbidden one",
+                    event: get("/32x32/photos/missing.png"),
+                    answers: {
+                        GetObjectCommand: () => {
+                            throw Object.assign(new Error(`The specified key does not exist. (${env.SOURCE_BUCKET})`), { name: "NoSuchKey", $metadata: { httpStatusCode: 404 } });
+                        },
+                    },
+                },
+            ];
+        },
+    },
+    "aws-blueprints:deploy:LambdaCanaryDeployer/validate": {
+        clients: [LambdaClient, CloudWatchClient],
+        scenarios: (f) => {
+            const t = canaryTarget(f);
+            return [
+                {
+                    name: "a canary request is checked against the alias, both versions and its alarms",
+                    event: { input: t.request },
+                    answers: { ...t.versions, DescribeAlarmsCommand: t.alarmStates },
+                },
+            ];
+        },
+    },
+    "aws-blueprints:deploy:LambdaCanaryDeployer/traffic": {
+        clients: [LambdaClient],
+        scenarios: (f) => {
+            const { plan } = canaryTarget(f);
+            const alias = (weights: Record<string, number>, version = plan.originalVersion) => ({ GetAliasCommand: { FunctionVersion: version, RoutingConfig: { AdditionalVersionWeights: weights }, RevisionId: "r-1" }, UpdateAliasCommand: {} });
+            return [
+                { name: "the first step shifts the canary weight", event: { action: "shift", plan, index: 0 }, answers: alias({}) },
+                { name: "a healthy rollout is finalized", event: { action: "finalize", plan }, answers: alias({ [plan.newVersion]: plan.weights[0] }) },
+                {
+                    name: "an unhealthy rollout is rolled back",
+                    event: { action: "rollback", state: { plan, health: { status: "UNHEALTHY", reason: "failure ratio above 0" } } },
+                    answers: alias({ [plan.newVersion]: plan.weights[0] }),
+                },
+            ];
+        },
+    },
+    "aws-blueprints:deploy:LambdaCanaryDeployer/health": {
+        clients: [CloudWatchClient],
+        scenarios: (f) => {
+            const t = canaryTarget(f);
+            return [
+                {
+                    name: "a step is judged on the new version's metrics and the plan's alarms",
+                    event: { plan: t.plan, step: { index: 0, weight: t.plan.weights[0], appliedAt: new Date(Date.now() - 120_000).toISOString(), insufficientWaits: 0 } },
+                    answers: { GetMetricDataCommand: t.healthyMetrics, DescribeAlarmsCommand: t.alarmStates },
+                },
+            ];
+        },
+    },
+    "aws-blueprints:deploy:LambdaCanaryDeployer/simple": {
+        clients: [LambdaClient, CloudWatchClient, SNSClient],
+        scenarios: (f) => {
+            const t = canaryTarget(f);
+            let alias = { FunctionVersion: t.plan.originalVersion, RoutingConfig: { AdditionalVersionWeights: {} as Record<string, number> }, RevisionId: "r-1" };
+            return [
+                {
+                    name: "a short canary rollout runs to the end inside one invocation",
+                    event: t.request,
+                    immediateTimers: true,
+                    answers: {
+                        ...t.versions,
+                        GetAliasCommand: () => structuredClone(alias),
+                        UpdateAliasCommand: (input: any) => {
+                            alias = { FunctionVersion: input.FunctionVersion, RoutingConfig: input.RoutingConfig, RevisionId: `${alias.RevisionId}1` };
+                            return structuredClone(alias);
+                        },
+                        GetMetricDataCommand: t.healthyMetrics,
+                        DescribeAlarmsCommand: t.alarmStates,
+                        PublishCommand: { MessageId: "m-1" },
+                    },
+                },
+            ];
+        },
+    },
     "aws-blueprints:serverless:RegionalApi/hello": "answers from its region and environment; it calls no AWS API",
     "aws-blueprints:serverless:RegionalApi/health": "answers from its environment; it calls no AWS API",
 };
@@ -312,8 +576,6 @@ export interface HandlerCall {
     readonly scenario: string;
     readonly call: SdkCall;
 }
-
-const HANDLER_TYPE = "aws-blueprints:shared:HandlerFunction";
 
 /** Loads the serialized handler of a function from its archive's inline module (bundled packages resolve from node_modules). */
 async function loadHandler(fn: RecordedResource): Promise<{ handler: (event: unknown, context?: unknown) => Promise<unknown>; dispose: () => void }> {
@@ -337,10 +599,18 @@ async function runScenarios(f: StackFunction, run: Exclude<HandlerRun, string>):
     try {
         Object.assign(process.env, env);
         console.log = () => undefined;
-        const context = { getRemainingTimeInMillis: () => 60_000, functionName: env.AWS_LAMBDA_FUNCTION_NAME, invokedFunctionArn: f.fn.outputs.arn };
+        // Each invocation starts with the function's whole timeout ahead of it.
+        const timeoutMs = Number(f.fn.inputs.timeout ?? 3) * 1000;
+        const context = { getRemainingTimeInMillis: () => timeoutMs, functionName: env.AWS_LAMBDA_FUNCTION_NAME, invokedFunctionArn: f.fn.outputs.arn };
         for (const scenario of run.scenarios(f)) {
-            const { calls, error } = await recordSdkCalls(run.clients, scenario.answers ?? {}, () => handler(scenario.event, context));
-            out.push({ scenario, calls, error });
+            const timer = globalThis.setTimeout;
+            if (scenario.immediateTimers) globalThis.setTimeout = ((fn: (...a: unknown[]) => void, _ms?: number, ...a: unknown[]) => timer(fn, 0, ...a)) as typeof setTimeout;
+            try {
+                const { calls, error } = await recordSdkCalls(run.clients, scenario.answers ?? {}, () => handler(scenario.event, context));
+                out.push({ scenario, calls, error });
+            } finally {
+                globalThis.setTimeout = timer;
+            }
         }
     } finally {
         console.log = log;
@@ -351,17 +621,6 @@ async function runScenarios(f: StackFunction, run: Exclude<HandlerRun, string>):
         dispose();
     }
     return out;
-}
-
-/** Each call's answer, for mappings that read it (a change set's stack ARN). */
-function answerOf(scenario: Scenario, call: SdkCall): unknown {
-    const a = scenario.answers?.[call.command];
-    if (typeof a !== "function") return a;
-    try {
-        return (a as (i: unknown) => unknown)(call.input);
-    } catch {
-        return undefined;
-    }
 }
 
 /** Every SDK call of every HandlerFunction in the stack, as requests of its role, plus what could not be judged. */
@@ -397,7 +656,7 @@ export async function enumerateHandlerCalls(
                     problems.push(`${why}: ${call.command} has no entry in SDK_ACTIONS`);
                     continue;
                 }
-                const c: CallContext = { ix, region, account: ix.account, tags: scenario.tags ?? {}, output: answerOf(scenario, call) };
+                const c: CallContext = { ix, region, account: ix.account, tags: scenario.tags ?? {}, output: call.output, error: call.error };
                 for (const check of map(call.input, c)) {
                     w.roleCalls(role, check.action, check.resource, { name: fn.name }, why, (check.context ?? {}) as Record<string, string>);
                     // SNS encrypts with the topic's key in the publisher's name (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).

@@ -2,17 +2,23 @@
 import type { RecordedResource } from "../mocks";
 import { AuthzResult, simulateAll } from "./simulate";
 import { enumerateHandlerCalls } from "./handlerCalls";
+import { enumerateInstanceCalls } from "./instanceCalls";
 import { enumerateWires, StackIndex } from "./wires";
 
 /**
- * Every request of a stack: what AWS services do to its resources, then every call its handlers make. `unexercised`
- * lists the component functions (type/role) that HANDLER_RUNS does not yet run, so their calls are not judged.
+ * Every request of a stack: what AWS services do to its resources, every call its handlers make, then the known calls
+ * of its instance roles. `unexercised` lists the component functions (type/role) HANDLER_RUNS does not run and the
+ * instance profiles INSTANCE_CALLS does not know, so their calls are not judged.
  */
 export async function authorizeStack(resources: readonly RecordedResource[]): Promise<AuthzResult[] & { unexercised?: string[] }> {
     const { requests, problems, unexercised } = await enumerateHandlerCalls(resources);
     if (problems.length > 0) throw new Error(`handler calls cannot be judged:\n${problems.join("\n")}`);
-    const results: AuthzResult[] & { unexercised?: string[] } = await simulateAll([...enumerateWires(resources), ...requests], new StackIndex(resources).account);
-    results.unexercised = unexercised;
+    const instances = enumerateInstanceCalls(resources);
+    const results: AuthzResult[] & { unexercised?: string[] } = await simulateAll(
+        [...enumerateWires(resources), ...requests, ...instances.requests],
+        new StackIndex(resources).account,
+    );
+    results.unexercised = [...unexercised, ...instances.unexercised];
     return results;
 }
 
@@ -32,7 +38,7 @@ export function renderResults(results: readonly AuthzResult[], verbose = false):
     }
     const count = (d: string) => results.filter((r) => r.decision === d).length;
     const unexercised = (results as { unexercised?: string[] }).unexercised ?? [];
-    if (unexercised.length > 0) lines.push(`NOT RUN    handlers whose calls are not exercised: ${unexercised.join(", ")}`);
+    if (unexercised.length > 0) lines.push(`NOT RUN    handlers and instance roles whose calls are not exercised: ${unexercised.join(", ")}`);
     lines.push(`${results.length} requests: ${count("allowed")} allowed, ${count("denied")} denied, ${count("error")} errors, ${count("unresolved")} resolved only at run time`);
     return lines.join("\n");
 }
