@@ -14,6 +14,14 @@ export default tseslint.config(
         },
     },
     {
+        // Plain Node.js scripts (CommonJS), run without ts-node.
+        files: ["tools/**/*.js"],
+        languageOptions: {
+            sourceType: "commonjs",
+            globals: { require: "readonly", module: "readonly", __dirname: "readonly", process: "readonly", console: "readonly" },
+        },
+    },
+    {
         files: ["handlers/**/*.ts"],
         rules: {
             "no-restricted-imports": [

@@ -13,6 +13,7 @@ import { policyCommand } from "../tools/policyCheck";
 import { previewCommand } from "../tools/preview";
 import { taggableCommand } from "../tools/taggableTypes";
 import { ROOT } from "./harness";
+import { runTool } from "./processes";
 
 /** Captures what a command writes. */
 function buffers(tty = false): Io & { out: () => string; err: () => string } {
@@ -49,18 +50,8 @@ const TOOLS = [
     { script: "policy:taggable", file: "tools/taggableTypes.ts", command: taggableCommand, stack: false },
 ];
 
-/** Runs a tool's entry point as npm would, without blocking: resolves with its exit status and output once it has ended. */
-function tool(file: string, args: string[], setup = false): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    const preload = ["-r", "ts-node/register/transpile-only", ...(setup ? ["-r", "./tests/setup.ts"] : [])];
-    return new Promise((resolve) => {
-        const child = spawn(process.execPath, [...preload, file, ...args], { cwd: ROOT, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-        child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-        child.on("close", (status) => resolve({ status, stdout, stderr }));
-    });
-}
+// Started when the file loads (see tests/processes.ts), side by side: each spends its time loading modules.
+const unknownOptionRuns = TOOLS.map((t) => runTool(t.file, ["--no-such-option"], { setup: t.setup }));
 
 describe("shared command line (tools/cli.ts)", () => {
     it("parses long, short, inline and repeated options with node:util parseArgs", () => {
@@ -163,8 +154,7 @@ describe("shared command line (tools/cli.ts)", () => {
 
     it("every tool's entry point exits 2 with the error and its usage on stderr for an unknown option", async function () {
         this.timeout(120_000);
-        // Started side by side: each spends its time loading modules, and the machine has more than one core.
-        const runs = await Promise.all(TOOLS.map((t) => tool(t.file, ["--no-such-option"], t.setup)));
+        const runs = await Promise.all(unknownOptionRuns);
         for (const [i, t] of TOOLS.entries()) {
             const run = runs[i];
             assert.equal(run.status, EXIT_USAGE, `${t.script}: ${run.stderr}`);

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,7 +12,7 @@ import {
     renderGuardReport,
     stepToChange,
 } from "../tools/guard";
-import { ROOT } from "./harness";
+import { runTool } from "./processes";
 
 const FIXTURES = path.join(__dirname, "fixtures", "preview");
 const ROUTINE = path.join(FIXTURES, "prod-routine.json");
@@ -31,14 +30,6 @@ function fixture(file: string, replace?: [string, string]): string {
 function step(op: string, type = "aws:s3/bucket:Bucket", extra: Partial<PreviewStep> = {}): PreviewStep {
     const urn = `${GUARD_URN}$${type}::x`;
     return { op, urn, oldState: { type }, newState: { type }, ...extra };
-}
-
-function guard(...args: string[]) {
-    return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/guard.ts", ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
-    });
 }
 
 describe("preview guard: pulumi steps in change-set terms", () => {
@@ -206,45 +197,56 @@ describe("preview guard configuration", () => {
     });
 });
 
+// Started when the file loads (see tests/processes.ts); the output file's directory is made first.
+const outDir = mkdtempSync(path.join(os.tmpdir(), "guard-out-"));
+const guard = (...args: string[]) => runTool("tools/guard.ts", args);
+const runs = {
+    unsafe: guard("--preview", DESTRUCTIVE, "--stack", "prod", "--output", path.join(outDir, "guard.md")),
+    routine: guard("--preview", ROUTINE, "--stack", "prod"),
+    unprotected: guard("--preview", DESTRUCTIVE, "--stack", "prod", "--protected-stacks", "staging"),
+    allowed: guard("--preview", DESTRUCTIVE, "--stack", "prod", "--allow", BUCKET, "--allow", QUEUE),
+    missing: guard("--preview", "no-such-preview.json", "--stack", "prod"),
+    noStack: guard("--preview", ROUTINE),
+    short: guard("--preview", DESTRUCTIVE, "-s", "prod"),
+    qualified: guard("--preview", DESTRUCTIVE, "--stack=acme/prod"),
+    other: guard("--preview", DESTRUCTIVE, "-s", "dev"),
+};
+
 describe("preview guard command", () => {
-    it("exits 1 with the Markdown report for an unsafe prod preview, and writes --output", () => {
-        const dir = mkdtempSync(path.join(os.tmpdir(), "guard-out-"));
-        try {
-            const out = path.join(dir, "guard.md");
-            const run = guard("--preview", DESTRUCTIVE, "--stack", "prod", "--output", out);
-            assert.equal(run.status, 1, run.stderr);
-            assert.match(run.stdout, /^## Preview guard: stack `prod` \(protected\)/);
-            assert.equal(readFileSync(out, "utf8"), run.stdout);
-            assert.match(run.stderr, /unsafe: .*sg-guard-trail-logs \[aws:s3\/bucket:Bucket\]: replace \(bucket\)/);
-        } finally {
-            rmSync(dir, { recursive: true, force: true });
-        }
+    after(() => rmSync(outDir, { recursive: true, force: true }));
+
+    it("exits 1 with the Markdown report for an unsafe prod preview, and writes --output", async () => {
+        const run = await runs.unsafe;
+        assert.equal(run.status, 1, run.stderr);
+        assert.match(run.stdout, /^## Preview guard: stack `prod` \(protected\)/);
+        assert.equal(readFileSync(path.join(outDir, "guard.md"), "utf8"), run.stdout);
+        assert.match(run.stderr, /unsafe: .*sg-guard-trail-logs \[aws:s3\/bucket:Bucket\]: replace \(bucket\)/);
     });
 
-    it("exits 0 for a routine preview, for an unprotected stack, and when --allow names every unsafe URN", () => {
-        assert.equal(guard("--preview", ROUTINE, "--stack", "prod").status, 0);
-        assert.equal(guard("--preview", DESTRUCTIVE, "--stack", "prod", "--protected-stacks", "staging").status, 0);
-        assert.equal(guard("--preview", DESTRUCTIVE, "--stack", "prod", "--allow", BUCKET, "--allow", QUEUE).status, 0);
+    it("exits 0 for a routine preview, for an unprotected stack, and when --allow names every unsafe URN", async () => {
+        assert.equal((await runs.routine).status, 0);
+        assert.equal((await runs.unprotected).status, 0);
+        assert.equal((await runs.allowed).status, 0);
     });
 
-    it("exits 2, never 0, when it cannot read the preview", () => {
-        const missing = guard("--preview", "no-such-preview.json", "--stack", "prod");
+    it("exits 2, never 0, when it cannot read the preview", async () => {
+        const missing = await runs.missing;
         assert.equal(missing.status, 2);
         assert.match(missing.stderr, /no-such-preview\.json/);
-        const usage = guard("--preview", ROUTINE);
+        const usage = await runs.noStack;
         assert.equal(usage.status, 2);
         assert.match(usage.stderr, /^error: --stack is required\n\nUsage: npm run guard -- \[options\]\n/);
         assert.equal(usage.stdout, "");
     });
 
-    it("takes the stack as -s, and in the org/name form pulumi --stack takes", () => {
-        const short = guard("--preview", DESTRUCTIVE, "-s", "prod");
+    it("takes the stack as -s, and in the org/name form pulumi --stack takes", async () => {
+        const short = await runs.short;
         assert.equal(short.status, 1, short.stderr);
         assert.match(short.stdout, /^## Preview guard: stack `prod` \(protected\)/);
-        const qualified = guard("--preview", DESTRUCTIVE, "--stack=acme/prod");
+        const qualified = await runs.qualified;
         assert.equal(qualified.status, 1, qualified.stderr);
         assert.equal(qualified.stdout, short.stdout);
-        const other = guard("--preview", DESTRUCTIVE, "-s", "dev");
+        const other = await runs.other;
         assert.equal(other.status, 2);
         assert.match(other.stderr, /the preview is of stack prod, not dev/);
     });

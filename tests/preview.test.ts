@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { EXIT_USAGE, Io, runCommand, UsageError } from "../tools/cli";
@@ -17,6 +16,10 @@ import {
     selectScenario,
 } from "../tools/preview";
 import { ROOT, Resources, runStack } from "./harness";
+import { runTool } from "./processes";
+
+// Started when the file loads (see tests/processes.ts): a whole prod evaluation in a process of its own.
+const prodPreview = runTool("tools/preview.ts", ["-s", "prod"]);
 
 describe("offline preview", () => {
     it("renders each resource nested under its component, like pulumi preview", async () => {
@@ -38,20 +41,10 @@ describe("offline preview", () => {
 
     it("prints the tree, handler sizes, counts per component and the create summary last, whole through a pipe", async () => {
         // prod's preview is over 100 KiB: more than a pipe holds, so an exit right after the write would lose its end.
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/preview.ts", "-s", "prod"], {
-            cwd: ROOT,
-            env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        child.stdout.on("data", (c: Buffer) => out.push(c));
-        child.stderr.on("data", (c: Buffer) => err.push(c));
-        const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
-        const stdout = Buffer.concat(out).toString("utf8");
-        assert.equal(status, 0, Buffer.concat(err).toString("utf8"));
+        const { status, stdout, stderr } = await prodPreview;
+        assert.equal(status, 0, stderr);
         // stderr is a pipe, not a terminal: no progress on it, only prod's warnings about documentation-only values.
-        const warnings = Buffer.concat(err).toString("utf8").split("\n").filter(Boolean);
+        const warnings = stderr.split("\n").filter(Boolean);
         assert.ok(warnings.length > 0);
         for (const w of warnings) assert.match(w, /^warning: .* holds a documentation-only value /);
         assert.ok(stdout.length > 64 * 1024, `${stdout.length} bytes`);
