@@ -1,14 +1,21 @@
 // npm test: the type-check and the mocha suite side by side (they are independent and the machine has two cores).
 // Mocha's report streams as it runs; the type-checker's output follows it. Exits non-zero when either fails.
 // Extra arguments go to mocha: npm test -- --grep "SpotFleet"
+//
+// npm run test:quick (--quick): the inner loop. Handler and component tests only, without the type-check, the
+// whole-stack evaluations and the tools run as processes; names narrow it to the test files whose name starts
+// with one of them: npm run test:quick -- spotFleet securityGroup
 "use strict";
 const { spawn } = require("node:child_process");
+const { readdirSync } = require("node:fs");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..");
 const bin = (name) => path.join(ROOT, "node_modules", ".bin", name);
 // Incremental type-checking: a warm clone re-checks only what changed; a fresh clone checks everything once.
 const TSC_ARGS = ["--noEmit", "--noCheck", "false", "--incremental", "--tsBuildInfoFile", path.join(ROOT, "node_modules", ".cache", "aws-blueprints", "tsbuildinfo")];
+// Test files that evaluate whole stacks or run the tools as processes: left out of the quick loop.
+const WHOLE_PROGRAM = new Set(["authz", "cli", "examples", "guard", "plan", "planDiff", "policy", "preview", "stack", "workflows"]);
 
 function run(name, command, args, live) {
     const started = Date.now();
@@ -24,10 +31,26 @@ function run(name, command, args, live) {
     });
 }
 
+function quickFiles(names) {
+    const files = readdirSync(path.join(ROOT, "tests"))
+        .filter((f) => f.endsWith(".test.ts") && !WHOLE_PROGRAM.has(f.slice(0, -".test.ts".length)))
+        .filter((f) => names.length === 0 || names.some((n) => f.startsWith(n)))
+        .map((f) => path.join("tests", f));
+    if (files.length === 0) throw new Error(`no handler or component test file starts with ${names.join(" or ")}`);
+    return files;
+}
+
 async function main() {
-    const mochaArgs = process.argv.slice(2);
+    const args = process.argv.slice(2);
+    if (args[0] === "--quick") {
+        const files = quickFiles(args.slice(1));
+        // Two workers on two cores once there are enough files to share.
+        const tests = await run("tests", bin("mocha"), [...(files.length > 4 ? ["--parallel", "--jobs", "2"] : []), ...files], true);
+        process.exitCode = tests.code;
+        return;
+    }
     const [tests, typecheck] = await Promise.all([
-        run("tests", bin("mocha"), mochaArgs.length > 0 ? mochaArgs : ["tests/**/*.test.ts"], true),
+        run("tests", bin("mocha"), args.length > 0 ? args : ["tests/**/*.test.ts"], true),
         run("typecheck", bin("tsc"), TSC_ARGS, false),
     ]);
     if (typecheck.output) process.stdout.write(typecheck.output);
@@ -35,4 +58,7 @@ async function main() {
     process.exitCode = tests.code !== 0 || typecheck.code !== 0 ? 1 : 0;
 }
 
-main();
+main().catch((err) => {
+    console.error(`error: ${err.message}`);
+    process.exitCode = 2;
+});
