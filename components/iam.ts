@@ -65,6 +65,33 @@ export function serviceAssumeRolePolicy(service: string, accountId: pulumi.Input
     });
 }
 
+/** The data-key actions a service needs to encrypt and decrypt with a KMS key (no key-pair actions). */
+export const DATA_KEY_ACTIONS = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:DescribeKey",
+];
+
+/**
+ * The key policy statement that lets CloudWatch Logs of one region encrypt the log groups whose ARN matches
+ * `logGroupArn`, which CloudWatch Logs sends as `kms:EncryptionContext:aws:logs:arn`
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+ */
+export function logsEncryptStatement(sid: string, region: pulumi.Input<string>, logGroupArn: pulumi.Input<string>) {
+    return {
+        Sid: sid,
+        Effect: "Allow",
+        Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
+        Action: DATA_KEY_ACTIONS,
+        Resource: "*",
+        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
+    };
+}
+
 /**
  * The key policy statement that gives a KMS key to its account: without it the key is unmanageable, and with it IAM
  * policies in the account decide who may use and administer the key.

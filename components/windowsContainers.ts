@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { acknowledgeTags, Blueprint, BlueprintArgs } from "./common";
-import { accountAdministersKey } from "./iam";
+import { accountAdministersKey, logsEncryptStatement } from "./iam";
 import { InstanceRole } from "./instanceRole";
 import { loadBalancerLogBucket } from "./storage";
 
@@ -132,25 +132,11 @@ export function containerLogKeyPolicy(args: {
         Version: "2012-10-17",
         Statement: [
             accountAdministersKey(pulumi.interpolate`arn:${partition}:iam::${accountId}:root`),
-            {
-                Sid: "CloudWatchLogsEncryptContainerLogs",
-                Effect: "Allow",
-                Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
-                // The documented Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe*, without the key-pair actions.
-                Action: [
-                    "kms:Encrypt",
-                    "kms:Decrypt",
-                    "kms:ReEncryptFrom",
-                    "kms:ReEncryptTo",
-                    "kms:GenerateDataKey",
-                    "kms:GenerateDataKeyWithoutPlaintext",
-                    "kms:DescribeKey",
-                ],
-                Resource: "*",
-                Condition: {
-                    ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupNamePattern}` },
-                },
-            },
+            logsEncryptStatement(
+                "CloudWatchLogsEncryptContainerLogs",
+                region,
+                pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupNamePattern}`,
+            ),
         ],
     });
 }

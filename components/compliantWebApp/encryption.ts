@@ -2,7 +2,7 @@
 // the audit bucket and the database. Its policy names each service that uses it and how.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { accountAdministersKey } from "../iam";
+import { accountAdministersKey, DATA_KEY_ACTIONS, logsEncryptStatement } from "../iam";
 
 export interface WorkloadKeyArgs {
     /** ARN of the trail allowed to encrypt its log files with the key. */
@@ -12,17 +12,6 @@ export interface WorkloadKeyArgs {
     /** Protect the key (and keep it when removed from the program). */
     readonly protect: boolean;
 }
-
-/** Exact data-key actions a service needs to encrypt and decrypt with the key. */
-const DATA_KEY_ACTIONS = [
-    "kms:Encrypt",
-    "kms:Decrypt",
-    "kms:ReEncryptFrom",
-    "kms:ReEncryptTo",
-    "kms:GenerateDataKey",
-    "kms:GenerateDataKeyWithoutPlaintext",
-    "kms:DescribeKey",
-];
 
 /** The key policy document of the workload key. */
 export function workloadKeyPolicy(args: {
@@ -36,16 +25,7 @@ export function workloadKeyPolicy(args: {
         Version: "2012-10-17",
         Statement: [
             accountAdministersKey(pulumi.interpolate`arn:${partition}:iam::${accountId}:root`),
-            {
-                Sid: "CloudWatchLogsEncryptLogGroups",
-                Effect: "Allow",
-                Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
-                Action: DATA_KEY_ACTIONS,
-                Resource: "*",
-                Condition: {
-                    ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:*` },
-                },
-            },
+            logsEncryptStatement("CloudWatchLogsEncryptLogGroups", region, pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:*`),
             {
                 Sid: "CloudTrailEncryptLogFiles",
                 Effect: "Allow",
