@@ -1,20 +1,20 @@
 // Composition root: validated settings in, one component per enabled scenario, outputs per scenario.
 import "./components/runtime";
 import { BlueprintArgs } from "./components/common";
-import { CompliantWebApp } from "./components/compliantWebApp";
-import { MultiRegionApi } from "./components/multiRegionApi";
-import { OpsAutomator } from "./components/opsAutomator";
-import { PatchInspectProtect } from "./components/patchInspectProtect";
-import { SafeDeployPipeline } from "./components/safeDeployPipeline";
-import { SecurityGroupGuard } from "./components/securityGroupGuard";
-import { WindowsContainerCluster } from "./components/windowsContainers";
-import { SniLoadBalancer } from "./components/sniLoadBalancer";
-import { AthenaAnalytics } from "./components/athenaAnalytics";
-import { ImageHandler } from "./components/imageHandler";
-import { SesTracking } from "./components/sesTracking";
-import { BudgetGuardrail } from "./components/budgetGuardrail";
-import { SpotFleet } from "./components/spotFleet";
-import { LambdaCanaryDeployer } from "./components/lambdaCanary";
+import { CompliantWebApp } from "./scenarios/compliantWebApp/component";
+import { MultiRegionApi } from "./scenarios/multiRegionApi/component";
+import { OpsAutomator } from "./scenarios/opsAutomator/component";
+import { PatchInspectProtect } from "./scenarios/patchInspectProtect/component";
+import { SafeDeployPipeline } from "./scenarios/safeDeployPipeline/component";
+import { SecurityGroupGuard } from "./scenarios/securityGroupGuard/component";
+import { WindowsContainerCluster } from "./scenarios/windowsContainers/component";
+import { SniLoadBalancer } from "./scenarios/sniLoadBalancer/component";
+import { AthenaAnalytics } from "./scenarios/athenaAnalytics/component";
+import { ImageHandler } from "./scenarios/imageHandler/component";
+import { SesTracking } from "./scenarios/sesTracking/component";
+import { BudgetGuardrail } from "./scenarios/budgetGuardrail/component";
+import { SpotFleet } from "./scenarios/spotFleet/component";
+import { LambdaCanaryDeployer } from "./scenarios/lambdaCanary/component";
 import { loadSettings } from "./components/settings";
 
 const settings = loadSettings();

@@ -1,11 +1,11 @@
 // The only module that reads stack configuration. Everything else receives typed, validated values.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { cidrsOverlap, parseCidr } from "./compliantWebApp/network";
-import { CERTIFICATE_KEY_ALGORITHMS, certificateCount, MAX_EXTRA_CERTIFICATES } from "./sniLoadBalancer";
-import { CLOUDFRONT_PRICE_CLASSES, HEALTH_CHECKER_REGIONS } from "./multiRegionApi";
-import { checkSpotFleetArgs, SpotFleetArgs } from "./spotFleet";
-import { zoneIdRequired } from "./sesTracking";
+import { cidrsOverlap, parseCidr } from "../scenarios/compliantWebApp/network";
+import { CERTIFICATE_KEY_ALGORITHMS, certificateCount, MAX_EXTRA_CERTIFICATES } from "../scenarios/sniLoadBalancer/component";
+import { CLOUDFRONT_PRICE_CLASSES, HEALTH_CHECKER_REGIONS } from "../scenarios/multiRegionApi/component";
+import { checkSpotFleetArgs, SpotFleetArgs } from "../scenarios/spotFleet/component";
+import { zoneIdRequired } from "../scenarios/sesTracking/component";
 
 export const PROJECT = "aws-blueprints";
 

@@ -154,6 +154,8 @@ function brokenLinks(root: string, file: string, markdown: string): string[] {
 }
 
 const read = (rel: string) => readFileSync(path.join(ROOT, rel), "utf8");
+/** A scenario's page, beside its component. */
+const scenarioPage = (key: string) => `scenarios/${key}/README.md`;
 
 /** The rows of the page's "## Configuration" section: where each of the scenario's settings is documented. */
 function configurationRows(page: string): string[] {
@@ -226,7 +228,7 @@ describe("documentation", () => {
             "npm ci",
             "npm test",
             "npm run preview -- -s dev",
-            "cp examples/spotFleet.yaml Pulumi.spot.yaml",
+            "cp scenarios/spotFleet/example.yaml Pulumi.spot.yaml",
             "pulumi stack init spot",
             "pulumi config set aws:region",
             "pulumi config set notificationEmail",
@@ -241,14 +243,16 @@ describe("documentation", () => {
         const readme = read("README.md");
         assert.deepEqual([...SCENARIO_KEYS].sort(), Object.keys(SCENARIO_SCHEMAS).sort(), "a scenario section without a documented schema here");
         for (const key of [...SCENARIO_KEYS, "policy", "pull-requests", "development"]) {
-            const rel = `docs/${key}.md`;
+            const scenario = SCENARIO_KEYS.includes(key);
+            const rel = scenario ? scenarioPage(key) : `docs/${key}.md`;
             assert.ok(existsSync(path.join(ROOT, rel)), `${rel} is missing`);
             assert.ok(readme.includes(`](${rel}`), `README.md does not link ${rel}`);
             const page = read(rel);
-            assert.match(page.split("\n")[0], /\[[^\]]*README[^\]]*\]\(\.\.\/README\.md\)/, `${rel} does not open with a link back to the README`);
-            if (SCENARIO_KEYS.includes(key)) {
-                assert.match(page, /^Component: .*\]\(\.\.\/components\//m, `${rel} does not name its component`);
-                assert.match(page, /^Tests: .*\]\(\.\.\/tests\//m, `${rel} does not name its tests`);
+            const back = path.relative(path.dirname(rel), "README.md").replace(/[./]/g, (c) => `\\${c}`);
+            assert.match(page.split("\n")[0], new RegExp(`\\[[^\\]]*README[^\\]]*\\]\\(${back}\\)`), `${rel} does not open with a link back to the README`);
+            if (scenario) {
+                assert.match(page, /^Component: .*\]\((component\.ts|\.\/)\)/m, `${rel} does not name its component`);
+                assert.match(page, new RegExp(`^Tests: .*\\]\\(\\.\\./\\.\\./tests/${key}/`, "m"), `${rel} does not name its tests`);
                 for (const section of ["Configuration", "Outputs", "Try it", "AWS permissions", "Monthly cost"]) {
                     assert.match(page, new RegExp(`^## ${section}$`, "m"), `${rel} has no "## ${section}" section`);
                 }
@@ -259,9 +263,9 @@ describe("documentation", () => {
     it("every setting of every scenario is documented in its page's configuration table", () => {
         const missing: string[] = [];
         for (const [key, schema] of Object.entries(SCENARIO_SCHEMAS)) {
-            const rows = configurationRows(read(`docs/${key}.md`));
+            const rows = configurationRows(read(scenarioPage(key)));
             for (const setting of Object.keys(schema.shape)) {
-                if (!rows.some((r) => r.includes(`\`${setting}\``) || r.includes(`\`${setting}.`))) missing.push(`docs/${key}.md: ${key}.${setting}`);
+                if (!rows.some((r) => r.includes(`\`${setting}\``) || r.includes(`\`${setting}.`))) missing.push(`${scenarioPage(key)}: ${key}.${setting}`);
             }
         }
         assert.deepEqual(missing, [], `settings missing from the configuration tables:\n${missing.join("\n")}`);

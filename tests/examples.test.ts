@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { isMap, isScalar, isSeq, parseDocument, Scalar } from "yaml";
 import { findDocumentationOnlyValues, PROJECT, SCENARIO_KEYS } from "../components/settings";
 import { ROOT, runProgram } from "./harness";
 
-const EXAMPLES = path.join(ROOT, "examples");
+const SCENARIOS = path.join(ROOT, "scenarios");
+const exampleFile = (key: string) => path.join("scenarios", key, "example.yaml");
 
 /** Realistic values for what the examples mark `# SET:` (none reserved for documentation). */
 const FILL: Record<string, string> = {
@@ -42,18 +43,18 @@ function toConfig(values: Record<string, unknown>): Record<string, string> {
     return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 
-describe("example stack files (examples/<configKey>.yaml)", function () {
+describe("example stack files (scenarios/<configKey>/example.yaml)", function () {
     this.timeout(5 * 60 * 1000);
-    const files = readdirSync(EXAMPLES).filter((f) => f.endsWith(".yaml")).sort();
+    const scenarios = readdirSync(SCENARIOS).filter((d) => existsSync(path.join(ROOT, exampleFile(d)))).sort();
 
     it("there is one per scenario section", () => {
-        assert.deepEqual(files.map((f) => f.replace(/\.yaml$/, "")), [...SCENARIO_KEYS].sort());
+        assert.deepEqual(scenarios, [...SCENARIO_KEYS].sort());
     });
 
-    for (const file of files) {
-        const scenario = file.replace(/\.yaml$/, "");
+    for (const scenario of scenarios) {
+        const file = exampleFile(scenario);
         describe(file, () => {
-            const text = readFileSync(path.join(EXAMPLES, file), "utf8");
+            const text = readFileSync(path.join(ROOT, file), "utf8");
             const doc = parseDocument(text);
             const config = (doc.toJS().config ?? {}) as Record<string, unknown>;
             const marked = markedValues(doc.get("config"), "", new Map());
@@ -64,7 +65,7 @@ describe("example stack files (examples/<configKey>.yaml)", function () {
                 assert.deepEqual(sections, [`${PROJECT}:${scenario}`]);
                 assert.equal((config[`${PROJECT}:${scenario}`] as { enabled?: boolean }).enabled, true);
                 assert.equal(config["aws:region"], undefined);
-                assert.match(text, new RegExp(`cp examples/|Copy to Pulumi\\.<name>\\.yaml`));
+                assert.match(text, new RegExp(`cp scenarios/${scenario}/example\\.yaml|Copy to Pulumi\\.<name>\\.yaml`));
             });
 
             it("marks every documentation-only value with # SET:, and marks nothing else", () => {
@@ -79,7 +80,7 @@ describe("example stack files (examples/<configKey>.yaml)", function () {
                 const filled = copy.toJS().config as Record<string, unknown>;
                 assert.deepEqual(findDocumentationOnlyValues(toConfig(filled)), []);
                 const run = await runProgram("example", { ...filled, "aws:region": "eu-west-1" }, {
-                    stackFile: path.join("examples", file),
+                    stackFile: file,
                     preview: false,
                 });
                 assert.deepEqual(SCENARIO_KEYS.filter((k) => run.exports[k] !== undefined), [scenario]);

@@ -88,7 +88,7 @@ export function readStackFile(file: string): StackFileConfig {
 
 /** Where a run's stack configuration comes from. */
 export interface StackSource {
-    /** A stack file other than `Pulumi.<stack>.yaml` (e.g. one of examples/). @default stackFile(stack) */
+    /** A stack file other than `Pulumi.<stack>.yaml` (e.g. a scenario's example.yaml). @default stackFile(stack) */
     readonly stackFile?: string;
 }
 

@@ -12,7 +12,7 @@ import {
     Inspection,
     ResourceChangeSummary,
     UnsafeChange,
-} from "../handlers/changeInspection";
+} from "../handlers/safeDeployPipeline/changeInspection";
 import { defineCommand, EXIT_USAGE, Io, main, required, STACK_OPTION, stackName, Values } from "./cli";
 import { isStateful } from "./stateful";
 

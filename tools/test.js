@@ -4,7 +4,7 @@
 //
 // npm run test:quick (--quick): the inner loop. Handler and component tests only, without the type-check, the
 // whole-stack evaluations and the tools run as processes; names narrow it to the test files whose name starts
-// with one of them: npm run test:quick -- spotFleet securityGroup
+// with one of them, or to a scenario's folder of tests: npm run test:quick -- spotFleet securityGroup
 "use strict";
 const { spawn } = require("node:child_process");
 const { readdirSync } = require("node:fs");
@@ -32,11 +32,18 @@ function run(name, command, args, live) {
 }
 
 function quickFiles(names) {
-    const files = readdirSync(path.join(ROOT, "tests"))
-        .filter((f) => f.endsWith(".test.ts") && !WHOLE_PROGRAM.has(f.slice(0, -".test.ts".length)))
-        .filter((f) => names.length === 0 || names.some((n) => f.startsWith(n)))
-        .map((f) => path.join("tests", f));
-    if (files.length === 0) throw new Error(`no handler or component test file starts with ${names.join(" or ")}`);
+    // tests/<scenario>/*.test.ts plus the cross-cutting tests/*.test.ts; a name picks a scenario folder or file names.
+    const entries = readdirSync(path.join(ROOT, "tests"), { withFileTypes: true });
+    const candidates = entries.flatMap((e) =>
+        e.isDirectory()
+            ? readdirSync(path.join(ROOT, "tests", e.name)).map((f) => ({ folder: e.name, file: f }))
+            : [{ folder: undefined, file: e.name }],
+    );
+    const files = candidates
+        .filter(({ folder, file }) => file.endsWith(".test.ts") && (folder !== undefined || !WHOLE_PROGRAM.has(file.slice(0, -".test.ts".length))))
+        .filter(({ folder, file }) => names.length === 0 || names.some((n) => file.startsWith(n) || (folder !== undefined && folder.startsWith(n))))
+        .map(({ folder, file }) => path.join("tests", ...(folder ? [folder] : []), file));
+    if (files.length === 0) throw new Error(`no handler or component test file or scenario folder starts with ${names.join(" or ")}`);
     return files;
 }
 

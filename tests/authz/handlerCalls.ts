@@ -19,7 +19,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { createZip } from "../../handlers/zipArchive";
+import { createZip } from "../../handlers/safeDeployPipeline/zipArchive";
 import type { RecordedResource } from "../mocks";
 import { Answer, recordSdkCalls, SdkCall } from "../sdkCalls";
 import { AuthzRequest, StackIndex, WireBuilder } from "./wires";

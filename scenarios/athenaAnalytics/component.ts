@@ -1,0 +1,620 @@
+// Athena analytics workstation (SCENARIOS.md 11): the Billboard Top 10 table in Glue, an Athena workgroup that enforces
+// an encrypted result location, the post's sample queries, and an RStudio Server workstation allowed exactly those.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Blueprint, BlueprintArgs } from "../../components/common";
+import { ServiceRole, Statement } from "../../components/iam";
+import { defaultSubnetId, defaultVpcId } from "../../components/network";
+import { privateBucket } from "../../components/storage";
+
+export interface AthenaAnalyticsArgs extends BlueprintArgs {
+    /** Glue database holding the `billboard` table. @default `billboard_<stack>` */
+    readonly databaseName?: string;
+    /** Where the comma-delimited Billboard data lives (`s3://bucket/prefix/`). @default `billboard/` in a data bucket the component creates */
+    readonly dataLocation?: string;
+    /** Athena cancels a query that scans more than this, in MB (minimum 10). @default 10240 */
+    readonly bytesScannedCutoffMb?: number;
+    /** Query results are deleted this many days after they were written. @default 30 */
+    readonly resultsExpirationDays?: number;
+    /** Create the RStudio Server workstation. @default true */
+    readonly createWorkstation?: boolean;
+    /** Instance type of the workstation (x86_64; the post recommends t2.large or bigger). @default "t3.large" */
+    readonly instanceType?: string;
+    /** Subnet of the workstation; required where the region has no default VPC. @default a default subnet of the region's default VPC (public) */
+    readonly subnetId?: string;
+    /** Whether `subnetId` routes to an internet gateway (public IP) or through NAT (no public IP). @default "public" */
+    readonly subnetType?: "public" | "private";
+    /** CIDR allowed to reach RStudio on port 8787. @default none: RStudio listens on localhost only, reached by SSM port forwarding */
+    readonly allowedCidr?: string;
+    /** Size of the encrypted root volume, in GB. @default 50 */
+    readonly rootVolumeSizeGb?: number;
+    /** Linux user RStudio signs in. @default "rstudio" */
+    readonly rstudioUser?: string;
+    /** RStudio Server version installed from Posit's RHEL 9 packages. @default "2024.12.1-563" */
+    readonly rstudioServerVersion?: string;
+    /** SHA-256 of that RStudio Server package, checked before installing. @default not checked beyond HTTPS */
+    readonly rstudioServerSha256?: string;
+}
+
+export interface Column {
+    readonly name: string;
+    readonly type: "int" | "string" | "double";
+}
+
+/** The 39 columns of the post's `billboard` table, in file order, with their Hive types. */
+export function billboardColumns(): Column[] {
+    const timbre = Array.from({ length: 12 }, (_, i) => [
+        { name: `timbre_${i}_min`, type: "double" as const },
+        { name: `timbre_${i}_max`, type: "double" as const },
+    ]).flat();
+    return [
+        { name: "year", type: "int" },
+        { name: "songtitle", type: "string" },
+        { name: "artistname", type: "string" },
+        { name: "songid", type: "string" },
+        { name: "artistid", type: "string" },
+        { name: "timesignature", type: "int" },
+        { name: "timesignature_confidence", type: "double" },
+        { name: "loudness", type: "double" },
+        { name: "tempo", type: "double" },
+        { name: "tempo_confidence", type: "double" },
+        { name: "key", type: "int" },
+        { name: "key_confidence", type: "double" },
+        { name: "energy", type: "double" },
+        { name: "pitch", type: "double" },
+        ...timbre,
+        { name: "top10", type: "int" },
+    ];
+}
+
+export interface SampleQuery {
+    /** Name shown in the Athena console's saved queries. */
+    readonly name: string;
+    readonly description: string;
+    readonly query: string;
+}
+
+/** The post's sample queries and its train/test split, against `database.table`. */
+export function billboardQueries(database: string, table = "billboard"): SampleQuery[] {
+    const t = `"${database}"."${table}"`;
+    return [
+        {
+            name: "billboard-artist-top10",
+            description: "One artist's songs that made the Top 10 (the post's example: Janet Jackson)",
+            query: `SELECT songtitle, artistname, top10 FROM ${t} WHERE lower(artistname) = 'janet jackson' AND top10 = 1`,
+        },
+        {
+            name: "billboard-songs-per-year",
+            description: "How many songs the dataset has for each year (the post counts 373 for 2010)",
+            query: `SELECT year, count(*) AS songs FROM ${t} GROUP BY year ORDER BY year`,
+        },
+        {
+            name: "billboard-time-signature-histogram",
+            description: "Songs per time signature (most are in 4)",
+            query: `SELECT timesignature, count(*) AS songs FROM ${t} GROUP BY timesignature ORDER BY timesignature`,
+        },
+        {
+            name: "billboard-max-tempo",
+            description: "The song(s) with the highest tempo",
+            query: `SELECT songtitle, artistname, tempo FROM ${t} WHERE tempo = (SELECT max(tempo) FROM ${t})`,
+        },
+        {
+            name: "billboard-training-set",
+            description: "Training data: every song from 2009 and earlier",
+            query: `SELECT * FROM ${t} WHERE year <= 2009`,
+        },
+        {
+            name: "billboard-test-set",
+            description: "Test data: the songs from 2010",
+            query: `SELECT * FROM ${t} WHERE year = 2010`,
+        },
+    ];
+}
+
+/** Bucket and key prefix of an `s3://bucket/prefix/` location (the prefix ends with `/` or is empty). */
+export function parseS3Location(location: string): { bucket: string; prefix: string } {
+    const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/((?:[^/\s]+\/)*)$/.exec(location);
+    if (!m) throw new Error(`"${location}" must be an S3 location like s3://my-bucket/billboard/ (ending with /)`);
+    return { bucket: m[1], prefix: m[2] };
+}
+
+/** What the workstation's user data needs to know. */
+export interface WorkstationSetup {
+    readonly region: string;
+    readonly passwordSecretArn: string;
+    readonly logGroupName: string;
+    readonly user: string;
+    readonly rstudioServerVersion: string;
+    readonly rstudioServerSha256?: string;
+    /** 127.0.0.1 when RStudio is reached only by SSM port forwarding. */
+    readonly listenAddress: "0.0.0.0" | "127.0.0.1";
+    readonly workgroup: string;
+    readonly database: string;
+    readonly resultsLocation: string;
+    readonly dataLocation: string;
+}
+
+/**
+ * The workstation's user data: CloudWatch agent first (so every later step's output is shipped), R and Java from the
+ * Amazon Linux 2023 repositories, RStudio Server from Posit, and a boot-time unit that sets the RStudio user's password
+ * from Secrets Manager (the password is never in the user data).
+ */
+export function workstationUserData(s: WorkstationSetup): string {
+    const rpm = `rstudio-server-rhel-${s.rstudioServerVersion}-x86_64.rpm`;
+    const stream = (file: string, suffix: string) => ({ file_path: file, log_group_name: s.logGroupName, log_stream_name: `{instance_id}/${suffix}` });
+    const agentConfig = {
+        agent: { run_as_user: "root" },
+        logs: {
+            logs_collected: {
+                files: {
+                    collect_list: [
+                        stream("/var/log/rstudio-setup.log", "setup"),
+                        stream("/var/log/cloud-init-output.log", "cloud-init-output"),
+                        stream("/var/log/rstudio/rstudio-server/rserver.log", "rserver"),
+                    ],
+                },
+            },
+        },
+    };
+    return [
+        "#!/bin/bash",
+        "# RStudio Server workstation for Amazon Athena (aws-blueprints athena-analytics).",
+        "set -euo pipefail",
+        "exec > >(tee -a /var/log/rstudio-setup.log) 2>&1",
+        'echo "setup: started $(date -Is)"',
+        "",
+        "# Ship this log, cloud-init's output and RStudio Server's log to CloudWatch Logs before anything can fail.",
+        "dnf install -y amazon-cloudwatch-agent",
+        "cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'JSON'",
+        JSON.stringify(agentConfig, null, 2),
+        "JSON",
+        "/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json",
+        "",
+        "# R from the Amazon Linux 2023 repositories; Java for the Athena JDBC driver the post uses (RJDBC).",
+        "dnf install -y R-core java-17-amazon-corretto-headless",
+        "# Compilers and headers let users install R packages from source (rJava, h2o); without them RStudio still works.",
+        "if ! dnf install -y R-core-devel gcc gcc-c++ gcc-gfortran make libcurl-devel openssl-devel libxml2-devel java-17-amazon-corretto-devel; then",
+        '  echo "setup: warning: build tools were not installed; R packages that compile from source will fail"',
+        "fi",
+        'R CMD javareconf || echo "setup: warning: R CMD javareconf failed; rJava may not build"',
+        "",
+        "# RStudio Server: Posit's RHEL 9 build runs on Amazon Linux 2023.",
+        `curl -fsSL --retry 5 -o /tmp/${rpm} https://download2.rstudio.org/server/rhel9/x86_64/${rpm}`,
+        ...(s.rstudioServerSha256 ? [`echo '${s.rstudioServerSha256}  /tmp/${rpm}' | sha256sum --check --strict -`] : []),
+        `dnf install -y /tmp/${rpm}`,
+        `rm -f /tmp/${rpm}`,
+        "",
+        `id -u ${s.user} >/dev/null 2>&1 || useradd --create-home ${s.user}`,
+        "cat > /etc/rstudio/rserver.conf <<'CONF'",
+        "www-port=8787",
+        `www-address=${s.listenAddress}`,
+        "CONF",
+        "",
+        "# What the post's notebook reads: the Athena staging directory (enforced by the workgroup), workgroup, database and data.",
+        "cat >> \"$(R RHOME)/etc/Renviron.site\" <<'RENV'",
+        `AWS_DEFAULT_REGION=${s.region}`,
+        `ATHENA_WORKGROUP=${s.workgroup}`,
+        `ATHENA_DATABASE=${s.database}`,
+        `ATHENABUCKET=${s.resultsLocation}`,
+        `BILLBOARD_DATA=${s.dataLocation}`,
+        "RENV",
+        "",
+        "# The password is read from Secrets Manager at every boot: change the secret and reboot to rotate it.",
+        "cat > /usr/local/sbin/rstudio-set-password <<'SCRIPT'",
+        "#!/bin/bash",
+        "set -euo pipefail",
+        `password="$(aws secretsmanager get-secret-value --region ${s.region} --secret-id '${s.passwordSecretArn}' --query SecretString --output text)"`,
+        `printf '%s:%s\\n' '${s.user}' "$password" | chpasswd`,
+        "SCRIPT",
+        "chmod 700 /usr/local/sbin/rstudio-set-password",
+        "cat > /etc/systemd/system/rstudio-password.service <<'UNIT'",
+        "[Unit]",
+        "Description=Set the RStudio user's password from AWS Secrets Manager",
+        "Wants=network-online.target",
+        "After=network-online.target",
+        "Before=rstudio-server.service",
+        "",
+        "[Service]",
+        "Type=oneshot",
+        "ExecStart=/usr/local/sbin/rstudio-set-password",
+        "Restart=on-failure",
+        "RestartSec=15",
+        "",
+        "[Install]",
+        "WantedBy=multi-user.target",
+        "UNIT",
+        "systemctl daemon-reload",
+        "systemctl enable --now rstudio-password.service",
+        "systemctl enable rstudio-server",
+        "systemctl restart rstudio-server",
+        'echo "setup: finished $(date -Is)"',
+        "",
+    ].join("\n");
+}
+
+const AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+const RSTUDIO_PORT = 8787;
+const DATABASE_NAME = /^[a-z0-9_]{1,255}$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+// Graviton families carry a "g" after the generation digit (t4g, m7g, c7gn, r8gd); Posit's RPM here is x86_64.
+const GRAVITON = /^[a-z]+\d+[a-z]*g[a-z]*(-[a-z]+)?\./;
+const LINUX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+const RSTUDIO_VERSION = /^\d{4}\.\d{2}\.\d+-\d+$/;
+const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$/;
+const IPV6_CIDR = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|\d?\d)$/;
+
+export class AthenaAnalytics extends Blueprint {
+    readonly databaseName: pulumi.Output<string>;
+    readonly tableName: pulumi.Output<string>;
+    readonly workgroupName: pulumi.Output<string>;
+    readonly resultsLocation: pulumi.Output<string>;
+    readonly dataLocation: pulumi.Output<string>;
+    /** The data bucket the component created (when no dataLocation was given). */
+    readonly dataBucketName?: pulumi.Output<string>;
+    readonly namedQueryIds: pulumi.Output<Record<string, string>>;
+    /** Where RStudio answers: the instance's address with an allowed CIDR, else localhost through SSM port forwarding. */
+    readonly rstudioUrl?: pulumi.Output<string>;
+    /** The command that opens the SSM port-forwarding session to RStudio (works with or without an allowed CIDR). */
+    readonly portForwardCommand?: pulumi.Output<string>;
+    readonly instanceId?: pulumi.Output<string>;
+    /** Secret holding the RStudio user's password. */
+    readonly passwordSecretArn?: pulumi.Output<string>;
+    readonly setupLogGroupName?: pulumi.Output<string>;
+
+    constructor(name: string, args: AthenaAnalyticsArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super("aws-blueprints:analytics:AthenaAnalytics", name, "athena-analytics", args, opts);
+        const databaseName = args.databaseName ?? `billboard_${pulumi.getStack().toLowerCase().replace(/[^a-z0-9_]/g, "_")}`;
+        if (!DATABASE_NAME.test(databaseName)) {
+            throw new Error(`${name}: databaseName "${databaseName}" must be 1-255 lowercase letters, digits or underscores`);
+        }
+        let dataLocation: { bucket: string; prefix: string } | undefined;
+        if (args.dataLocation !== undefined) {
+            try {
+                dataLocation = parseS3Location(args.dataLocation);
+            } catch (err) {
+                throw new Error(`${name}: dataLocation ${(err as Error).message}`);
+            }
+        }
+        const cutoffMb = args.bytesScannedCutoffMb ?? 10240;
+        if (!Number.isInteger(cutoffMb) || cutoffMb < 10) throw new Error(`${name}: bytesScannedCutoffMb must be a whole number >= 10 (Athena's minimum); got ${cutoffMb}`);
+        const expiration = args.resultsExpirationDays ?? 30;
+        if (!Number.isInteger(expiration) || expiration < 1) throw new Error(`${name}: resultsExpirationDays must be a whole number >= 1; got ${expiration}`);
+        const workstation = args.createWorkstation ?? true;
+        const instanceType = args.instanceType ?? "t3.large";
+        const subnetType = args.subnetType ?? "public";
+        const user = args.rstudioUser ?? "rstudio";
+        const version = args.rstudioServerVersion ?? "2024.12.1-563";
+        const rootGb = args.rootVolumeSizeGb ?? 50;
+        if (workstation) {
+            if (!INSTANCE_TYPE.test(instanceType)) throw new Error(`${name}: instanceType "${instanceType}" is not an EC2 instance type like t3.large`);
+            if (GRAVITON.test(instanceType)) {
+                throw new Error(`${name}: instanceType "${instanceType}" is a Graviton (arm64) type; RStudio Server is installed from Posit's x86_64 package`);
+            }
+            if (subnetType !== "public" && subnetType !== "private") throw new Error(`${name}: subnetType "${subnetType}" must be public or private`);
+            if (subnetType === "private" && args.subnetId === undefined) {
+                throw new Error(`${name}: subnetType private needs subnetId (a private subnet with a NAT route); the default VPC's subnets are public`);
+            }
+            if (args.subnetId !== undefined && !/^subnet-[0-9a-f]{8,17}$/.test(args.subnetId)) {
+                throw new Error(`${name}: subnetId "${args.subnetId}" must be a subnet id like subnet-0123456789abcdef0`);
+            }
+            if (args.allowedCidr !== undefined) {
+                if (!IPV4_CIDR.test(args.allowedCidr) && !IPV6_CIDR.test(args.allowedCidr)) {
+                    throw new Error(`${name}: allowedCidr "${args.allowedCidr}" must be an IPv4 or IPv6 CIDR like 203.0.113.0/24`);
+                }
+                if (/\/0$/.test(args.allowedCidr)) {
+                    throw new Error(`${name}: allowedCidr "${args.allowedCidr}" opens RStudio to the whole internet; give your own network's CIDR or none (SSM port forwarding)`);
+                }
+            }
+            if (!Number.isInteger(rootGb) || rootGb < 20 || rootGb > 16384) throw new Error(`${name}: rootVolumeSizeGb must be 20-16384; got ${rootGb}`);
+            if (!LINUX_USER.test(user) || user === "root") throw new Error(`${name}: rstudioUser "${user}" must be a Linux user name (lowercase, not root)`);
+            if (!RSTUDIO_VERSION.test(version)) throw new Error(`${name}: rstudioServerVersion "${version}" must look like 2024.12.1-563`);
+            if (args.rstudioServerSha256 !== undefined && !/^[0-9a-f]{64}$/.test(args.rstudioServerSha256)) {
+                throw new Error(`${name}: rstudioServerSha256 must be 64 lowercase hex digits`);
+            }
+        }
+
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const forceDestroy = !this.protectStateful;
+
+        let data: pulumi.Output<{ bucket: string; prefix: string }>;
+        if (dataLocation) {
+            data = pulumi.output(dataLocation);
+        } else {
+            const dataBucket = privateBucket(`${name}-data`, { versioning: true, forceDestroy }, this, this.stateful()).bucket;
+            data = dataBucket.bucket.apply((bucket) => ({ bucket, prefix: "billboard/" }));
+            this.dataBucketName = dataBucket.bucket;
+        }
+        const dataUri = data.apply((d) => `s3://${d.bucket}/${d.prefix}`);
+        const results = privateBucket(`${name}-results`, { expireAfterDays: expiration, forceDestroy }, this, this.stateful()).bucket;
+        const resultsUri = pulumi.interpolate`s3://${results.bucket}/athena/`;
+
+        const database = new aws.glue.CatalogDatabase(
+            `${name}-db`,
+            { name: databaseName, description: "Billboard Top 10 hits with Echo Nest song features (Million Song Dataset)" },
+            this.stateful(),
+        );
+        const table = new aws.glue.CatalogTable(
+            `${name}-billboard`,
+            {
+                name: "billboard",
+                databaseName: database.name,
+                description: "Songs 1990-2010: Echo Nest features and whether the song reached the Billboard Top 10",
+                tableType: "EXTERNAL_TABLE",
+                parameters: { EXTERNAL: "TRUE", classification: "csv" },
+                storageDescriptor: {
+                    location: dataUri,
+                    inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
+                    outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+                    serDeInfo: {
+                        serializationLibrary: "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
+                        parameters: { "field.delim": ",", "serialization.format": "," },
+                    },
+                    columns: billboardColumns().map((c) => ({ name: c.name, type: c.type })),
+                },
+            },
+            { parent: this },
+        );
+        const workgroup = new aws.athena.Workgroup(
+            `${name}-workgroup`,
+            {
+                name: `${name}-${pulumi.getStack()}`,
+                description: "Billboard analytics: enforced, encrypted result location and a per-query scan limit",
+                state: "ENABLED",
+                forceDestroy,
+                configuration: {
+                    enforceWorkgroupConfiguration: true,
+                    publishCloudwatchMetricsEnabled: true,
+                    bytesScannedCutoffPerQuery: cutoffMb * 1024 * 1024,
+                    engineVersion: { selectedEngineVersion: "Athena engine version 3" },
+                    resultConfiguration: {
+                        outputLocation: resultsUri,
+                        encryptionConfiguration: { encryptionOption: "SSE_S3" },
+                        expectedBucketOwner: identity.accountId,
+                    },
+                },
+            },
+            { parent: this },
+        );
+        const queries = billboardQueries(databaseName).map(
+            (q) =>
+                [
+                    q.name,
+                    new aws.athena.NamedQuery(
+                        `${name}-${q.name}`,
+                        { name: q.name, description: q.description, database: database.name, workgroup: workgroup.name, query: q.query },
+                        { parent: this },
+                    ),
+                ] as const,
+        );
+
+        this.databaseName = database.name;
+        this.tableName = table.name;
+        this.workgroupName = workgroup.name;
+        this.resultsLocation = resultsUri;
+        this.dataLocation = dataUri;
+        this.namedQueryIds = pulumi.all(Object.fromEntries(queries.map(([n, q]) => [n, q.id])));
+
+        if (workstation) {
+            const arn = (service: string, resource: pulumi.Input<string>) =>
+                pulumi.interpolate`arn:${partition}:${service}:${region}:${identity.accountId}:${resource}`;
+            const s3Arn = (path: pulumi.Input<string>) => pulumi.interpolate`arn:${partition}:s3:::${path}`;
+
+            const password = aws.secretsmanager.getRandomPasswordOutput(
+                // No punctuation: the password passes through chpasswd and a browser form unescaped.
+                { passwordLength: 24, excludePunctuation: true, requireEachIncludedType: true },
+                { parent: this },
+            );
+            const secret = new aws.secretsmanager.Secret(
+                `${name}-rstudio-password`,
+                { description: `Password of the RStudio user ${user} on the Athena analytics workstation`, recoveryWindowInDays: this.protectStateful ? 30 : 7 },
+                this.stateful(),
+            );
+            const secretVersion = new aws.secretsmanager.SecretVersion(
+                `${name}-rstudio-password`,
+                { secretId: secret.id, secretString: pulumi.secret(password.randomPassword) },
+                // The lookup returns a new password on every run; the first one stays until someone rotates it.
+                { parent: this, ignoreChanges: ["secretString"] },
+            );
+            const logGroup = new aws.cloudwatch.LogGroup(
+                `${name}-workstation-logs`,
+                { retentionInDays: this.logRetentionDays },
+                this.stateful(),
+            );
+
+            const statements: Statement[] = [
+                {
+                    sid: "AthenaWorkgroup",
+                    actions: [
+                        "athena:StartQueryExecution",
+                        "athena:StopQueryExecution",
+                        "athena:GetQueryExecution",
+                        "athena:GetQueryResults",
+                        "athena:GetQueryRuntimeStatistics",
+                        "athena:BatchGetQueryExecution",
+                        "athena:ListQueryExecutions",
+                        "athena:GetWorkGroup",
+                        "athena:GetNamedQuery",
+                        "athena:BatchGetNamedQuery",
+                        "athena:ListNamedQueries",
+                    ],
+                    resources: [workgroup.arn],
+                },
+                {
+                    sid: "AthenaCatalog",
+                    actions: ["athena:GetDataCatalog", "athena:GetDatabase", "athena:ListDatabases", "athena:GetTableMetadata", "athena:ListTableMetadata"],
+                    resources: [arn("athena", "datacatalog/AwsDataCatalog")],
+                },
+                // Glue checks a call on the resource and every ancestor (catalog, database), and the list calls on the
+                // wildcard of what they list: GetDatabases on database/*, GetTables on table/<database>/*. Athena also
+                // needs GetDatabase and CreateDatabase on the `default` database of each region it is used in.
+                // https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html
+                {
+                    sid: "GlueBillboardTable",
+                    actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"],
+                    resources: [arn("glue", "catalog"), database.arn, table.arn],
+                },
+                {
+                    // The RStudio connection pane and the JDBC driver's getTables list the database's tables.
+                    sid: "GlueListBillboardTables",
+                    actions: ["glue:GetTables"],
+                    resources: [arn("glue", "catalog"), database.arn, arn("glue", pulumi.interpolate`table/${database.name}/*`)],
+                },
+                {
+                    // The JDBC driver's getSchemas (Athena ListDatabases) lists the catalog's databases.
+                    sid: "GlueListDatabases",
+                    actions: ["glue:GetDatabases"],
+                    resources: [arn("glue", "catalog"), arn("glue", "database/*")],
+                },
+                {
+                    sid: "GlueDefaultDatabase",
+                    actions: ["glue:GetDatabase", "glue:CreateDatabase"],
+                    resources: [arn("glue", "catalog"), arn("glue", "database/default")],
+                },
+                {
+                    sid: "ReadBillboardData",
+                    actions: ["s3:GetObject"],
+                    resources: [s3Arn(data.apply((d) => `${d.bucket}/${d.prefix}*`))],
+                },
+                {
+                    sid: "ListBillboardData",
+                    actions: ["s3:ListBucket"],
+                    resources: [s3Arn(data.apply((d) => d.bucket))],
+                    conditions: { StringLike: { "s3:prefix": data.apply((d) => [d.prefix, `${d.prefix}*`]) } },
+                },
+                { sid: "LocateDataBucket", actions: ["s3:GetBucketLocation"], resources: [s3Arn(data.apply((d) => d.bucket))] },
+                {
+                    sid: "QueryResultObjects",
+                    actions: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+                    resources: [pulumi.interpolate`${results.arn}/athena/*`],
+                },
+                {
+                    sid: "QueryResultBucket",
+                    actions: ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"],
+                    resources: [results.arn],
+                },
+                { sid: "ReadPassword", actions: ["secretsmanager:GetSecretValue"], resources: [secret.arn] },
+                {
+                    sid: "ShipSetupLogs",
+                    actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    resources: [pulumi.interpolate`${logGroup.arn}:*`],
+                },
+                // Session Manager (port forwarding, shell): the instance registers itself and opens message channels.
+                { sid: "SessionManagerRegistration", actions: ["ssm:UpdateInstanceInformation"], resources: [arn("ec2", "instance/*")] },
+                {
+                    sid: "SessionManagerChannels",
+                    // ssmmessages actions support no resource-level permissions.
+                    actions: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+                    resources: ["*"],
+                },
+            ];
+            const role = new ServiceRole(
+                `${name}-workstation`,
+                { service: "ec2.amazonaws.com", description: "RStudio workstation: Athena on its workgroup, the Billboard table and data", statements },
+                { parent: this },
+            );
+            const profile = new aws.iam.InstanceProfile(`${name}-workstation`, { role: role.role.name }, { parent: this });
+
+            const network = { owner: name, setting: "subnetId (athenaAnalytics.subnetId)", parent: this };
+            const subnetId = args.subnetId ?? defaultSubnetId(defaultVpcId(network), network);
+            const vpcId = aws.ec2.getSubnetOutput({ id: subnetId }, { parent: this }).vpcId;
+            const securityGroup = new aws.ec2.SecurityGroup(
+                `${name}-workstation`,
+                {
+                    description: args.allowedCidr ? `RStudio Server from ${args.allowedCidr}` : "RStudio Server: no inbound traffic (SSM port forwarding)",
+                    vpcId,
+                    tags: { Name: `${name}-workstation` },
+                },
+                { parent: this },
+            );
+            if (args.allowedCidr) {
+                const v6 = args.allowedCidr.includes(":");
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-workstation-rstudio`,
+                    {
+                        securityGroupId: securityGroup.id,
+                        description: "RStudio Server",
+                        ipProtocol: "tcp",
+                        fromPort: RSTUDIO_PORT,
+                        toPort: RSTUDIO_PORT,
+                        ...(v6 ? { cidrIpv6: args.allowedCidr } : { cidrIpv4: args.allowedCidr }),
+                    },
+                    { parent: this },
+                );
+            }
+            for (const port of [443, 80]) {
+                new aws.vpc.SecurityGroupEgressRule(
+                    `${name}-workstation-egress-${port}`,
+                    {
+                        securityGroupId: securityGroup.id,
+                        description: port === 443 ? "HTTPS: AWS APIs, package repositories, CRAN, Posit" : "HTTP: package mirrors that redirect",
+                        ipProtocol: "tcp",
+                        fromPort: port,
+                        toPort: port,
+                        cidrIpv4: "0.0.0.0/0",
+                    },
+                    { parent: this },
+                );
+            }
+
+            const userData = pulumi
+                .all([region, secret.arn, logGroup.name, workgroup.name, resultsUri, dataUri])
+                .apply(([r, secretArn, logGroupName, workgroupName, resultsLocation, dataLoc]) =>
+                    workstationUserData({
+                        region: r,
+                        passwordSecretArn: secretArn,
+                        logGroupName,
+                        user,
+                        rstudioServerVersion: version,
+                        rstudioServerSha256: args.rstudioServerSha256,
+                        listenAddress: args.allowedCidr ? "0.0.0.0" : "127.0.0.1",
+                        workgroup: workgroupName,
+                        database: databaseName,
+                        resultsLocation,
+                        dataLocation: dataLoc,
+                    }),
+                );
+            const instance = new aws.ec2.Instance(
+                `${name}-workstation`,
+                {
+                    ami: aws.ssm.getParameterOutput({ name: AL2023_AMI_PARAMETER }, { parent: this }).value,
+                    instanceType,
+                    subnetId,
+                    vpcSecurityGroupIds: [securityGroup.id],
+                    associatePublicIpAddress: subnetType === "public",
+                    iamInstanceProfile: profile.name,
+                    userData,
+                    metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+                    rootBlockDevice: { volumeType: "gp3", volumeSize: rootGb, encrypted: true, deleteOnTermination: true, tags: { ...this.tags } },
+                    tags: { Name: `${name}-rstudio` },
+                },
+                // A newer AMI must not replace the workstation (and the work in its home directories).
+                this.stateful({ ignoreChanges: ["ami"], dependsOn: [role.policy, secretVersion, logGroup] }),
+            );
+
+            this.instanceId = instance.id;
+            this.passwordSecretArn = secret.arn;
+            this.setupLogGroupName = logGroup.name;
+            this.portForwardCommand = pulumi.interpolate`aws ssm start-session --region ${region} --target ${instance.id} --document-name AWS-StartPortForwardingSession --parameters '{"portNumber":["${RSTUDIO_PORT}"],"localPortNumber":["${RSTUDIO_PORT}"]}'`;
+            this.rstudioUrl = args.allowedCidr
+                ? pulumi.interpolate`http://${subnetType === "public" ? instance.publicIp : instance.privateIp}:${RSTUDIO_PORT}`
+                : pulumi.output(`http://localhost:${RSTUDIO_PORT}`);
+        }
+
+        this.registerOutputs({
+            databaseName: this.databaseName,
+            tableName: this.tableName,
+            workgroupName: this.workgroupName,
+            resultsLocation: this.resultsLocation,
+            dataLocation: this.dataLocation,
+            dataBucketName: this.dataBucketName,
+            namedQueryIds: this.namedQueryIds,
+            rstudioUrl: this.rstudioUrl,
+            portForwardCommand: this.portForwardCommand,
+            instanceId: this.instanceId,
+            passwordSecretArn: this.passwordSecretArn,
+            setupLogGroupName: this.setupLogGroupName,
+        });
+    }
+}

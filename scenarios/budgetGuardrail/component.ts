@@ -1,0 +1,577 @@
+// Serverless automated cost controls, "freedom with guardrails" (SCENARIOS.md 5): when a project overspends
+// its budget, its developers' group loses the right to start EC2 capacity until someone restores it.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    configFromEnvironment as alertConfigFromEnvironment,
+    handleBudgetAlert,
+} from "../../handlers/budgetGuardrail/budgetAlert";
+import {
+    configFromEnvironment as enforcementConfigFromEnvironment,
+    swapGroupPolicy,
+} from "../../handlers/budgetGuardrail/budgetEnforcement";
+import { Blueprint, BlueprintArgs } from "../../components/common";
+import { logDeliveryStatement, policyDocument, ServiceRole, Statement } from "../../components/iam";
+import { HandlerFunction } from "../../components/lambda";
+import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { checkSpotFleetArgs, SpotFleet, SpotFleetArgs } from "../spotFleet/component";
+
+export type BudgetTimeUnit = "DAILY" | "MONTHLY" | "QUARTERLY" | "ANNUALLY";
+
+export interface BudgetGuardrailArgs extends BlueprintArgs {
+    /** Name of the budget. @default `<component name>-<stack>` */
+    readonly budgetName?: string;
+    /** Budgeted amount per time unit. @default 2 */
+    readonly limitAmount?: number;
+    /** Currency of the amount. @default "USD" */
+    readonly currency?: string;
+    /** Period the amount covers. @default "MONTHLY" */
+    readonly timeUnit?: BudgetTimeUnit;
+    /** Cost filter on the Service dimension, as Cost Explorer names it. @default "Amazon Elastic Compute Cloud - Compute" */
+    readonly service?: string;
+    /** Cost allocation tag the budget filters on (`user:<key>$<value>`); the test fleet carries it. @default { key: "Project", value: "Beta" } */
+    readonly projectTag?: { readonly key: string; readonly value: string };
+    /** ACTUAL spend, in percent of the budget (10-1000), at which EC2 full access is removed. @default 100 */
+    readonly enforceAtPercent?: number;
+    /** FORECASTED spend, in percent of the budget, at which a warning is sent (no enforcement). @default 100 */
+    readonly forecastWarningPercent?: number;
+    /** Create a test IAM user in the project group with a generated console password. @default false */
+    readonly createTestUser?: boolean;
+    /** Create a Spot test fleet tagged with the project tag. @default false */
+    readonly createTestFleet?: boolean;
+    /** Instance types of the test fleet. @default ["t3.small", "t3a.small", "t2.small"] */
+    readonly testFleetInstanceTypes?: readonly string[];
+    /** Instances in the test fleet. @default 4 */
+    readonly testFleetSize?: number;
+    /** Email subscribed to budget alerts, enforcement notices and failure alarms. @default none */
+    readonly notificationEmail?: string;
+    /** Memory of the two functions in MB. @default 256 */
+    readonly memorySizeMb?: number;
+}
+
+export type GuardrailMode = "enforce" | "restore";
+
+export interface GuardrailDefinitionArgs {
+    readonly mode: GuardrailMode;
+    /** The action function (handlers/budgetEnforcement.ts). */
+    readonly functionArn: string;
+    /** Topic told about every change and failure. */
+    readonly topicArn: string;
+    readonly groupName: string;
+    readonly budgetName: string;
+}
+
+/** A States.Format call: literal text (escaped for the single-quoted intrinsic string) and JSONPath arguments. */
+function formatted(parts: readonly (string | { readonly path: string })[]): string {
+    const text = parts.map((p) => (typeof p === "string" ? p.replace(/[\\'{}]/g, (c) => `\\${c}`) : "{}")).join("");
+    const paths = parts.flatMap((p) => (typeof p === "string" ? [] : [p.path]));
+    return `States.Format('${text}', ${paths.join(", ")})`;
+}
+
+/** A task publishing a notice to the topic, retried a bounded number of times on any failure. */
+function publishState(topicArn: string, subject: string, message: string): Record<string, any> {
+    return {
+        Type: "Task",
+        Resource: "arn:aws:states:::sns:publish",
+        Parameters: {
+            TopicArn: topicArn,
+            Subject: subject.slice(0, 100),
+            "Message.$": message,
+            // Marks the state machines' own notices so the alert function's subscription filters them out.
+            MessageAttributes: { origin: { DataType: "String", StringValue: "budget-guardrail" } },
+        },
+        ResultPath: null,
+        TimeoutSeconds: 60,
+        Retry: [{ ErrorEquals: ["States.TaskFailed", "States.Timeout"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }],
+    };
+}
+
+/**
+ * The enforcement (or restore) state machine: the action function swaps the group's EC2 policy (retried on
+ * throttling and transient Lambda errors); a change is announced on the topic; any failure is announced and
+ * fails the execution with the original error.
+ */
+export function guardrailDefinition(a: GuardrailDefinitionArgs): Record<string, any> {
+    const enforce = a.mode === "enforce";
+    const execution = { path: "$$.Execution.Id" };
+    const notice = enforce
+        ? formatted([
+              `Budget ${a.budgetName} reached its limit. IAM group ${a.groupName} now has AmazonEC2ReadOnlyAccess instead of ` +
+                  "AmazonEC2FullAccess: its members can no longer start or change EC2 capacity. " +
+                  "Start the restore state machine to grant full access again. Execution: ",
+              execution,
+          ])
+        : formatted([`IAM group ${a.groupName} has AmazonEC2FullAccess again; AmazonEC2ReadOnlyAccess was removed. Execution: `, execution]);
+    const failure = formatted([
+        `Budget guardrail ${a.mode} on IAM group ${a.groupName} failed; check the group's policies and rerun. Error: `,
+        { path: "$.error.Error" },
+        " (",
+        { path: "$.error.Cause" },
+        "). Execution: ",
+        execution,
+    ]);
+    return {
+        Comment: enforce
+            ? `Removes EC2 full access from IAM group ${a.groupName} when budget ${a.budgetName} is exceeded`
+            : `Restores EC2 full access to IAM group ${a.groupName}`,
+        StartAt: "SwapGroupPolicy",
+        TimeoutSeconds: 900,
+        States: {
+            SwapGroupPolicy: {
+                Type: "Task",
+                Resource: "arn:aws:states:::lambda:invoke",
+                Parameters: { FunctionName: a.functionArn, Payload: { mode: a.mode, "execution.$": "$$.Execution.Id" } },
+                ResultSelector: { "result.$": "$.Payload" },
+                ResultPath: "$.swap",
+                TimeoutSeconds: 120,
+                Retry: [
+                    {
+                        // RetryableError: the handler's name for IAM throttling and service errors.
+                        ErrorEquals: [
+                            "RetryableError",
+                            "Lambda.ServiceException",
+                            "Lambda.AWSLambdaException",
+                            "Lambda.SdkClientException",
+                            "Lambda.TooManyRequestsException",
+                        ],
+                        IntervalSeconds: 2,
+                        MaxAttempts: 6,
+                        BackoffRate: 2,
+                        MaxDelaySeconds: 60,
+                        JitterStrategy: "FULL",
+                    },
+                ],
+                Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "NotifyFailure" }],
+                Next: "Changed",
+            },
+            Changed: {
+                Type: "Choice",
+                Choices: [{ Variable: "$.swap.result.changed", BooleanEquals: true, Next: "NotifyChange" }],
+                Default: "AlreadyInPlace",
+            },
+            NotifyChange: {
+                ...publishState(
+                    a.topicArn,
+                    enforce ? `Budget guardrail: EC2 full access removed from ${a.groupName}` : `Budget guardrail: EC2 full access restored to ${a.groupName}`,
+                    notice,
+                ),
+                Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "NotificationFailed" }],
+                End: true,
+            },
+            AlreadyInPlace: { Type: "Succeed", Comment: "The group already had the requested policy; nothing changed" },
+            NotifyFailure: {
+                ...publishState(a.topicArn, `Budget guardrail: ${a.mode} failed on ${a.groupName}`, failure),
+                Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.notifyError", Next: "Failed" }],
+                Next: "Failed",
+            },
+            Failed: { Type: "Fail", ErrorPath: "$.error.Error", CausePath: "$.error.Cause" },
+            NotificationFailed: {
+                Type: "Fail",
+                Error: "NotificationFailed",
+                Cause: "The group's policy was changed, but the notice could not be published to the topic",
+            },
+        },
+    };
+}
+
+const BUDGET_NAME = /^[A-Za-z0-9][A-Za-z0-9 _.()-]{0,99}$/;
+const TIME_UNITS: readonly BudgetTimeUnit[] = ["DAILY", "MONTHLY", "QUARTERLY", "ANNUALLY"];
+
+interface GuardrailPlan {
+    readonly budgetName: string;
+    readonly limit: number;
+    readonly currency: string;
+    readonly timeUnit: BudgetTimeUnit;
+    readonly service: string;
+    readonly tag: { readonly key: string; readonly value: string };
+    readonly enforceAt: number;
+    readonly warnAt: number;
+    readonly memory: number;
+    /** The test fleet's arguments, when there is one. */
+    readonly fleet?: SpotFleetArgs;
+}
+
+/** Validates the arguments (throwing with the argument's name and value) and fills in defaults. */
+function planGuardrail(name: string, args: BudgetGuardrailArgs): GuardrailPlan {
+    const budgetName = args.budgetName ?? `${name}-${pulumi.getStack()}`;
+    if (!BUDGET_NAME.test(budgetName)) {
+        throw new Error(`${name}: budgetName ${JSON.stringify(budgetName)} must be 1-100 letters, digits, spaces or _ . ( ) -, starting with a letter or digit`);
+    }
+    const limit = args.limitAmount ?? 2;
+    if (!(Number.isFinite(limit) && limit > 0)) throw new Error(`${name}: limitAmount must be a positive amount; got ${limit}`);
+    const currency = args.currency ?? "USD";
+    if (!/^[A-Z]{3}$/.test(currency)) throw new Error(`${name}: currency must be a three-letter code like USD; got ${JSON.stringify(currency)}`);
+    const timeUnit = args.timeUnit ?? "MONTHLY";
+    if (!TIME_UNITS.includes(timeUnit)) throw new Error(`${name}: timeUnit must be one of ${TIME_UNITS.join(", ")}; got ${JSON.stringify(timeUnit)}`);
+    const service = args.service ?? "Amazon Elastic Compute Cloud - Compute";
+    if (service.trim().length === 0) throw new Error(`${name}: service must name an AWS service as Cost Explorer does`);
+    const tag = args.projectTag ?? { key: "Project", value: "Beta" };
+    if (tag.key.length === 0 || tag.key.startsWith("aws:") || tag.key.includes("$") || tag.value.includes("$")) {
+        throw new Error(`${name}: projectTag ${JSON.stringify(tag)} needs a non-empty key not starting with aws:, and no $ in key or value`);
+    }
+    const enforceAt = args.enforceAtPercent ?? 100;
+    const warnAt = args.forecastWarningPercent ?? 100;
+    // Budgets thresholds are percentages: the original template's 1.75 fired at 1.75% of the budget, not at $1.75.
+    if (!(Number.isFinite(enforceAt) && enforceAt >= 10 && enforceAt <= 1000)) {
+        throw new Error(`${name}: enforceAtPercent is a percentage of the budget (100 = all of it), from 10 to 1000, not an amount; got ${enforceAt}`);
+    }
+    if (!(Number.isFinite(warnAt) && warnAt > 0 && warnAt <= 1000)) {
+        throw new Error(`${name}: forecastWarningPercent is a percentage of the budget (100 = all of it), above 0 and at most 1000; got ${warnAt}`);
+    }
+    const fleetSize = args.testFleetSize ?? 4;
+    if (!Number.isInteger(fleetSize) || fleetSize < 1 || fleetSize > 20) throw new Error(`${name}: testFleetSize must be 1-20; got ${fleetSize}`);
+    const memory = args.memorySizeMb ?? 256;
+    let fleet: SpotFleetArgs | undefined;
+    if (args.createTestFleet) {
+        fleet = {
+            tags: args.tags,
+            protect: args.protect,
+            logRetentionDays: args.logRetentionDays,
+            scenario: "budget-guardrail",
+            instanceTypes: args.testFleetInstanceTypes ?? ["t3.small", "t3a.small", "t2.small"],
+            desiredCapacity: fleetSize,
+            minSize: 0,
+            maxSize: fleetSize,
+            instanceTags: { [tag.key]: tag.value },
+            notificationEmail: args.notificationEmail,
+        };
+        checkSpotFleetArgs(`${name}-test-fleet`, fleet);
+    }
+    return { budgetName, limit, currency, timeUnit, service, tag, enforceAt, warnAt, memory, fleet };
+}
+
+export class BudgetGuardrail extends Blueprint {
+    readonly budgetName: pulumi.Output<string>;
+    readonly topicArn: pulumi.Output<string>;
+    readonly groupName: pulumi.Output<string>;
+    readonly groupArn: pulumi.Output<string>;
+    readonly enforceStateMachineArn: pulumi.Output<string>;
+    readonly restoreStateMachineArn: pulumi.Output<string>;
+    readonly alertFunctionName: pulumi.Output<string>;
+    readonly enforcementFunctionName: pulumi.Output<string>;
+    readonly failureQueueUrl: pulumi.Output<string>;
+    readonly testUserName?: pulumi.Output<string>;
+    /** The test user's one-time console password, a Pulumi secret (AWS requires a new one at first sign-in). */
+    readonly testUserPassword?: pulumi.Output<string>;
+    readonly consoleSignInUrl?: pulumi.Output<string>;
+    readonly testFleet?: SpotFleet;
+
+    constructor(name: string, args: BudgetGuardrailArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Everything is checked before the component registers, so a bad argument creates nothing.
+        const { budgetName, limit, currency, timeUnit, service, tag, enforceAt, warnAt, memory, fleet } = planGuardrail(name, args);
+        super("aws-blueprints:cost:BudgetGuardrail", name, "budget-guardrail", args, opts);
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const fullAccessArn = pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonEC2FullAccess`;
+        const readOnlyArn = pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonEC2ReadOnlyAccess`;
+
+        const alerts = new EncryptedTopic(
+            `${name}-alerts`,
+            {
+                displayName: "Budget guardrail",
+                publishingServices: ["budgets.amazonaws.com", "cloudwatch.amazonaws.com"],
+                email: args.notificationEmail,
+                protect: this.protectStateful,
+            },
+            { parent: this },
+        );
+
+        const budget = new aws.budgets.Budget(
+            `${name}-budget`,
+            {
+                name: budgetName,
+                budgetType: "COST",
+                limitAmount: limit.toFixed(2),
+                limitUnit: currency,
+                timeUnit,
+                costFilters: [
+                    { name: "Service", values: [service] },
+                    { name: "TagKeyValue", values: [`user:${tag.key}$${tag.value}`] },
+                ],
+                notifications: [
+                    {
+                        notificationType: "ACTUAL",
+                        comparisonOperator: "GREATER_THAN",
+                        threshold: enforceAt,
+                        thresholdType: "PERCENTAGE",
+                        subscriberSnsTopicArns: [alerts.topicArn],
+                    },
+                    {
+                        notificationType: "FORECASTED",
+                        comparisonOperator: "GREATER_THAN",
+                        threshold: warnAt,
+                        thresholdType: "PERCENTAGE",
+                        subscriberSnsTopicArns: [alerts.topicArn],
+                    },
+                ],
+            },
+            // Budgets checks that it may publish (topic and key policies) when the notification is created.
+            { parent: this, dependsOn: [alerts] },
+        );
+
+        const group = new aws.iam.Group(`${name}-developers`, { path: "/blueprints/" }, { parent: this });
+        // The function may also act on earlier groups of this guardrail (auto-named `<name>-developers-<suffix>`):
+        // when the group is replaced, the deployment's invocation releases the old group after the function's
+        // policy already names the new one, and IAM cannot delete a group that still has policies attached.
+        const groups = [group.arn, pulumi.interpolate`arn:${partition}:iam::${identity.accountId}:group/blueprints/${name}-developers-*`];
+
+        const enforcement = new HandlerFunction(
+            `${name}-action`,
+            {
+                description: "Swaps the project group's EC2 policy between AmazonEC2FullAccess and AmazonEC2ReadOnlyAccess",
+                statements: [
+                    {
+                        sid: "SwapEc2PoliciesOnProjectGroup",
+                        actions: ["iam:AttachGroupPolicy", "iam:DetachGroupPolicy"],
+                        resources: groups,
+                        conditions: { ArnEquals: { "iam:PolicyARN": pulumi.all([fullAccessArn, readOnlyArn]) } },
+                    },
+                    { sid: "ReadProjectGroupPolicies", actions: ["iam:ListAttachedGroupPolicies"], resources: groups },
+                ],
+                environment: {
+                    GROUP_NAME: group.name,
+                    FULL_ACCESS_POLICY_ARN: fullAccessArn,
+                    READ_ONLY_POLICY_ARN: readOnlyArn,
+                },
+                timeoutSeconds: 30,
+                memorySizeMb: memory,
+                logRetentionDays: this.logRetentionDays,
+                protect: this.protectStateful,
+                callback: async (event: unknown) => {
+                    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
+                    const { IAM } = require("@aws-sdk/client-iam");
+                    const result = await swapGroupPolicy(event, enforcementConfigFromEnvironment(process.env), {
+                        iam: new IAM({}),
+                        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+                        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+                    });
+                    console.log(JSON.stringify(result));
+                    return result;
+                },
+            },
+            { parent: this },
+        );
+
+        // Developers start with EC2 full access. The grant is an invocation of the same idempotent function, not
+        // a managed attachment: Pulumi would otherwise re-attach full access on the next refresh and update,
+        // undoing the guardrail. On deletion the function detaches both policies so IAM can delete the group.
+        // With lifecycleScope CRUD the provider sends the input recorded in the invocation's state, plus
+        // `tf: { action, prev_input }`, on update and delete (internal/service/lambda/invocation.go, buildInput),
+        // so the input names the group: a delete releases the group this invocation granted, not whichever group
+        // the function names by then. A replacement (a new group ARN) deletes the old invocation before creating
+        // the new one, so when the ARN changes but the name does not (a new path), the release comes before the
+        // grant rather than undoing it.
+        new aws.lambda.Invocation(
+            `${name}-group-access`,
+            {
+                functionName: enforcement.functionName,
+                input: group.name.apply((groupName) =>
+                    JSON.stringify({ mode: "restore", groupName, reason: "initial EC2 full access for the project group" }),
+                ),
+                lifecycleScope: "CRUD",
+                triggers: { groupArn: group.arn },
+            },
+            { parent: this, dependsOn: [enforcement], deleteBeforeReplace: true },
+        );
+
+        const stateMachineLogs = (mode: GuardrailMode) =>
+            new aws.cloudwatch.LogGroup(
+                `${name}-${mode}-logs`,
+                { namePrefix: `/aws/vendedlogs/states/${name}-${mode}-`, retentionInDays: this.logRetentionDays },
+                this.stateful(),
+            );
+        const enforceLogs = stateMachineLogs("enforce");
+        const restoreLogs = stateMachineLogs("restore");
+        const statesRole = new ServiceRole(
+            `${name}-states`,
+            {
+                service: "states.amazonaws.com",
+                description: `Runs the ${name} enforcement and restore state machines`,
+                statements: [
+                    {
+                        sid: "InvokeActionFunction",
+                        actions: ["lambda:InvokeFunction"],
+                        resources: [enforcement.arn, pulumi.interpolate`${enforcement.arn}:*`],
+                    },
+                    ...alerts.publishStatements(),
+                    logDeliveryStatement("DeliverExecutionLogs"),
+                ],
+            },
+            { parent: this },
+        );
+        const stateMachine = (mode: GuardrailMode, logs: aws.cloudwatch.LogGroup) =>
+            new aws.sfn.StateMachine(
+                `${name}-${mode}`,
+                {
+                    type: "STANDARD",
+                    roleArn: statesRole.arn,
+                    definition: pulumi
+                        .all([enforcement.arn, alerts.topicArn, group.name])
+                        .apply(([functionArn, topicArn, groupName]) =>
+                            JSON.stringify(guardrailDefinition({ mode, functionArn, topicArn, groupName, budgetName })),
+                        ),
+                    loggingConfiguration: { logDestination: pulumi.interpolate`${logs.arn}:*`, includeExecutionData: true, level: "ALL" },
+                },
+                { parent: this, dependsOn: [statesRole.policy] },
+            );
+        const enforceMachine = stateMachine("enforce", enforceLogs);
+        const restoreMachine = stateMachine("restore", restoreLogs);
+
+        const failures = new aws.sqs.Queue(
+            `${name}-failures`,
+            { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 },
+            this.stateful(),
+        );
+        const alertFunction = new HandlerFunction(
+            `${name}-alert`,
+            {
+                description: "Reads AWS Budgets notifications and starts enforcement when the guarded budget's ACTUAL spend is exceeded",
+                statements: [
+                    { sid: "StartEnforcement", actions: ["states:StartExecution"], resources: [enforceMachine.arn] },
+                    { sid: "FailureDestination", actions: ["sqs:SendMessage"], resources: [failures.arn] },
+                ],
+                environment: {
+                    BUDGET_NAME: budgetName,
+                    ACCOUNT_ID: identity.accountId,
+                    TOPIC_ARN: alerts.topicArn,
+                    STATE_MACHINE_ARN: enforceMachine.arn,
+                },
+                timeoutSeconds: 30,
+                memorySizeMb: memory,
+                logRetentionDays: this.logRetentionDays,
+                protect: this.protectStateful,
+                callback: async (event: unknown) => {
+                    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
+                    const { SFN } = require("@aws-sdk/client-sfn");
+                    const result = await handleBudgetAlert(event, alertConfigFromEnvironment(process.env), {
+                        sfn: new SFN({}),
+                        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+                    });
+                    console.log(JSON.stringify(result));
+                    return result;
+                },
+            },
+            { parent: this },
+        );
+        new aws.lambda.FunctionEventInvokeConfig(
+            `${name}-alert-async`,
+            {
+                functionName: alertFunction.functionName,
+                maximumRetryAttempts: 2,
+                maximumEventAgeInSeconds: 6 * 3600,
+                destinationConfig: { onFailure: { destination: failures.arn } },
+            },
+            { parent: this },
+        );
+        const permission = new aws.lambda.Permission(
+            `${name}-alert-invoke`,
+            { action: "lambda:InvokeFunction", function: alertFunction.functionName, principal: "sns.amazonaws.com", sourceArn: alerts.topicArn },
+            { parent: this },
+        );
+        new aws.sns.TopicSubscription(
+            `${name}-alert-subscription`,
+            {
+                topic: alerts.topicArn,
+                protocol: "lambda",
+                endpoint: alertFunction.arn,
+                // The state machines' own notices carry an origin attribute; Budgets and alarm messages do not.
+                filterPolicy: JSON.stringify({ origin: [{ exists: false }] }),
+            },
+            { parent: this, dependsOn: [permission] },
+        );
+
+        topicAlarm(
+            `${name}-alert-errors`,
+            {
+                description: "The budget alert function failed; a budget notification may not have been acted on",
+                namespace: "AWS/Lambda",
+                metricName: "Errors",
+                dimensions: { FunctionName: alertFunction.functionName },
+                statistic: "Sum",
+                comparison: "GreaterThanOrEqualToThreshold",
+                threshold: 1,
+                topicArn: alerts.topicArn,
+            },
+            { parent: this },
+        );
+        topicAlarm(
+            `${name}-failed-alerts`,
+            {
+                description: "Budget notifications the alert function gave up on (see the failure queue)",
+                namespace: "AWS/SQS",
+                metricName: "ApproximateNumberOfMessagesVisible",
+                dimensions: { QueueName: failures.name },
+                statistic: "Maximum",
+                comparison: "GreaterThanThreshold",
+                threshold: 0,
+                topicArn: alerts.topicArn,
+                notifyOnOk: true,
+            },
+            { parent: this },
+        );
+        for (const [mode, machine] of [["enforce", enforceMachine], ["restore", restoreMachine]] as const) {
+            topicAlarm(
+                `${name}-${mode}-failed`,
+                {
+                    description: `The budget guardrail ${mode} state machine failed`,
+                    namespace: "AWS/States",
+                    metricName: "ExecutionsFailed",
+                    dimensions: { StateMachineArn: machine.arn },
+                    statistic: "Sum",
+                    comparison: "GreaterThanOrEqualToThreshold",
+                    threshold: 1,
+                    topicArn: alerts.topicArn,
+                },
+                { parent: this },
+            );
+        }
+
+        if (args.createTestUser) {
+            const user = new aws.iam.User(`${name}-test-user`, { path: "/blueprints/", forceDestroy: true }, { parent: this });
+            new aws.iam.UserGroupMembership(`${name}-test-user-groups`, { user: user.name, groups: [group.name] }, { parent: this });
+            const ownPassword: Statement[] = [
+                { sid: "ChangeOwnPassword", actions: ["iam:ChangePassword"], resources: [user.arn] },
+                // GetAccountPasswordPolicy supports no resource ARNs.
+                { sid: "ReadPasswordPolicy", actions: ["iam:GetAccountPasswordPolicy"], resources: ["*"] },
+            ];
+            // AWS requires a new password at first sign-in, which the user may only set with iam:ChangePassword.
+            new aws.iam.UserPolicy(`${name}-test-user-password`, { user: user.name, policy: policyDocument(ownPassword) }, { parent: this });
+            const login = new aws.iam.UserLoginProfile(
+                `${name}-test-user-login`,
+                { user: user.name, passwordResetRequired: true, passwordLength: 24 },
+                // The user's own password change would otherwise show as drift on every refresh.
+                { parent: this, additionalSecretOutputs: ["password"], ignoreChanges: ["passwordResetRequired", "passwordLength"] },
+            );
+            this.testUserName = user.name;
+            this.testUserPassword = pulumi.secret(login.password);
+            this.consoleSignInUrl = pulumi.interpolate`https://${identity.accountId}.signin.aws.amazon.com/console`;
+        }
+
+        if (fleet) this.testFleet = new SpotFleet(`${name}-test-fleet`, fleet, { parent: this });
+
+        this.budgetName = budget.name;
+        this.topicArn = alerts.topicArn;
+        this.groupName = group.name;
+        this.groupArn = group.arn;
+        this.enforceStateMachineArn = enforceMachine.arn;
+        this.restoreStateMachineArn = restoreMachine.arn;
+        this.alertFunctionName = alertFunction.functionName;
+        this.enforcementFunctionName = enforcement.functionName;
+        this.failureQueueUrl = failures.url;
+        this.registerOutputs({
+            budgetName: this.budgetName,
+            topicArn: this.topicArn,
+            groupName: this.groupName,
+            groupArn: this.groupArn,
+            enforceStateMachineArn: this.enforceStateMachineArn,
+            restoreStateMachineArn: this.restoreStateMachineArn,
+            alertFunctionName: this.alertFunctionName,
+            enforcementFunctionName: this.enforcementFunctionName,
+            failureQueueUrl: this.failureQueueUrl,
+            testUserName: this.testUserName,
+            testUserPassword: this.testUserPassword,
+            consoleSignInUrl: this.consoleSignInUrl,
+            testFleetGroupName: this.testFleet?.autoScalingGroupName,
+        });
+    }
+}

@@ -1,0 +1,450 @@
+// Audit: a multi-region CloudTrail trail with log-file validation into an encrypted, versioned, access-logged
+// bucket and to CloudWatch Logs, the seven CIS/CJIS metric-filter alarms, and AWS Config with its managed rules.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { policyDocument, ServiceRole, Statement } from "../../components/iam";
+import { topicAlarm } from "../../components/notifications";
+import { denyInsecureTransport } from "../../components/storage";
+
+/** A CloudTrail metric filter and the alarm on its metric. */
+export interface SecurityMetric {
+    /** Metric name, also the suffix of the filter's and alarm's logical names (kebab-case). */
+    readonly id: string;
+    readonly metricName: string;
+    readonly description: string;
+    /** CloudWatch Logs filter pattern over CloudTrail records. */
+    readonly pattern: string;
+    /** Events in five minutes that raise the alarm. */
+    readonly threshold: number;
+}
+
+/**
+ * The seven alarms of the CJIS Quick Start, with the CIS AWS Foundations Benchmark patterns (CloudWatch.1-14 in
+ * Security Hub). Unauthorized calls alarm at 5 in five minutes (consoles probe optional permissions); every other
+ * change alarms on the first event.
+ */
+export function securityMetrics(): SecurityMetric[] {
+    const anyOf = (names: string[]) => `{ ${names.map((n) => `($.eventName = ${n})`).join(" || ")} }`;
+    return [
+        {
+            id: "iam-policy-changes",
+            metricName: "IamPolicyChanges",
+            description: "An IAM policy was created, changed, attached or detached",
+            pattern: anyOf([
+                "DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy", "PutRolePolicy", "PutUserPolicy",
+                "CreatePolicy", "DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "AttachRolePolicy", "DetachRolePolicy",
+                "AttachUserPolicy", "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy",
+            ]),
+            threshold: 1,
+        },
+        {
+            id: "network-acl-changes",
+            metricName: "NetworkAclChanges",
+            description: "A network ACL or one of its entries was created, changed or deleted",
+            pattern: anyOf(["CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry", "ReplaceNetworkAclEntry", "ReplaceNetworkAclAssociation"]),
+            threshold: 1,
+        },
+        {
+            id: "security-group-changes",
+            metricName: "SecurityGroupChanges",
+            description: "A security group or one of its rules was created, changed or deleted",
+            pattern: anyOf([
+                "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress",
+                "CreateSecurityGroup", "DeleteSecurityGroup",
+            ]),
+            threshold: 1,
+        },
+        {
+            id: "root-activity",
+            metricName: "RootAccountUsage",
+            description: "The account's root user made a call",
+            pattern: '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
+            threshold: 1,
+        },
+        {
+            id: "unauthorized-api-calls",
+            metricName: "UnauthorizedApiCalls",
+            description: "At least 5 API calls were refused (UnauthorizedOperation or AccessDenied) within five minutes",
+            pattern: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+            threshold: 5,
+        },
+        {
+            id: "new-access-keys",
+            metricName: "NewAccessKeys",
+            description: "An IAM access key was created",
+            pattern: "{ ($.eventName = CreateAccessKey) }",
+            threshold: 1,
+        },
+        {
+            id: "cloudtrail-changes",
+            metricName: "CloudTrailChanges",
+            description: "A trail was created, updated or deleted, or its logging started or stopped",
+            pattern: anyOf(["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"]),
+            threshold: 1,
+        },
+    ];
+}
+
+/**
+ * A bucket's companions: all public access blocked, default encryption, ACLs disabled. Returns the access block,
+ * which the bucket's policy waits for (S3 refuses concurrent changes to the two).
+ */
+function lockDown(
+    parent: pulumi.Resource,
+    name: string,
+    bucket: aws.s3.Bucket,
+    encryption: aws.types.input.s3.BucketServerSideEncryptionConfigurationRule,
+): aws.s3.BucketPublicAccessBlock {
+    const block = new aws.s3.BucketPublicAccessBlock(
+        name,
+        { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        { parent },
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(name, { bucket: bucket.id, rules: [encryption] }, { parent });
+    new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent });
+    return block;
+}
+
+export interface AuditTrailArgs {
+    /** Trail name (fixed, so the key and bucket policies can name the trail before it exists). */
+    readonly trailName: string;
+    readonly trailArn: pulumi.Input<string>;
+    /** KMS key for the trail's files, the audit bucket and the trail's log group. */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /** Topic the alarms notify. */
+    readonly alarmTopicArn: pulumi.Input<string>;
+    /** Days files stay in the audit bucket (and server access logs in theirs). */
+    readonly retentionDays: number;
+    /** Retention of the trail's log group. */
+    readonly logRetentionDays: number;
+    readonly protect: boolean;
+}
+
+/** Key prefix of AWS Config's deliveries in the audit bucket. */
+export const CONFIG_PREFIX = "config";
+/** Key prefix of CloudTrail's deliveries in the audit bucket. */
+export const TRAIL_PREFIX = "cloudtrail";
+
+/**
+ * The audit bucket (versioned, KMS-encrypted, server access logs to a second bucket), a multi-region trail with
+ * log-file validation writing to it and to an encrypted log group, and the seven metric filters with alarms.
+ */
+export class AuditTrail extends pulumi.ComponentResource {
+    readonly bucket: aws.s3.Bucket;
+    readonly trail: aws.cloudtrail.Trail;
+    readonly logGroup: aws.cloudwatch.LogGroup;
+    readonly trailArn: pulumi.Output<string>;
+    readonly bucketName: pulumi.Output<string>;
+
+    constructor(name: string, args: AuditTrailArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aws-blueprints:cjis:AuditTrail", name, {}, opts);
+        const keep = { parent: this, protect: args.protect, retainOnDelete: args.protect || undefined };
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const account = identity.accountId;
+
+        const accessLogs = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: !args.protect }, keep);
+        // S3 server access logs can only be delivered to SSE-S3 buckets.
+        const accessLogsBlock = lockDown(this, `${name}-access-logs`, accessLogs, { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } });
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-access-logs`,
+            { bucket: accessLogs.id, rules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: args.retentionDays } }] },
+            { parent: this },
+        );
+
+        this.bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: !args.protect }, keep);
+        // No S3 Bucket Key: with one, S3 asks KMS for a bucket-level key under the bucket ARN as `aws:s3:arn` (not the
+        // object's) and CloudTrail then also needs kms:Decrypt to create or update the trail
+        // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html,
+        // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html).
+        // Without one each log file's data key is generated with the documented context, the trail's ARN as
+        // `aws:cloudtrail:arn` and the object's as `aws:s3:arn`, which the key policy's CloudTrail statement requires
+        // (https://docs.aws.amazon.com/kms/latest/developerguide/services-cloudtrail.html); CloudTrail's own
+        // deliveries are not charged KMS requests, so the bucket key saved little.
+        const bucketBlock = lockDown(this, `${name}-bucket`, this.bucket, {
+            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
+            bucketKeyEnabled: false,
+        });
+        new aws.s3.BucketVersioning(`${name}-bucket`, { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } }, { parent: this });
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-bucket`,
+            {
+                bucket: this.bucket.id,
+                rules: [
+                    {
+                        id: "expire-audit-files",
+                        status: "Enabled",
+                        filter: {},
+                        expiration: { days: args.retentionDays },
+                        noncurrentVersionExpiration: { noncurrentDays: args.retentionDays },
+                    },
+                ],
+            },
+            { parent: this },
+        );
+        const accessLogPrefix = "audit-bucket/";
+        new aws.s3.BucketPolicy(
+            `${name}-access-logs`,
+            {
+                bucket: accessLogs.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "S3ServerAccessLogs",
+                            Effect: "Allow",
+                            Principal: { Service: "logging.s3.amazonaws.com" },
+                            Action: "s3:PutObject",
+                            Resource: pulumi.interpolate`${accessLogs.arn}/${accessLogPrefix}*`,
+                            Condition: { ArnLike: { "aws:SourceArn": this.bucket.arn }, StringEquals: { "aws:SourceAccount": account } },
+                        },
+                        denyInsecureTransport(accessLogs),
+                    ],
+                }),
+            },
+            { parent: this, dependsOn: [accessLogsBlock] },
+        );
+        new aws.s3.BucketLogging(
+            `${name}-bucket`,
+            { bucket: this.bucket.id, targetBucket: accessLogs.id, targetPrefix: accessLogPrefix },
+            { parent: this },
+        );
+        const bucketPolicy = new aws.s3.BucketPolicy(
+            `${name}-bucket`,
+            {
+                bucket: this.bucket.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "CloudTrailAclCheck",
+                            Effect: "Allow",
+                            Principal: { Service: "cloudtrail.amazonaws.com" },
+                            Action: "s3:GetBucketAcl",
+                            Resource: this.bucket.arn,
+                            Condition: { StringEquals: { "aws:SourceArn": args.trailArn } },
+                        },
+                        {
+                            Sid: "CloudTrailWrite",
+                            Effect: "Allow",
+                            Principal: { Service: "cloudtrail.amazonaws.com" },
+                            Action: "s3:PutObject",
+                            Resource: pulumi.interpolate`${this.bucket.arn}/${TRAIL_PREFIX}/AWSLogs/${account}/*`,
+                            Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": args.trailArn } },
+                        },
+                        {
+                            Sid: "ConfigAclCheck",
+                            Effect: "Allow",
+                            Principal: { Service: "config.amazonaws.com" },
+                            Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+                            Resource: this.bucket.arn,
+                            Condition: { StringEquals: { "aws:SourceAccount": account } },
+                        },
+                        {
+                            Sid: "ConfigWrite",
+                            Effect: "Allow",
+                            Principal: { Service: "config.amazonaws.com" },
+                            Action: "s3:PutObject",
+                            Resource: pulumi.interpolate`${this.bucket.arn}/${CONFIG_PREFIX}/AWSLogs/${account}/Config/*`,
+                            Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account } },
+                        },
+                        denyInsecureTransport(this.bucket),
+                    ],
+                }),
+            },
+            { parent: this, dependsOn: [bucketBlock] },
+        );
+
+        this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays, kmsKeyId: args.kmsKeyArn }, keep);
+        // CloudTrail names its streams <account>_CloudTrail_<region>, one per region of a multi-region trail.
+        const deliveryStatements: Statement[] = [
+            {
+                sid: "TrailLogStreams",
+                actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources: [pulumi.interpolate`${this.logGroup.arn}:log-stream:${account}_CloudTrail_*`],
+            },
+        ];
+        const deliveryRole = new aws.iam.Role(
+            `${name}-delivery`,
+            {
+                description: "CloudTrail delivers the trail's events to its log group",
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }),
+            },
+            { parent: this },
+        );
+        const deliveryPolicy = new aws.iam.RolePolicy(
+            `${name}-delivery`,
+            { role: deliveryRole.name, policy: policyDocument(deliveryStatements) },
+            { parent: this },
+        );
+
+        this.trail = new aws.cloudtrail.Trail(
+            `${name}`,
+            {
+                name: args.trailName,
+                s3BucketName: this.bucket.id,
+                s3KeyPrefix: TRAIL_PREFIX,
+                kmsKeyId: args.kmsKeyArn,
+                isMultiRegionTrail: true,
+                includeGlobalServiceEvents: true,
+                enableLogFileValidation: true,
+                enableLogging: true,
+                cloudWatchLogsGroupArn: pulumi.interpolate`${this.logGroup.arn}:*`,
+                cloudWatchLogsRoleArn: deliveryRole.arn,
+            },
+            // CloudTrail checks its bucket and log delivery when the trail is created.
+            { parent: this, dependsOn: [bucketPolicy, deliveryPolicy] },
+        );
+
+        for (const m of securityMetrics()) {
+            const namespace = `aws-blueprints/${args.trailName}`;
+            new aws.cloudwatch.LogMetricFilter(
+                `${name}-${m.id}`,
+                {
+                    logGroupName: this.logGroup.name,
+                    pattern: m.pattern,
+                    metricTransformation: { name: m.metricName, namespace, value: "1", defaultValue: "0" },
+                },
+                { parent: this },
+            );
+            topicAlarm(
+                `${name}-${m.id}`,
+                {
+                    description: m.description,
+                    namespace,
+                    metricName: m.metricName,
+                    dimensions: {},
+                    statistic: "Sum",
+                    comparison: "GreaterThanOrEqualToThreshold",
+                    threshold: m.threshold,
+                    periodSeconds: 300,
+                    topicArn: args.alarmTopicArn,
+                },
+                { parent: this },
+            );
+        }
+
+        this.trailArn = this.trail.arn;
+        this.bucketName = this.bucket.bucket;
+        this.registerOutputs({ trailArn: this.trailArn, bucketName: this.bucketName, logGroupName: this.logGroup.name });
+    }
+}
+
+export interface ConfigRulesArgs {
+    /**
+     * Create the recorder, delivery channel and their role. When false the rules rely on the recorder the account
+     * already runs in the region (Control Tower, Security Hub, another stack): AWS refuses a rule while no recorder
+     * exists (PutConfigRule: NoAvailableConfigurationRecorderException).
+     */
+    readonly createRecorder: boolean;
+    /** Bucket the delivery channel writes to (under CONFIG_PREFIX). */
+    readonly bucket: aws.s3.Bucket;
+    /** KMS key the deliveries are encrypted with. */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /** Tag keys every supported resource must carry (at most 6). */
+    readonly requiredTagKeys: readonly string[];
+    /** The tag every resource of this environment carries: the required-tags rule evaluates only resources with it. */
+    readonly scopeTag: { readonly key: string; readonly value: string };
+}
+
+/**
+ * AWS Config recording every supported resource type, delivering daily snapshots to the audit bucket, and the
+ * managed rules of the original: no SSH from anywhere (restricted-ssh), required tags, and no unrestricted
+ * access to common ports including RDP 3389 (restricted-common-ports).
+ */
+export class ConfigRules extends pulumi.ComponentResource {
+    readonly rules: aws.cfg.Rule[];
+    readonly recorderName?: pulumi.Output<string>;
+
+    constructor(name: string, args: ConfigRulesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aws-blueprints:cjis:ConfigRules", name, {}, opts);
+        if (args.requiredTagKeys.length === 0 || args.requiredTagKeys.length > 6) {
+            throw new Error(`${name}: requiredTagKeys must name 1-6 tag keys (the REQUIRED_TAGS rule checks up to 6); got ${args.requiredTagKeys.length}`);
+        }
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        let ready: pulumi.Resource[] = [];
+        if (args.createRecorder) {
+            const role = new ServiceRole(
+                `${name}-recorder`,
+                {
+                    service: "config.amazonaws.com",
+                    description: "AWS Config records resource configurations and delivers them to the audit bucket",
+                    statements: [
+                        { sid: "CheckBucket", actions: ["s3:GetBucketAcl"], resources: [args.bucket.arn] },
+                        {
+                            sid: "DeliverSnapshots",
+                            actions: ["s3:PutObject", "s3:PutObjectAcl"],
+                            resources: [pulumi.interpolate`${args.bucket.arn}/${CONFIG_PREFIX}/AWSLogs/${identity.accountId}/*`],
+                            conditions: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
+                        },
+                        { sid: "EncryptSnapshots", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [args.kmsKeyArn] },
+                    ],
+                },
+                { parent: this },
+            );
+            // The AWS-managed read-only policy for recording (Describe/List/Get across services); not a FullAccess policy.
+            const readConfiguration = new aws.iam.RolePolicyAttachment(
+                `${name}-recorder-read`,
+                { role: role.role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AWS_ConfigRole` },
+                { parent: this },
+            );
+            const recorder = new aws.cfg.Recorder(
+                `${name}-recorder`,
+                { roleArn: role.arn, recordingGroup: { allSupported: true, includeGlobalResourceTypes: true } },
+                { parent: this, dependsOn: [readConfiguration, role.policy] },
+            );
+            const channel = new aws.cfg.DeliveryChannel(
+                `${name}-delivery`,
+                {
+                    s3BucketName: args.bucket.bucket,
+                    s3KeyPrefix: CONFIG_PREFIX,
+                    s3KmsKeyArn: args.kmsKeyArn,
+                    snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
+                },
+                { parent: this, dependsOn: [recorder] },
+            );
+            const status = new aws.cfg.RecorderStatus(`${name}-recording`, { name: recorder.name, isEnabled: true }, { parent: this, dependsOn: [channel] });
+            this.recorderName = recorder.name;
+            ready = [status];
+        }
+        const rule = (id: string, identifier: string, description: string, scope: aws.types.input.cfg.RuleScope, parameters?: Record<string, string>) =>
+            new aws.cfg.Rule(
+                `${name}-${id}`,
+                {
+                    description,
+                    source: { owner: "AWS", sourceIdentifier: identifier },
+                    scope,
+                    inputParameters: parameters ? JSON.stringify(parameters) : undefined,
+                },
+                { parent: this, dependsOn: ready },
+            );
+        const securityGroups = { complianceResourceTypes: ["AWS::EC2::SecurityGroup"] };
+        // A rule's scope is resource types or a tag key and value
+        // (https://docs.aws.amazon.com/config/latest/APIReference/API_Scope.html): scoped by this environment's tag,
+        // required-tags checks every resource of the environment, of each type it supports
+        // (https://docs.aws.amazon.com/config/latest/developerguide/required-tags.html), and nothing else in the account.
+        const environment = { tagKey: args.scopeTag.key, tagValue: args.scopeTag.value };
+        const tagParameters = Object.fromEntries(args.requiredTagKeys.map((k, i) => [`tag${i + 1}Key`, k]));
+        this.rules = [
+            rule("restricted-ssh", "INCOMING_SSH_DISABLED", "Security groups in use admit no SSH (22) from 0.0.0.0/0 or ::/0", securityGroups),
+            rule(
+                "required-tags",
+                "REQUIRED_TAGS",
+                `Resources tagged ${args.scopeTag.key}=${args.scopeTag.value} carry the tags ${args.requiredTagKeys.join(", ")}`,
+                environment,
+                tagParameters,
+            ),
+            rule(
+                "restricted-common-ports",
+                "RESTRICTED_INCOMING_TRAFFIC",
+                "Security groups in use admit no unrestricted TCP to FTP (20, 21), RDP (3389), MySQL (3306) or 4333",
+                securityGroups,
+                { blockedPort1: "20", blockedPort2: "21", blockedPort3: "3389", blockedPort4: "3306", blockedPort5: "4333" },
+            ),
+        ];
+        this.registerOutputs({ recorderName: this.recorderName, ruleNames: this.rules.map((r) => r.name) });
+    }
+}

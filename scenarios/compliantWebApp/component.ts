@@ -1,0 +1,264 @@
+// A CJIS-aligned two-VPC, multi-tier web environment (SCENARIOS.md 1), with an SNI load balancer in front
+// (SCENARIOS.md 13) and IAM database authentication for the app tier (SCENARIOS.md 9).
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ACK_TAG_PREFIX, Blueprint } from "../../components/common";
+import { EncryptedTopic } from "../../components/notifications";
+import { SniLoadBalancer } from "../sniLoadBalancer/component";
+import { CompliantWebAppArgs, resolveArgs } from "./args";
+import { AuditTrail, ConfigRules } from "./audit";
+import { Database } from "./database";
+import { WorkloadKey } from "./encryption";
+import { FlowLogs, TieredVpc, VpcPeering } from "./network";
+import { APP_PORT, TierSecurityGroups, WEB_PORT } from "./securityGroups";
+import { Bastion, ServerTier } from "./tiers";
+import { appUserData, bastionUserData, HEALTH_CHECK_PATH, webUserData } from "./userData";
+
+export type { BastionArgs, CompliantWebAppArgs, DatabaseArgs, NetworkArgs, ServerTierArgs } from "./args";
+
+const SCENARIO = "compliant-web-app";
+
+/**
+ * Production and management VPCs joined by peering, flow logs on both; a KMS key for logs, trail, audit bucket and
+ * database; a multi-region validated trail with the seven CIS/CJIS alarms; AWS Config rules; and the tier chain
+ * internet -> SNI load balancer -> web Auto Scaling group -> internal load balancer -> app Auto Scaling group ->
+ * MySQL (IAM authentication), each tier admitting only the one in front of it. Instances are reached by Session
+ * Manager; an SSH bastion exists only when configured, and only for its configured network.
+ */
+export class CompliantWebApp extends Blueprint {
+    readonly keyArn: pulumi.Output<string>;
+    readonly securityTopicArn: pulumi.Output<string>;
+    readonly productionVpcId: pulumi.Output<string>;
+    readonly managementVpcId: pulumi.Output<string>;
+    readonly peeringConnectionId: pulumi.Output<string>;
+    readonly siteUrls: string[];
+    readonly loadBalancerDnsName: pulumi.Output<string>;
+    readonly internalUrl: string;
+    readonly webGroupName: pulumi.Output<string>;
+    readonly appGroupName: pulumi.Output<string>;
+    readonly databaseAddress: pulumi.Output<string>;
+    readonly databaseResourceId: pulumi.Output<string>;
+    readonly databaseSecretArn: pulumi.Output<string | undefined>;
+    readonly iamDatabaseUser: string;
+    readonly trailArn: pulumi.Output<string>;
+    readonly auditBucketName: pulumi.Output<string>;
+    readonly flowLogGroupName: pulumi.Output<string>;
+    readonly bastionPublicIp?: pulumi.Output<string>;
+
+    constructor(name: string, args: CompliantWebAppArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aws-blueprints:compliance:CompliantWebApp", name, SCENARIO, args, opts);
+        const r = resolveArgs(name, args, this.protectStateful);
+        const protect = this.protectStateful;
+        const child = { parent: this };
+        const stack = pulumi.getStack();
+        const identity = aws.getCallerIdentityOutput({}, child);
+        const partition = aws.getPartitionOutput({}, child).partition;
+        const region = aws.getRegionOutput({}, child).region;
+
+        const trailName = `${name}-${stack}`;
+        const trailArn = pulumi.interpolate`arn:${partition}:cloudtrail:${region}:${identity.accountId}:trail/${trailName}`;
+        const key = new WorkloadKey(`${name}-key`, { trailArn, alias: `${name}-${stack}`, protect }, child);
+        const security = new EncryptedTopic(
+            `${name}-security`,
+            { displayName: "CJIS web environment security alerts", email: args.notificationEmail, protect },
+            child,
+        );
+
+        // Network: two tiered VPCs, flow logs on both, peering with routes both ways.
+        const flowLogs = new FlowLogs(`${name}-flow-logs`, { kmsKeyArn: key.arn, retentionDays: this.logRetentionDays, protect }, child);
+        const production = new TieredVpc(
+            `${name}-production`,
+            { cidr: r.network.productionCidr, azCount: r.network.availabilityZones, natGateways: r.network.natGateways, flowLogs, purpose: "production" },
+            child,
+        );
+        const management = new TieredVpc(
+            `${name}-management`,
+            { cidr: r.network.managementCidr, azCount: r.network.availabilityZones, natGateways: r.network.managementNatGateways, flowLogs, purpose: "management" },
+            child,
+        );
+        // Management hosts (public and private tiers) reach the production app and database tiers, and back.
+        const peering = new VpcPeering(
+            `${name}-peering`,
+            {
+                requester: production,
+                requesterRouteTableIds: [...production.routeTableIds.private, ...production.routeTableIds.isolated],
+                accepter: management,
+                accepterRouteTableIds: [...management.routeTableIds.public, ...management.routeTableIds.private],
+            },
+            child,
+        );
+
+        // Audit: trail, alarms, Config.
+        const audit = new AuditTrail(
+            `${name}-audit`,
+            {
+                trailName,
+                trailArn,
+                kmsKeyArn: key.arn,
+                alarmTopicArn: security.topicArn,
+                retentionDays: r.auditRetentionDays,
+                logRetentionDays: this.logRetentionDays,
+                protect,
+            },
+            child,
+        );
+        const config = new ConfigRules(
+            `${name}-config`,
+            {
+                createRecorder: r.createConfigRecorder,
+                bucket: audit.bucket,
+                kmsKeyArn: key.arn,
+                requiredTagKeys: Object.keys(this.tags)
+                    .filter((k) => k !== "scenario" && !k.startsWith(ACK_TAG_PREFIX))
+                    .slice(0, 6),
+                // Every stack tags its resources with its environment; a component built without one is known by its scenario tag.
+                scopeTag: this.tags.environment !== undefined ? { key: "environment", value: this.tags.environment } : { key: "scenario", value: SCENARIO },
+            },
+            child,
+        );
+
+        // The tier chain.
+        const groups = new TierSecurityGroups(
+            `${name}-sg`,
+            { productionVpcId: production.vpcId, managementVpcId: management.vpcId, bastionCidr: r.bastion?.allowedCidr, peering: peering.connection },
+            child,
+        );
+        const embedded = { tags: args.tags, protect, logRetentionDays: this.logRetentionDays, scenario: SCENARIO };
+        const publicLb = new SniLoadBalancer(
+            `${name}-web`,
+            {
+                ...embedded,
+                sites: args.sites,
+                hostedZoneId: args.hostedZoneId,
+                vpcId: production.vpcId,
+                subnetIds: production.subnetIds.public,
+                securityGroupId: groups.publicLoadBalancer.id,
+                targetPort: WEB_PORT,
+                healthCheckPath: HEALTH_CHECK_PATH,
+                accessLogRetentionDays: r.accessLogRetentionDays,
+                alarmTopicArn: security.topicArn,
+            },
+            child,
+        );
+        const internalLb = new SniLoadBalancer(
+            `${name}-app`,
+            {
+                ...embedded,
+                internal: true,
+                redirectHttp: false,
+                sites: [{ domainName: args.internalDomainName }],
+                hostedZoneId: args.hostedZoneId,
+                vpcId: production.vpcId,
+                subnetIds: production.subnetIds.private,
+                securityGroupId: groups.internalLoadBalancer.id,
+                targetPort: APP_PORT,
+                healthCheckPath: HEALTH_CHECK_PATH,
+                accessLogRetentionDays: r.accessLogRetentionDays,
+                alarmTopicArn: security.topicArn,
+            },
+            child,
+        );
+
+        const database = new Database(
+            `${name}-db`,
+            {
+                ...r.database,
+                subnetIds: production.subnetIds.isolated,
+                securityGroupId: groups.database.id,
+                kmsKeyArn: key.arn,
+                logRetentionDays: this.logRetentionDays,
+                protect,
+            },
+            child,
+        );
+
+        const web = new ServerTier(
+            `${name}-web`,
+            {
+                ...r.web,
+                description: "the web tier (reverse proxy to the internal load balancer)",
+                subnetIds: production.subnetIds.private,
+                securityGroupId: groups.web.id,
+                targetGroupArns: publicLb.targetGroupArns,
+                userData: webUserData(args.internalDomainName),
+                tags: this.tags,
+                egress: production.privateEgress,
+            },
+            child,
+        );
+        const app = new ServerTier(
+            `${name}-app`,
+            {
+                ...r.app,
+                description: "the app tier (connects to the database with IAM authentication)",
+                subnetIds: production.subnetIds.private,
+                securityGroupId: groups.app.id,
+                targetGroupArns: internalLb.targetGroupArns,
+                userData: pulumi
+                    .all([database.address, database.port, region])
+                    .apply(([host, port, regionName]) =>
+                        appUserData({ databaseHost: host, databasePort: port, databaseName: "app", databaseUser: r.database.iamDatabaseUser, region: regionName }),
+                    ),
+                statements: [database.connectStatement()],
+                tags: this.tags,
+                egress: production.privateEgress,
+            },
+            child,
+        );
+
+        if (r.bastion && groups.bastion) {
+            const bastion = new Bastion(
+                `${name}-bastion`,
+                {
+                    subnetId: management.subnetIds.public[0],
+                    securityGroupId: groups.bastion.id,
+                    instanceType: r.bastion.instanceType,
+                    keyName: r.bastion.keyName,
+                    userData: bastionUserData(),
+                    tags: this.tags,
+                },
+                child,
+            );
+            this.bastionPublicIp = bastion.publicIp;
+        }
+
+        this.keyArn = key.arn;
+        this.securityTopicArn = security.topicArn;
+        this.productionVpcId = production.vpcId;
+        this.managementVpcId = management.vpcId;
+        this.peeringConnectionId = peering.connectionId;
+        this.siteUrls = publicLb.siteUrls;
+        this.loadBalancerDnsName = publicLb.dnsName;
+        this.internalUrl = `https://${args.internalDomainName}`;
+        this.webGroupName = web.groupName;
+        this.appGroupName = app.groupName;
+        this.databaseAddress = database.address;
+        this.databaseResourceId = database.resourceId;
+        this.databaseSecretArn = database.masterUserSecretArn;
+        this.iamDatabaseUser = database.iamDatabaseUser;
+        this.trailArn = audit.trailArn;
+        this.auditBucketName = audit.bucketName;
+        this.flowLogGroupName = flowLogs.logGroup.name;
+        this.registerOutputs({
+            keyArn: this.keyArn,
+            securityTopicArn: this.securityTopicArn,
+            productionVpcId: this.productionVpcId,
+            managementVpcId: this.managementVpcId,
+            peeringConnectionId: this.peeringConnectionId,
+            siteUrls: this.siteUrls,
+            loadBalancerDnsName: this.loadBalancerDnsName,
+            internalUrl: this.internalUrl,
+            webGroupName: this.webGroupName,
+            appGroupName: this.appGroupName,
+            databaseAddress: this.databaseAddress,
+            databaseResourceId: this.databaseResourceId,
+            databaseSecretArn: this.databaseSecretArn,
+            iamDatabaseUser: this.iamDatabaseUser,
+            trailArn: this.trailArn,
+            auditBucketName: this.auditBucketName,
+            flowLogGroupName: this.flowLogGroupName,
+            configRecorderName: config.recorderName,
+            bastionPublicIp: this.bastionPublicIp,
+        });
+    }
+}

@@ -1,0 +1,289 @@
+// The two VPCs of the web environment, built from plain EC2 resources so every route table, route and flow log is
+// visible to tests and policies (an awsx VPC is one opaque resource under mocks), and the peering between them.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceRole } from "../../components/iam";
+
+/** An IPv4 network as a 32-bit base address and a prefix length. */
+export interface Cidr {
+    readonly base: number;
+    readonly prefix: number;
+}
+
+/** Parses `a.b.c.d/n` (host bits must be zero); undefined when it is not one. */
+export function parseCidr(text: string): Cidr | undefined {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+    if (!m) return undefined;
+    const octets = m.slice(1, 5).map(Number);
+    const prefix = Number(m[5]);
+    if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+    const base = octets.reduce((acc, o) => acc * 256 + o, 0);
+    const size = 2 ** (32 - prefix);
+    if (base % size !== 0) return undefined;
+    return { base, prefix };
+}
+
+function formatCidr(base: number, prefix: number): string {
+    const octets = [24, 16, 8, 0].map((shift) => Math.floor(base / 2 ** shift) % 256);
+    return `${octets.join(".")}/${prefix}`;
+}
+
+/** Whether two CIDR blocks share any address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+    const x = parseCidr(a);
+    const y = parseCidr(b);
+    if (!x || !y) throw new Error(`not CIDR blocks: ${a}, ${b}`);
+    const xEnd = x.base + 2 ** (32 - x.prefix);
+    const yEnd = y.base + 2 ** (32 - y.prefix);
+    return x.base < yEnd && y.base < xEnd;
+}
+
+export const TIERS = ["public", "private", "isolated"] as const;
+export type Tier = (typeof TIERS)[number];
+
+/**
+ * Subnet CIDRs per tier and AZ: the VPC block is cut into 16 equal blocks; tier t, AZ i takes block 4t + i, so
+ * a /16 gives /20 subnets (public 10.0.0.0/20, 10.0.16.0/20, ...; private from 10.0.64.0/20; isolated from
+ * 10.0.128.0/20) and the last quarter stays free for later tiers.
+ */
+export function subnetCidrs(vpcCidr: string, azCount: number): Record<Tier, string[]> {
+    const vpc = parseCidr(vpcCidr);
+    if (!vpc) throw new Error(`"${vpcCidr}" is not a CIDR block`);
+    if (azCount < 1 || azCount > 4) throw new Error(`azCount must be 1-4; got ${azCount}`);
+    const prefix = vpc.prefix + 4;
+    const size = 2 ** (32 - prefix);
+    const result = {} as Record<Tier, string[]>;
+    TIERS.forEach((tier, t) => {
+        result[tier] = Array.from({ length: azCount }, (_, i) => formatCidr(vpc.base + (4 * t + i) * size, prefix));
+    });
+    return result;
+}
+
+export interface FlowLogsArgs {
+    /** KMS key encrypting the log group. */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /** Retention in days. */
+    readonly retentionDays: number;
+    /** Protect the log group. */
+    readonly protect: boolean;
+}
+
+/** The encrypted log group every VPC flow log of the environment writes to, and the role flow logs deliver with. */
+export class FlowLogs extends pulumi.ComponentResource {
+    readonly logGroup: aws.cloudwatch.LogGroup;
+    readonly roleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: FlowLogsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aws-blueprints:cjis:FlowLogs", name, {}, opts);
+        this.logGroup = new aws.cloudwatch.LogGroup(
+            `${name}`,
+            { retentionInDays: args.retentionDays, kmsKeyId: args.kmsKeyArn },
+            { parent: this, protect: args.protect, retainOnDelete: args.protect || undefined },
+        );
+        const role = new ServiceRole(
+            `${name}-delivery`,
+            {
+                service: "vpc-flow-logs.amazonaws.com",
+                description: "Delivers VPC flow logs to their log group",
+                statements: [
+                    {
+                        sid: "WriteFlowLogs",
+                        actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                        resources: [this.logGroup.arn, pulumi.interpolate`${this.logGroup.arn}:*`],
+                    },
+                    // DescribeLogGroups supports no resource-level permissions.
+                    { sid: "FindLogGroup", actions: ["logs:DescribeLogGroups"], resources: ["*"] },
+                ],
+            },
+            { parent: this },
+        );
+        this.roleArn = role.arn;
+        this.registerOutputs({ logGroupArn: this.logGroup.arn, roleArn: this.roleArn });
+    }
+}
+
+export interface TieredVpcArgs {
+    /** The VPC's CIDR block. */
+    readonly cidr: string;
+    /** Availability Zones (the first N available ones of the region). */
+    readonly azCount: number;
+    /** NAT gateways for the private subnets. */
+    readonly natGateways: "none" | "single" | "perAz";
+    /** Where the VPC's flow log goes. */
+    readonly flowLogs: FlowLogs;
+    /** Purpose shown in Name tags, e.g. "production". */
+    readonly purpose: string;
+}
+
+/**
+ * A VPC with public, private and isolated subnets in each AZ: public subnets route to an internet gateway, private
+ * ones to NAT (per AZ or shared, or nowhere), isolated ones nowhere. The default security group is emptied and
+ * all traffic is recorded by a flow log.
+ */
+export class TieredVpc extends pulumi.ComponentResource {
+    readonly vpc: aws.ec2.Vpc;
+    readonly vpcId: pulumi.Output<string>;
+    readonly cidr: string;
+    readonly subnetIds: Record<Tier, pulumi.Output<string>[]>;
+    readonly routeTableIds: Record<Tier, pulumi.Output<string>[]>;
+    readonly natGatewayIds: pulumi.Output<string>[];
+    /**
+     * What gives the private subnets their way out: their NAT routes and route table associations, and the public
+     * subnets' internet route and associations the NAT gateways send through. Instances that fetch packages at boot
+     * wait for these.
+     */
+    readonly privateEgress: pulumi.Resource[];
+    readonly flowLog: aws.ec2.FlowLog;
+
+    constructor(name: string, args: TieredVpcArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aws-blueprints:cjis:TieredVpc", name, {}, opts);
+        const cidrs = subnetCidrs(args.cidr, args.azCount);
+        const azs = aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names.apply((names) => {
+            if (names.length < args.azCount) throw new Error(`${name}: the region has ${names.length} available AZs; ${args.azCount} needed`);
+            return names.slice(0, args.azCount);
+        });
+        const letter = (i: number) => String.fromCharCode(97 + i);
+
+        this.cidr = args.cidr;
+        this.vpc = new aws.ec2.Vpc(
+            `${name}`,
+            { cidrBlock: args.cidr, enableDnsSupport: true, enableDnsHostnames: true, tags: { Name: `${name} (${args.purpose})` } },
+            { parent: this },
+        );
+        this.vpcId = this.vpc.id;
+        new aws.ec2.DefaultSecurityGroup(
+            `${name}-default-sg`,
+            { vpcId: this.vpc.id, ingress: [], egress: [], tags: { Name: `${name} default (no rules)` } },
+            { parent: this },
+        );
+
+        const subnets = {} as Record<Tier, aws.ec2.Subnet[]>;
+        for (const tier of TIERS) {
+            subnets[tier] = cidrs[tier].map(
+                (cidrBlock, i) =>
+                    new aws.ec2.Subnet(
+                        `${name}-${tier}-${letter(i)}`,
+                        {
+                            vpcId: this.vpc.id,
+                            cidrBlock,
+                            availabilityZone: azs.apply((a) => a[i]),
+                            mapPublicIpOnLaunch: false,
+                            tags: { Name: `${name}-${tier}-${letter(i)}`, tier },
+                        },
+                        { parent: this },
+                    ),
+            );
+        }
+        this.subnetIds = {
+            public: subnets.public.map((s) => s.id),
+            private: subnets.private.map((s) => s.id),
+            isolated: subnets.isolated.map((s) => s.id),
+        };
+
+        const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: this.vpc.id, tags: { Name: `${name}-igw` } }, { parent: this });
+        const publicTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId: this.vpc.id, tags: { Name: `${name}-public` } }, { parent: this });
+        const internetRoute = new aws.ec2.Route(
+            `${name}-public-internet`,
+            { routeTableId: publicTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
+            { parent: this },
+        );
+        const egress: pulumi.Resource[] = [internetRoute];
+
+        const natCount = args.natGateways === "perAz" ? args.azCount : args.natGateways === "single" ? 1 : 0;
+        const nats = Array.from({ length: natCount }, (_, i) => {
+            const eip = new aws.ec2.Eip(`${name}-nat-${letter(i)}`, { domain: "vpc", tags: { Name: `${name}-nat-${letter(i)}` } }, { parent: this });
+            return new aws.ec2.NatGateway(
+                `${name}-nat-${letter(i)}`,
+                { allocationId: eip.allocationId, subnetId: subnets.public[i].id, connectivityType: "public", tags: { Name: `${name}-nat-${letter(i)}` } },
+                { parent: this, dependsOn: [igw] },
+            );
+        });
+        this.natGatewayIds = nats.map((n) => n.id);
+
+        const privateTables = subnets.private.map((_, i) => {
+            const table = new aws.ec2.RouteTable(`${name}-private-${letter(i)}`, { vpcId: this.vpc.id, tags: { Name: `${name}-private-${letter(i)}` } }, { parent: this });
+            if (nats.length > 0) {
+                egress.push(
+                    new aws.ec2.Route(
+                        `${name}-private-${letter(i)}-nat`,
+                        { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, nats.length - 1)].id },
+                        { parent: this },
+                    ),
+                );
+            }
+            return table;
+        });
+        const isolatedTable = new aws.ec2.RouteTable(`${name}-isolated`, { vpcId: this.vpc.id, tags: { Name: `${name}-isolated` } }, { parent: this });
+
+        const tables: Record<Tier, aws.ec2.RouteTable[]> = {
+            public: subnets.public.map(() => publicTable),
+            private: privateTables,
+            isolated: subnets.isolated.map(() => isolatedTable),
+        };
+        for (const tier of TIERS) {
+            subnets[tier].forEach((subnet, i) => {
+                const association = new aws.ec2.RouteTableAssociation(
+                    `${name}-${tier}-${letter(i)}`,
+                    { subnetId: subnet.id, routeTableId: tables[tier][i].id },
+                    { parent: this },
+                );
+                if (tier !== "isolated") egress.push(association);
+            });
+        }
+        this.routeTableIds = { public: [publicTable.id], private: privateTables.map((t) => t.id), isolated: [isolatedTable.id] };
+        this.privateEgress = egress;
+
+        this.flowLog = new aws.ec2.FlowLog(
+            `${name}-flow-log`,
+            {
+                vpcId: this.vpc.id,
+                trafficType: "ALL",
+                logDestinationType: "cloud-watch-logs",
+                logDestination: args.flowLogs.logGroup.arn,
+                iamRoleArn: args.flowLogs.roleArn,
+                maxAggregationInterval: 60,
+                tags: { Name: `${name}-flow-log` },
+            },
+            { parent: this },
+        );
+        this.registerOutputs({ vpcId: this.vpcId, subnetIds: this.subnetIds, routeTableIds: this.routeTableIds });
+    }
+}
+
+export interface VpcPeeringArgs {
+    /** The VPC requesting the peering. */
+    readonly requester: TieredVpc;
+    /** Requester route tables that get a route to the accepter. */
+    readonly requesterRouteTableIds: readonly pulumi.Output<string>[];
+    /** The VPC accepting it (same account and region, so it is accepted at once). */
+    readonly accepter: TieredVpc;
+    /** Accepter route tables that get a route back. */
+    readonly accepterRouteTableIds: readonly pulumi.Output<string>[];
+}
+
+/** A same-account peering connection with routes both ways, only from the given route tables. */
+export class VpcPeering extends pulumi.ComponentResource {
+    readonly connection: aws.ec2.VpcPeeringConnection;
+    readonly connectionId: pulumi.Output<string>;
+
+    constructor(name: string, args: VpcPeeringArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aws-blueprints:cjis:VpcPeering", name, {}, opts);
+        this.connection = new aws.ec2.VpcPeeringConnection(
+            `${name}`,
+            { vpcId: args.requester.vpcId, peerVpcId: args.accepter.vpcId, autoAccept: true, tags: { Name: name } },
+            { parent: this },
+        );
+        this.connectionId = this.connection.id;
+        const route = (side: string, tableIds: readonly pulumi.Output<string>[], destination: string) =>
+            tableIds.forEach((routeTableId, i) => {
+                new aws.ec2.Route(
+                    `${name}-${side}-${i}`,
+                    { routeTableId, destinationCidrBlock: destination, vpcPeeringConnectionId: this.connection.id },
+                    { parent: this },
+                );
+            });
+        route("to-accepter", args.requesterRouteTableIds, args.accepter.cidr);
+        route("to-requester", args.accepterRouteTableIds, args.requester.cidr);
+        this.registerOutputs({ connectionId: this.connectionId });
+    }
+}

@@ -1,0 +1,309 @@
+// Serverless image handler (SCENARIOS.md 9): CloudFront -> Lambda function URL (origin access control) -> sharp,
+// resizing images from a private S3 bucket for Thumbor-style paths.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { configFromEnvironment, handleImageRequest, HttpResponse } from "../../handlers/imageHandler/imageHandler";
+import { Blueprint, BlueprintArgs } from "../../components/common";
+import { HandlerFunction } from "../../components/lambda";
+import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { privateBucket } from "../../components/storage";
+
+export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
+
+export interface ImageHandlerArgs extends BlueprintArgs {
+    /** CloudFront edge locations served: 100 (North America, Europe, Israel), 200 (+ most of Asia, Africa), All. @default "PriceClass_100" */
+    readonly priceClass?: PriceClass;
+    /**
+     * Instruction set of the function. sharp ships native binaries per platform: the matching
+     * `@img/sharp-linux-<cpu>` and `@img/sharp-libvips-linux-<cpu>` packages must be installed.
+     * @default "x86_64"
+     */
+    readonly architecture?: "x86_64" | "arm64";
+    /** Memory of the resize function in MB (CPU grows with it). @default 1536 */
+    readonly memorySizeMb?: number;
+    /** Timeout of the resize function; below CloudFront's 30-second origin timeout. @default 20 */
+    readonly timeoutSeconds?: number;
+    /** Largest width a path may ask for, in pixels. @default 4000 */
+    readonly maxWidth?: number;
+    /** Largest height a path may ask for, in pixels. @default 4000 */
+    readonly maxHeight?: number;
+    /** Largest source object read, in bytes. @default 20 MiB */
+    readonly maxSourceBytes?: number;
+    /** Largest source image decoded, in pixels. @default 50 000 000 */
+    readonly maxSourcePixels?: number;
+    /** Encoder quality when the path gives none (1-100). @default 80 */
+    readonly defaultQuality?: number;
+    /** How long CloudFront keeps a response whose origin sent no Cache-Control, in seconds. @default 86400 */
+    readonly defaultTtlSeconds?: number;
+    /** Concurrency reserved for (and capping) the function. @default unreserved */
+    readonly reservedConcurrency?: number;
+    /** Email subscribed to the function's failure alarms. @default none */
+    readonly notificationEmail?: string;
+}
+
+const PRICE_CLASSES: readonly PriceClass[] = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
+// CloudFront gives up on an origin after 30 seconds unless a quota increase allows more.
+const ORIGIN_READ_TIMEOUT_SECONDS = 30;
+const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+
+/** The platform packages of sharp the function's archive must carry for an architecture (Lambda: Linux, glibc). */
+export function sharpPlatformPackages(architecture: "x86_64" | "arm64"): string[] {
+    const cpu = architecture === "x86_64" ? "x64" : "arm64";
+    return [`@img/sharp-linux-${cpu}`, `@img/sharp-libvips-linux-${cpu}`];
+}
+
+export class ImageHandler extends Blueprint {
+    /** `https://<distribution>.cloudfront.net`: the base of every image URL. */
+    readonly url: pulumi.Output<string>;
+    readonly distributionId: pulumi.Output<string>;
+    readonly distributionDomainName: pulumi.Output<string>;
+    readonly sourceBucketName: pulumi.Output<string>;
+    readonly functionName: pulumi.Output<string>;
+    /** The function URL; it answers only requests signed by the distribution. */
+    readonly functionUrl: pulumi.Output<string>;
+    readonly alertsTopicArn: pulumi.Output<string>;
+
+    constructor(name: string, args: ImageHandlerArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super("aws-blueprints:media:ImageHandler", name, "image-handler", args, opts);
+        const priceClass = args.priceClass ?? "PriceClass_100";
+        if (!PRICE_CLASSES.includes(priceClass)) throw new Error(`${name}: priceClass "${priceClass}" must be one of ${PRICE_CLASSES.join(", ")}`);
+        const architecture = args.architecture ?? "x86_64";
+        if (architecture !== "x86_64" && architecture !== "arm64") throw new Error(`${name}: architecture "${architecture}" must be x86_64 or arm64`);
+        const memory = args.memorySizeMb ?? 1536;
+        if (!Number.isInteger(memory) || memory < 512 || memory > 10240) throw new Error(`${name}: memorySizeMb must be 512-10240; got ${memory}`);
+        const timeout = args.timeoutSeconds ?? 20;
+        if (!Number.isInteger(timeout) || timeout < 3 || timeout >= ORIGIN_READ_TIMEOUT_SECONDS) {
+            throw new Error(`${name}: timeoutSeconds must be 3-${ORIGIN_READ_TIMEOUT_SECONDS - 1} (below CloudFront's origin timeout); got ${timeout}`);
+        }
+        const maxWidth = args.maxWidth ?? 4000;
+        const maxHeight = args.maxHeight ?? 4000;
+        for (const [key, value] of [["maxWidth", maxWidth], ["maxHeight", maxHeight]] as const) {
+            if (!Number.isInteger(value) || value < 1 || value > 16383) throw new Error(`${name}: ${key} must be 1-16383 pixels; got ${value}`);
+        }
+        const maxSourceBytes = args.maxSourceBytes ?? 20 * 1024 * 1024;
+        const maxSourcePixels = args.maxSourcePixels ?? 50_000_000;
+        if (!Number.isInteger(maxSourceBytes) || maxSourceBytes < 1) throw new Error(`${name}: maxSourceBytes must be a positive whole number; got ${maxSourceBytes}`);
+        if (!Number.isInteger(maxSourcePixels) || maxSourcePixels < 1) throw new Error(`${name}: maxSourcePixels must be a positive whole number; got ${maxSourcePixels}`);
+        // The source bytes plus roughly three RGBA copies of the decoded image (input, resized, encoded) must fit in memory.
+        const neededMb = Math.ceil((maxSourceBytes + maxSourcePixels * 4 * 3) / (1024 * 1024));
+        if (neededMb > memory * 0.75) {
+            throw new Error(
+                `${name}: maxSourceBytes ${maxSourceBytes} and maxSourcePixels ${maxSourcePixels} need about ${neededMb} MB, more than 75% of memorySizeMb ${memory}; raise memorySizeMb or lower the limits`,
+            );
+        }
+        const quality = args.defaultQuality ?? 80;
+        if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new Error(`${name}: defaultQuality must be 1-100; got ${quality}`);
+        const defaultTtl = args.defaultTtlSeconds ?? 86400;
+        if (!Number.isInteger(defaultTtl) || defaultTtl < 0 || defaultTtl > 31536000) throw new Error(`${name}: defaultTtlSeconds must be 0-31536000; got ${defaultTtl}`);
+        const native = sharpPlatformPackages(architecture);
+        const missing = native.filter((p) => !existsSync(path.join(PROJECT_ROOT, "node_modules", p, "package.json")));
+        if (missing.length > 0) {
+            const cpu = architecture === "x86_64" ? "x64" : "arm64";
+            throw new Error(
+                `${name}: sharp's Lambda binaries for ${architecture} are not installed (${missing.join(", ")}); ` +
+                    `run npm install --os=linux --cpu=${cpu} --libc=glibc --include=optional sharp before deploying`,
+            );
+        }
+
+        const alerts = new EncryptedTopic(
+            `${name}-alerts`,
+            { displayName: "Image handler", email: args.notificationEmail, protect: this.protectStateful },
+            { parent: this },
+        );
+        const source = privateBucket(`${name}-source`, { versioning: true, forceDestroy: !this.protectStateful }, this, this.stateful()).bucket;
+
+        const resize = new HandlerFunction<unknown, HttpResponse>(
+            `${name}-resize`,
+            {
+                description: "Resizes and converts images from the source bucket for Thumbor-style paths",
+                statements: [
+                    { sid: "ReadImages", actions: ["s3:GetObject"], resources: [pulumi.interpolate`${source.arn}/*`] },
+                    // Without ListBucket S3 answers a missing key with AccessDenied; with it, NoSuchKey (a 404 to viewers).
+                    { sid: "TellMissingFromForbidden", actions: ["s3:ListBucket"], resources: [source.arn] },
+                ],
+                environment: {
+                    SOURCE_BUCKET: source.bucket,
+                    MAX_WIDTH: String(maxWidth),
+                    MAX_HEIGHT: String(maxHeight),
+                    MAX_SOURCE_BYTES: String(maxSourceBytes),
+                    MAX_SOURCE_PIXELS: String(maxSourcePixels),
+                    DEFAULT_QUALITY: String(quality),
+                },
+                architecture,
+                memorySizeMb: memory,
+                timeoutSeconds: timeout,
+                reservedConcurrency: args.reservedConcurrency,
+                bundledPackages: ["sharp"],
+                nativePackages: native,
+                logRetentionDays: this.logRetentionDays,
+                protect: this.protectStateful,
+                callback: async (event: unknown) => {
+                    // SDK v3 ships with the Lambda runtime; sharp comes in the archive. Both are required here so
+                    // neither is serialized into the handler.
+                    const { S3 } = require("@aws-sdk/client-s3");
+                    const sharp = require("sharp");
+                    // One request at a time per instance: libvips' operation cache would only hold memory between them.
+                    sharp.cache(false);
+                    return handleImageRequest(event, configFromEnvironment(process.env), {
+                        s3: new S3({}),
+                        sharp,
+                        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+                    });
+                },
+            },
+            { parent: this },
+        );
+
+        const functionUrl = new aws.lambda.FunctionUrl(
+            `${name}-url`,
+            { functionName: resize.functionName, authorizationType: "AWS_IAM", invokeMode: "BUFFERED" },
+            { parent: this },
+        );
+        const originAccess = new aws.cloudfront.OriginAccessControl(
+            `${name}-oac`,
+            {
+                description: "CloudFront signs its requests to the image function URL",
+                originAccessControlOriginType: "lambda",
+                signingBehavior: "always",
+                signingProtocol: "sigv4",
+            },
+            { parent: this },
+        );
+        const cachePolicy = new aws.cloudfront.CachePolicy(
+            `${name}-cache`,
+            {
+                comment: "Images by path only: no headers, cookies or query strings in the key",
+                minTtl: 0,
+                defaultTtl,
+                maxTtl: 31536000,
+                parametersInCacheKeyAndForwardedToOrigin: {
+                    cookiesConfig: { cookieBehavior: "none" },
+                    headersConfig: { headerBehavior: "none" },
+                    queryStringsConfig: { queryStringBehavior: "none" },
+                    enableAcceptEncodingGzip: true,
+                    enableAcceptEncodingBrotli: true,
+                },
+            },
+            { parent: this },
+        );
+        const headersPolicy = new aws.cloudfront.ResponseHeadersPolicy(
+            `${name}-headers`,
+            {
+                comment: "Security headers for served images",
+                securityHeadersConfig: {
+                    contentTypeOptions: { override: true },
+                    strictTransportSecurity: { accessControlMaxAgeSec: 31536000, includeSubdomains: true, override: true },
+                },
+            },
+            { parent: this },
+        );
+        const originId = "image-function";
+        const distribution = new aws.cloudfront.Distribution(
+            `${name}-cdn`,
+            {
+                comment: "Serverless image handler",
+                enabled: true,
+                isIpv6Enabled: true,
+                httpVersion: "http2and3",
+                priceClass,
+                origins: [
+                    {
+                        originId,
+                        domainName: functionUrl.functionUrl.apply((u) => new URL(u).host),
+                        originAccessControlId: originAccess.id,
+                        customOriginConfig: {
+                            httpPort: 80,
+                            httpsPort: 443,
+                            originProtocolPolicy: "https-only",
+                            originSslProtocols: ["TLSv1.2"],
+                            originReadTimeout: ORIGIN_READ_TIMEOUT_SECONDS,
+                        },
+                    },
+                ],
+                defaultCacheBehavior: {
+                    targetOriginId: originId,
+                    viewerProtocolPolicy: "redirect-to-https",
+                    allowedMethods: ["GET", "HEAD"],
+                    cachedMethods: ["GET", "HEAD"],
+                    compress: true,
+                    cachePolicyId: cachePolicy.id,
+                    responseHeadersPolicyId: headersPolicy.id,
+                },
+                restrictions: { geoRestriction: { restrictionType: "none" } },
+                viewerCertificate: { cloudfrontDefaultCertificate: true },
+            },
+            { parent: this },
+        );
+        // Function URLs created since October 2025 need both grants; InvokeFunction is limited to calls through the URL.
+        new aws.lambda.Permission(
+            `${name}-cdn-url`,
+            {
+                action: "lambda:InvokeFunctionUrl",
+                function: resize.functionName,
+                principal: "cloudfront.amazonaws.com",
+                sourceArn: distribution.arn,
+                functionUrlAuthType: "AWS_IAM",
+            },
+            { parent: this },
+        );
+        new aws.lambda.Permission(
+            `${name}-cdn-invoke`,
+            {
+                action: "lambda:InvokeFunction",
+                function: resize.functionName,
+                principal: "cloudfront.amazonaws.com",
+                sourceArn: distribution.arn,
+                invokedViaFunctionUrl: true,
+            },
+            { parent: this },
+        );
+
+        topicAlarm(
+            `${name}-errors`,
+            {
+                description: "The image function failed (AWS errors such as throttled or denied S3 reads); viewers got 5xx",
+                namespace: "AWS/Lambda",
+                metricName: "Errors",
+                dimensions: { FunctionName: resize.functionName },
+                statistic: "Sum",
+                comparison: "GreaterThanOrEqualToThreshold",
+                threshold: 1,
+                topicArn: alerts.topicArn,
+            },
+            { parent: this },
+        );
+        topicAlarm(
+            `${name}-throttles`,
+            {
+                description: "Image requests were throttled (concurrency limit reached); viewers got 5xx",
+                namespace: "AWS/Lambda",
+                metricName: "Throttles",
+                dimensions: { FunctionName: resize.functionName },
+                statistic: "Sum",
+                comparison: "GreaterThanOrEqualToThreshold",
+                threshold: 1,
+                topicArn: alerts.topicArn,
+            },
+            { parent: this },
+        );
+
+        this.url = pulumi.interpolate`https://${distribution.domainName}`;
+        this.distributionId = distribution.id;
+        this.distributionDomainName = distribution.domainName;
+        this.sourceBucketName = source.bucket;
+        this.functionName = resize.functionName;
+        this.functionUrl = functionUrl.functionUrl;
+        this.alertsTopicArn = alerts.topicArn;
+        this.registerOutputs({
+            url: this.url,
+            distributionId: this.distributionId,
+            distributionDomainName: this.distributionDomainName,
+            sourceBucketName: this.sourceBucketName,
+            functionName: this.functionName,
+            functionUrl: this.functionUrl,
+            alertsTopicArn: this.alertsTopicArn,
+        });
+    }
+}

@@ -1,0 +1,641 @@
+// Canary deployments of Lambda functions by alias traffic shifting (SCENARIOS.md 3).
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { demoResponse, publishDemoVersions, releaseVariable } from "../../handlers/lambdaCanary/canaryDemo";
+import {
+    checkHealth,
+    configFromEnvironment,
+    maximumInsufficientDataWaits,
+    runSimpleDeployment,
+    runTrafficTask,
+    simpleDeployerConfigFromEnvironment,
+    validateDeployment,
+} from "../../handlers/lambdaCanary/canaryDeploy";
+import { Blueprint, BlueprintArgs } from "../../components/common";
+import { logDeliveryStatement, ServiceRole, Statement } from "../../components/iam";
+import { HandlerFunction } from "../../components/lambda";
+import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+
+export type InsufficientDataPolicy = "wait" | "fail";
+
+export interface LambdaCanaryDeployerArgs extends BlueprintArgs {
+    /** Functions whose aliases the deployer may shift, by exact name. @default [] */
+    readonly targetFunctionNames?: readonly string[];
+    /** Functions whose name starts with this may be shifted too (at least 3 characters). @default none */
+    readonly targetFunctionPrefix?: string;
+    /** CloudWatch metric alarms a deployment may name as extra health checks, by exact name. @default [] */
+    readonly alarmNames?: readonly string[];
+    /** Alarms whose name starts with this may be named too (at least 3 characters). @default none */
+    readonly alarmNamePrefix?: string;
+    /** Highest failure ratio, (Errors + Throttles) / (Invocations + Throttles), a step may show; 0 fails on any error. @default 0 */
+    readonly maxErrorRate?: number;
+    /** Fewer invocations of the new version than this in a step is "not enough data", never "healthy". @default 10 */
+    readonly minInvocations?: number;
+    /** What "not enough data" does: wait another interval, or fail (roll back). @default "wait" */
+    readonly onInsufficientData?: InsufficientDataPolicy;
+    /** Extra intervals a step may wait for data before failing (0-10). @default 3 */
+    readonly maxInsufficientDataWaits?: number;
+    /** Deploy the single-function deployer for short rollouts. @default true */
+    readonly createSimpleDeployer?: boolean;
+    /** Timeout of the simple deployer in seconds (180-900); rollouts that cannot finish inside it are refused. @default 900 */
+    readonly simpleDeployerTimeoutSeconds?: number;
+    /** Deploy a demo function with an alias and two published versions to try the workflow on. @default true */
+    readonly createDemo?: boolean;
+    /** Name of the demo function's alias. @default "live" */
+    readonly demoAliasName?: string;
+    /** Email subscribed to deployment notifications and the failure alarm. @default none */
+    readonly notificationEmail?: string;
+    /** Memory of the deployer functions in MB. @default 256 */
+    readonly memorySizeMb?: number;
+}
+
+/** ARNs the workflow definition refers to. */
+export interface CanaryWorkflowTargets {
+    readonly validateFunctionArn: string;
+    readonly trafficFunctionArn: string;
+    readonly healthFunctionArn: string;
+    readonly topicArn: string;
+}
+
+const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const NAME_PREFIX = /^[A-Za-z0-9_-]{3,63}$/;
+const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
+// Alarm names may hold most characters, but not IAM's wildcards: they would widen the policy's resources.
+const ALARM_NAME = /^[^*?]{1,255}$/;
+
+// Transient failures of the Lambda service or of the SDK calls inside a task; the handlers re-read the alias
+// before every change, so repeating a task is safe.
+const LAMBDA_TRANSIENT = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Lambda.ClientExecutionTimeoutException"];
+const API_TRANSIENT = ["TooManyRequestsException", "ThrottlingException", "Throttling", "ServiceException", "ResourceConflictException", "PreconditionFailedException", "MetricDataUnavailable"];
+const SNS_TRANSIENT = ["SNS.ThrottledException", "SNS.InternalErrorException", "SNS.KMSThrottlingException", "SNS.SdkClientException", "SNS.AmazonSNSException"];
+
+function lambdaRetry(maxAttempts: number): object[] {
+    return [
+        { ErrorEquals: LAMBDA_TRANSIENT, IntervalSeconds: 2, MaxAttempts: maxAttempts, BackoffRate: 2, JitterStrategy: "FULL" },
+        { ErrorEquals: API_TRANSIENT, IntervalSeconds: 5, MaxAttempts: maxAttempts, BackoffRate: 2, MaxDelaySeconds: 120, JitterStrategy: "FULL" },
+    ];
+}
+
+/** A lambda:invoke task; failures not retried go to `catchTo` with the error at `errorPath` (undefined: the error replaces the state). */
+function lambdaTask(
+    functionArn: string,
+    payload: object,
+    resultFields: readonly string[],
+    resultPath: string,
+    next: string,
+    catchTo: string,
+    errorPath: string | undefined,
+    maxAttempts = 4,
+): object {
+    return {
+        Type: "Task",
+        Resource: "arn:aws:states:::lambda:invoke",
+        Parameters: { FunctionName: functionArn, Payload: payload },
+        // Only the handler's answer is kept: the invoke metadata would crowd the execution history.
+        ResultSelector: Object.fromEntries(resultFields.map((f) => [`${f}.$`, `$.Payload.${f}`])),
+        ResultPath: resultPath,
+        TimeoutSeconds: 120,
+        Retry: lambdaRetry(maxAttempts),
+        Catch: [{ ErrorEquals: ["States.ALL"], ...(errorPath ? { ResultPath: errorPath } : {}), Next: catchTo }],
+        Next: next,
+    };
+}
+
+function notifyTask(topicArn: string, subject: string, message: string, next: string, catchTo: string, errorPath: string): object {
+    return {
+        Type: "Task",
+        Resource: "arn:aws:states:::sns:publish",
+        Parameters: { TopicArn: topicArn, Subject: subject, "Message.$": message },
+        ResultPath: null,
+        TimeoutSeconds: 60,
+        Retry: [{ ErrorEquals: SNS_TRANSIENT, IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, JitterStrategy: "FULL" }],
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: errorPath, Next: catchTo }],
+        Next: next,
+    };
+}
+
+/**
+ * The deployment workflow (Amazon States Language, JSONPath): validate -> [shift weight -> wait interval ->
+ * health check -> decide]* -> finalize -> notify. Every task after validation is caught into Rollback, which
+ * notifies and fails the execution; a rejected input fails before the alias is touched; a failed rollback is
+ * reported as such. Loops are bounded: steps by the plan's shiftCount, waits for data by
+ * maxInsufficientDataWaits.
+ */
+export function canaryStateMachineDefinition(t: CanaryWorkflowTargets): Record<string, any> {
+    const planFields = ["functionName", "aliasName", "newVersion", "originalVersion", "strategy", "weights", "shiftCount", "intervalSeconds", "health"];
+    const stepFields = ["index", "weight", "appliedAt", "insufficientWaits"];
+    const healthFields = ["status", "reason", "invocations", "errors", "throttles", "errorRate", "alarmsInAlarm", "windowStart", "windowEnd"];
+    const outcomeFields = ["status", "unchanged", "version", "message"];
+    const definition = {
+        Comment: "Shifts a Lambda alias to a new version step by step, checking health between steps; rolls back on trouble",
+        StartAt: "Validate",
+        States: {
+            // A rejected input may not even be an object, so the caught error replaces the state instead of joining it.
+            Validate: lambdaTask(t.validateFunctionArn, { "input.$": "$" }, planFields, "$.plan", "AnyPartialSteps", "NotifyRejected", undefined),
+            AnyPartialSteps: {
+                Type: "Choice",
+                Choices: [{ Variable: "$.plan.shiftCount", NumericGreaterThan: 0, Next: "FirstStep" }],
+                Default: "Finalize",
+            },
+            FirstStep: { Type: "Pass", Result: { index: 0 }, ResultPath: "$.progress", Next: "ShiftTraffic" },
+            ShiftTraffic: lambdaTask(
+                t.trafficFunctionArn,
+                { action: "shift", "plan.$": "$.plan", "index.$": "$.progress.index" },
+                stepFields,
+                "$.step",
+                "WaitInterval",
+                "Rollback",
+                "$.error",
+            ),
+            WaitInterval: { Type: "Wait", SecondsPath: "$.plan.intervalSeconds", Next: "CheckHealth" },
+            CheckHealth: lambdaTask(t.healthFunctionArn, { "plan.$": "$.plan", "step.$": "$.step" }, healthFields, "$.health", "Decide", "Rollback", "$.error"),
+            Decide: {
+                Type: "Choice",
+                Choices: [
+                    { Variable: "$.health.status", StringEquals: "HEALTHY", Next: "NextStep" },
+                    {
+                        And: [
+                            { Variable: "$.health.status", StringEquals: "INSUFFICIENT_DATA" },
+                            { Variable: "$.plan.health.onInsufficientData", StringEquals: "wait" },
+                            { Variable: "$.step.insufficientWaits", NumericLessThanPath: "$.plan.health.maxInsufficientDataWaits" },
+                        ],
+                        Next: "CountDataWait",
+                    },
+                ],
+                Default: "Rollback",
+            },
+            CountDataWait: {
+                Type: "Pass",
+                Parameters: {
+                    "index.$": "$.step.index",
+                    "weight.$": "$.step.weight",
+                    "appliedAt.$": "$.step.appliedAt",
+                    "insufficientWaits.$": "States.MathAdd($.step.insufficientWaits, 1)",
+                },
+                ResultPath: "$.step",
+                Next: "WaitInterval",
+            },
+            NextStep: { Type: "Pass", Parameters: { "index.$": "States.MathAdd($.progress.index, 1)" }, ResultPath: "$.progress", Next: "MoreSteps" },
+            MoreSteps: {
+                Type: "Choice",
+                Choices: [{ Variable: "$.progress.index", NumericLessThanPath: "$.plan.shiftCount", Next: "ShiftTraffic" }],
+                Default: "Finalize",
+            },
+            Finalize: lambdaTask(t.trafficFunctionArn, { action: "finalize", "plan.$": "$.plan" }, outcomeFields, "$.outcome", "NotifySucceeded", "Rollback", "$.error"),
+            NotifySucceeded: notifyTask(
+                t.topicArn,
+                "Canary deployment succeeded",
+                "States.Format('{} Execution: {}', $.outcome.message, $$.Execution.Id)",
+                "Deployed",
+                "DeployedButNotificationFailed",
+                "$.notificationError",
+            ),
+            Deployed: { Type: "Succeed" },
+            // The deployment stands: a lost notification must not undo it, but it fails the execution so the alarm says so.
+            DeployedButNotificationFailed: {
+                Type: "Fail",
+                Error: "NotificationFailed",
+                Cause: "The new version is serving all traffic, but the success notification could not be published.",
+            },
+            // Rollback gets more attempts than the other tasks: it is what leaves the alias safe.
+            Rollback: lambdaTask(
+                t.trafficFunctionArn,
+                { action: "rollback", "state.$": "$" },
+                outcomeFields,
+                "$.outcome",
+                "NotifyRolledBack",
+                "NotifyRollbackFailed",
+                "$.rollbackError",
+                8,
+            ),
+            NotifyRolledBack: notifyTask(
+                t.topicArn,
+                "Canary deployment rolled back",
+                "States.Format('{} Execution: {}', $.outcome.message, $$.Execution.Id)",
+                "RolledBack",
+                "RolledBack",
+                "$.notificationError",
+            ),
+            RolledBack: { Type: "Fail", Error: "DeploymentRolledBack", CausePath: "$.outcome.message" },
+            NotifyRollbackFailed: notifyTask(
+                t.topicArn,
+                "Canary deployment rollback FAILED",
+                "States.Format('Rolling back version {} of {}:{} to version {} FAILED, check the alias now: {} Execution: {}', $.plan.newVersion, $.plan.functionName, $.plan.aliasName, $.plan.originalVersion, $.rollbackError.Cause, $$.Execution.Id)",
+                "RollbackFailed",
+                "RollbackFailed",
+                "$.notificationError",
+            ),
+            RollbackFailed: { Type: "Fail", Error: "RollbackFailed", CausePath: "$.rollbackError.Cause" },
+            // Validation failed: the state is the caught error itself ({Error, Cause}), whatever the input was.
+            NotifyRejected: notifyTask(
+                t.topicArn,
+                "Canary deployment rejected",
+                "States.Format('Canary deployment rejected, nothing was changed. {}: {} Execution: {}', $.Error, $.Cause, $$.Execution.Id)",
+                "Rejected",
+                "Rejected",
+                "$.notificationError",
+            ),
+            Rejected: { Type: "Fail", Error: "DeploymentRejected", CausePath: "$.Cause" },
+        },
+    };
+    return JSON.parse(JSON.stringify(definition));
+}
+
+/**
+ * Deploys canary automation for Lambda aliases: a Step Functions workflow (validate, shift, wait, health check,
+ * finalize or roll back, notify), the simple single-invocation deployer for short rollouts, an encrypted topic
+ * for notifications, an alarm on failed executions and, optionally, a demo function with an alias and two
+ * published versions.
+ */
+export class LambdaCanaryDeployer extends Blueprint {
+    readonly stateMachineArn: pulumi.Output<string>;
+    readonly stateMachineName: pulumi.Output<string>;
+    readonly topicArn: pulumi.Output<string>;
+    readonly executionsFailedAlarmName: pulumi.Output<string>;
+    readonly simpleDeployerFunctionName?: pulumi.Output<string>;
+    readonly demoFunctionName?: pulumi.Output<string>;
+    readonly demoAliasName?: string;
+    readonly demoAliasArn?: pulumi.Output<string>;
+    readonly demoStableVersion?: pulumi.Output<string>;
+    readonly demoCandidateVersion?: pulumi.Output<string>;
+    /** Input for start-execution that rolls the demo alias to the candidate version. */
+    readonly demoExecutionInput?: pulumi.Output<string>;
+
+    constructor(name: string, args: LambdaCanaryDeployerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aws-blueprints:deploy:LambdaCanaryDeployer", name, "lambda-canary", args, opts);
+        const names = [...(args.targetFunctionNames ?? [])];
+        const createDemo = args.createDemo ?? true;
+        const createSimple = args.createSimpleDeployer ?? true;
+        for (const n of names) {
+            if (!FUNCTION_NAME.test(n)) throw new Error(`${name}: targetFunctionNames entry "${n}" must be a function name (1-64 letters, digits, - or _)`);
+        }
+        if (args.targetFunctionPrefix !== undefined && !NAME_PREFIX.test(args.targetFunctionPrefix)) {
+            throw new Error(`${name}: targetFunctionPrefix "${args.targetFunctionPrefix}" must be 3-63 letters, digits, - or _ (a shorter prefix would cover nearly every function)`);
+        }
+        if (names.length === 0 && args.targetFunctionPrefix === undefined && !createDemo) {
+            throw new Error(`${name}: nothing to deploy to: give targetFunctionNames, targetFunctionPrefix or createDemo: true`);
+        }
+        const alarmNames = [...(args.alarmNames ?? [])];
+        for (const a of alarmNames) {
+            if (!ALARM_NAME.test(a)) throw new Error(`${name}: alarmNames entry "${a}" must be 1-255 characters without * or ?`);
+        }
+        if (args.alarmNamePrefix !== undefined && (!ALARM_NAME.test(args.alarmNamePrefix) || args.alarmNamePrefix.length < 3)) {
+            throw new Error(`${name}: alarmNamePrefix "${args.alarmNamePrefix}" must be 3-255 characters without * or ?`);
+        }
+        const maxErrorRate = args.maxErrorRate ?? 0;
+        if (!Number.isFinite(maxErrorRate) || maxErrorRate < 0 || maxErrorRate >= 1) {
+            throw new Error(`${name}: maxErrorRate must be from 0 up to but excluding 1; got ${maxErrorRate}`);
+        }
+        const minInvocations = args.minInvocations ?? 10;
+        if (!Number.isInteger(minInvocations) || minInvocations < 1) throw new Error(`${name}: minInvocations must be an integer of at least 1; got ${minInvocations}`);
+        const onInsufficientData = args.onInsufficientData ?? "wait";
+        if (onInsufficientData !== "wait" && onInsufficientData !== "fail") {
+            throw new Error(`${name}: onInsufficientData must be "wait" or "fail"; got ${JSON.stringify(onInsufficientData)}`);
+        }
+        const maxWaits = args.maxInsufficientDataWaits ?? 3;
+        if (!Number.isInteger(maxWaits) || maxWaits < 0 || maxWaits > maximumInsufficientDataWaits()) {
+            throw new Error(`${name}: maxInsufficientDataWaits must be an integer from 0 to ${maximumInsufficientDataWaits()}; got ${maxWaits}`);
+        }
+        const simpleTimeout = args.simpleDeployerTimeoutSeconds ?? 900;
+        if (!Number.isInteger(simpleTimeout) || simpleTimeout < 180 || simpleTimeout > 900) {
+            throw new Error(`${name}: simpleDeployerTimeoutSeconds must be an integer from 180 to 900 (Lambda's limit); got ${simpleTimeout}`);
+        }
+        const demoAliasName = args.demoAliasName ?? "live";
+        if (!ALIAS_NAME.test(demoAliasName)) throw new Error(`${name}: demoAliasName "${demoAliasName}" must be 1-128 letters, digits, - or _, not only digits`);
+        const memorySizeMb = args.memorySizeMb ?? 256;
+
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const functionArn = (fn: pulumi.Input<string>) => pulumi.interpolate`arn:${partition}:lambda:${region}:${identity.accountId}:function:${fn}`;
+        const alarmArn = (alarm: string) => pulumi.interpolate`arn:${partition}:cloudwatch:${region}:${identity.accountId}:alarm:${alarm}`;
+
+        const events = new EncryptedTopic(
+            `${name}-events`,
+            { displayName: "Lambda canary deployments", email: args.notificationEmail, protect: this.protectStateful },
+            { parent: this },
+        );
+
+        const demo = createDemo ? this.createDemo(name, demoAliasName) : undefined;
+
+        // The functions a deployment may shift: named ones with any qualifier, prefixed ones, and the demo.
+        const targetArns: pulumi.Input<string>[] = [
+            ...names.flatMap((n) => [functionArn(n), pulumi.interpolate`${functionArn(n)}:*`]),
+            ...(args.targetFunctionPrefix ? [pulumi.interpolate`${functionArn(args.targetFunctionPrefix)}*`] : []),
+            ...(demo ? [demo.fn.arn, pulumi.interpolate`${demo.fn.arn}:*`] : []),
+        ];
+        const alarmArns: pulumi.Input<string>[] = [
+            ...alarmNames.map(alarmArn),
+            ...(args.alarmNamePrefix ? [pulumi.interpolate`${alarmArn(args.alarmNamePrefix)}*`] : []),
+        ];
+        const readAlarms: Statement[] =
+            alarmArns.length > 0
+                ? [{ sid: "ReadNamedAlarms", actions: ["cloudwatch:DescribeAlarms"], resources: alarmArns }]
+                : [];
+        // GetMetricData has no resource-level permissions for metrics (only for OTLP datasets, which are not read).
+        const readMetrics: Statement = { sid: "ReadLambdaMetrics", actions: ["cloudwatch:GetMetricData"], resources: ["*"] };
+        const environment: Record<string, pulumi.Input<string>> = {
+            ALLOWED_FUNCTION_NAMES: pulumi.all([...names, ...(demo ? [demo.fn.functionName] : [])]).apply((l) => l.join(",")),
+            ALLOWED_FUNCTION_PREFIX: args.targetFunctionPrefix ?? "",
+            ALLOWED_ALARM_NAMES: alarmNames.join(","),
+            ALLOWED_ALARM_PREFIX: args.alarmNamePrefix ?? "",
+            MAX_ERROR_RATE: String(maxErrorRate),
+            MIN_INVOCATIONS: String(minInvocations),
+            ON_INSUFFICIENT_DATA: onInsufficientData,
+            MAX_INSUFFICIENT_DATA_WAITS: String(maxWaits),
+        };
+        const common = { memorySizeMb, logRetentionDays: this.logRetentionDays, protect: this.protectStateful };
+
+        const validate = new HandlerFunction(
+            `${name}-validate`,
+            {
+                ...common,
+                description: "Validates a canary deployment request against the alias and its versions, and plans its weights",
+                statements: [
+                    { sid: "ReadTargetAliases", actions: ["lambda:GetAlias", "lambda:GetFunctionConfiguration"], resources: targetArns },
+                    ...readAlarms,
+                ],
+                environment,
+                timeoutSeconds: 30,
+                callback: async (event: unknown) => {
+                    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
+                    const { Lambda } = require("@aws-sdk/client-lambda");
+                    const { CloudWatch } = require("@aws-sdk/client-cloudwatch");
+                    const input = (event as { input?: unknown } | null)?.input;
+                    return validateDeployment(input, configFromEnvironment(process.env), { lambda: new Lambda({}), cloudwatch: new CloudWatch({}) });
+                },
+            },
+            { parent: this },
+        );
+        const traffic = new HandlerFunction(
+            `${name}-traffic`,
+            {
+                ...common,
+                description: "Shifts, finalizes or rolls back a canary deployment's alias weights",
+                statements: [{ sid: "ShiftTargetAliases", actions: ["lambda:GetAlias", "lambda:UpdateAlias"], resources: targetArns }],
+                timeoutSeconds: 30,
+                callback: async (event: unknown) => {
+                    const { Lambda } = require("@aws-sdk/client-lambda");
+                    const result = await runTrafficTask(event, { lambda: new Lambda({}) });
+                    console.log(JSON.stringify(result));
+                    return result;
+                },
+            },
+            { parent: this },
+        );
+        const health = new HandlerFunction(
+            `${name}-health`,
+            {
+                ...common,
+                description: "Judges a canary step from the new version's Lambda metrics and the named alarms",
+                statements: [readMetrics, ...readAlarms],
+                timeoutSeconds: 60,
+                callback: async (event: unknown) => {
+                    const { CloudWatch } = require("@aws-sdk/client-cloudwatch");
+                    const result = await checkHealth(event, { cloudwatch: new CloudWatch({}) });
+                    console.log(JSON.stringify(result));
+                    return result;
+                },
+            },
+            { parent: this },
+        );
+
+        // Step Functions adds every log group it delivers to to the account's one CloudWatch Logs resource policy,
+        // which is capped at 5120 characters, unless the name starts with /aws/vendedlogs/: then CloudWatch Logs
+        // grants delivery without growing the policy.
+        // https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
+        // https://docs.aws.amazon.com/step-functions/latest/dg/bp-cwl.html
+        // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html
+        const workflowLogs = new aws.cloudwatch.LogGroup(
+            `${name}-workflow-logs`,
+            { namePrefix: `/aws/vendedlogs/states/${name}-workflow-`, retentionInDays: this.logRetentionDays },
+            this.stateful(),
+        );
+        const taskArns = [validate.arn, traffic.arn, health.arn].flatMap((arn) => [arn, pulumi.interpolate`${arn}:*`]);
+        const workflowRole = new ServiceRole(
+            `${name}-workflow`,
+            {
+                service: "states.amazonaws.com",
+                description: "Runs the canary deployment workflow",
+                statements: [
+                    { sid: "InvokeTaskFunctions", actions: ["lambda:InvokeFunction"], resources: taskArns },
+                    ...events.publishStatements(),
+                    logDeliveryStatement("DeliverExecutionLogs"),
+                ],
+            },
+            { parent: this },
+        );
+        const stateMachine = new aws.sfn.StateMachine(
+            `${name}-workflow`,
+            {
+                type: "STANDARD",
+                roleArn: workflowRole.arn,
+                definition: pulumi
+                    .all([validate.arn, traffic.arn, health.arn, events.topicArn])
+                    .apply(([validateFunctionArn, trafficFunctionArn, healthFunctionArn, topicArn]) =>
+                        JSON.stringify(canaryStateMachineDefinition({ validateFunctionArn, trafficFunctionArn, healthFunctionArn, topicArn })),
+                    ),
+                loggingConfiguration: { level: "ALL", includeExecutionData: true, logDestination: pulumi.interpolate`${workflowLogs.arn}:*` },
+            },
+            { parent: this, dependsOn: [workflowRole.policy] },
+        );
+
+        const failedAlarm = topicAlarm(
+            `${name}-executions-failed`,
+            {
+                description: "A canary deployment failed: rejected, rolled back, or its rollback failed (see the execution)",
+                namespace: "AWS/States",
+                metricName: "ExecutionsFailed",
+                dimensions: { StateMachineArn: stateMachine.arn },
+                statistic: "Sum",
+                comparison: "GreaterThanOrEqualToThreshold",
+                threshold: 1,
+                periodSeconds: 60,
+                topicArn: events.topicArn,
+            },
+            { parent: this },
+        );
+
+        if (createSimple) {
+            const simple = new HandlerFunction(
+                `${name}-simple`,
+                {
+                    ...common,
+                    description: "Runs a short canary rollout inside one invocation (longer ones belong to the state machine)",
+                    statements: [
+                        { sid: "ShiftTargetAliases", actions: ["lambda:GetAlias", "lambda:UpdateAlias", "lambda:GetFunctionConfiguration"], resources: targetArns },
+                        readMetrics,
+                        ...readAlarms,
+                        ...events.publishStatements(),
+                    ],
+                    environment: {
+                        ...environment,
+                        TOPIC_ARN: events.topicArn,
+                        TIMEOUT_SECONDS: String(simpleTimeout),
+                        STATE_MACHINE_ARN: stateMachine.arn,
+                    },
+                    timeoutSeconds: simpleTimeout,
+                    callback: async (event: unknown, context: unknown) => {
+                        const { Lambda } = require("@aws-sdk/client-lambda");
+                        const { CloudWatch } = require("@aws-sdk/client-cloudwatch");
+                        const { SNS } = require("@aws-sdk/client-sns");
+                        const ctx = context as { getRemainingTimeInMillis(): number };
+                        const result = await runSimpleDeployment(event, simpleDeployerConfigFromEnvironment(process.env), {
+                            lambda: new Lambda({}),
+                            cloudwatch: new CloudWatch({}),
+                            sns: new SNS({}),
+                            sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+                            remainingMs: () => ctx.getRemainingTimeInMillis(),
+                            log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+                        });
+                        console.log(JSON.stringify(result));
+                        return result;
+                    },
+                },
+                { parent: this },
+            );
+            // A failed asynchronous run has already rolled back; Lambda's automatic retry would start the rollout again.
+            new aws.lambda.FunctionEventInvokeConfig(
+                `${name}-simple-async`,
+                { functionName: simple.functionName, maximumRetryAttempts: 0, maximumEventAgeInSeconds: 3600 },
+                { parent: this },
+            );
+            topicAlarm(
+                `${name}-simple-errors`,
+                {
+                    description: "The simple canary deployer failed (its rollout was rolled back or refused; see its log group)",
+                    namespace: "AWS/Lambda",
+                    metricName: "Errors",
+                    dimensions: { FunctionName: simple.functionName },
+                    statistic: "Sum",
+                    comparison: "GreaterThanOrEqualToThreshold",
+                    threshold: 1,
+                    periodSeconds: 60,
+                    topicArn: events.topicArn,
+                },
+                { parent: this },
+            );
+            this.simpleDeployerFunctionName = simple.functionName;
+        }
+
+        this.stateMachineArn = stateMachine.arn;
+        this.stateMachineName = stateMachine.name;
+        this.topicArn = events.topicArn;
+        this.executionsFailedAlarmName = failedAlarm.name;
+        if (demo) {
+            this.demoFunctionName = demo.fn.functionName;
+            this.demoAliasName = demoAliasName;
+            this.demoAliasArn = demo.alias.arn;
+            this.demoStableVersion = demo.stableVersion;
+            this.demoCandidateVersion = demo.candidateVersion;
+            this.demoExecutionInput = pulumi.all([demo.fn.functionName, demo.candidateVersion]).apply(([functionName, newVersion]) =>
+                JSON.stringify({
+                    functionName,
+                    aliasName: demoAliasName,
+                    newVersion,
+                    strategy: "linear",
+                    steps: 3,
+                    intervalSeconds: 120,
+                    minInvocations: 5,
+                }),
+            );
+        }
+        this.registerOutputs({
+            stateMachineArn: this.stateMachineArn,
+            stateMachineName: this.stateMachineName,
+            topicArn: this.topicArn,
+            executionsFailedAlarmName: this.executionsFailedAlarmName,
+            simpleDeployerFunctionName: this.simpleDeployerFunctionName,
+            demoFunctionName: this.demoFunctionName,
+            demoAliasName: this.demoAliasName,
+            demoAliasArn: this.demoAliasArn,
+            demoStableVersion: this.demoStableVersion,
+            demoCandidateVersion: this.demoCandidateVersion,
+            demoExecutionInput: this.demoExecutionInput,
+        });
+    }
+
+    /**
+     * The demo target: a function, a publisher that gives it a stable and a candidate version at deployment
+     * time, and an alias on the stable version. The alias's version and weights belong to the deployer once
+     * created, so the program ignores later changes to them (a `pulumi up` must not undo a rollout).
+     */
+    private createDemo(name: string, aliasName: string) {
+        const fn = new HandlerFunction(
+            `${name}-demo`,
+            {
+                description: "Demo target of the canary deployer: answers with its release and version",
+                statements: [],
+                environment: { [releaseVariable()]: "stable" },
+                timeoutSeconds: 10,
+                memorySizeMb: 128,
+                logRetentionDays: this.logRetentionDays,
+                protect: this.protectStateful,
+                callback: async (event: unknown) => demoResponse(event, process.env.DEMO_RELEASE, process.env.AWS_LAMBDA_FUNCTION_VERSION),
+            },
+            { parent: this },
+        );
+        const demoArns = [fn.arn, pulumi.interpolate`${fn.arn}:*`];
+        const publisher = new HandlerFunction(
+            `${name}-demo-publisher`,
+            {
+                description: "Publishes the demo function's stable and candidate versions at deployment time",
+                statements: [
+                    {
+                        sid: "PublishDemoVersions",
+                        actions: [
+                            "lambda:GetFunctionConfiguration",
+                            "lambda:ListVersionsByFunction",
+                            "lambda:UpdateFunctionConfiguration",
+                            "lambda:PublishVersion",
+                        ],
+                        resources: demoArns,
+                    },
+                ],
+                environment: { DEMO_FUNCTION_NAME: fn.functionName },
+                timeoutSeconds: 300,
+                memorySizeMb: 128,
+                logRetentionDays: this.logRetentionDays,
+                protect: this.protectStateful,
+                callback: async (event: unknown) => {
+                    const { Lambda } = require("@aws-sdk/client-lambda");
+                    const result = await publishDemoVersions(
+                        event,
+                        { functionName: process.env.DEMO_FUNCTION_NAME ?? "" },
+                        {
+                            lambda: new Lambda({}),
+                            sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+                            log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+                        },
+                    );
+                    console.log(JSON.stringify(result));
+                    return result;
+                },
+            },
+            { parent: this },
+        );
+        // Runs the publisher on create and whenever the demo's code changes (the input carries its hash).
+        const published = new aws.lambda.Invocation(
+            `${name}-demo-versions`,
+            {
+                functionName: publisher.functionName,
+                input: pulumi.jsonStringify({ functionName: fn.functionName, codeSha256: fn.function.codeSha256 }),
+            },
+            { parent: this, dependsOn: [fn.function] },
+        );
+        const versions = published.result.apply((r) => JSON.parse(r) as { stableVersion: string; candidateVersion: string });
+        const stableVersion = versions.apply((v) => v.stableVersion);
+        const candidateVersion = versions.apply((v) => v.candidateVersion);
+        const alias = new aws.lambda.Alias(
+            `${name}-demo-alias`,
+            {
+                name: aliasName,
+                description: "Demo alias: deployments shift it from the stable to the candidate version",
+                functionName: fn.functionName,
+                functionVersion: stableVersion,
+            },
+            { parent: this, ignoreChanges: ["functionVersion", "routingConfig"] },
+        );
+        return { fn, alias, stableVersion, candidateVersion };
+    }
+}

@@ -1,0 +1,279 @@
+// Ops Automator (SCENARIOS.md 9): a small engine that runs the tasks configured in a DynamoDB table on a schedule.
+// Its first task is the tag-driven EBS snapshot scheduler of SCENARIOS.md 6.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { configFromEnvironment, failureMetricName, reportedWarningPrefix, runOpsAutomator } from "../../handlers/opsAutomator/opsAutomator";
+import { snapshotTagKeys } from "../../handlers/opsAutomator/snapshotScheduler";
+import { Blueprint, BlueprintArgs } from "../../components/common";
+import { Statement } from "../../components/iam";
+import { HandlerFunction } from "../../components/lambda";
+import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+
+export interface OpsAutomatorArgs extends BlueprintArgs {
+    /** Minutes between runs; a divisor of 60, so runs fall on clock boundaries and each covers its own window. @default 5 */
+    readonly scheduleMinutes?: number;
+    /**
+     * Seed the table with the EBS snapshot scheduler task, enabled. Pulumi creates the item once and then leaves it
+     * to operators; `false` deletes it (edits included). @default true
+     */
+    readonly snapshotTask?: boolean;
+    /** Seed of the snapshot task: it deletes its snapshots once their retention has passed. @default true */
+    readonly deleteExpiredSnapshots?: boolean;
+    /** Seed of the snapshot task: retention of schedule tags that leave it out, in days. @default 15 */
+    readonly defaultRetentionDays?: number;
+    /** CloudWatch namespace of the engine's metrics. @default "AwsBlueprints/OpsAutomator" */
+    readonly metricNamespace?: string;
+    /** Email subscribed to failure notifications. @default none */
+    readonly notificationEmail?: string;
+    /** Memory of the runner in MB. @default 256 */
+    readonly memorySizeMb?: number;
+    /** Timeout of one run in seconds. @default 300 */
+    readonly timeoutSeconds?: number;
+}
+
+const SCHEDULE_MINUTES = [5, 10, 15, 20, 30, 60];
+const SNAPSHOT_TASK_ID = "ebs-snapshot-scheduler";
+
+/** The EventBridge schedule of a run every `minutes` minutes, on clock boundaries (UTC). */
+export function scheduleExpression(minutes: number): string {
+    if (!SCHEDULE_MINUTES.includes(minutes)) {
+        throw new Error(`scheduleMinutes must be one of ${SCHEDULE_MINUTES.join(", ")}; got ${minutes}`);
+    }
+    return minutes === 60 ? "cron(0 * * * ? *)" : `cron(0/${minutes} * * * ? *)`;
+}
+
+/** The table item (DynamoDB JSON) that enables the snapshot scheduler task. */
+export function snapshotTaskItem(deleteExpired: boolean, defaultRetentionDays: number): string {
+    return JSON.stringify({
+        taskId: { S: SNAPSHOT_TASK_ID },
+        action: { S: "ebs-snapshot-scheduler" },
+        enabled: { BOOL: true },
+        description: { S: "Snapshots the EBS volumes of instances tagged scheduler:ebs-snapshot:<HHMM> and deletes expired ones" },
+        parameters: { M: { deleteExpired: { BOOL: deleteExpired }, defaultRetentionDays: { N: String(defaultRetentionDays) } } },
+    });
+}
+
+export class OpsAutomator extends Blueprint {
+    readonly tableName: pulumi.Output<string>;
+    readonly tableArn: pulumi.Output<string>;
+    readonly topicArn: pulumi.Output<string>;
+    readonly functionName: pulumi.Output<string>;
+    readonly ruleArn: pulumi.Output<string>;
+    readonly scheduleExpression: string;
+    /** Tag every snapshot of this engine carries (its role may delete only snapshots with it). */
+    readonly snapshotMarker: pulumi.Output<{ key: string; value: string }>;
+
+    constructor(name: string, args: OpsAutomatorArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super("aws-blueprints:operations:OpsAutomator", name, "ops-automator", args, opts);
+        const minutes = args.scheduleMinutes ?? 5;
+        if (!SCHEDULE_MINUTES.includes(minutes)) {
+            throw new Error(`${name}: scheduleMinutes must be one of ${SCHEDULE_MINUTES.join(", ")}; got ${minutes}`);
+        }
+        const retention = args.defaultRetentionDays ?? 15;
+        if (!Number.isInteger(retention) || retention < 1 || retention > 3650) {
+            throw new Error(`${name}: defaultRetentionDays must be a whole number from 1 to 3650; got ${retention}`);
+        }
+        const namespace = args.metricNamespace ?? "AwsBlueprints/OpsAutomator";
+        if (!/^[A-Za-z0-9][A-Za-z0-9._/#:-]{0,254}$/.test(namespace) || namespace.startsWith("AWS/")) {
+            throw new Error(`${name}: metricNamespace "${namespace}" must be a CloudWatch namespace outside AWS/`);
+        }
+        const timeout = args.timeoutSeconds ?? 300;
+        if (!Number.isInteger(timeout) || timeout < 30 || timeout > 900) {
+            throw new Error(`${name}: timeoutSeconds must be a whole number from 30 to 900; got ${timeout}`);
+        }
+        this.scheduleExpression = scheduleExpression(minutes);
+
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const engineName = `${name}-${pulumi.getStack()}`;
+
+        const issues = new EncryptedTopic(
+            `${name}-issues`,
+            { displayName: "Ops Automator issues", email: args.notificationEmail, protect: this.protectStateful },
+            { parent: this },
+        );
+
+        const table = new aws.dynamodb.Table(
+            `${name}-tasks`,
+            {
+                billingMode: "PAY_PER_REQUEST",
+                hashKey: "taskId",
+                attributes: [{ name: "taskId", type: "S" }],
+                // The AWS-managed key (aws/dynamodb): encrypted at rest, usable through DynamoDB without key grants.
+                serverSideEncryption: { enabled: true },
+                pointInTimeRecovery: { enabled: true },
+                deletionProtectionEnabled: this.protectStateful,
+            },
+            this.stateful(),
+        );
+        if (args.snapshotTask ?? true) {
+            new aws.dynamodb.TableItem(
+                `${name}-snapshot-task`,
+                {
+                    tableName: table.name,
+                    hashKey: "taskId",
+                    item: snapshotTaskItem(args.deleteExpiredSnapshots ?? true, retention),
+                },
+                // The item is configuration operators edit in the table (enable, parameters): Pulumi seeds it and
+                // never reverts those edits. Deleting the resource (snapshotTask false) deletes the item by its key.
+                { parent: this, ignoreChanges: ["item"] },
+            );
+        }
+        // The table's name is unique per deployment, so two engines in one account never touch each other's snapshots.
+        const markerValue = table.name;
+        const marker = snapshotTagKeys();
+
+        const ec2Arn = (resource: string) => pulumi.interpolate`arn:${partition}:ec2:${region}:${identity.accountId}:${resource}`;
+        const snapshotArn = pulumi.interpolate`arn:${partition}:ec2:${region}::snapshot/*`;
+        const statements: Statement[] = [
+            { sid: "ReadTasks", actions: ["dynamodb:Scan"], resources: [table.arn] },
+            {
+                sid: "RememberReportedWarnings",
+                actions: ["dynamodb:PutItem", "dynamodb:DeleteItem"],
+                resources: [table.arn],
+                // Only the engine's own state items, never a task: the partition key must carry the prefix.
+                // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+                conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${reportedWarningPrefix()}*`] } },
+            },
+            {
+                sid: "FindTaggedInstancesAndOwnSnapshots",
+                // Describe calls support no resource-level permissions.
+                actions: ["ec2:DescribeInstances", "ec2:DescribeSnapshots"],
+                resources: ["*"],
+            },
+            { sid: "SnapshotSources", actions: ["ec2:CreateSnapshots"], resources: [ec2Arn("instance/*"), ec2Arn("volume/*")] },
+            {
+                sid: "SnapshotsCarryTheMarker",
+                actions: ["ec2:CreateSnapshots"],
+                resources: [snapshotArn],
+                conditions: { StringEquals: { [`aws:RequestTag/${marker.marker}`]: markerValue } },
+            },
+            {
+                sid: "TagOnlyWhileCreating",
+                actions: ["ec2:CreateTags"],
+                resources: [snapshotArn],
+                conditions: { StringEquals: { "ec2:CreateAction": "CreateSnapshots" } },
+            },
+            {
+                sid: "DeleteOnlyOwnSnapshots",
+                actions: ["ec2:DeleteSnapshot"],
+                resources: [snapshotArn],
+                conditions: { StringEquals: { [`aws:ResourceTag/${marker.marker}`]: markerValue } },
+            },
+            {
+                sid: "PublishOwnMetrics",
+                // PutMetricData takes no resource ARN; the namespace condition confines it to the engine's metrics.
+                actions: ["cloudwatch:PutMetricData"],
+                resources: ["*"],
+                conditions: { StringEquals: { "cloudwatch:namespace": namespace } },
+            },
+            ...issues.publishStatements(),
+        ];
+
+        const runner = new HandlerFunction(
+            `${name}-runner`,
+            {
+                description: "Ops Automator: runs the enabled tasks of its table (EBS snapshot scheduler, ...)",
+                statements,
+                environment: {
+                    TABLE_NAME: table.name,
+                    TOPIC_ARN: issues.topicArn,
+                    METRIC_NAMESPACE: namespace,
+                    ENGINE_NAME: engineName,
+                    WINDOW_MINUTES: String(minutes),
+                    SNAPSHOT_MARKER: markerValue,
+                },
+                timeoutSeconds: timeout,
+                memorySizeMb: args.memorySizeMb ?? 256,
+                logRetentionDays: this.logRetentionDays,
+                protect: this.protectStateful,
+                callback: async (event: unknown) => {
+                    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
+                    const { CloudWatch } = require("@aws-sdk/client-cloudwatch");
+                    const { DynamoDB } = require("@aws-sdk/client-dynamodb");
+                    const { EC2 } = require("@aws-sdk/client-ec2");
+                    const { SNS } = require("@aws-sdk/client-sns");
+                    return runOpsAutomator(event, configFromEnvironment(process.env), {
+                        dynamodb: new DynamoDB({}),
+                        cloudwatch: new CloudWatch({}),
+                        sns: new SNS({}),
+                        ec2: new EC2({}),
+                        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+                    });
+                },
+            },
+            { parent: this },
+        );
+        new aws.lambda.FunctionEventInvokeConfig(
+            `${name}-runner-async`,
+            // A retry covers the same window (the event's time) and skips slots already taken.
+            { functionName: runner.functionName, maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+            { parent: this },
+        );
+
+        const rule = new aws.cloudwatch.EventRule(
+            `${name}-schedule`,
+            { description: `Runs the Ops Automator every ${minutes} minutes`, scheduleExpression: this.scheduleExpression },
+            { parent: this },
+        );
+        const permission = new aws.lambda.Permission(
+            `${name}-invoke`,
+            { action: "lambda:InvokeFunction", function: runner.functionName, principal: "events.amazonaws.com", sourceArn: rule.arn },
+            { parent: this },
+        );
+        new aws.cloudwatch.EventTarget(
+            `${name}-target`,
+            { rule: rule.name, arn: runner.arn, retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 } },
+            { parent: this, dependsOn: [permission] },
+        );
+
+        topicAlarm(
+            `${name}-task-failures`,
+            {
+                description: "An Ops Automator task failed (the issues topic has the details)",
+                namespace,
+                metricName: failureMetricName(),
+                dimensions: { Engine: engineName },
+                statistic: "Sum",
+                comparison: "GreaterThanThreshold",
+                threshold: 0,
+                periodSeconds: minutes * 60,
+                topicArn: issues.topicArn,
+                notifyOnOk: true,
+            },
+            { parent: this },
+        );
+        topicAlarm(
+            `${name}-runner-errors`,
+            {
+                description: "The Ops Automator runner failed or timed out",
+                namespace: "AWS/Lambda",
+                metricName: "Errors",
+                dimensions: { FunctionName: runner.functionName },
+                statistic: "Sum",
+                comparison: "GreaterThanOrEqualToThreshold",
+                threshold: 1,
+                periodSeconds: minutes * 60,
+                topicArn: issues.topicArn,
+            },
+            { parent: this },
+        );
+
+        this.tableName = table.name;
+        this.tableArn = table.arn;
+        this.topicArn = issues.topicArn;
+        this.functionName = runner.functionName;
+        this.ruleArn = rule.arn;
+        this.snapshotMarker = markerValue.apply((value) => ({ key: marker.marker, value }));
+        this.registerOutputs({
+            tableName: this.tableName,
+            tableArn: this.tableArn,
+            topicArn: this.topicArn,
+            functionName: this.functionName,
+            ruleArn: this.ruleArn,
+            scheduleExpression: this.scheduleExpression,
+            snapshotMarker: this.snapshotMarker,
+        });
+    }
+}

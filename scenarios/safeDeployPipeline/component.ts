@@ -1,0 +1,593 @@
+// Safe stack-update pipeline: CodePipeline hands each revision to a Step Functions workflow that creates the stack,
+// or updates it through a change set only when nothing would be deleted or replaced (SCENARIOS.md 10).
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { configFromEnvironment as inspectionConfig, inspectChangeSet } from "../../handlers/safeDeployPipeline/changeSetInspection";
+import { configFromEnvironment as triggerConfig, handlePipelineJob } from "../../handlers/safeDeployPipeline/pipelineTrigger";
+import { createZip } from "../../handlers/safeDeployPipeline/zipArchive";
+import { Blueprint, BlueprintArgs } from "../../components/common";
+import { logDeliveryStatement, policyDocument, ServiceRole, Statement } from "../../components/iam";
+import { HandlerFunction } from "../../components/lambda";
+import { privateBucket } from "../../components/storage";
+import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { deployWorkflowDefinition, workflowTimeoutSeconds } from "./safeDeployWorkflow";
+
+/** Where the pipeline takes its revisions from. */
+export type SafeDeploySource =
+    | {
+          readonly type: "s3";
+          /** Key of the ZIP object (template + input file) in the source bucket. @default "source/app.zip" */
+          readonly objectKey?: string;
+      }
+    | {
+          readonly type: "codestarConnection";
+          /** ARN of an available CodeStar (CodeConnections) connection to GitHub, GitLab or Bitbucket. */
+          readonly connectionArn: string;
+          /** `owner/repository`. */
+          readonly fullRepositoryId: string;
+          /** Branch whose pushes run the pipeline. @default "main" */
+          readonly branchName?: string;
+      };
+
+export interface SafeDeployPipelineArgs extends BlueprintArgs {
+    /** The pipeline may only create and change stacks whose names start with this. @default "blueprints-" */
+    readonly stackNamePrefix?: string;
+    /** Source of revisions. @default { type: "s3", objectKey: "source/app.zip" } */
+    readonly source?: SafeDeploySource;
+    /** Upload a sample template and input file (S3 source only) so the first run deploys something. @default true for an S3 source */
+    readonly deploySample?: boolean;
+    /** Input file in the revision naming the stack, template and parameters. @default "deploy.json" */
+    readonly inputFile?: string;
+    /**
+     * Role CloudFormation uses for the stacks (the only role the workflow may pass).
+     * @default a created role that may manage SQS queues named with the prefix, which is what the sample creates
+     */
+    readonly deploymentRoleArn?: pulumi.Input<string>;
+    /** A Modify with Replacement Conditional counts as unsafe. @default true */
+    readonly conditionalReplacementIsUnsafe?: boolean;
+    /** Seconds between two status checks of a stack or change set. @default 15 */
+    readonly pollIntervalSeconds?: number;
+    /** Status checks per wait before a deployment is declared stuck. @default 120 */
+    readonly maxPolls?: number;
+    /** Email subscribed to failed and refused deployments. @default none */
+    readonly notificationEmail?: string;
+}
+
+const STACK_PREFIX = /^[A-Za-z][-A-Za-z0-9]{0,63}$/;
+const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[-0-9a-f]+$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]+$/;
+/** Key prefix of the templates the trigger stages for CloudFormation in the artifact bucket. */
+const STAGED_TEMPLATES = "deploy-templates/";
+
+/** The sample application: two SQS queues, so safe updates (retention) and unsafe ones (renames, removals) are easy to try. */
+export function sampleTemplate(): string {
+    return [
+        'AWSTemplateFormatVersion: "2010-09-09"',
+        "Description: Sample application deployed by the aws-blueprints safe deploy pipeline",
+        "Parameters:",
+        "  MessageRetentionSeconds:",
+        "    Type: Number",
+        "    Default: 345600",
+        "    MinValue: 60",
+        "    MaxValue: 1209600",
+        "Resources:",
+        "  DeadLetterQueue:",
+        "    Type: AWS::SQS::Queue",
+        "    Properties:",
+        '      QueueName: !Sub "${AWS::StackName}-dead-letters"',
+        "      SqsManagedSseEnabled: true",
+        "      MessageRetentionPeriod: 1209600",
+        "  WorkQueue:",
+        "    Type: AWS::SQS::Queue",
+        "    Properties:",
+        '      QueueName: !Sub "${AWS::StackName}-work"',
+        "      SqsManagedSseEnabled: true",
+        "      MessageRetentionPeriod: !Ref MessageRetentionSeconds",
+        "      RedrivePolicy:",
+        "        deadLetterTargetArn: !GetAtt DeadLetterQueue.Arn",
+        "        maxReceiveCount: 5",
+        "Outputs:",
+        "  WorkQueueUrl:",
+        "    Value: !Ref WorkQueue",
+        "",
+    ].join("\n");
+}
+
+/** The sample input file. */
+export function sampleInput(stackName: string): string {
+    return `${JSON.stringify({ stackName, templateFile: "template.yaml", parameters: { MessageRetentionSeconds: 345600 } }, null, 2)}\n`;
+}
+
+/** The EventBridge pattern of a failed execution of one pipeline. */
+export function pipelineFailedPattern<T>(pipelineName: T) {
+    return {
+        source: ["aws.codepipeline"],
+        "detail-type": ["CodePipeline Pipeline Execution State Change"],
+        detail: { pipeline: [pipelineName], state: ["FAILED"] },
+    };
+}
+
+/** The input transformer that turns a failed-execution event into a message saying how to read the reason. */
+export function pipelineFailedMessage(): { inputPaths: Record<string, string>; inputTemplate: string } {
+    return {
+        inputPaths: { pipeline: "$.detail.pipeline", execution: "$.detail.execution-id", time: "$.time", region: "$.region", account: "$.account" },
+        inputTemplate:
+            '"Safe deploy pipeline <pipeline> failed at <time> (execution <execution>, account <account>, <region>). ' +
+            "The failed action says why: aws codepipeline list-action-executions --region <region> --pipeline-name <pipeline> " +
+            '--filter pipelineExecutionId=<execution>"',
+    };
+}
+
+export class SafeDeployPipeline extends Blueprint {
+    readonly pipelineName: pulumi.Output<string>;
+    readonly pipelineArn: pulumi.Output<string>;
+    readonly artifactBucket: pulumi.Output<string>;
+    readonly stateMachineArn: pulumi.Output<string>;
+    readonly triggerFunctionName: pulumi.Output<string>;
+    readonly inspectFunctionName: pulumi.Output<string>;
+    readonly topicArn: pulumi.Output<string>;
+    readonly deploymentRoleArn: pulumi.Output<string>;
+    readonly stackNamePrefix: string;
+    readonly sourceBucket?: pulumi.Output<string>;
+    readonly sourceObjectKey?: string;
+    readonly sampleStackName?: string;
+
+    constructor(name: string, args: SafeDeployPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aws-blueprints:delivery:SafeDeployPipeline", name, "safe-deploy-pipeline", args, opts);
+        const prefix = args.stackNamePrefix ?? "blueprints-";
+        if (!STACK_PREFIX.test(prefix)) {
+            throw new Error(`${name}: stackNamePrefix "${prefix}" must start with a letter and hold up to 64 letters, digits or dashes`);
+        }
+        const source: SafeDeploySource = args.source ?? { type: "s3" };
+        const objectKey = source.type === "s3" ? (source.objectKey ?? "source/app.zip") : undefined;
+        if (source.type === "s3") {
+            if (!objectKey || objectKey.startsWith("/") || objectKey.length > 1024) throw new Error(`${name}: source.objectKey "${objectKey}" must be a relative S3 key`);
+        } else if (source.type === "codestarConnection") {
+            if (!CONNECTION_ARN.test(source.connectionArn)) throw new Error(`${name}: source.connectionArn "${source.connectionArn}" is not a CodeStar connection ARN`);
+            if (!/^[^/\s]+\/[^/\s]+$/.test(source.fullRepositoryId)) throw new Error(`${name}: source.fullRepositoryId "${source.fullRepositoryId}" must be owner/repository`);
+            if (source.branchName !== undefined && source.branchName.trim() === "") throw new Error(`${name}: source.branchName must not be empty`);
+        } else {
+            throw new Error(`${name}: source.type must be "s3" or "codestarConnection"; got ${JSON.stringify((source as { type?: unknown }).type)}`);
+        }
+        const deploySample = args.deploySample ?? source.type === "s3";
+        if (deploySample && source.type !== "s3") throw new Error(`${name}: deploySample needs an S3 source (commit the sample to your repository instead)`);
+        const inputFile = args.inputFile ?? "deploy.json";
+        if (inputFile.trim() === "" || inputFile.split("/").includes("..")) throw new Error(`${name}: inputFile "${inputFile}" must be a relative path inside the revision`);
+        const pollIntervalSeconds = args.pollIntervalSeconds ?? 15;
+        if (!Number.isInteger(pollIntervalSeconds) || pollIntervalSeconds < 1 || pollIntervalSeconds > 300) {
+            throw new Error(`${name}: pollIntervalSeconds must be an integer from 1 to 300; got ${pollIntervalSeconds}`);
+        }
+        const maxPolls = args.maxPolls ?? 120;
+        if (!Number.isInteger(maxPolls) || maxPolls < 1 || maxPolls > 1000) throw new Error(`${name}: maxPolls must be an integer from 1 to 1000; got ${maxPolls}`);
+        if (typeof args.deploymentRoleArn === "string" && !ROLE_ARN.test(args.deploymentRoleArn)) {
+            throw new Error(`${name}: deploymentRoleArn "${args.deploymentRoleArn}" is not an IAM role ARN`);
+        }
+        this.stackNamePrefix = prefix;
+
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this });
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const account = identity.accountId;
+        const stackArns = pulumi.interpolate`arn:${partition.partition}:cloudformation:${region}:${account}:stack/${prefix}*/*`;
+
+        const alerts = new EncryptedTopic(
+            `${name}-alerts`,
+            {
+                displayName: "Safe deploy pipeline",
+                // Alarms, and the EventBridge rule that reports every failed pipeline execution.
+                publishingServices: ["cloudwatch.amazonaws.com", "events.amazonaws.com"],
+                email: args.notificationEmail,
+                protect: this.protectStateful,
+            },
+            { parent: this },
+        );
+
+        const [artifacts] = this.privateBucket(`${name}-artifacts`);
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-artifacts`,
+            {
+                bucket: artifacts.id,
+                rules: [
+                    { id: "expire-staged-templates", status: "Enabled", filter: { prefix: STAGED_TEMPLATES }, expiration: { days: 30 } },
+                    { id: "expire-old-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 30 } },
+                ],
+            },
+            { parent: this },
+        );
+        const templateUrlBase = pulumi.interpolate`https://${artifacts.bucket}.s3.${region}.${partition.dnsSuffix}/${STAGED_TEMPLATES}`;
+        const stagedTemplates = pulumi.interpolate`${artifacts.arn}/${STAGED_TEMPLATES}*`;
+
+        const deploymentRoleArn = args.deploymentRoleArn
+            ? pulumi.output(args.deploymentRoleArn)
+            : this.sampleDeploymentRole(name, prefix, partition.partition, region, account);
+        this.deploymentRoleArn = deploymentRoleArn;
+
+        const inspect = new HandlerFunction(
+            `${name}-inspect`,
+            {
+                description: "Reads a change set and says whether it deletes or replaces any resource",
+                statements: [{ sid: "ReadChangeSets", actions: ["cloudformation:DescribeChangeSet"], resources: [stackArns] }],
+                environment: { CONDITIONAL_REPLACEMENT_IS_UNSAFE: String(args.conditionalReplacementIsUnsafe ?? true) },
+                timeoutSeconds: 60,
+                logRetentionDays: this.logRetentionDays,
+                protect: this.protectStateful,
+                callback: async (event: unknown) => {
+                    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
+                    const { CloudFormation } = require("@aws-sdk/client-cloudformation");
+                    return inspectChangeSet(event, inspectionConfig(process.env), {
+                        cloudformation: new CloudFormation({}),
+                        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+                    });
+                },
+            },
+            { parent: this },
+        );
+
+        const workflowLogs = new aws.cloudwatch.LogGroup(
+            `${name}-workflow-logs`,
+            { namePrefix: `/aws/vendedlogs/states/${name}-`, retentionInDays: this.logRetentionDays },
+            this.stateful(),
+        );
+        const workflowStatements: Statement[] = [
+            {
+                sid: "FollowStacksAndChangeSets",
+                actions: ["cloudformation:DescribeStacks", "cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet", "cloudformation:DeleteChangeSet"],
+                resources: [stackArns],
+            },
+            {
+                sid: "CreateWithDeploymentRoleFromStagedTemplates",
+                actions: ["cloudformation:CreateStack", "cloudformation:CreateChangeSet"],
+                resources: [stackArns],
+                conditions: {
+                    StringEquals: { "cloudformation:RoleArn": deploymentRoleArn },
+                    StringLike: { "cloudformation:TemplateUrl": pulumi.interpolate`${templateUrlBase}*` },
+                },
+            },
+            {
+                sid: "DeleteRolledBackStacks",
+                actions: ["cloudformation:DeleteStack"],
+                resources: [stackArns],
+                conditions: { StringEquals: { "cloudformation:RoleArn": deploymentRoleArn } },
+            },
+            {
+                sid: "PassDeploymentRole",
+                actions: ["iam:PassRole"],
+                resources: [deploymentRoleArn],
+                conditions: { StringEquals: { "iam:PassedToService": "cloudformation.amazonaws.com" } },
+            },
+            // CloudFormation reads a TemplateURL with the caller's permissions.
+            { sid: "ReadStagedTemplates", actions: ["s3:GetObject"], resources: [stagedTemplates] },
+            { sid: "InspectChangeSets", actions: ["lambda:InvokeFunction"], resources: [inspect.arn] },
+            ...alerts.publishStatements(),
+            logDeliveryStatement("DeliverLogs"),
+        ];
+        const workflowRole = new ServiceRole(
+            `${name}-workflow`,
+            { service: "states.amazonaws.com", description: "Deploy workflow of the safe deploy pipeline", statements: workflowStatements },
+            { parent: this },
+        );
+        const workflowOptions = { pollIntervalSeconds, maxPolls };
+        const stateMachine = new aws.sfn.StateMachine(
+            `${name}-workflow`,
+            {
+                type: "STANDARD",
+                roleArn: workflowRole.arn,
+                definition: pulumi
+                    .all([deploymentRoleArn, inspect.arn, alerts.topicArn])
+                    .apply(([role, fn, topic]) =>
+                        JSON.stringify(deployWorkflowDefinition({ deploymentRoleArn: role, inspectFunctionArn: fn, topicArn: topic, ...workflowOptions })),
+                    ),
+                loggingConfiguration: { logDestination: pulumi.interpolate`${workflowLogs.arn}:*`, includeExecutionData: true, level: "ALL" },
+            },
+            { parent: this, dependsOn: [workflowRole.policy] },
+        );
+        const executions = pulumi.interpolate`arn:${partition.partition}:states:${region}:${account}:execution:${stateMachine.name}:*`;
+
+        const trigger = new HandlerFunction(
+            `${name}-trigger`,
+            {
+                description: "CodePipeline action: starts the deploy workflow and reports its outcome to the pipeline",
+                statements: [
+                    {
+                        sid: "ReportJobResults",
+                        // CodePipeline job results support no resource-level permissions.
+                        actions: ["codepipeline:PutJobSuccessResult", "codepipeline:PutJobFailureResult"],
+                        resources: ["*"],
+                    },
+                    { sid: "ReadSourceArtifacts", actions: ["s3:GetObject"], resources: [pulumi.interpolate`${artifacts.arn}/*`] },
+                    { sid: "StageTemplates", actions: ["s3:PutObject"], resources: [stagedTemplates] },
+                    { sid: "StartDeployments", actions: ["states:StartExecution"], resources: [stateMachine.arn] },
+                    { sid: "FollowDeployments", actions: ["states:DescribeExecution", "states:StopExecution"], resources: [executions] },
+                ],
+                environment: {
+                    STATE_MACHINE_ARN: stateMachine.arn,
+                    TEMPLATE_BUCKET: artifacts.bucket,
+                    TEMPLATE_PREFIX: STAGED_TEMPLATES,
+                    TEMPLATE_URL_BASE: pulumi.interpolate`https://${artifacts.bucket}.s3.${region}.${partition.dnsSuffix}/`,
+                    STACK_NAME_PREFIX: prefix,
+                    DEFAULT_INPUT_FILE: inputFile,
+                },
+                timeoutSeconds: 60,
+                logRetentionDays: this.logRetentionDays,
+                protect: this.protectStateful,
+                callback: async (event: unknown) => {
+                    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
+                    const { CodePipeline } = require("@aws-sdk/client-codepipeline");
+                    const { SFN } = require("@aws-sdk/client-sfn");
+                    const { S3 } = require("@aws-sdk/client-s3");
+                    const result = await handlePipelineJob(event, triggerConfig(process.env), {
+                        codepipeline: new CodePipeline({}),
+                        sfn: new SFN({}),
+                        s3: new S3({}),
+                        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+                    });
+                    console.log(JSON.stringify(result));
+                    return result;
+                },
+            },
+            { parent: this },
+        );
+
+        const pipelineStatements: Statement[] = [
+            {
+                sid: "ArtifactStore",
+                actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+                resources: [pulumi.interpolate`${artifacts.arn}/*`],
+            },
+            { sid: "ArtifactBucket", actions: ["s3:GetBucketVersioning", "s3:GetBucketLocation"], resources: [artifacts.arn] },
+            { sid: "InvokeTrigger", actions: ["lambda:InvokeFunction"], resources: [trigger.arn] },
+        ];
+        let sourceAction: aws.types.input.codepipeline.PipelineStageAction;
+        let sourceBucket: aws.s3.Bucket | undefined;
+        let sourceVersioning: aws.s3.BucketVersioning | undefined;
+        const pipelineDependencies: pulumi.Resource[] = [];
+        if (source.type === "s3") {
+            [sourceBucket, sourceVersioning] = this.privateBucket(`${name}-source`);
+            // S3 events reach EventBridge, whose rule starts the pipeline: no polling.
+            const notification = new aws.s3.BucketNotification(`${name}-source-events`, { bucket: sourceBucket.id, eventbridge: true }, { parent: this });
+            pipelineStatements.push(
+                { sid: "ReadSourceObject", actions: ["s3:GetObject", "s3:GetObjectVersion"], resources: [pulumi.interpolate`${sourceBucket.arn}/${objectKey}`] },
+                { sid: "SourceBucket", actions: ["s3:GetBucketVersioning"], resources: [sourceBucket.arn] },
+            );
+            sourceAction = {
+                name: "Source",
+                category: "Source",
+                owner: "AWS",
+                provider: "S3",
+                version: "1",
+                outputArtifacts: ["SourceOutput"],
+                configuration: { S3Bucket: sourceBucket.bucket, S3ObjectKey: objectKey!, PollForSourceChanges: "false" },
+            };
+            pipelineDependencies.push(notification, sourceVersioning);
+            if (deploySample) {
+                this.sampleStackName = `${prefix}sample-app`;
+                // A pipeline runs once when created, so the sample must be in place before it.
+                const sample = new aws.s3.BucketObjectv2(
+                    `${name}-sample`,
+                    {
+                        bucket: sourceBucket.id,
+                        key: objectKey!,
+                        contentBase64: createZip({ [inputFile]: sampleInput(this.sampleStackName), "template.yaml": sampleTemplate() }).toString("base64"),
+                        contentType: "application/zip",
+                    },
+                    // The S3 source reads a version of the object: versioning must be on before the first upload.
+                    { parent: this, dependsOn: [notification, sourceVersioning] },
+                );
+                pipelineDependencies.push(sample);
+            }
+            this.sourceBucket = sourceBucket.bucket;
+            this.sourceObjectKey = objectKey;
+        } else {
+            const service = source.connectionArn.split(":")[2];
+            pipelineStatements.push({ sid: "UseConnection", actions: [`${service}:UseConnection`], resources: [source.connectionArn] });
+            sourceAction = {
+                name: "Source",
+                category: "Source",
+                owner: "AWS",
+                provider: "CodeStarSourceConnection",
+                version: "1",
+                outputArtifacts: ["SourceOutput"],
+                configuration: {
+                    ConnectionArn: source.connectionArn,
+                    FullRepositoryId: source.fullRepositoryId,
+                    BranchName: source.branchName ?? "main",
+                    OutputArtifactFormat: "CODE_ZIP",
+                    DetectChanges: "true",
+                },
+            };
+        }
+        const pipelineRole = new ServiceRole(
+            `${name}-pipeline`,
+            { service: "codepipeline.amazonaws.com", description: "Safe deploy pipeline", statements: pipelineStatements },
+            { parent: this },
+        );
+        const pipeline = new aws.codepipeline.Pipeline(
+            `${name}-pipeline`,
+            {
+                pipelineType: "V2",
+                // A newer revision waiting for the Prod stage replaces an older one that is still waiting.
+                executionMode: "SUPERSEDED",
+                roleArn: pipelineRole.arn,
+                artifactStores: [{ type: "S3", location: artifacts.bucket }],
+                stages: [
+                    { name: "Source", actions: [sourceAction] },
+                    {
+                        name: "Prod",
+                        actions: [
+                            {
+                                name: "Deploy",
+                                category: "Invoke",
+                                owner: "AWS",
+                                provider: "Lambda",
+                                version: "1",
+                                inputArtifacts: ["SourceOutput"],
+                                configuration: { FunctionName: trigger.functionName, UserParameters: JSON.stringify({ inputFile }) },
+                            },
+                        ],
+                    },
+                ],
+            },
+            { parent: this, dependsOn: [pipelineRole.policy, ...pipelineDependencies] },
+        );
+
+        if (sourceBucket) {
+            const startRole = new ServiceRole(
+                `${name}-start`,
+                {
+                    service: "events.amazonaws.com",
+                    description: "Starts the safe deploy pipeline when its source object changes",
+                    statements: [{ sid: "StartPipeline", actions: ["codepipeline:StartPipelineExecution"], resources: [pipeline.arn] }],
+                },
+                { parent: this },
+            );
+            const rule = new aws.cloudwatch.EventRule(
+                `${name}-source-changed`,
+                {
+                    description: "A new version of the safe deploy pipeline's source object",
+                    eventPattern: pulumi.jsonStringify({
+                        source: ["aws.s3"],
+                        "detail-type": ["Object Created"],
+                        detail: { bucket: { name: [sourceBucket.bucket] }, object: { key: [objectKey] } },
+                    }),
+                },
+                { parent: this },
+            );
+            new aws.cloudwatch.EventTarget(
+                `${name}-source-changed`,
+                { rule: rule.name, arn: pipeline.arn, roleArn: startRole.arn, retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 } },
+                { parent: this, dependsOn: [startRole.policy] },
+            );
+        }
+
+        // A pipeline can fail before the workflow (and its own notification) ever runs: a bad input file, a missing
+        // template, a non-ZIP artifact, a permission error in the source stage. CodePipeline emits a FAILED pipeline
+        // execution event for each of those; the event carries no reason, so the message says where to read it.
+        // Event shape: https://docs.aws.amazon.com/codepipeline/latest/userguide/detect-state-changes-cloudwatch-events.html
+        const failed = new aws.cloudwatch.EventRule(
+            `${name}-failed`,
+            {
+                description: "An execution of the safe deploy pipeline failed",
+                eventPattern: pulumi.jsonStringify(pipelineFailedPattern(pipeline.name)),
+            },
+            { parent: this },
+        );
+        new aws.cloudwatch.EventTarget(
+            `${name}-failed`,
+            {
+                rule: failed.name,
+                arn: alerts.topicArn,
+                inputTransformer: pipelineFailedMessage(),
+                retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 },
+            },
+            { parent: this },
+        );
+
+        topicAlarm(
+            `${name}-trigger-errors`,
+            {
+                description: "The pipeline trigger could not report a job result to CodePipeline (the action may hang until it times out)",
+                namespace: "AWS/Lambda",
+                metricName: "Errors",
+                dimensions: { FunctionName: trigger.functionName },
+                statistic: "Sum",
+                comparison: "GreaterThanOrEqualToThreshold",
+                threshold: 1,
+                topicArn: alerts.topicArn,
+            },
+            { parent: this },
+        );
+        topicAlarm(
+            `${name}-workflow-timeouts`,
+            {
+                description: `A deploy workflow ran longer than ${workflowTimeoutSeconds(workflowOptions)} seconds and was stopped without cleanup`,
+                namespace: "AWS/States",
+                metricName: "ExecutionsTimedOut",
+                dimensions: { StateMachineArn: stateMachine.arn },
+                statistic: "Sum",
+                comparison: "GreaterThanOrEqualToThreshold",
+                threshold: 1,
+                topicArn: alerts.topicArn,
+            },
+            { parent: this },
+        );
+
+        this.pipelineName = pipeline.name;
+        this.pipelineArn = pipeline.arn;
+        this.artifactBucket = artifacts.bucket;
+        this.stateMachineArn = stateMachine.arn;
+        this.triggerFunctionName = trigger.functionName;
+        this.inspectFunctionName = inspect.functionName;
+        this.topicArn = alerts.topicArn;
+        this.registerOutputs({
+            pipelineName: this.pipelineName,
+            pipelineArn: this.pipelineArn,
+            artifactBucket: this.artifactBucket,
+            stateMachineArn: this.stateMachineArn,
+            triggerFunctionName: this.triggerFunctionName,
+            inspectFunctionName: this.inspectFunctionName,
+            topicArn: this.topicArn,
+            deploymentRoleArn: this.deploymentRoleArn,
+            stackNamePrefix: this.stackNamePrefix,
+            sourceBucket: this.sourceBucket,
+            sourceObjectKey: this.sourceObjectKey,
+            sampleStackName: this.sampleStackName,
+        });
+    }
+
+    /** A versioned, encrypted bucket that blocks public access and refuses plain-HTTP requests. */
+    private privateBucket(name: string): [aws.s3.Bucket, aws.s3.BucketVersioning] {
+        const { bucket, versioning } = privateBucket(name, { versioning: true, forceDestroy: !this.protectStateful }, this, this.stateful());
+        return [bucket, versioning!];
+    }
+
+    /**
+     * The CloudFormation service role for the sample: it may manage SQS queues named with the prefix and nothing else.
+     * Built without ServiceRole's aws:SourceAccount trust condition, which CloudFormation does not document for the
+     * roles it assumes; iam:PassRole (only ever granted in this account) already limits who can hand it over.
+     */
+    private sampleDeploymentRole(
+        name: string,
+        prefix: string,
+        partition: pulumi.Output<string>,
+        region: pulumi.Output<string>,
+        account: pulumi.Output<string>,
+    ): pulumi.Output<string> {
+        const role = new aws.iam.Role(
+            `${name}-deployer`,
+            {
+                description: `CloudFormation role of the stacks named ${prefix}* (sample: SQS queues)`,
+                assumeRolePolicy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "cloudformation.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }),
+            },
+            { parent: this },
+        );
+        const policy = new aws.iam.RolePolicy(
+            `${name}-deployer`,
+            {
+                role: role.name,
+                policy: policyDocument([
+                    {
+                        sid: "ManageSampleQueues",
+                        // What CloudFormation's AWS::SQS::Queue handlers call to create, read, update and delete a queue.
+                        actions: [
+                            "sqs:CreateQueue",
+                            "sqs:DeleteQueue",
+                            "sqs:GetQueueAttributes",
+                            "sqs:SetQueueAttributes",
+                            "sqs:GetQueueUrl",
+                            "sqs:ListQueueTags",
+                            "sqs:TagQueue",
+                            "sqs:UntagQueue",
+                        ],
+                        resources: [pulumi.interpolate`arn:${partition}:sqs:${region}:${account}:${prefix}*`],
+                    },
+                ]),
+            },
+            { parent: this },
+        );
+        // The role's permissions must exist before CloudFormation first assumes it.
+        return pulumi.all([role.arn, policy.id]).apply(([arn]) => arn);
+    }
+}

@@ -1,0 +1,367 @@
+// Reverts and reports ingress rules added to monitored security groups (SCENARIOS.md 12).
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { configFromEnvironment, deployerPattern, handledEventNames, revertSecurityGroupChange } from "../../handlers/securityGroupGuard/securityGroupRevert";
+import { Blueprint, BlueprintArgs } from "../../components/common";
+import { Statement } from "../../components/iam";
+import { HandlerFunction } from "../../components/lambda";
+import { defaultVpcId } from "../../components/network";
+import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { denyInsecureTransport } from "../../components/storage";
+
+export interface SecurityGroupGuardArgs extends BlueprintArgs {
+    /** Security groups to watch, by id. @default [] */
+    readonly monitoredGroupIds?: readonly pulumi.Input<string>[];
+    /** Security groups carrying this tag are watched too. @default none */
+    readonly monitoredTag?: { readonly key: string; readonly value: string };
+    /** Principal ARNs whose changes stand (a trailing `*` matches any suffix). @default [] */
+    readonly approvedPrincipalArns?: readonly string[];
+    /**
+     * Also approve every session of the role that runs `pulumi up`. That role is often a shared administrator role,
+     * so this stays off unless asked for; the sample group's own rule is left in place either way.
+     * @default false
+     */
+    readonly exemptDeployingRole?: boolean;
+    /** Create the sample "Web Server Security Group" (HTTPS from anywhere) and watch it. @default true */
+    readonly createSampleGroup?: boolean;
+    /** VPC of the sample group. @default the region's default VPC (an error names this arg when there is none) */
+    readonly sampleGroupVpcId?: pulumi.Input<string>;
+    /** Create a multi-region CloudTrail trail; the guard needs CloudTrail management events. @default false */
+    readonly createTrail?: boolean;
+    /** Email subscribed to reports and failure alarms. @default none */
+    readonly notificationEmail?: string;
+    /** Memory of the revert function in MB. @default 256 */
+    readonly memorySizeMb?: number;
+}
+
+const ARN_PATTERN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/*-]+$/;
+
+export class SecurityGroupGuard extends Blueprint {
+    readonly topicArn: pulumi.Output<string>;
+    readonly functionName: pulumi.Output<string>;
+    readonly ruleArn: pulumi.Output<string>;
+    readonly failureQueueUrl: pulumi.Output<string>;
+    readonly monitoredGroupIds: pulumi.Output<string[]>;
+    readonly sampleGroupId?: pulumi.Output<string>;
+    readonly trailArn?: pulumi.Output<string>;
+
+    constructor(name: string, args: SecurityGroupGuardArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aws-blueprints:security:SecurityGroupGuard", name, "security-group-guard", args, opts);
+        const createSample = args.createSampleGroup ?? true;
+        const ids = args.monitoredGroupIds ?? [];
+        if (ids.length === 0 && !args.monitoredTag && !createSample) {
+            throw new Error(`${name}: nothing to monitor: give monitoredGroupIds, monitoredTag or createSampleGroup: true`);
+        }
+        for (const arn of args.approvedPrincipalArns ?? []) {
+            if (!ARN_PATTERN.test(arn)) throw new Error(`${name}: approvedPrincipalArns entry "${arn}" is not an IAM or STS ARN`);
+        }
+        if (args.monitoredTag && (args.monitoredTag.key.length === 0 || args.monitoredTag.key.startsWith("aws:"))) {
+            throw new Error(`${name}: monitoredTag.key "${args.monitoredTag.key}" must be non-empty and must not start with aws:`);
+        }
+
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+
+        const alerts = new EncryptedTopic(
+            `${name}-alerts`,
+            { displayName: "Security group guard", email: args.notificationEmail, protect: this.protectStateful },
+            { parent: this },
+        );
+
+        let sampleGroup: aws.ec2.SecurityGroup | undefined;
+        let sampleRule: aws.vpc.SecurityGroupIngressRule | undefined;
+        if (createSample) {
+            sampleGroup = new aws.ec2.SecurityGroup(
+                `${name}-web`,
+                {
+                    description: "Web Server Security Group",
+                    vpcId:
+                        args.sampleGroupVpcId ??
+                        defaultVpcId({ owner: name, setting: "sampleGroupVpcId (securityGroupGuard.sampleGroupVpcId)", parent: this }),
+                    tags: {
+                        Name: "Web Server Security Group",
+                        ...(args.monitoredTag ? { [args.monitoredTag.key]: args.monitoredTag.value } : {}),
+                    },
+                },
+                { parent: this },
+            );
+            sampleRule = new aws.vpc.SecurityGroupIngressRule(
+                `${name}-web-https`,
+                {
+                    securityGroupId: sampleGroup.id,
+                    description: "HTTPS from anywhere",
+                    ipProtocol: "tcp",
+                    fromPort: 443,
+                    toPort: 443,
+                    cidrIpv4: "0.0.0.0/0",
+                },
+                { parent: this },
+            );
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-web-egress-https`,
+                {
+                    securityGroupId: sampleGroup.id,
+                    description: "HTTPS to anywhere (package updates)",
+                    ipProtocol: "tcp",
+                    fromPort: 443,
+                    toPort: 443,
+                    cidrIpv4: "0.0.0.0/0",
+                },
+                { parent: this },
+            );
+            this.sampleGroupId = sampleGroup.id;
+        }
+        const monitoredIds = pulumi.all([...ids, ...(sampleGroup ? [sampleGroup.id] : [])]);
+        this.monitoredGroupIds = monitoredIds;
+
+        if (args.createTrail) this.trailArn = this.createTrail(name, identity.accountId, partition, region);
+
+        const failures = new aws.sqs.Queue(
+            `${name}-failures`,
+            { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 },
+            this.stateful(),
+        );
+
+        const groupArn = (id: pulumi.Input<string>) =>
+            pulumi.interpolate`arn:${partition}:ec2:${region}:${identity.accountId}:security-group/${id}`;
+        const statements: Statement[] = [
+            {
+                sid: "ReadSecurityGroups",
+                // Describe calls support no resource-level permissions.
+                actions: ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"],
+                resources: ["*"],
+            },
+            ...alerts.publishStatements(),
+            { sid: "FailureDestination", actions: ["sqs:SendMessage"], resources: [failures.arn] },
+        ];
+        if (ids.length > 0 || sampleGroup) {
+            statements.push({
+                sid: "RevokeOnMonitoredGroups",
+                actions: ["ec2:RevokeSecurityGroupIngress"],
+                resources: [...ids, ...(sampleGroup ? [sampleGroup.id] : [])].map(groupArn),
+            });
+        }
+        if (args.monitoredTag) {
+            statements.push({
+                sid: "RevokeOnTaggedGroups",
+                actions: ["ec2:RevokeSecurityGroupIngress"],
+                resources: [groupArn("*")],
+                conditions: { StringEquals: { [`aws:ResourceTag/${args.monitoredTag.key}`]: args.monitoredTag.value } },
+            });
+        }
+
+        const exemptDeployer = args.exemptDeployingRole ?? false;
+        const approved = identity.arn.apply((caller) => [
+            ...(args.approvedPrincipalArns ?? []),
+            ...(exemptDeployer ? [deployerPattern(caller)] : []),
+        ]);
+        const revert = new HandlerFunction(
+            `${name}-revert`,
+            {
+                description: "Reverts ingress rules added to monitored security groups and reports who added them",
+                statements,
+                environment: {
+                    MONITORED_GROUP_IDS: monitoredIds.apply((list) => list.join(",")),
+                    MONITORED_TAG_KEY: args.monitoredTag?.key ?? "",
+                    MONITORED_TAG_VALUE: args.monitoredTag?.value ?? "",
+                    APPROVED_PRINCIPALS: approved.apply((list) => list.join(",")),
+                    // The function exists only after the sample rule does, so the program's own rule is never reverted,
+                    // however late CloudTrail delivers the event that created it.
+                    MANAGED_RULE_IDS: sampleRule ? sampleRule.securityGroupRuleId : "",
+                    TOPIC_ARN: alerts.topicArn,
+                },
+                timeoutSeconds: 30,
+                memorySizeMb: args.memorySizeMb ?? 256,
+                logRetentionDays: this.logRetentionDays,
+                protect: this.protectStateful,
+                callback: async (event: unknown) => {
+                    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
+                    const { EC2 } = require("@aws-sdk/client-ec2");
+                    const { SNS } = require("@aws-sdk/client-sns");
+                    const result = await revertSecurityGroupChange(event, configFromEnvironment(process.env), {
+                        ec2: new EC2({}),
+                        sns: new SNS({}),
+                        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+                    });
+                    console.log(JSON.stringify(result));
+                    return result;
+                },
+            },
+            { parent: this },
+        );
+        new aws.lambda.FunctionEventInvokeConfig(
+            `${name}-revert-async`,
+            {
+                functionName: revert.functionName,
+                maximumRetryAttempts: 2,
+                maximumEventAgeInSeconds: 3600,
+                destinationConfig: { onFailure: { destination: failures.arn } },
+            },
+            { parent: this },
+        );
+
+        const rule = new aws.cloudwatch.EventRule(
+            `${name}-ingress-changes`,
+            {
+                description: "EC2 calls that add or change security group ingress rules (recorded by CloudTrail)",
+                eventPattern: JSON.stringify({
+                    source: ["aws.ec2"],
+                    "detail-type": ["AWS API Call via CloudTrail"],
+                    detail: { eventSource: ["ec2.amazonaws.com"], eventName: handledEventNames() },
+                }),
+            },
+            { parent: this },
+        );
+        const permission = new aws.lambda.Permission(
+            `${name}-invoke`,
+            { action: "lambda:InvokeFunction", function: revert.functionName, principal: "events.amazonaws.com", sourceArn: rule.arn },
+            { parent: this },
+        );
+        new aws.cloudwatch.EventTarget(
+            `${name}-target`,
+            {
+                rule: rule.name,
+                arn: revert.arn,
+                retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 },
+                deadLetterConfig: { arn: failures.arn },
+            },
+            { parent: this, dependsOn: [permission] },
+        );
+        new aws.sqs.QueuePolicy(
+            `${name}-failures-policy`,
+            {
+                queueUrl: failures.url,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "RuleDeadLetters",
+                            Effect: "Allow",
+                            Principal: { Service: "events.amazonaws.com" },
+                            Action: "sqs:SendMessage",
+                            Resource: failures.arn,
+                            Condition: { ArnEquals: { "aws:SourceArn": rule.arn } },
+                        },
+                    ],
+                }),
+            },
+            { parent: this },
+        );
+
+        topicAlarm(
+            `${name}-failed-events`,
+            {
+                description: "Security group changes the guard could not process (see the failure queue)",
+                namespace: "AWS/SQS",
+                metricName: "ApproximateNumberOfMessagesVisible",
+                dimensions: { QueueName: failures.name },
+                statistic: "Maximum",
+                comparison: "GreaterThanThreshold",
+                threshold: 0,
+                topicArn: alerts.topicArn,
+                notifyOnOk: true,
+            },
+            { parent: this },
+        );
+        topicAlarm(
+            `${name}-revert-errors`,
+            {
+                description: "The security group revert function failed",
+                namespace: "AWS/Lambda",
+                metricName: "Errors",
+                dimensions: { FunctionName: revert.functionName },
+                statistic: "Sum",
+                comparison: "GreaterThanOrEqualToThreshold",
+                threshold: 1,
+                topicArn: alerts.topicArn,
+            },
+            { parent: this },
+        );
+
+        this.topicArn = alerts.topicArn;
+        this.functionName = revert.functionName;
+        this.ruleArn = rule.arn;
+        this.failureQueueUrl = failures.url;
+        this.registerOutputs({
+            topicArn: this.topicArn,
+            functionName: this.functionName,
+            ruleArn: this.ruleArn,
+            failureQueueUrl: this.failureQueueUrl,
+            monitoredGroupIds: this.monitoredGroupIds,
+            sampleGroupId: this.sampleGroupId,
+            trailArn: this.trailArn,
+        });
+    }
+
+    /** A multi-region trail with log-file validation into a private, encrypted, versioned bucket. */
+    private createTrail(
+        name: string,
+        accountId: pulumi.Output<string>,
+        partition: pulumi.Output<string>,
+        region: pulumi.Output<string>,
+    ): pulumi.Output<string> {
+        const trailName = `${name}-${pulumi.getStack()}`;
+        const trailArn = pulumi.interpolate`arn:${partition}:cloudtrail:${region}:${accountId}:trail/${trailName}`;
+        const bucket = new aws.s3.Bucket(`${name}-trail-logs`, { forceDestroy: false }, this.stateful());
+        new aws.s3.BucketPublicAccessBlock(
+            `${name}-trail-logs`,
+            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            { parent: this },
+        );
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-trail-logs`,
+            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+            { parent: this },
+        );
+        new aws.s3.BucketVersioning(
+            `${name}-trail-logs`,
+            { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+            { parent: this },
+        );
+        const policy = new aws.s3.BucketPolicy(
+            `${name}-trail-logs`,
+            {
+                bucket: bucket.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "CloudTrailAclCheck",
+                            Effect: "Allow",
+                            Principal: { Service: "cloudtrail.amazonaws.com" },
+                            Action: "s3:GetBucketAcl",
+                            Resource: bucket.arn,
+                            Condition: { StringEquals: { "aws:SourceArn": trailArn } },
+                        },
+                        {
+                            Sid: "CloudTrailWrite",
+                            Effect: "Allow",
+                            Principal: { Service: "cloudtrail.amazonaws.com" },
+                            Action: "s3:PutObject",
+                            Resource: pulumi.interpolate`${bucket.arn}/AWSLogs/${accountId}/*`,
+                            Condition: {
+                                StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn },
+                            },
+                        },
+                        denyInsecureTransport(bucket),
+                    ],
+                }),
+            },
+            { parent: this },
+        );
+        const trail = new aws.cloudtrail.Trail(
+            `${name}-trail`,
+            {
+                name: trailName,
+                s3BucketName: bucket.id,
+                isMultiRegionTrail: true,
+                includeGlobalServiceEvents: true,
+                enableLogFileValidation: true,
+                enableLogging: true,
+            },
+            { parent: this, dependsOn: [policy] },
+        );
+        return trail.arn;
+    }
+}

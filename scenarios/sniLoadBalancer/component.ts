@@ -1,0 +1,545 @@
+// An Application Load Balancer serving several TLS sites through SNI (SCENARIOS.md 13): one DNS-validated ACM
+// certificate per site and key algorithm, host-header routing, HTTP -> HTTPS redirect, access logs, alias
+// records and certificate-expiry alarms.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Blueprint, BlueprintArgs } from "../../components/common";
+import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { loadBalancerLogBucket } from "../../components/storage";
+
+/** Key algorithms ACM issues public certificates with; RSA and ECDSA certificates for one site may coexist. */
+export const CERTIFICATE_KEY_ALGORITHMS = ["RSA_2048", "EC_prime256v1", "EC_secp384r1"] as const;
+export type CertificateKeyAlgorithm = (typeof CERTIFICATE_KEY_ALGORITHMS)[number];
+
+/** Certificates an ALB listener takes besides its default certificate. */
+export const MAX_EXTRA_CERTIFICATES = 25;
+
+/** The TLS policy of every HTTPS listener unless another TLS 1.2+ policy is chosen. */
+export const DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/** ELB security policies accepted for `sslPolicy`: TLS 1.3 with 1.2 (or 1.3 only), no older protocols. */
+export const ALLOWED_TLS_POLICIES = [
+    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+] as const;
+
+/** Host-header values one listener rule may match (ALB: five condition values per rule). */
+const HOSTS_PER_RULE = 5;
+
+const HOST_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+const CIDR_V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** One TLS site on the load balancer. */
+export interface SniSite {
+    /** Host name served, e.g. `www.example.com`: the certificate's name and the host-header rule's first value. */
+    readonly domainName: string;
+    /** More names on the same certificate and rule (same hosted zone), e.g. `example.com`. @default [] */
+    readonly alternativeNames?: readonly string[];
+    /** Public Route 53 hosted zone of the site's names. @default the load balancer's `hostedZoneId` */
+    readonly hostedZoneId?: string;
+    /** One certificate per algorithm; the ALB picks per client. @default ["RSA_2048"] */
+    readonly keyAlgorithms?: readonly CertificateKeyAlgorithm[];
+}
+
+export interface SniLoadBalancerArgs extends BlueprintArgs {
+    /** The sites served, in order; the first site's first certificate is the listener's default. */
+    readonly sites: readonly SniSite[];
+    /** Public Route 53 hosted zone for validation and alias records of sites that name none. @default none (each site names its zone) */
+    readonly hostedZoneId?: string;
+    /** VPC of the load balancer. @default the region's default VPC (then `subnetIds` defaults to its default subnets) */
+    readonly vpcId?: pulumi.Input<string>;
+    /** Subnets in at least two Availability Zones (public ones unless `internal`). @default the default VPC's default subnets */
+    readonly subnetIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /** An internal load balancer (private IPs only). @default false */
+    readonly internal?: boolean;
+    /** Answer IPv6 clients too (the subnets need IPv6 CIDRs); adds AAAA alias records. @default "ipv4" */
+    readonly ipAddressType?: "ipv4" | "dualstack";
+    /**
+     * A security group the caller manages (rules included). When set, the component creates no group and no
+     * rules, and `ingressCidrBlocks`, `ingressSecurityGroupIds` and `targetSecurityGroupIds` must be left out.
+     * @default the component's own group
+     */
+    readonly securityGroupId?: pulumi.Input<string>;
+    /** IPv4 networks admitted on the listener ports. @default ["0.0.0.0/0"] for an internet-facing load balancer, [] for an internal one */
+    readonly ingressCidrBlocks?: readonly string[];
+    /** Security groups admitted on the listener ports. @default [] */
+    readonly ingressSecurityGroupIds?: readonly pulumi.Input<string>[];
+    /** Security groups of the targets; the load balancer may reach only them, on `targetPort`. @default the VPC's CIDR block */
+    readonly targetSecurityGroupIds?: readonly pulumi.Input<string>[];
+    /** Port the targets listen on. @default 80 */
+    readonly targetPort?: number;
+    /** Protocol from the load balancer to the targets. @default "HTTP" */
+    readonly targetProtocol?: "HTTP" | "HTTPS";
+    /** Path of the targets' health check. @default "/" */
+    readonly healthCheckPath?: string;
+    /** Add a port 80 listener that only redirects to HTTPS. @default true for internet-facing, false for internal */
+    readonly redirectHttp?: boolean;
+    /** TLS policy of the HTTPS listener (one of ALLOWED_TLS_POLICIES). @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
+    readonly sslPolicy?: (typeof ALLOWED_TLS_POLICIES)[number];
+    /** Days access logs are kept in their bucket. @default 90 */
+    readonly accessLogRetentionDays?: number;
+    /** Alarm when a certificate has fewer days left (ACM renews DNS-validated certificates from 60 days before). @default 45 */
+    readonly certificateExpiryAlarmDays?: number;
+    /** Topic the expiry alarms notify. @default a topic of the component's own */
+    readonly alarmTopicArn?: pulumi.Input<string>;
+    /** Email subscribed to the component's own alarm topic. @default none */
+    readonly notificationEmail?: string;
+    /** Create Route 53 alias records for every site name. @default true */
+    readonly createDnsRecords?: boolean;
+    /** Refuse deletion of the load balancer. @default the value of `protect` */
+    readonly deletionProtection?: boolean;
+    /** Value of the `scenario` tag; a component embedding the load balancer passes its own. @default "sni-load-balancer" */
+    readonly scenario?: string;
+}
+
+/** Every host name of a site: its domain name first, then its alternative names. */
+export function siteHostNames(site: SniSite): string[] {
+    return [site.domainName, ...(site.alternativeNames ?? [])];
+}
+
+/** The certificates a set of sites needs: one per site and key algorithm. */
+export function certificateCount(sites: readonly SniSite[]): number {
+    return sites.reduce((n, s) => n + (s.keyAlgorithms?.length ?? 1), 0);
+}
+
+/** A readable, stable piece of a logical name for a host name (`*.example.com` -> `wildcard-example-com`). */
+export function hostSlug(host: string): string {
+    return host.replace(/^\*\./, "wildcard-").replace(/\./g, "-");
+}
+
+const ALGORITHM_SLUG: Record<CertificateKeyAlgorithm, string> = { RSA_2048: "rsa", EC_prime256v1: "ec256", EC_secp384r1: "ec384" };
+
+function validCidr(cidr: string): boolean {
+    const m = CIDR_V4.exec(cidr);
+    return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+}
+
+/**
+ * Throws on contradictory or impossible arguments, naming the argument and the bad value. Components that embed
+ * a load balancer call it before they create anything.
+ */
+export function validateSniLoadBalancerArgs(name: string, args: SniLoadBalancerArgs): void {
+    if (!/^[a-z][a-z0-9-]{0,17}$/.test(name)) {
+        // Load balancer and target group names (logical name + 8 random characters) may not exceed 32 characters.
+        throw new Error(`${name}: the name must be 1-18 lowercase letters, digits or dashes, starting with a letter (load balancer names are at most 32 characters)`);
+    }
+    if (args.sites.length === 0) throw new Error(`${name}: sites must name at least one site`);
+    if (args.hostedZoneId !== undefined && !ZONE_ID.test(args.hostedZoneId)) {
+        throw new Error(`${name}: hostedZoneId "${args.hostedZoneId}" is not a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ`);
+    }
+    const seen = new Set<string>();
+    args.sites.forEach((site, i) => {
+        const where = `${name}: sites[${i}]`;
+        for (const host of siteHostNames(site)) {
+            if (!HOST_NAME.test(host)) throw new Error(`${where}: "${host}" is not a lowercase host name like www.example.com or *.example.com`);
+            if (seen.has(host)) throw new Error(`${where}: "${host}" is served by more than one site; each host name routes to one site`);
+            seen.add(host);
+        }
+        if (site.domainName.length > 64) throw new Error(`${where}.domainName "${site.domainName}" is longer than the 64 characters ACM allows; put it in alternativeNames`);
+        const zone = site.hostedZoneId ?? args.hostedZoneId;
+        if (zone === undefined) throw new Error(`${where}: no hosted zone; set hostedZoneId on the site or on the load balancer`);
+        if (!ZONE_ID.test(zone)) throw new Error(`${where}.hostedZoneId "${zone}" is not a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ`);
+        const algorithms = site.keyAlgorithms ?? ["RSA_2048"];
+        if (algorithms.length === 0) throw new Error(`${where}.keyAlgorithms must name at least one algorithm`);
+        for (const a of algorithms) {
+            if (!(CERTIFICATE_KEY_ALGORITHMS as readonly string[]).includes(a)) {
+                throw new Error(`${where}.keyAlgorithms "${a}" is not one of ${CERTIFICATE_KEY_ALGORITHMS.join(", ")}`);
+            }
+        }
+        if (new Set(algorithms).size !== algorithms.length) throw new Error(`${where}.keyAlgorithms lists an algorithm twice: ${algorithms.join(", ")}`);
+    });
+    const certificates = certificateCount(args.sites);
+    if (certificates - 1 > MAX_EXTRA_CERTIFICATES) {
+        throw new Error(
+            `${name}: sites need ${certificates} certificates, but an HTTPS listener takes its default certificate and at most ${MAX_EXTRA_CERTIFICATES} more (${MAX_EXTRA_CERTIFICATES + 1} in all); split the sites across load balancers`,
+        );
+    }
+    if (Array.isArray(args.subnetIds) && args.subnetIds.length < 2) {
+        throw new Error(`${name}: subnetIds must name subnets in at least two Availability Zones; got ${args.subnetIds.length}`);
+    }
+    if ((args.vpcId === undefined) !== (args.subnetIds === undefined)) {
+        throw new Error(`${name}: give vpcId and subnetIds together (or neither, for the default VPC)`);
+    }
+    const ownRules = args.ingressCidrBlocks !== undefined || args.ingressSecurityGroupIds !== undefined || args.targetSecurityGroupIds !== undefined;
+    if (args.securityGroupId !== undefined && ownRules) {
+        throw new Error(`${name}: securityGroupId is a group the caller manages; leave out ingressCidrBlocks, ingressSecurityGroupIds and targetSecurityGroupIds`);
+    }
+    for (const cidr of args.ingressCidrBlocks ?? []) {
+        if (!validCidr(cidr)) throw new Error(`${name}: ingressCidrBlocks entry "${cidr}" is not an IPv4 CIDR block like 203.0.113.0/24`);
+    }
+    if (args.securityGroupId === undefined) {
+        const cidrs = args.ingressCidrBlocks ?? (args.internal ? [] : ["0.0.0.0/0"]);
+        if (cidrs.length === 0 && (args.ingressSecurityGroupIds ?? []).length === 0) {
+            throw new Error(`${name}: nothing may reach the load balancer; give ingressCidrBlocks or ingressSecurityGroupIds`);
+        }
+    }
+    const port = args.targetPort ?? 80;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name}: targetPort must be 1-65535; got ${port}`);
+    if (args.sslPolicy !== undefined && !(ALLOWED_TLS_POLICIES as readonly string[]).includes(args.sslPolicy)) {
+        throw new Error(`${name}: sslPolicy "${args.sslPolicy}" is not one of ${ALLOWED_TLS_POLICIES.join(", ")}`);
+    }
+    const path = args.healthCheckPath ?? "/";
+    if (!path.startsWith("/") || path.length > 1024) throw new Error(`${name}: healthCheckPath must start with / (at most 1024 characters); got "${path}"`);
+    const retention = args.accessLogRetentionDays ?? 90;
+    if (!Number.isInteger(retention) || retention < 1) throw new Error(`${name}: accessLogRetentionDays must be a whole number of days >= 1; got ${retention}`);
+    const expiry = args.certificateExpiryAlarmDays ?? 45;
+    if (!Number.isInteger(expiry) || expiry < 1 || expiry > 59) {
+        throw new Error(`${name}: certificateExpiryAlarmDays must be 1-59 (ACM renews from 60 days before expiry); got ${expiry}`);
+    }
+}
+
+/** A certificate of one site with one key algorithm. */
+interface SiteCertificate {
+    readonly site: SniSite;
+    readonly algorithm: CertificateKeyAlgorithm;
+    readonly logicalName: string;
+    readonly certificate: aws.acm.Certificate;
+}
+
+/**
+ * An Application Load Balancer with one HTTPS listener serving several sites by SNI. Every site gets DNS-validated
+ * ACM certificates (one per key algorithm), a target group and host-header rules; the first certificate is the
+ * listener's default and every other one a listener certificate. Port 80 only redirects to HTTPS. Access logs go to
+ * a private SSE-S3 bucket (the only encryption ALB log delivery supports) and each certificate has a days-to-expiry
+ * alarm.
+ */
+export class SniLoadBalancer extends Blueprint {
+    readonly loadBalancer: aws.lb.LoadBalancer;
+    readonly httpsListener: aws.lb.Listener;
+    readonly loadBalancerArn: pulumi.Output<string>;
+    readonly arnSuffix: pulumi.Output<string>;
+    readonly dnsName: pulumi.Output<string>;
+    readonly zoneId: pulumi.Output<string>;
+    readonly securityGroupId: pulumi.Output<string>;
+    readonly httpsListenerArn: pulumi.Output<string>;
+    /** Target groups in site order; register targets (or attach Auto Scaling groups) here. */
+    readonly targetGroupArns: pulumi.Output<string[]>;
+    /** Target group per site, by the site's domain name. */
+    readonly targetGroupArnsByDomain: Record<string, pulumi.Output<string>>;
+    /** Certificates in listener order (the default first). */
+    readonly certificateArns: pulumi.Output<string[]>;
+    readonly accessLogBucket: pulumi.Output<string>;
+    readonly alarmTopicArn: pulumi.Output<string>;
+    /** `https://<name>` for every host name that is not a wildcard. */
+    readonly siteUrls: string[];
+
+    constructor(name: string, args: SniLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aws-blueprints:network:SniLoadBalancer", name, args.scenario ?? "sni-load-balancer", args, opts);
+        validateSniLoadBalancerArgs(name, args);
+        const internal = args.internal ?? false;
+        const redirect = args.redirectHttp ?? !internal;
+        const targetPort = args.targetPort ?? 80;
+        const targetProtocol = args.targetProtocol ?? "HTTP";
+        const ipAddressType = args.ipAddressType ?? "ipv4";
+
+        let vpcId: pulumi.Input<string>;
+        let subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+        if (args.vpcId !== undefined && args.subnetIds !== undefined) {
+            vpcId = args.vpcId;
+            subnetIds = args.subnetIds;
+        } else {
+            const vpc = aws.ec2.getVpcOutput({ default: true }, { parent: this });
+            vpcId = vpc.id;
+            subnetIds = aws.ec2.getSubnetsOutput(
+                { filters: [{ name: "vpc-id", values: [vpc.id] }, { name: "default-for-az", values: ["true"] }] },
+                { parent: this },
+            ).ids;
+        }
+
+        this.alarmTopicArn =
+            args.alarmTopicArn !== undefined
+                ? pulumi.output(args.alarmTopicArn)
+                : new EncryptedTopic(
+                      `${name}-alarms`,
+                      { displayName: `Load balancer ${name}`, email: args.notificationEmail, protect: this.protectStateful },
+                      { parent: this },
+                  ).topicArn;
+
+        this.securityGroupId =
+            args.securityGroupId !== undefined
+                ? pulumi.output(args.securityGroupId)
+                : this.securityGroup(name, args, vpcId, redirect, targetPort).id;
+
+        const logs = loadBalancerLogBucket(
+            `${name}-access-logs`,
+            { retentionDays: args.accessLogRetentionDays ?? 90, prefix: name, forceDestroy: !this.protectStateful },
+            this,
+            this.stateful(),
+        );
+
+        this.loadBalancer = new aws.lb.LoadBalancer(
+            `${name}-alb`,
+            {
+                loadBalancerType: "application",
+                internal,
+                ipAddressType,
+                subnets: subnetIds,
+                securityGroups: [this.securityGroupId],
+                dropInvalidHeaderFields: true,
+                enableDeletionProtection: args.deletionProtection ?? this.protectStateful,
+                accessLogs: { bucket: logs.bucket.bucket, enabled: true, prefix: logs.prefix },
+            },
+            // ELB writes a test object when logging is enabled: the bucket policy must exist first.
+            { parent: this, dependsOn: [logs.policy] },
+        );
+
+        const certificates = this.certificates(name, args);
+        const validated = this.validate(name, args, certificates);
+
+        this.httpsListener = new aws.lb.Listener(
+            `${name}-https`,
+            {
+                loadBalancerArn: this.loadBalancer.arn,
+                port: 443,
+                protocol: "HTTPS",
+                sslPolicy: args.sslPolicy ?? DEFAULT_TLS_POLICY,
+                certificateArn: validated[0],
+                defaultActions: [
+                    { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Unknown host\n", statusCode: "404" } },
+                ],
+            },
+            { parent: this },
+        );
+        certificates.slice(1).forEach((c, i) => {
+            new aws.lb.ListenerCertificate(
+                `${name}-sni-${c.logicalName}`,
+                { listenerArn: this.httpsListener.arn, certificateArn: validated[i + 1] },
+                { parent: this },
+            );
+        });
+        if (redirect) {
+            new aws.lb.Listener(
+                `${name}-http`,
+                {
+                    loadBalancerArn: this.loadBalancer.arn,
+                    port: 80,
+                    protocol: "HTTP",
+                    defaultActions: [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }],
+                },
+                { parent: this },
+            );
+        }
+
+        this.targetGroupArnsByDomain = {};
+        let priority = 1;
+        args.sites.forEach((site, siteIndex) => {
+            const slug = hostSlug(site.domainName);
+            const group = new aws.lb.TargetGroup(
+                `${name}-tg${siteIndex}`,
+                {
+                    vpcId,
+                    port: targetPort,
+                    protocol: targetProtocol,
+                    targetType: "instance",
+                    deregistrationDelay: 30,
+                    healthCheck: {
+                        enabled: true,
+                        path: args.healthCheckPath ?? "/",
+                        protocol: targetProtocol,
+                        matcher: "200-399",
+                        interval: 15,
+                        timeout: 5,
+                        healthyThreshold: 2,
+                        unhealthyThreshold: 3,
+                    },
+                    tags: { Name: site.domainName },
+                },
+                { parent: this },
+            );
+            this.targetGroupArnsByDomain[site.domainName] = group.arn;
+            const hosts = siteHostNames(site);
+            for (let i = 0; i < hosts.length; i += HOSTS_PER_RULE) {
+                new aws.lb.ListenerRule(
+                    `${name}-rule-${slug}-${i / HOSTS_PER_RULE}`,
+                    {
+                        listenerArn: this.httpsListener.arn,
+                        priority: priority++,
+                        actions: [{ type: "forward", targetGroupArn: group.arn }],
+                        conditions: [{ hostHeader: { values: hosts.slice(i, i + HOSTS_PER_RULE) } }],
+                    },
+                    { parent: this },
+                );
+            }
+            if (args.createDnsRecords ?? true) this.aliasRecords(name, args, site, ipAddressType);
+        });
+
+        for (const c of certificates) {
+            topicAlarm(
+                `${name}-expiry-${c.logicalName}`,
+                {
+                    description: `Certificate for ${c.site.domainName} (${c.algorithm}) expires in under ${args.certificateExpiryAlarmDays ?? 45} days: ACM could not renew it (check its DNS validation record)`,
+                    namespace: "AWS/CertificateManager",
+                    metricName: "DaysToExpiry",
+                    dimensions: { CertificateArn: c.certificate.arn },
+                    statistic: "Minimum",
+                    comparison: "LessThanThreshold",
+                    threshold: args.certificateExpiryAlarmDays ?? 45,
+                    // ACM publishes the metric once a day.
+                    periodSeconds: 86400,
+                    treatMissingData: "missing",
+                    topicArn: this.alarmTopicArn,
+                },
+                { parent: this },
+            );
+        }
+
+        this.loadBalancerArn = this.loadBalancer.arn;
+        this.arnSuffix = this.loadBalancer.arnSuffix;
+        this.dnsName = this.loadBalancer.dnsName;
+        this.zoneId = this.loadBalancer.zoneId;
+        this.httpsListenerArn = this.httpsListener.arn;
+        this.targetGroupArns = pulumi.all(args.sites.map((s) => this.targetGroupArnsByDomain[s.domainName]));
+        this.certificateArns = pulumi.all(validated);
+        this.accessLogBucket = logs.bucket.bucket;
+        this.siteUrls = args.sites.flatMap(siteHostNames).filter((h) => !h.startsWith("*.")).map((h) => `https://${h}`);
+        this.registerOutputs({
+            loadBalancerArn: this.loadBalancerArn,
+            dnsName: this.dnsName,
+            zoneId: this.zoneId,
+            securityGroupId: this.securityGroupId,
+            httpsListenerArn: this.httpsListenerArn,
+            targetGroupArns: this.targetGroupArns,
+            certificateArns: this.certificateArns,
+            accessLogBucket: this.accessLogBucket,
+            alarmTopicArn: this.alarmTopicArn,
+            siteUrls: this.siteUrls,
+        });
+    }
+
+    /** The load balancer's own group: listener ports from the given sources, out only to the targets. */
+    private securityGroup(
+        name: string,
+        args: SniLoadBalancerArgs,
+        vpcId: pulumi.Input<string>,
+        redirect: boolean,
+        targetPort: number,
+    ): aws.ec2.SecurityGroup {
+        const group = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            { vpcId, description: `Load balancer ${name}: listener ports in, target port out`, tags: { Name: `${name}-lb` } },
+            { parent: this },
+        );
+        const ports = redirect ? [443, 80] : [443];
+        const cidrs = args.ingressCidrBlocks ?? (args.internal ? [] : ["0.0.0.0/0"]);
+        for (const port of ports) {
+            cidrs.forEach((cidr, i) => {
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-in-${port}-cidr-${i}`,
+                    { securityGroupId: group.id, description: `${port === 443 ? "HTTPS" : "HTTP (redirected)"} from ${cidr}`, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: cidr },
+                    { parent: this },
+                );
+            });
+            (args.ingressSecurityGroupIds ?? []).forEach((source, i) => {
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-in-${port}-sg-${i}`,
+                    { securityGroupId: group.id, description: `${port === 443 ? "HTTPS" : "HTTP (redirected)"} from a client tier`, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: source },
+                    { parent: this },
+                );
+            });
+        }
+        const targets = args.targetSecurityGroupIds ?? [];
+        if (targets.length > 0) {
+            targets.forEach((target, i) => {
+                new aws.vpc.SecurityGroupEgressRule(
+                    `${name}-out-targets-${i}`,
+                    { securityGroupId: group.id, description: "Requests and health checks to the targets", ipProtocol: "tcp", fromPort: targetPort, toPort: targetPort, referencedSecurityGroupId: target },
+                    { parent: this },
+                );
+            });
+        } else {
+            const vpcCidr = aws.ec2.getVpcOutput({ id: vpcId }, { parent: this }).cidrBlock;
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-out-vpc`,
+                { securityGroupId: group.id, description: "Requests and health checks to targets in the VPC", ipProtocol: "tcp", fromPort: targetPort, toPort: targetPort, cidrIpv4: vpcCidr },
+                { parent: this },
+            );
+        }
+        return group;
+    }
+
+    private certificates(name: string, args: SniLoadBalancerArgs): SiteCertificate[] {
+        return args.sites.flatMap((site) =>
+            (site.keyAlgorithms ?? ["RSA_2048" as const]).map((algorithm) => {
+                const logicalName = `${hostSlug(site.domainName)}-${ALGORITHM_SLUG[algorithm]}`;
+                const certificate = new aws.acm.Certificate(
+                    `${name}-cert-${logicalName}`,
+                    {
+                        domainName: site.domainName,
+                        subjectAlternativeNames: site.alternativeNames && site.alternativeNames.length > 0 ? [...site.alternativeNames] : undefined,
+                        validationMethod: "DNS",
+                        keyAlgorithm: algorithm,
+                        options: { certificateTransparencyLoggingPreference: "ENABLED" },
+                        tags: { Name: site.domainName },
+                    },
+                    { parent: this },
+                );
+                return { site, algorithm, logicalName, certificate };
+            }),
+        );
+    }
+
+    /**
+     * DNS validation: one CNAME per distinct name and zone (ACM asks for the same record for a name in every
+     * certificate of the account, and `*.example.com` shares the record of `example.com`), then one validation per
+     * certificate. Returns the ARNs of issued certificates, in certificate order.
+     */
+    private validate(name: string, args: SniLoadBalancerArgs, certificates: SiteCertificate[]): pulumi.Output<string>[] {
+        const records = new Map<string, aws.route53.Record>();
+        return certificates.map((c) => {
+            const zoneId = (c.site.hostedZoneId ?? args.hostedZoneId)!;
+            const fqdns = siteHostNames(c.site).map((host) => {
+                const base = host.replace(/^\*\./, "");
+                const key = `${zoneId}/${base}`;
+                let record = records.get(key);
+                if (!record) {
+                    const option = c.certificate.domainValidationOptions.apply((options) => {
+                        const found = options.find((o) => o.domainName === host);
+                        if (!found) throw new Error(`${name}: ACM returned no DNS validation record for ${host}`);
+                        return found;
+                    });
+                    record = new aws.route53.Record(
+                        `${name}-acm-${hostSlug(base)}`,
+                        {
+                            zoneId,
+                            name: option.resourceRecordName,
+                            type: option.resourceRecordType,
+                            records: [option.resourceRecordValue],
+                            ttl: 300,
+                        },
+                        { parent: this },
+                    );
+                    records.set(key, record);
+                }
+                return record.fqdn;
+            });
+            return new aws.acm.CertificateValidation(
+                `${name}-cert-${c.logicalName}-issued`,
+                { certificateArn: c.certificate.arn, validationRecordFqdns: fqdns },
+                { parent: this },
+            ).certificateArn;
+        });
+    }
+
+    private aliasRecords(name: string, args: SniLoadBalancerArgs, site: SniSite, ipAddressType: "ipv4" | "dualstack"): void {
+        const zoneId = (site.hostedZoneId ?? args.hostedZoneId)!;
+        const types = ipAddressType === "dualstack" ? ["A", "AAAA"] : ["A"];
+        for (const host of siteHostNames(site)) {
+            for (const type of types) {
+                new aws.route53.Record(
+                    `${name}-alias-${hostSlug(host)}-${type.toLowerCase()}`,
+                    {
+                        zoneId,
+                        name: host,
+                        type,
+                        aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }],
+                    },
+                    { parent: this },
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,635 @@
+// Windows containers on Amazon ECS (SCENARIOS.md 2): a cluster of ECS-optimised Windows Server instances in private
+// subnets, scaled by a capacity provider, running the post's `windows-simple-iis` task as a service behind an
+// Application Load Balancer, with service auto scaling on CPU and an ECR repository for the team's own images.
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import { acknowledgeTags, Blueprint, BlueprintArgs } from "../../components/common";
+import { accountAdministersKey, logsEncryptStatement } from "../../components/iam";
+import { InstanceRole } from "../../components/instanceRole";
+import { loadBalancerLogBucket } from "../../components/storage";
+
+export type WindowsServer = "2019-core" | "2019-full" | "2022-core" | "2022-full" | "2025-core" | "2025-full";
+
+export interface WindowsContainerClusterArgs extends BlueprintArgs {
+    /** Windows Server release and installation option of the container instances (and the container image's base). @default "2022-full" */
+    readonly windowsServer?: WindowsServer;
+    /** Instance type of the container instances. @default "m5.large" */
+    readonly instanceType?: string;
+    /** Fewest container instances (the post's ClusterSize was 4). @default 1 */
+    readonly minInstances?: number;
+    /** Most container instances the capacity provider may run. @default 4 */
+    readonly maxInstances?: number;
+    /** Root volume of each instance in GiB (Windows container images are large). @default 50 */
+    readonly rootVolumeGb?: number;
+    /** Availability zones of the VPC. @default 2 */
+    readonly availabilityZones?: number;
+    /** NAT gateways: one per availability zone (as the original) or a single one. @default "onePerAz" */
+    readonly natGateways?: "onePerAz" | "single";
+    /** CIDR block of the VPC. @default "10.0.0.0/16" */
+    readonly vpcCidr?: string;
+    /**
+     * ACM certificate for an HTTPS listener (HTTP then only redirects). Required when `protect` is true: a protected
+     * (production) stack never forwards plain HTTP. @default none: HTTP only, to `ingressCidrs`
+     */
+    readonly certificateArn?: pulumi.Input<string>;
+    /**
+     * Networks allowed to reach the load balancer. Without a certificate they must be named networks: plain HTTP is
+     * never served to the whole internet. @default ["0.0.0.0/0"] with a certificate; required without
+     */
+    readonly ingressCidrs?: readonly string[];
+    /** Image of the sample task. @default the IIS image matching `windowsServer` (Windows containers must match the host release) */
+    readonly containerImage?: string;
+    /** Tasks the service starts with. @default 2 */
+    readonly desiredTasks?: number;
+    /** Fewest tasks service auto scaling keeps. @default 1 */
+    readonly minTasks?: number;
+    /** Most tasks service auto scaling runs (one per instance: the task holds host port 8080). @default 4 */
+    readonly maxTasks?: number;
+    /** Average service CPU above which a task is added after 3 consecutive minutes. @default 60 */
+    readonly scaleOutCpuPercent?: number;
+    /** Average service CPU below which a task is removed after 15 consecutive minutes. @default 25 */
+    readonly scaleInCpuPercent?: number;
+    /** CloudWatch Container Insights on the cluster (billed per metric). @default false */
+    readonly containerInsights?: boolean;
+    /** Images the ECR repository keeps (untagged ones expire after 7 days). @default 20 */
+    readonly keepImages?: number;
+    /** Days the load balancer's access logs are kept. @default 90 */
+    readonly accessLogRetentionDays?: number;
+}
+
+const SERVERS: readonly WindowsServer[] = ["2019-core", "2019-full", "2022-core", "2022-full", "2025-core", "2025-full"];
+const CONTAINER_NAME = "windows_sample_app";
+const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/;
+
+/** SSM public parameter of the ECS-optimised Windows AMI. */
+export function ecsOptimizedAmiParameter(server: WindowsServer): string {
+    const [version, option] = server.split("-");
+    return `/aws/service/ami-windows-latest/Windows_Server-${version}-English-${option === "core" ? "Core" : "Full"}-ECS_Optimized/image_id`;
+}
+
+/** The task definition's operating system family: ECS places the task only on instances of that family. */
+export function operatingSystemFamily(server: WindowsServer): string {
+    const [version, option] = server.split("-");
+    return `WINDOWS_SERVER_${version}_${option.toUpperCase()}`;
+}
+
+/** The IIS image built on the host's release (process-isolated Windows containers must match it). */
+export function iisImage(server: WindowsServer): string {
+    return `mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc${server.split("-")[0]}`;
+}
+
+/** User data joining the ECS cluster with IAM roles for tasks and the awslogs driver enabled. */
+export function windowsUserData(clusterName: string): string {
+    return [
+        "<powershell>",
+        "Import-Module ECSTools",
+        `Initialize-ECSAgent -Cluster '${clusterName}' -EnableTaskIAMRole -LoggingDrivers '["json-file","awslogs"]'`,
+        "</powershell>",
+    ].join("\n");
+}
+
+/** The post's `windows_sample_app` container, with its logs sent to CloudWatch. */
+export function windowsSimpleIisContainers(image: string, logGroup: string, region: string): object[] {
+    return [
+        {
+            name: CONTAINER_NAME,
+            image,
+            cpu: 100,
+            memory: 500,
+            essential: true,
+            entryPoint: ["powershell", "-Command"],
+            command: [
+                "New-Item -Path C:\\inetpub\\wwwroot\\index.html -Type file -Value '<html><head><title>Amazon ECS Sample App</title> " +
+                    "<style>body {margin-top: 40px; background-color: #333;} </style> </head><body> " +
+                    "<div style=color:white;text-align:center><h1>Amazon ECS Sample App</h1> <h2>Congratulations!</h2> " +
+                    "<p>Your application is now running on a container in Amazon ECS.</p></body></html>'; C:\\ServiceMonitor.exe w3svc",
+            ],
+            // Host port 8080: with IAM roles for tasks the ECS agent's credential proxy holds port 80 on Windows hosts.
+            portMappings: [{ protocol: "tcp", containerPort: 80, hostPort: 8080 }],
+            logConfiguration: {
+                logDriver: "awslogs",
+                options: { "awslogs-group": logGroup, "awslogs-region": region, "awslogs-stream-prefix": "iis" },
+            },
+        },
+    ];
+}
+
+/**
+ * Policy of the container log group's key: the account administers it through IAM, and CloudWatch Logs of this
+ * region may use it only for this component's log groups, named in the encryption context CloudWatch Logs sends
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html). The group is auto-named
+ * `<logical name>-<random suffix>`, so its ARN is matched by its name prefix: the key must exist before the group.
+ */
+export function containerLogKeyPolicy(args: {
+    partition: pulumi.Input<string>;
+    region: pulumi.Input<string>;
+    accountId: pulumi.Input<string>;
+    logGroupNamePattern: string;
+}): pulumi.Output<string> {
+    const { partition, region, accountId, logGroupNamePattern } = args;
+    return pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+            accountAdministersKey(pulumi.interpolate`arn:${partition}:iam::${accountId}:root`),
+            logsEncryptStatement(
+                "CloudWatchLogsEncryptContainerLogs",
+                region,
+                pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupNamePattern}`,
+            ),
+        ],
+    });
+}
+
+export class WindowsContainerCluster extends Blueprint {
+    readonly url: pulumi.Output<string>;
+    readonly loadBalancerDnsName: pulumi.Output<string>;
+    readonly clusterName: pulumi.Output<string>;
+    readonly serviceName: pulumi.Output<string>;
+    readonly taskDefinitionArn: pulumi.Output<string>;
+    readonly capacityProviderName: pulumi.Output<string>;
+    readonly autoScalingGroupName: pulumi.Output<string>;
+    readonly repositoryUrl: pulumi.Output<string>;
+    readonly logGroupName: pulumi.Output<string>;
+    readonly logKeyArn: pulumi.Output<string>;
+    readonly accessLogBucket: pulumi.Output<string>;
+    readonly vpcId: pulumi.Output<string>;
+
+    constructor(name: string, args: WindowsContainerClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super("aws-blueprints:containers:WindowsContainerCluster", name, "windows-containers", args, opts);
+        // ECS refuses capacity provider names with these prefixes, and the provider is named after the component.
+        if (/^(aws|ecs|fargate)/i.test(name)) throw new Error(`${name}: the name must not start with aws, ecs or fargate (ECS capacity provider rule)`);
+        const server = args.windowsServer ?? "2022-full";
+        if (!SERVERS.includes(server)) throw new Error(`${name}: windowsServer must be one of ${SERVERS.join(", ")}; got ${server}`);
+        const intIn = (arg: string, value: number, min: number, max: number) => {
+            if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name}: ${arg} must be a whole number from ${min} to ${max}; got ${value}`);
+            return value;
+        };
+        const minInstances = intIn("minInstances", args.minInstances ?? 1, 0, 100);
+        const maxInstances = intIn("maxInstances", args.maxInstances ?? 4, 1, 100);
+        if (minInstances > maxInstances) throw new Error(`${name}: minInstances (${minInstances}) exceeds maxInstances (${maxInstances})`);
+        const rootGb = intIn("rootVolumeGb", args.rootVolumeGb ?? 50, 30, 16384);
+        const azs = intIn("availabilityZones", args.availabilityZones ?? 2, 2, 6);
+        const minTasks = intIn("minTasks", args.minTasks ?? 1, 0, 1000);
+        const maxTasks = intIn("maxTasks", args.maxTasks ?? 4, 1, 1000);
+        const desiredTasks = intIn("desiredTasks", args.desiredTasks ?? 2, 0, 1000);
+        if (minTasks > desiredTasks || desiredTasks > maxTasks) {
+            throw new Error(`${name}: need minTasks <= desiredTasks <= maxTasks; got ${minTasks}, ${desiredTasks}, ${maxTasks}`);
+        }
+        if (maxTasks > maxInstances) {
+            throw new Error(`${name}: maxTasks (${maxTasks}) exceeds maxInstances (${maxInstances}); each task holds host port 8080 on its instance`);
+        }
+        const scaleOut = intIn("scaleOutCpuPercent", args.scaleOutCpuPercent ?? 60, 1, 100);
+        const scaleIn = intIn("scaleInCpuPercent", args.scaleInCpuPercent ?? 25, 0, 99);
+        if (scaleIn >= scaleOut) throw new Error(`${name}: scaleInCpuPercent (${scaleIn}) must be below scaleOutCpuPercent (${scaleOut})`);
+        const keepImages = intIn("keepImages", args.keepImages ?? 20, 1, 10000);
+        const vpcCidr = args.vpcCidr ?? "10.0.0.0/16";
+        if (!CIDR.test(vpcCidr) || Number(vpcCidr.split("/")[1]) > 24 || Number(vpcCidr.split("/")[1]) < 16) {
+            throw new Error(`${name}: vpcCidr "${vpcCidr}" must be an IPv4 CIDR block from /16 to /24`);
+        }
+        const https = args.certificateArn !== undefined;
+        if (!https && this.protectStateful) {
+            throw new Error(
+                `${name}: a protected stack (protect: true) must not forward plain HTTP: set certificateArn to an ACM certificate ` +
+                    `(HTTP then only redirects to HTTPS); got certificateArn undefined`,
+            );
+        }
+        const accessLogRetentionDays = intIn("accessLogRetentionDays", args.accessLogRetentionDays ?? 90, 1, 3650);
+        const ingressCidrs = args.ingressCidrs ?? (https ? ["0.0.0.0/0"] : []);
+        for (const c of ingressCidrs) if (!CIDR.test(c)) throw new Error(`${name}: ingressCidrs entry "${c}" is not an IPv4 CIDR block`);
+        if (!https && (ingressCidrs.length === 0 || ingressCidrs.some((c) => c.endsWith("/0")))) {
+            throw new Error(
+                `${name}: without certificateArn the load balancer serves plain HTTP, so ingressCidrs must name the networks allowed ` +
+                    `(not 0.0.0.0/0); got ${JSON.stringify(ingressCidrs)}`,
+            );
+        }
+
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+
+        const vpc = new awsx.ec2.Vpc(
+            `${name}-vpc`,
+            {
+                cidrBlock: vpcCidr,
+                numberOfAvailabilityZones: azs,
+                natGateways: { strategy: args.natGateways === "single" ? "Single" : "OnePerAz" },
+                subnetStrategy: "Auto",
+                tags: { ...this.tags, Name: `${name}-vpc` },
+            },
+            { parent: this },
+        );
+
+        const cluster = new aws.ecs.Cluster(
+            `${name}-cluster`,
+            { settings: [{ name: "containerInsights", value: args.containerInsights ? "enabled" : "disabled" }] },
+            { parent: this },
+        );
+        const logKey = new aws.kms.Key(
+            `${name}-containers`,
+            {
+                description: `Encrypts the container logs of ${name}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: containerLogKeyPolicy({ partition, region, accountId, logGroupNamePattern: `${name}-containers-*` }),
+            },
+            this.stateful(),
+        );
+        const logs = new aws.cloudwatch.LogGroup(
+            `${name}-containers`,
+            { retentionInDays: this.logRetentionDays, kmsKeyId: logKey.arn },
+            this.stateful(),
+        );
+
+        const albGroup = new aws.ec2.SecurityGroup(`${name}-alb`, { description: "Load balancer of the Windows containers", vpcId: vpc.vpcId }, { parent: this });
+        const hostGroup = new aws.ec2.SecurityGroup(`${name}-hosts`, { description: "ECS Windows container instances", vpcId: vpc.vpcId }, { parent: this });
+        const listenerPorts = https ? [443, 80] : [80];
+        for (const port of listenerPorts) {
+            ingressCidrs.forEach((cidr, i) => {
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-alb-${port}-${i}`,
+                    {
+                        securityGroupId: albGroup.id,
+                        description: port === 443 ? "HTTPS from allowed networks" : https ? "HTTP (redirected to HTTPS)" : "HTTP from allowed networks",
+                        ipProtocol: "tcp",
+                        fromPort: port,
+                        toPort: port,
+                        cidrIpv4: cidr,
+                    },
+                    { parent: this },
+                );
+            });
+        }
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-alb-to-hosts`,
+            {
+                securityGroupId: albGroup.id,
+                description: "To the tasks' host port",
+                ipProtocol: "tcp",
+                fromPort: 8080,
+                toPort: 8080,
+                referencedSecurityGroupId: hostGroup.id,
+            },
+            { parent: this },
+        );
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-hosts-from-alb`,
+            {
+                securityGroupId: hostGroup.id,
+                description: "Task host port from the load balancer only",
+                ipProtocol: "tcp",
+                fromPort: 8080,
+                toPort: 8080,
+                referencedSecurityGroupId: albGroup.id,
+            },
+            { parent: this },
+        );
+        for (const port of [443, 80]) {
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-hosts-egress-${port}`,
+                {
+                    securityGroupId: hostGroup.id,
+                    description: port === 443 ? "HTTPS: ECS, ECR, SSM, CloudWatch, image registries" : "HTTP: Windows Update and certificate revocation lists",
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    cidrIpv4: "0.0.0.0/0",
+                },
+                { parent: this },
+            );
+        }
+
+        const role = new InstanceRole(
+            `${name}-hosts`,
+            {
+                description: "ECS Windows container instances: the ECS agent (register, pull from ECR, awslogs) and Systems Manager",
+                managedPolicies: ["service-role/AmazonEC2ContainerServiceforEC2Role", "AmazonSSMManagedInstanceCore"],
+            },
+            { parent: this },
+        );
+
+        const ami = aws.ssm.getParameterOutput({ name: ecsOptimizedAmiParameter(server) }, { parent: this }).value;
+        const template = new aws.ec2.LaunchTemplate(
+            `${name}-hosts`,
+            {
+                description: `ECS-optimised Windows Server ${server} container instances of ${name}`,
+                imageId: ami,
+                instanceType: args.instanceType ?? "m5.large",
+                iamInstanceProfile: { arn: role.profileArn },
+                vpcSecurityGroupIds: [hostGroup.id],
+                // Tasks take credentials from their task role through the agent; containers cannot reach the
+                // instance's own credentials past one hop.
+                metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+                blockDeviceMappings: [
+                    { deviceName: "/dev/sda1", ebs: { volumeSize: rootGb, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
+                ],
+                userData: cluster.name.apply((n) => Buffer.from(windowsUserData(n)).toString("base64")),
+                tagSpecifications: [{ resourceType: "volume", tags: { ...this.tags, Name: `${name} container instance` } }],
+                updateDefaultVersion: true,
+            },
+            { parent: this },
+        );
+        const group = new aws.autoscaling.Group(
+            `${name}-hosts`,
+            {
+                vpcZoneIdentifiers: vpc.privateSubnetIds,
+                minSize: minInstances,
+                maxSize: maxInstances,
+                desiredCapacity: minInstances,
+                launchTemplate: { id: template.id, version: template.latestVersion.apply((v) => String(v)) },
+                // Windows instances take up to ~15 minutes to boot and join the cluster.
+                healthCheckGracePeriod: 900,
+                defaultInstanceWarmup: 900,
+                // Managed termination protection: ECS decides which instances may go (those without tasks).
+                protectFromScaleIn: true,
+                // New launch template versions (a new AMI) roll through the group; ECS drains each instance first.
+                instanceRefresh: {
+                    strategy: "Rolling",
+                    preferences: { minHealthyPercentage: 50, instanceWarmup: "900", skipMatching: true, scaleInProtectedInstances: "Refresh" },
+                },
+                // Protected instances would otherwise hold `pulumi destroy` until they are unprotected by hand.
+                forceDelete: true,
+                tags: [
+                    ...Object.entries({ ...this.tags, Name: `${name} container instance` }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+                    // ECS adds this tag when the capacity provider takes the group over; declaring it avoids a diff.
+                    { key: "AmazonECSManaged", value: "true", propagateAtLaunch: true },
+                ],
+            },
+            // The capacity provider owns the group's desired capacity.
+            { parent: this, ignoreChanges: ["desiredCapacity"] },
+        );
+        const capacity = new aws.ecs.CapacityProvider(
+            `${name}-capacity`,
+            {
+                autoScalingGroupProvider: {
+                    autoScalingGroupArn: group.arn,
+                    managedTerminationProtection: "ENABLED",
+                    managedDraining: "ENABLED",
+                    managedScaling: {
+                        status: "ENABLED",
+                        targetCapacity: 100,
+                        minimumScalingStepSize: 1,
+                        maximumScalingStepSize: 2,
+                        instanceWarmupPeriod: 900,
+                    },
+                },
+            },
+            { parent: this },
+        );
+        const clusterProviders = new aws.ecs.ClusterCapacityProviders(
+            `${name}-cluster-capacity`,
+            {
+                clusterName: cluster.name,
+                capacityProviders: [capacity.name],
+                defaultCapacityProviderStrategies: [{ capacityProvider: capacity.name, weight: 1, base: 0 }],
+            },
+            { parent: this },
+        );
+
+        const repository = new aws.ecr.Repository(
+            `${name}-images`,
+            {
+                imageScanningConfiguration: { scanOnPush: true },
+                imageTagMutability: "IMMUTABLE",
+                encryptionConfigurations: [{ encryptionType: "KMS" }],
+                forceDelete: !this.protectStateful,
+            },
+            this.stateful(),
+        );
+        new aws.ecr.LifecyclePolicy(
+            `${name}-images`,
+            {
+                repository: repository.name,
+                policy: JSON.stringify({
+                    rules: [
+                        {
+                            rulePriority: 1,
+                            description: "Expire untagged images after 7 days",
+                            selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
+                            action: { type: "expire" },
+                        },
+                        {
+                            rulePriority: 2,
+                            description: `Keep the newest ${keepImages} images`,
+                            selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keepImages },
+                            action: { type: "expire" },
+                        },
+                    ],
+                }),
+            },
+            { parent: this },
+        );
+
+        const accessLogs = loadBalancerLogBucket(
+            `${name}-access-logs`,
+            { retentionDays: accessLogRetentionDays, prefix: name, forceDestroy: !this.protectStateful },
+            this,
+            this.stateful(),
+        );
+        const alb = new aws.lb.LoadBalancer(
+            `${name}-alb`,
+            {
+                loadBalancerType: "application",
+                internal: false,
+                securityGroups: [albGroup.id],
+                subnets: vpc.publicSubnetIds,
+                dropInvalidHeaderFields: true,
+                enableDeletionProtection: this.protectStateful,
+                accessLogs: { bucket: accessLogs.bucket.bucket, enabled: true, prefix: accessLogs.prefix },
+            },
+            // ELB writes a test object when logging is enabled: the bucket policy must exist first.
+            { parent: this, dependsOn: [accessLogs.policy] },
+        );
+        const targets = new aws.lb.TargetGroup(
+            `${name}-web`,
+            {
+                port: 8080,
+                protocol: "HTTP",
+                targetType: "instance",
+                vpcId: vpc.vpcId,
+                deregistrationDelay: 30,
+                healthCheck: { path: "/", matcher: "200", interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+            },
+            { parent: this },
+        );
+        const listeners: aws.lb.Listener[] = [];
+        if (https) {
+            listeners.push(
+                new aws.lb.Listener(
+                    `${name}-https`,
+                    {
+                        loadBalancerArn: alb.arn,
+                        port: 443,
+                        protocol: "HTTPS",
+                        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                        certificateArn: args.certificateArn,
+                        defaultActions: [{ type: "forward", targetGroupArn: targets.arn }],
+                    },
+                    { parent: this },
+                ),
+                new aws.lb.Listener(
+                    `${name}-http`,
+                    {
+                        loadBalancerArn: alb.arn,
+                        port: 80,
+                        protocol: "HTTP",
+                        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+                    },
+                    { parent: this },
+                ),
+            );
+        } else {
+            listeners.push(
+                new aws.lb.Listener(
+                    `${name}-http`,
+                    {
+                        loadBalancerArn: alb.arn,
+                        port: 80,
+                        protocol: "HTTP",
+                        defaultActions: [{ type: "forward", targetGroupArn: targets.arn }],
+                        tags: acknowledgeTags({
+                            "network-tls-listeners":
+                                "No certificateArn is configured: the sample page is served over plain HTTP and only to the networks named in ingressCidrs",
+                        }),
+                    },
+                    { parent: this },
+                ),
+            );
+        }
+
+        const taskDefinition = new aws.ecs.TaskDefinition(
+            `${name}-iis`,
+            {
+                family: "windows-simple-iis",
+                requiresCompatibilities: ["EC2"],
+                runtimePlatform: { operatingSystemFamily: operatingSystemFamily(server), cpuArchitecture: "X86_64" },
+                containerDefinitions: pulumi
+                    .all([logs.name, region])
+                    .apply(([group, r]) => JSON.stringify(windowsSimpleIisContainers(args.containerImage ?? iisImage(server), group, r))),
+            },
+            { parent: this },
+        );
+        const service = new aws.ecs.Service(
+            `${name}-web`,
+            {
+                cluster: cluster.arn,
+                taskDefinition: taskDefinition.arn,
+                desiredCount: desiredTasks,
+                // EC2 capacity through the provider (a service cannot name both a launch type and a strategy): tasks
+                // waiting for an instance make managed scaling add one.
+                capacityProviderStrategies: [{ capacityProvider: capacity.name, weight: 1, base: 0 }],
+                loadBalancers: [{ targetGroupArn: targets.arn, containerName: CONTAINER_NAME, containerPort: 80 }],
+                healthCheckGracePeriodSeconds: 300,
+                deploymentMinimumHealthyPercent: 50,
+                deploymentMaximumPercent: 200,
+                deploymentCircuitBreaker: { enable: true, rollback: true },
+                orderedPlacementStrategies: [
+                    { type: "spread", field: "attribute:ecs.availability-zone" },
+                    { type: "binpack", field: "memory" },
+                ],
+                enableEcsManagedTags: true,
+                propagateTags: "SERVICE",
+            },
+            // Service auto scaling owns the desired count once the service exists.
+            { parent: this, dependsOn: [clusterProviders, ...listeners], ignoreChanges: ["desiredCount"] },
+        );
+
+        const scaling = new aws.appautoscaling.Target(
+            `${name}-web-scaling`,
+            {
+                serviceNamespace: "ecs",
+                scalableDimension: "ecs:service:DesiredCount",
+                resourceId: pulumi.interpolate`service/${cluster.name}/${service.name}`,
+                minCapacity: minTasks,
+                maxCapacity: maxTasks,
+            },
+            { parent: this },
+        );
+        const step = (direction: "out" | "in") =>
+            new aws.appautoscaling.Policy(
+                `${name}-web-scale-${direction}`,
+                {
+                    policyType: "StepScaling",
+                    resourceId: scaling.resourceId,
+                    scalableDimension: scaling.scalableDimension,
+                    serviceNamespace: scaling.serviceNamespace,
+                    stepScalingPolicyConfiguration: {
+                        adjustmentType: "ChangeInCapacity",
+                        metricAggregationType: "Average",
+                        cooldown: direction === "out" ? 300 : 600,
+                        stepAdjustments:
+                            direction === "out"
+                                ? [{ metricIntervalLowerBound: "0", scalingAdjustment: 1 }]
+                                : [{ metricIntervalUpperBound: "0", scalingAdjustment: -1 }],
+                    },
+                },
+                { parent: this },
+            );
+        const scaleOutPolicy = step("out");
+        const scaleInPolicy = step("in");
+        const dimensions = { ClusterName: cluster.name, ServiceName: service.name };
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-web-cpu-high`,
+            {
+                alarmDescription: `Service CPU above ${scaleOut}% for 3 consecutive minutes: add a task`,
+                namespace: "AWS/ECS",
+                metricName: "CPUUtilization",
+                dimensions,
+                statistic: "Average",
+                period: 60,
+                evaluationPeriods: 3,
+                datapointsToAlarm: 3,
+                threshold: scaleOut,
+                comparisonOperator: "GreaterThanThreshold",
+                treatMissingData: "missing",
+                alarmActions: [scaleOutPolicy.arn],
+            },
+            { parent: this },
+        );
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-web-cpu-low`,
+            {
+                alarmDescription: `Service CPU below ${scaleIn}% for 15 consecutive minutes: remove a task`,
+                namespace: "AWS/ECS",
+                metricName: "CPUUtilization",
+                dimensions,
+                statistic: "Average",
+                period: 60,
+                evaluationPeriods: 15,
+                datapointsToAlarm: 15,
+                threshold: scaleIn,
+                comparisonOperator: "LessThanThreshold",
+                treatMissingData: "missing",
+                alarmActions: [scaleInPolicy.arn],
+            },
+            { parent: this },
+        );
+
+        this.loadBalancerDnsName = alb.dnsName;
+        this.url = pulumi.interpolate`${https ? "https" : "http"}://${alb.dnsName}/`;
+        this.clusterName = cluster.name;
+        this.serviceName = service.name;
+        this.taskDefinitionArn = taskDefinition.arn;
+        this.capacityProviderName = capacity.name;
+        this.autoScalingGroupName = group.name;
+        this.repositoryUrl = repository.repositoryUrl;
+        this.logGroupName = logs.name;
+        this.logKeyArn = logKey.arn;
+        this.accessLogBucket = accessLogs.bucket.bucket;
+        this.vpcId = vpc.vpcId;
+        this.registerOutputs({
+            url: this.url,
+            loadBalancerDnsName: this.loadBalancerDnsName,
+            clusterName: this.clusterName,
+            serviceName: this.serviceName,
+            taskDefinitionArn: this.taskDefinitionArn,
+            capacityProviderName: this.capacityProviderName,
+            autoScalingGroupName: this.autoScalingGroupName,
+            repositoryUrl: this.repositoryUrl,
+            logGroupName: this.logGroupName,
+            logKeyArn: this.logKeyArn,
+            accessLogBucket: this.accessLogBucket,
+            vpcId: this.vpcId,
+        });
+    }
+}
