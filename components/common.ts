@@ -29,6 +29,8 @@ export interface BlueprintArgs {
     readonly protect?: boolean;
     /** Retention of the component's log groups, in days. @default 30 */
     readonly logRetentionDays?: number;
+    /** Email subscribed to the component's notification topics, where it has any. @default none */
+    readonly notificationEmail?: string;
 }
 
 /**

@@ -4,24 +4,7 @@
 import { strict as assert } from "node:assert";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
-import {
-    athenaAnalyticsSchema,
-    budgetGuardrailSchema,
-    compliantWebAppSchema,
-    imageHandlerSchema,
-    lambdaCanarySchema,
-    multiRegionApiSchema,
-    opsAutomatorSchema,
-    patchInspectProtectSchema,
-    PROJECT_KEYS,
-    safeDeployPipelineSchema,
-    SCENARIO_KEYS,
-    securityGroupGuardSchema,
-    sesTrackingSchema,
-    sniLoadBalancerSchema,
-    spotFleetSchema,
-    windowsContainersSchema,
-} from "../components/settings";
+import { PROJECT_KEYS, SCENARIO_KEYS, SCENARIOS } from "../scenarios";
 
 const ROOT = path.resolve(__dirname, "..");
 /** The first page's size budget: what it must say fits on a few screens; the rest lives under docs/. */
@@ -163,22 +146,7 @@ function configurationRows(page: string): string[] {
     return section ? section[1].split("\n").filter((l) => l.startsWith("|")) : [];
 }
 
-const SCENARIO_SCHEMAS: Record<string, { shape: Record<string, unknown> }> = {
-    athenaAnalytics: athenaAnalyticsSchema,
-    budgetGuardrail: budgetGuardrailSchema,
-    compliantWebApp: compliantWebAppSchema,
-    imageHandler: imageHandlerSchema,
-    lambdaCanary: lambdaCanarySchema,
-    multiRegionApi: multiRegionApiSchema,
-    opsAutomator: opsAutomatorSchema,
-    patchInspectProtect: patchInspectProtectSchema,
-    safeDeployPipeline: safeDeployPipelineSchema,
-    securityGroupGuard: securityGroupGuardSchema,
-    sesTracking: sesTrackingSchema,
-    sniLoadBalancer: sniLoadBalancerSchema,
-    spotFleet: spotFleetSchema,
-    windowsContainers: windowsContainersSchema,
-};
+const SCENARIO_SCHEMAS: Record<string, { shape: Record<string, unknown> }> = Object.fromEntries(SCENARIOS.map((s) => [s.key, s.declaration]));
 
 describe("documentation", () => {
     describe("link checker", () => {

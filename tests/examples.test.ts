@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { isMap, isScalar, isSeq, parseDocument, Scalar } from "yaml";
-import { findDocumentationOnlyValues, PROJECT, SCENARIO_KEYS } from "../components/settings";
+import { findDocumentationOnlyValues, PROJECT } from "../components/settings";
+import { SCENARIO_KEYS } from "../scenarios";
 import { ROOT, runProgram } from "./harness";
 
 const SCENARIOS = path.join(ROOT, "scenarios");

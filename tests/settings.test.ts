@@ -3,18 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import {
-    closestKey,
-    DocumentationValuesError,
-    editDistance,
-    findDocumentationOnlyValues,
-    loadSettings,
-    parseSettings,
-    PROJECT_KEYS,
-    SCENARIO_KEYS,
-    Settings,
-    SettingsError,
-} from "../components/settings";
+import { closestKey, DocumentationValuesError, editDistance, findDocumentationOnlyValues, SettingsError } from "../components/settings";
+import { loadSettings, parseSettings, PROJECT_KEYS, SCENARIO_KEYS, Settings } from "../scenarios";
 import { configuredStacks } from "../tools/plan";
 import { clearRecorded, installMocks, recordedResources } from "./mocks";
 import { readStackFile, ROOT, runProgram, stackConfig, stackFile } from "./harness";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { parseSettings, PROJECT, SCENARIO_KEYS, Settings } from "../components/settings";
+import { PROJECT } from "../components/settings";
+import { parseSettings, SCENARIO_KEYS, Settings } from "../scenarios";
 import { configuredStacks } from "../tools/plan";
 import { isStateful } from "../tools/stateful";
 import { archiveFiles, ProgramRun, Resources, runStack, stackConfig } from "./harness";

@@ -1,0 +1,117 @@
+// A scenario's one declaration of its settings, the component arguments derived from it, and its registry entry.
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { BlueprintArgs } from "./common";
+import type { GlobalSettings } from "./settings";
+
+/**
+ * A scenario's settings: a strict zod object whose every key carries its type, range, default and description
+ * (`.describe(...)`, or `.meta({ description, whenUnset })` where leaving the key out means something a JSON
+ * default cannot say). The stack file section, the component's arguments and the documentation table all come
+ * from it.
+ */
+export type Declaration = z.ZodObject<{ enabled: z.ZodDefault<z.ZodBoolean> } & z.core.$ZodLooseShape>;
+
+/** The metadata a setting's declaration may carry besides its description. */
+export interface SettingMeta {
+    readonly description: string;
+    /** What leaving the key out means, where the declaration has no default value to show (e.g. "the region's default VPC"). */
+    readonly whenUnset?: string;
+    /** The values allowed, where a refinement rather than the type says so (e.g. "5, 10, 15, 20, 30 or 60"). */
+    readonly allowed?: string;
+}
+
+/** `schema` with its documentation: `setting(z.number().default(5), "Minutes between runs.")`. */
+export function setting<T extends z.ZodType>(schema: T, description: string, more: Omit<SettingMeta, "description"> = {}): T {
+    return schema.meta({ description, ...more }) as T;
+}
+
+/** The switch every scenario has. */
+export const enabled = () => z.boolean().default(false).describe("Build the scenario.");
+
+type InputOf<T> = T extends readonly (infer E)[] ? readonly pulumi.Input<E>[] : pulumi.Input<T>;
+type Without<T, K> = { readonly [P in keyof T as P extends K ? never : P]: T[P] };
+type AsInputs<T, K> = { readonly [P in keyof T as P extends K ? P : never]: InputOf<T[P]> };
+
+/**
+ * A component's arguments derived from its scenario's declaration: every key but `enabled`, optional where the
+ * declaration has a default; the keys in `Inputs` also take values of other resources (`pulumi.Input`), so another
+ * program can build the component from its own resources.
+ */
+export type ArgsOf<D extends Declaration, Inputs extends string = never> = BlueprintArgs &
+    Without<z.input<D>, "enabled" | Inputs> &
+    AsInputs<z.input<D>, Inputs>;
+
+/** The arguments after {@link resolveArgs}: declared defaults applied, each plain value checked against its declaration. */
+export type ResolvedArgs<D extends Declaration, Inputs extends string = never> = BlueprintArgs &
+    Without<z.output<D>, "enabled" | Inputs> &
+    AsInputs<z.output<D>, Inputs>;
+
+/** Whether a value is, or holds, something known only at deployment (an Output or a promise). */
+function holdsUnknown(value: unknown): boolean {
+    if (pulumi.Output.isInstance(value) || value instanceof Promise) return true;
+    if (Array.isArray(value)) return value.some(holdsUnknown);
+    if (value !== null && typeof value === "object") return Object.values(value).some(holdsUnknown);
+    return false;
+}
+
+function describeValue(value: unknown): string {
+    const text = JSON.stringify(value);
+    return text === undefined ? "nothing" : text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * A component's arguments with its declaration's defaults applied and every value known now checked against the key's
+ * declaration, so a component built by another program gets the same defaults and the same errors (naming the
+ * component and the key) as a stack file. Values that hold Outputs pass through unchecked; cross-key rules stay the
+ * component's own.
+ */
+export function resolveArgs<D extends Declaration, Inputs extends string = never>(name: string, declaration: D, args: ArgsOf<D, Inputs>): ResolvedArgs<D, Inputs> {
+    const given = args as Record<string, unknown>;
+    const resolved: Record<string, unknown> = { ...given };
+    const problems: string[] = [];
+    for (const [key, schema] of Object.entries(declaration.shape as Record<string, z.ZodType>)) {
+        if (key === "enabled") continue;
+        const value = given[key];
+        if (holdsUnknown(value)) continue;
+        const result = schema.safeParse(value);
+        if (result.success) resolved[key] = result.data;
+        else {
+            for (const issue of result.error.issues) {
+                const at = [key, ...issue.path.map(String)].reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : `${acc}.${p}`));
+                problems.push(`${at}: ${issue.message}; got ${describeValue(value)}`);
+            }
+        }
+    }
+    if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
+    return resolved as ResolvedArgs<D, Inputs>;
+}
+
+/** The stack outputs of `component`: the named fields, in that order. */
+export function pick<C, K extends keyof C>(component: C, keys: readonly K[]): { [P in K]: C[P] } {
+    return Object.fromEntries(keys.map((k) => [k, component[k]])) as { [P in K]: C[P] };
+}
+
+/** Every validated setting of the stack, for the few outputs that say how two scenarios work together. */
+export type AllSettings = GlobalSettings & Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+/** One line of the registry: a scenario's config key, its declaration, and how its component and outputs are built. */
+export interface Scenario<K extends string = string, D extends Declaration = Declaration> {
+    /** The stack configuration section, `aws-blueprints:<key>`, and the stack output of the same name. */
+    readonly key: K;
+    readonly declaration: D;
+    /** Builds the component from the validated section (without `enabled`) and the shared settings; returns its stack outputs. */
+    readonly build: (settings: Without<z.output<D>, "enabled">, shared: BlueprintArgs, all: AllSettings) => Record<string, unknown>;
+    /** Rules between the section and the global keys, each naming the section's key it reports on. */
+    readonly checkWithGlobals?: (settings: z.output<D>, globals: GlobalSettings) => readonly { readonly key: string; readonly message: string }[];
+}
+
+export function defineScenario<const K extends string, D extends Declaration>(scenario: Scenario<K, D>): Scenario<K, D> {
+    return scenario;
+}
+
+/** The scenario's stack outputs when its section is enabled, otherwise undefined (nothing is built). */
+export function buildEnabled(scenario: Scenario<string, any>, all: GlobalSettings, shared: BlueprintArgs): Record<string, unknown> | undefined {
+    const { enabled, ...own } = (all as unknown as AllSettings)[scenario.key] as { enabled: boolean };
+    return enabled ? scenario.build(own, shared, all as unknown as AllSettings) : undefined;
+}

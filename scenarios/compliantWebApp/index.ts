@@ -1,0 +1,13 @@
+// Scenario: `aws-blueprints:compliantWebApp`, its component, and the stack output of the same name.
+import { defineScenario, pick } from "../../components/scenario";
+import { CompliantWebApp } from "./component";
+import { compliantWebAppSettings } from "./settings";
+
+export const compliantWebApp = defineScenario({
+    key: "compliantWebApp",
+    declaration: compliantWebAppSettings,
+    build: ({ hostedZoneId, internalDomainName, ...settings }, shared) => {
+        const app = new CompliantWebApp("cjis", { ...shared, ...settings, hostedZoneId: hostedZoneId!, internalDomainName: internalDomainName! });
+        return pick(app, ["siteUrls", "loadBalancerDnsName", "internalUrl", "productionVpcId", "managementVpcId", "peeringConnectionId", "webGroupName", "appGroupName", "databaseAddress", "databaseResourceId", "databaseSecretArn", "iamDatabaseUser", "trailArn", "auditBucketName", "flowLogGroupName", "securityTopicArn", "keyArn", "bastionPublicIp"]);
+    },
+});

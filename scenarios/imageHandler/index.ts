@@ -1,0 +1,18 @@
+// Scenario: `aws-blueprints:imageHandler`, its component, and the stack output of the same name.
+import { defineScenario, pick } from "../../components/scenario";
+import { ImageHandler } from "./component";
+import { imageHandlerSettings } from "./settings";
+
+export const imageHandler = defineScenario({
+    key: "imageHandler",
+    declaration: imageHandlerSettings,
+    build: (settings, shared) => {
+        const images = new ImageHandler("image-handler", {
+            ...shared,
+            ...settings,
+            maxSourceBytes: settings.maxSourceMegabytes * 1024 * 1024,
+            maxSourcePixels: settings.maxSourceMegapixels * 1_000_000,
+        });
+        return pick(images, ["url", "distributionId", "sourceBucketName", "functionName", "functionUrl", "alertsTopicArn"]);
+    },
+});

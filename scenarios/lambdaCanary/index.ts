@@ -1,0 +1,13 @@
+// Scenario: `aws-blueprints:lambdaCanary`, its component, and the stack output of the same name.
+import { defineScenario, pick } from "../../components/scenario";
+import { LambdaCanaryDeployer } from "./component";
+import { lambdaCanarySettings } from "./settings";
+
+export const lambdaCanary = defineScenario({
+    key: "lambdaCanary",
+    declaration: lambdaCanarySettings,
+    build: (settings, shared) => {
+        const canary = new LambdaCanaryDeployer("lambda-canary", { ...shared, ...settings });
+        return pick(canary, ["stateMachineArn", "topicArn", "executionsFailedAlarmName", "simpleDeployerFunctionName", "demoFunctionName", "demoAliasName", "demoStableVersion", "demoCandidateVersion", "demoExecutionInput"]);
+    },
+});

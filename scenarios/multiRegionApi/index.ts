@@ -1,0 +1,13 @@
+// Scenario: `aws-blueprints:multiRegionApi`, its component, and the stack output of the same name.
+import { defineScenario, pick } from "../../components/scenario";
+import { MultiRegionApi } from "./component";
+import { multiRegionApiSettings } from "./settings";
+
+export const multiRegionApi = defineScenario({
+    key: "multiRegionApi",
+    declaration: multiRegionApiSettings,
+    build: ({ domainName, hostedZoneId, ...settings }, shared) => {
+        const api = new MultiRegionApi("multi-region-api", { ...shared, ...settings, domainName: domainName!, hostedZoneId: hostedZoneId! });
+        return pick(api, ["url", "regionalEndpoints", "healthCheckIds", "alarmTopicArn", "clientUrl", "clientBucketName", "clientDistributionId"]);
+    },
+});

@@ -1,0 +1,13 @@
+// Scenario: `aws-blueprints:opsAutomator`, its component, and the stack output of the same name.
+import { defineScenario, pick } from "../../components/scenario";
+import { OpsAutomator } from "./component";
+import { opsAutomatorSettings } from "./settings";
+
+export const opsAutomator = defineScenario({
+    key: "opsAutomator",
+    declaration: opsAutomatorSettings,
+    build: (settings, shared) => {
+        const engine = new OpsAutomator("ops-automator", { ...shared, ...settings });
+        return pick(engine, ["tableName", "topicArn", "functionName", "ruleArn", "scheduleExpression", "snapshotMarker"]);
+    },
+});

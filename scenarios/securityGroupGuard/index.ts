@@ -1,0 +1,13 @@
+// Scenario: `aws-blueprints:securityGroupGuard`, its component, and the stack output of the same name.
+import { defineScenario, pick } from "../../components/scenario";
+import { SecurityGroupGuard } from "./component";
+import { securityGroupGuardSettings } from "./settings";
+
+export const securityGroupGuard = defineScenario({
+    key: "securityGroupGuard",
+    declaration: securityGroupGuardSettings,
+    build: (settings, shared) => {
+        const guard = new SecurityGroupGuard("sg-guard", { ...shared, ...settings });
+        return pick(guard, ["topicArn", "functionName", "ruleArn", "failureQueueUrl", "monitoredGroupIds", "sampleGroupId", "trailArn"]);
+    },
+});

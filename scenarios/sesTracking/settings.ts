@@ -1,0 +1,37 @@
+// The one declaration of every key of `aws-blueprints:sesTracking`: type, range, default and description.
+import { z } from "zod";
+import { enabled } from "../../components/scenario";
+import { hostName } from "../../components/settings";
+import { zoneIdRequired } from "./component";
+
+export const sesTrackingSettings = z
+    .object({
+        enabled: enabled(),
+        configurationSetName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, underscores or dashes").optional().meta({ description: "Name of the configuration set senders name in their requests.", whenUnset: "\"ses-tracking-<stack>\"" }),
+        eventDestinations: z.array(z.enum(["sns", "cloudwatch"])).min(1, "must name sns and/or cloudwatch").default(["sns", "cloudwatch"]).describe("Where open, click, bounce and complaint events go: an encrypted SNS topic and/or CloudWatch metrics."),
+        campaignTag: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be a message tag name: letters, digits, _ or -").optional().meta({ description: "A message tag (e.g. campaign) whose value becomes an extra dimension of the CloudWatch event metrics.", whenUnset: "none" }),
+        bounceRateThreshold: z
+            .number()
+            .gt(0, "must be above 0")
+            .lt(0.05, "must be below 0.05 (5%, the bounce rate at which SES places an account under review)")
+            .default(0.02).meta({ description: "Alarm when the bounce rate reaches this fraction; below 0.05, where SES reviews accounts.", whenUnset: "0.02 (AWS's recommended ceiling)" }),
+        complaintRateThreshold: z
+            .number()
+            .gt(0, "must be above 0")
+            .lt(0.001, "must be below 0.001 (0.1%, the complaint rate at which SES places an account under review)")
+            .default(0.0005).describe("Alarm when the complaint rate reaches this fraction; below 0.001, where SES reviews accounts."),
+        domain: hostName.optional().meta({ description: "A domain to verify as a sending identity with Easy DKIM; its three CNAME records go to Route 53.", whenUnset: "none" }),
+        hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, "must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ").optional().meta({ description: "Public hosted zone receiving the DKIM records; required when domain has more than two labels.", whenUnset: "the public zone named exactly like domain" }),
+    })
+    .strict()
+    .superRefine((s, ctx) => {
+        const problem = (key: keyof typeof s, message: string) => ctx.addIssue({ code: "custom", path: [key], message, input: s[key] });
+        if (s.hostedZoneId !== undefined && s.domain === undefined) problem("hostedZoneId", "is only used with domain");
+        const zoneProblem = s.domain !== undefined && s.hostedZoneId === undefined ? zoneIdRequired(s.domain) : undefined;
+        if (zoneProblem) problem("hostedZoneId", zoneProblem);
+        if (s.campaignTag !== undefined && !s.eventDestinations.includes("cloudwatch")) {
+            problem("campaignTag", 'is a CloudWatch dimension: add "cloudwatch" to eventDestinations');
+        }
+    });
+
+export type SesTrackingSettings = z.output<typeof sesTrackingSettings>;

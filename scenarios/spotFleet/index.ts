@@ -1,0 +1,13 @@
+// Scenario: `aws-blueprints:spotFleet`, its component, and the stack output of the same name.
+import { defineScenario, pick } from "../../components/scenario";
+import { SpotFleet } from "./component";
+import { spotFleetSettings } from "./settings";
+
+export const spotFleet = defineScenario({
+    key: "spotFleet",
+    declaration: spotFleetSettings,
+    build: (settings, shared) => {
+        const fleet = new SpotFleet("spot-fleet", { ...shared, ...settings });
+        return pick(fleet, ["interruptionBehavior", "autoScalingGroupName", "instanceIds", "launchTemplateId", "securityGroupId", "imageId", "topicArn", "ruleArn"]);
+    },
+});
