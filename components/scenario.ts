@@ -31,7 +31,7 @@ export const enabled = () => z.boolean().default(false).describe("Build the scen
 
 type InputOf<T> = T extends readonly (infer E)[] ? readonly pulumi.Input<E>[] : pulumi.Input<T>;
 type Without<T, K> = { readonly [P in keyof T as P extends K ? never : P]: T[P] };
-type AsInputs<T, K> = { readonly [P in keyof T as P extends K ? P : never]: InputOf<T[P]> };
+type AsInputs<T, K> = { readonly [P in keyof T as P extends K ? P : never]: InputOf<NonNullable<T[P]>> };
 
 /**
  * A component's arguments derived from its scenario's declaration: every key but `enabled`, optional where the
@@ -60,28 +60,44 @@ function describeValue(value: unknown): string {
     return text === undefined ? "nothing" : text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+    return path.reduce<unknown>((v, p) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[p] : undefined), value);
+}
+
+function problemsOf(error: z.ZodError, value: unknown, prefix: readonly PropertyKey[]): string[] {
+    return error.issues.map((issue) => {
+        const path = [...prefix, ...issue.path].map(String);
+        const at = path.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc === "" ? p : `${acc}.${p}`), "");
+        return `${at}: ${issue.message}; got ${describeValue(valueAt(value, issue.path))}`;
+    });
+}
+
 /**
- * A component's arguments with its declaration's defaults applied and every value known now checked against the key's
- * declaration, so a component built by another program gets the same defaults and the same errors (naming the
- * component and the key) as a stack file. Values that hold Outputs pass through unchecked; cross-key rules stay the
- * component's own.
+ * A component's arguments with its declaration's defaults applied and checked against the declaration, so a
+ * component built by another program gets the same defaults and the same errors (naming the component and the key)
+ * as a stack file. When every declared value is known now, the whole declaration is checked, rules between keys
+ * included; a value that holds an Output is passed through, and only the other keys are checked one by one.
  */
 export function resolveArgs<D extends Declaration, Inputs extends string = never>(name: string, declaration: D, args: ArgsOf<D, Inputs>): ResolvedArgs<D, Inputs> {
     const given = args as Record<string, unknown>;
     const resolved: Record<string, unknown> = { ...given };
     const problems: string[] = [];
-    for (const [key, schema] of Object.entries(declaration.shape as Record<string, z.ZodType>)) {
+    const shape = declaration.shape as Record<string, z.ZodType>;
+    let allKnown = true;
+    for (const [key, schema] of Object.entries(shape)) {
         if (key === "enabled") continue;
-        const value = given[key];
-        if (holdsUnknown(value)) continue;
-        const result = schema.safeParse(value);
-        if (result.success) resolved[key] = result.data;
-        else {
-            for (const issue of result.error.issues) {
-                const at = [key, ...issue.path.map(String)].reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : `${acc}.${p}`));
-                problems.push(`${at}: ${issue.message}; got ${describeValue(value)}`);
-            }
+        if (holdsUnknown(given[key])) {
+            allKnown = false;
+            continue;
         }
+        const result = schema.safeParse(given[key]);
+        if (result.success) resolved[key] = result.data;
+        else problems.push(...problemsOf(result.error, given[key], [key]));
+    }
+    if (problems.length === 0 && allKnown) {
+        const declared = Object.fromEntries(Object.keys(shape).map((k) => [k, resolved[k]]));
+        const result = declaration.safeParse({ ...declared, enabled: true });
+        if (!result.success) problems.push(...problemsOf(result.error, declared, []));
     }
     if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
     return resolved as ResolvedArgs<D, Inputs>;

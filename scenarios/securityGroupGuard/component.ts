@@ -2,39 +2,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { configFromEnvironment, deployerPattern, handledEventNames, revertSecurityGroupChange } from "../../handlers/securityGroupGuard/securityGroupRevert";
-import { Blueprint, BlueprintArgs } from "../../components/common";
+import { Blueprint } from "../../components/common";
+import { ArgsOf, resolveArgs } from "../../components/scenario";
 import { Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { defaultVpcId } from "../../components/network";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
 import { denyInsecureTransport } from "../../components/storage";
+import { securityGroupGuardSettings } from "./settings";
 
-export interface SecurityGroupGuardArgs extends BlueprintArgs {
-    /** Security groups to watch, by id. @default [] */
-    readonly monitoredGroupIds?: readonly pulumi.Input<string>[];
-    /** Security groups carrying this tag are watched too. @default none */
-    readonly monitoredTag?: { readonly key: string; readonly value: string };
-    /** Principal ARNs whose changes stand (a trailing `*` matches any suffix). @default [] */
-    readonly approvedPrincipalArns?: readonly string[];
-    /**
-     * Also approve every session of the role that runs `pulumi up`. That role is often a shared administrator role,
-     * so this stays off unless asked for; the sample group's own rule is left in place either way.
-     * @default false
-     */
-    readonly exemptDeployingRole?: boolean;
-    /** Create the sample "Web Server Security Group" (HTTPS from anywhere) and watch it. @default true */
-    readonly createSampleGroup?: boolean;
-    /** VPC of the sample group. @default the region's default VPC (an error names this arg when there is none) */
-    readonly sampleGroupVpcId?: pulumi.Input<string>;
-    /** Create a multi-region CloudTrail trail; the guard needs CloudTrail management events. @default false */
-    readonly createTrail?: boolean;
-    /** Email subscribed to reports and failure alarms. @default none */
-    readonly notificationEmail?: string;
-    /** Memory of the revert function in MB. @default 256 */
-    readonly memorySizeMb?: number;
-}
-
-const ARN_PATTERN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/*-]+$/;
+/** Arguments that also take other resources' values. */
+type Inputs = "monitoredGroupIds" | "sampleGroupVpcId";
+/** The scenario's settings (see ./settings.ts); the monitored groups and the sample group's VPC may be other resources' outputs. */
+export type SecurityGroupGuardArgs = ArgsOf<typeof securityGroupGuardSettings, Inputs>;
 
 export class SecurityGroupGuard extends Blueprint {
     readonly topicArn: pulumi.Output<string>;
@@ -47,17 +27,9 @@ export class SecurityGroupGuard extends Blueprint {
 
     constructor(name: string, args: SecurityGroupGuardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aws-blueprints:security:SecurityGroupGuard", name, "security-group-guard", args, opts);
-        const createSample = args.createSampleGroup ?? true;
-        const ids = args.monitoredGroupIds ?? [];
-        if (ids.length === 0 && !args.monitoredTag && !createSample) {
-            throw new Error(`${name}: nothing to monitor: give monitoredGroupIds, monitoredTag or createSampleGroup: true`);
-        }
-        for (const arn of args.approvedPrincipalArns ?? []) {
-            if (!ARN_PATTERN.test(arn)) throw new Error(`${name}: approvedPrincipalArns entry "${arn}" is not an IAM or STS ARN`);
-        }
-        if (args.monitoredTag && (args.monitoredTag.key.length === 0 || args.monitoredTag.key.startsWith("aws:"))) {
-            throw new Error(`${name}: monitoredTag.key "${args.monitoredTag.key}" must be non-empty and must not start with aws:`);
-        }
+        const s = resolveArgs<typeof securityGroupGuardSettings, Inputs>(name, securityGroupGuardSettings, args);
+        const createSample = s.createSampleGroup;
+        const ids = s.monitoredGroupIds;
 
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
@@ -65,7 +37,7 @@ export class SecurityGroupGuard extends Blueprint {
 
         const alerts = new EncryptedTopic(
             `${name}-alerts`,
-            { displayName: "Security group guard", email: args.notificationEmail, protect: this.protectStateful },
+            { displayName: "Security group guard", email: s.notificationEmail, protect: this.protectStateful },
             { parent: this },
         );
 
@@ -77,11 +49,11 @@ export class SecurityGroupGuard extends Blueprint {
                 {
                     description: "Web Server Security Group",
                     vpcId:
-                        args.sampleGroupVpcId ??
+                        s.sampleGroupVpcId ??
                         defaultVpcId({ owner: name, setting: "sampleGroupVpcId (securityGroupGuard.sampleGroupVpcId)", parent: this }),
                     tags: {
                         Name: "Web Server Security Group",
-                        ...(args.monitoredTag ? { [args.monitoredTag.key]: args.monitoredTag.value } : {}),
+                        ...(s.monitoredTag ? { [s.monitoredTag.key]: s.monitoredTag.value } : {}),
                     },
                 },
                 { parent: this },
@@ -115,7 +87,7 @@ export class SecurityGroupGuard extends Blueprint {
         const monitoredIds = pulumi.all([...ids, ...(sampleGroup ? [sampleGroup.id] : [])]);
         this.monitoredGroupIds = monitoredIds;
 
-        if (args.createTrail) this.trailArn = this.createTrail(name, identity.accountId, partition, region);
+        if (s.createTrail) this.trailArn = this.createTrail(name, identity.accountId, partition, region);
 
         const failures = new aws.sqs.Queue(
             `${name}-failures`,
@@ -142,18 +114,18 @@ export class SecurityGroupGuard extends Blueprint {
                 resources: [...ids, ...(sampleGroup ? [sampleGroup.id] : [])].map(groupArn),
             });
         }
-        if (args.monitoredTag) {
+        if (s.monitoredTag) {
             statements.push({
                 sid: "RevokeOnTaggedGroups",
                 actions: ["ec2:RevokeSecurityGroupIngress"],
                 resources: [groupArn("*")],
-                conditions: { StringEquals: { [`aws:ResourceTag/${args.monitoredTag.key}`]: args.monitoredTag.value } },
+                conditions: { StringEquals: { [`aws:ResourceTag/${s.monitoredTag.key}`]: s.monitoredTag.value } },
             });
         }
 
-        const exemptDeployer = args.exemptDeployingRole ?? false;
+        const exemptDeployer = s.exemptDeployingRole;
         const approved = identity.arn.apply((caller) => [
-            ...(args.approvedPrincipalArns ?? []),
+            ...(s.approvedPrincipalArns),
             ...(exemptDeployer ? [deployerPattern(caller)] : []),
         ]);
         const revert = new HandlerFunction(
@@ -163,8 +135,8 @@ export class SecurityGroupGuard extends Blueprint {
                 statements,
                 environment: {
                     MONITORED_GROUP_IDS: monitoredIds.apply((list) => list.join(",")),
-                    MONITORED_TAG_KEY: args.monitoredTag?.key ?? "",
-                    MONITORED_TAG_VALUE: args.monitoredTag?.value ?? "",
+                    MONITORED_TAG_KEY: s.monitoredTag?.key ?? "",
+                    MONITORED_TAG_VALUE: s.monitoredTag?.value ?? "",
                     APPROVED_PRINCIPALS: approved.apply((list) => list.join(",")),
                     // The function exists only after the sample rule does, so the program's own rule is never reverted,
                     // however late CloudTrail delivers the event that created it.
@@ -172,7 +144,7 @@ export class SecurityGroupGuard extends Blueprint {
                     TOPIC_ARN: alerts.topicArn,
                 },
                 timeoutSeconds: 30,
-                memorySizeMb: args.memorySizeMb ?? 256,
+                memorySizeMb: s.memorySizeMb,
                 logRetentionDays: this.logRetentionDays,
                 protect: this.protectStateful,
                 callback: async (event: unknown) => {

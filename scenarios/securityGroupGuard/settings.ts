@@ -1,6 +1,7 @@
 // The one declaration of every key of `aws-blueprints:securityGroupGuard`: type, range, default and description.
 import { z } from "zod";
 import { enabled } from "../../components/scenario";
+import { userTagKey } from "../../components/settings";
 
 const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group id like sg-0123456789abcdef0");
 const iamPrincipalArn = z
@@ -15,7 +16,7 @@ export const securityGroupGuardSettings = z
         enabled: enabled(),
         monitoredGroupIds: z.array(securityGroupId).default([]).describe("Security groups to watch, by id."),
         monitoredTag: z
-            .object({ key: z.string().min(1).max(128), value: z.string().max(256) })
+            .object({ key: userTagKey, value: z.string().max(256) })
             .strict()
             .optional().meta({ description: "Security groups carrying this tag are watched too.", whenUnset: "none" }),
         approvedPrincipalArns: z.array(iamPrincipalArn).default([]).describe("Principals whose changes are accepted and never reverted (e.g. the deployment role)."),

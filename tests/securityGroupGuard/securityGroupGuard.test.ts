@@ -187,7 +187,7 @@ describe("SecurityGroupGuard component", () => {
         );
         assert.throws(
             () => new SecurityGroupGuard("bad", { approvedPrincipalArns: ["alice"] }),
-            /approvedPrincipalArns entry "alice"/,
+            /approvedPrincipalArns\[0\]: must be an IAM user, role or assumed-role ARN .*; got "alice"/,
         );
         assert.throws(() => new SecurityGroupGuard("bad", { monitoredTag: { key: "aws:foo", value: "x" } }), /monitoredTag.key/);
     });
