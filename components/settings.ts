@@ -47,27 +47,35 @@ export const userTagKey = z
 export const globalSettings = z.object({
     environment: setting(
         z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, "must be 2-16 lowercase letters, digits or dashes, starting with a letter"),
-        "Resource names and the `environment` tag.",
-        { whenUnset: "the stack's name" },
+        "Environment name: part of resource names and the `environment` tag. Set it when the stack's name is not one.",
+        { whenUnset: "the stack's name", allowed: "2-16 lowercase letters, digits or dashes, starting with a letter" },
     ),
     owner: z.string().min(1, "must not be empty").default("platform-team").describe("Team or person accountable for the stack; becomes the `owner` tag."),
     costCenter: z.string().min(1, "must not be empty").default("engineering").describe("Cost centre for billing reports; becomes the `cost-center` tag."),
-    notificationEmail: z
-        .union([z.literal(""), z.email("must be an email address")])
-        .default("")
-        .transform((v) => (v === "" ? undefined : v))
-        .describe("Email address subscribed to every scenario's notification topic. Empty means no email subscription."),
-    logRetentionDays: z
-        .number()
-        .int()
-        .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { message: `must be one of ${LOG_RETENTION_DAYS.join(", ")}` })
-        .default(30)
-        .meta({
-            description: "Retention of every CloudWatch log group the program creates, in days (a value CloudWatch Logs accepts).",
-            allowed: LOG_RETENTION_DAYS.join(", "),
-        }),
-    protect: z.boolean().default(false).describe("Protect stateful resources (buckets, tables, databases, keys, log groups) from deletion by Pulumi."),
-    region: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region like us-east-1"),
+    notificationEmail: setting(
+        z
+            .union([z.literal(""), z.email("must be an email address")])
+            .default("")
+            .transform((v) => (v === "" ? undefined : v)),
+        "Email address subscribed to every scenario's notification topic (confirm the email AWS sends). Empty means no email subscription.",
+        { allowed: "empty, or an email address" },
+    ),
+    logRetentionDays: setting(
+        z
+            .number()
+            .int()
+            .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { message: `must be one of ${LOG_RETENTION_DAYS.join(", ")}` })
+            .default(30),
+        "Retention of every CloudWatch log group the program creates, in days (a value CloudWatch Logs accepts).",
+        { allowed: LOG_RETENTION_DAYS.join(", ") },
+    ),
+    protect: z
+        .boolean()
+        .default(false)
+        .describe(
+            "Protect stateful resources (buckets, tables, databases, keys, queues, log groups) from deletion by Pulumi; they are also retained if removed from the program. `true` in prod.",
+        ),
+    region: setting(z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region like us-east-1"), "Region the stack deploys to: the AWS provider's own `aws:region` setting."),
 });
 export type GlobalSettings = z.output<typeof globalSettings>;
 

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { defineCommand, EXIT_USAGE, Io, parseCommand, progress, runCommand, stackName, UsageError, usage } from "../tools/cli";
 import { authzCommand } from "../tools/authz";
 import { controlsCommand } from "../tools/controls";
+import { docsCommand } from "../tools/docs";
 import { guardCommand, runGuard } from "../tools/guard";
 import { plansCommand } from "../tools/plan";
 import { planDiff, planDiffCommand } from "../tools/planDiff";
@@ -48,6 +49,7 @@ const TOOLS = [
     { script: "guard", file: "tools/guard.ts", command: guardCommand, stack: true },
     { script: "authz", file: "tools/authz.ts", command: authzCommand, stack: true, setup: true },
     { script: "policy:taggable", file: "tools/taggableTypes.ts", command: taggableCommand, stack: false },
+    { script: "docs", file: "tools/docs.ts", command: docsCommand, stack: false },
 ];
 
 // Started when the file loads (see tests/processes.ts), side by side: each spends its time loading modules.

@@ -2,8 +2,10 @@
 // heading, for a #anchor), the README stays a short first page, each scenario has its page, and the settings and
 // npm scripts the pages name exist.
 import { strict as assert } from "node:assert";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { generatedFiles, staleness } from "../tools/docs";
 import { PROJECT_KEYS, SCENARIO_KEYS, SCENARIOS } from "../scenarios";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -237,6 +239,33 @@ describe("documentation", () => {
             }
         }
         assert.deepEqual(missing, [], `settings missing from the configuration tables:\n${missing.join("\n")}`);
+    });
+
+    describe("the configuration reference generated from the declarations (npm run docs)", () => {
+        it("the scenario pages' tables, the README's global keys and Pulumi.yaml's config block are up to date", () => {
+            const stale = staleness();
+            assert.deepEqual(stale, [], stale.join("\n"));
+        });
+
+        it("names the file, the key that drifted and the command that fixes it", () => {
+            const root = mkdtempSync(path.join(tmpdir(), "docs-"));
+            try {
+                for (const rel of generatedFiles().keys()) {
+                    mkdirSync(path.join(root, path.dirname(rel)), { recursive: true });
+                    writeFileSync(path.join(root, rel), generatedFiles().get(rel)!);
+                }
+                const page = path.join(root, scenarioPage("spotFleet"));
+                writeFileSync(page, readFileSync(page, "utf8").replace(/^\| `desiredCapacity` \|.*$/m, "| `desiredCapacity` | integer | `3` | | Instances. |"));
+                const yaml = path.join(root, "Pulumi.yaml");
+                writeFileSync(yaml, readFileSync(yaml, "utf8").replace("default: platform-team", "default: someone-else"));
+                assert.deepEqual(staleness(root), [
+                    `${scenarioPage("spotFleet")}: \`desiredCapacity\` differs from the declaration; run npm run docs`,
+                    "Pulumi.yaml: `owner` differs from the declaration; run npm run docs",
+                ]);
+            } finally {
+                rmSync(root, { recursive: true, force: true });
+            }
+        });
     });
 
     it("every global setting is documented in the README's global keys table", () => {

@@ -1,0 +1,303 @@
+// Writes the configuration reference from the settings declarations: each scenario page's configuration table
+// (scenarios/<key>/README.md), the README's global keys table and Pulumi.yaml's `config` block. The declarations
+// are the one place a setting is described; these are copies a test keeps in step.
+// Usage: npm run docs   (npm run docs -- --check: exit 1 naming every stale file, writing nothing)
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { isMap, parseDocument } from "yaml";
+import { z } from "zod";
+import { globalSettings, PROJECT } from "../components/settings";
+import { SCENARIOS } from "../scenarios";
+import { defineCommand, Io, main } from "./cli";
+
+export const ROOT = path.resolve(__dirname, "..");
+
+/** The part of a JSON Schema the tables read (zod's `toJSONSchema` output, with the declarations' metadata). */
+interface JsonSchema {
+    readonly type?: string | readonly string[];
+    readonly description?: string;
+    readonly whenUnset?: string;
+    readonly allowed?: string;
+    readonly default?: unknown;
+    readonly enum?: readonly unknown[];
+    readonly const?: unknown;
+    readonly minimum?: number;
+    readonly maximum?: number;
+    readonly exclusiveMinimum?: number;
+    readonly exclusiveMaximum?: number;
+    readonly minItems?: number;
+    readonly maxItems?: number;
+    readonly minLength?: number;
+    readonly maxLength?: number;
+    readonly format?: string;
+    readonly items?: JsonSchema;
+    readonly properties?: Readonly<Record<string, JsonSchema>>;
+    readonly additionalProperties?: JsonSchema | boolean;
+    readonly anyOf?: readonly JsonSchema[];
+    readonly oneOf?: readonly JsonSchema[];
+    readonly required?: readonly string[];
+}
+
+/** One row of a configuration table. */
+export interface ConfigRow {
+    readonly key: string;
+    readonly type: string;
+    readonly default: string;
+    readonly allowed: string;
+    readonly description: string;
+}
+
+function jsonSchemaOf(schema: z.ZodType): JsonSchema {
+    // Input side: what a stack file may write. Refinements and transforms have no JSON form; their rules live in
+    // the description or `allowed`.
+    return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+}
+
+const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+
+function typeOf(s: JsonSchema): string {
+    const options = s.anyOf ?? s.oneOf;
+    if (options) return [...new Set(options.map(typeOf))].join(" or ");
+    if (s.const !== undefined) return typeof s.const;
+    const type = Array.isArray(s.type) ? s.type.join(" or ") : (s.type as string | undefined);
+    if (type === "array") return `list of ${s.items ? typeOf(s.items) : "values"}`;
+    if (type === "object" && !s.properties && typeof s.additionalProperties === "object") return `map of ${typeOf(s.additionalProperties)}`;
+    if (type === "object") return "object";
+    return type ?? "any";
+}
+
+function range(min: number | undefined, max: number | undefined, exclusiveMin?: number, exclusiveMax?: number): string {
+    const low = min !== undefined ? `${min}` : exclusiveMin !== undefined ? `above ${exclusiveMin}` : undefined;
+    const high = max !== undefined ? `${max}` : exclusiveMax !== undefined ? `below ${exclusiveMax}` : undefined;
+    if (low !== undefined && high !== undefined) return min !== undefined && max !== undefined ? `${low} to ${high}` : `${low}, ${high}`;
+    if (low !== undefined) return min !== undefined ? `at least ${low}` : low;
+    if (high !== undefined) return max !== undefined ? `at most ${high}` : high;
+    return "";
+}
+
+function allowedOf(s: JsonSchema): string {
+    if (s.allowed) return s.allowed;
+    const options = s.anyOf ?? s.oneOf;
+    if (options) return options.map(allowedOf).filter(Boolean).join("; ");
+    if (s.enum) return s.enum.map((v) => code(String(v))).join(", ");
+    if (s.const !== undefined) return code(String(s.const));
+    const type = Array.isArray(s.type) ? s.type[0] : s.type;
+    if (type === "array") {
+        const items = range(s.minItems, s.maxItems).replace(/^(at least|at most) 1$/, "$1 one");
+        const each = s.items ? allowedOf(s.items) : "";
+        return [items && `${items} ${/ one$/.test(items) ? "item" : "items"}`, each && `each ${each}`].filter(Boolean).join(", ");
+    }
+    if (type === "integer" || type === "number") return range(s.minimum, s.maximum, s.exclusiveMinimum, s.exclusiveMaximum);
+    if (type === "string") {
+        if (s.format === "email") return "an email address";
+        if (s.minLength === 1 && s.maxLength === undefined) return "not empty";
+        const length = range(s.minLength, s.maxLength);
+        return length && `${length} characters`;
+    }
+    return "";
+}
+
+function defaultOf(s: JsonSchema, required: boolean): string {
+    if (s.whenUnset !== undefined) {
+        if (/^"[^"]*"$/.test(s.whenUnset)) return code(s.whenUnset.slice(1, -1));
+        return /^(-?\d+(\.\d+)?|true|false)$/.test(s.whenUnset) ? code(s.whenUnset) : s.whenUnset;
+    }
+    if (s.default === undefined) return required ? "required" : "none";
+    if (typeof s.default === "string") return s.default === "" ? '`""` (none)' : code(s.default);
+    return code(JSON.stringify(s.default));
+}
+
+const isObject = (s: JsonSchema) => s.type === "object" && s.properties !== undefined;
+
+/** The rows of one schema's keys, nested objects as `parent.child`, lists of objects as `list[].child`. */
+export function configRows(schema: z.ZodType, skip: readonly string[] = []): ConfigRow[] {
+    const rows: ConfigRow[] = [];
+    const walk = (s: JsonSchema, prefix: string, note: string) => {
+        for (const [key, prop] of Object.entries(s.properties ?? {})) {
+            if (prefix === "" && skip.includes(key)) continue;
+            const name = `${prefix}${key}`;
+            const options = (prop.oneOf ?? prop.anyOf ?? []).filter(isObject);
+            const element = prop.type === "array" && prop.items && isObject(prop.items) ? prop.items : undefined;
+            const nested = isObject(prop);
+            rows.push({
+                key: name,
+                type: typeOf(prop),
+                // A nested object's default is its keys' defaults, listed below it.
+                default: nested && prop.whenUnset === undefined ? "see below" : defaultOf(prop, (s.required ?? []).includes(key)),
+                allowed: options.length > 0 || nested || element ? "" : allowedOf(prop),
+                description: `${note}${prop.description ?? ""}`,
+            });
+            if (nested) walk(prop, `${name}.`, "");
+            if (element) walk(element, `${name}[].`, "");
+            for (const option of options) {
+                // A discriminated union: each option's keys, said to apply under its discriminator's value.
+                const [tag, value] = Object.entries(option.properties ?? {}).find(([, p]) => p.const !== undefined) ?? [];
+                walk(option, `${name}.`, tag ? `With \`${tag}: ${String(value?.const)}\`: ` : "");
+            }
+        }
+    };
+    walk(jsonSchemaOf(schema), "", "");
+    // A union's discriminator appears once per option: keep its first row, listing every value.
+    const seen = new Map<string, ConfigRow>();
+    for (const row of rows) {
+        const first = seen.get(row.key);
+        if (!first) seen.set(row.key, row);
+        else if (row.allowed && !first.allowed.includes(row.allowed)) seen.set(row.key, { ...first, allowed: `${first.allowed}, ${row.allowed}`, description: first.description.replace(/^With `[^`]*`: /, "") });
+    }
+    return [...seen.values()];
+}
+
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+export function renderTable(rows: readonly ConfigRow[]): string {
+    const lines = ["| Key | Type | Default | Allowed | Description |", "|-----|------|---------|---------|-------------|"];
+    for (const r of rows) lines.push(`| ${code(r.key)} | ${cell(r.type)} | ${cell(r.default)} | ${cell(r.allowed)} | ${cell(r.description)} |`);
+    return lines.join("\n");
+}
+
+const BEGIN = (source: string) => `<!-- generated by npm run docs from ${source}: edit the declaration there, not this table -->`;
+const END = "<!-- end of generated table -->";
+
+/** The page with its generated block (between the markers) replaced, or inserted where `fallback` says. */
+function withBlock(page: string, source: string, block: string, fallback: (page: string, block: string) => string): string {
+    const text = `${BEGIN(source)}\n${block}\n${END}`;
+    const start = page.indexOf("<!-- generated by npm run docs from ");
+    if (start >= 0) {
+        const end = page.indexOf(END, start);
+        if (end < 0) throw new Error(`a generated block opens at offset ${start} but never closes with ${END}`);
+        return page.slice(0, start) + text + page.slice(end + END.length);
+    }
+    return fallback(page, text);
+}
+
+/** Replaces the first Markdown table after `heading` (the hand-written table the generated one supersedes). */
+function replaceFirstTableAfter(heading: RegExp): (page: string, block: string) => string {
+    return (page, block) => {
+        const at = page.search(heading);
+        if (at < 0) throw new Error(`no heading ${heading} to put the table under`);
+        const lines = page.slice(at).split("\n");
+        const first = lines.findIndex((l) => l.startsWith("|"));
+        if (first < 0) throw new Error(`no table under ${heading} to replace`);
+        let last = first;
+        while (last + 1 < lines.length && lines[last + 1].startsWith("|")) last++;
+        return page.slice(0, at) + [...lines.slice(0, first), block, ...lines.slice(last + 1)].join("\n");
+    };
+}
+
+/** Every generated file's expected content, by path relative to the repository. */
+export function generatedFiles(root = ROOT): Map<string, string> {
+    const files = new Map<string, string>();
+    for (const scenario of SCENARIOS) {
+        const rel = `scenarios/${scenario.key}/README.md`;
+        const page = readFileSync(path.join(root, rel), "utf8");
+        files.set(rel, withBlock(page, "settings.ts", renderTable(configRows(scenario.declaration)), replaceFirstTableAfter(/^## Configuration$/m)));
+    }
+    const readme = readFileSync(path.join(root, "README.md"), "utf8");
+    const globals = configRows(globalSettings, ["region"]);
+    const region = jsonSchemaOf(globalSettings).properties?.region;
+    const regionRow: ConfigRow = { key: "aws:region", type: "string", default: "none (required)", allowed: "", description: region?.description ?? "" };
+    files.set("README.md", withBlock(readme, "components/settings.ts", renderTable([regionRow, ...globals]), replaceFirstTableAfter(/^### Global keys/m)));
+    files.set("Pulumi.yaml", pulumiYaml(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")));
+    return files;
+}
+
+/** The config type the Pulumi CLI knows a key by: a union of strings (e.g. empty or an email address) is a string. */
+function pulumiType(s: JsonSchema): string | undefined {
+    const options = s.anyOf ?? s.oneOf;
+    if (options) {
+        const types = new Set(options.map(pulumiType));
+        return types.size === 1 ? [...types][0] : undefined;
+    }
+    if (s.const !== undefined) return typeof s.const;
+    return Array.isArray(s.type) ? undefined : (s.type as string | undefined);
+}
+
+/**
+ * Pulumi.yaml with its `config` block written from the global keys' declarations: the CLI reads types and defaults
+ * from it. `environment` stays undeclared there: a declared key without a default is required by the CLI, and the
+ * program defaults it to the stack's name.
+ */
+export function pulumiYaml(text: string): string {
+    const doc = parseDocument(text);
+    const schema = jsonSchemaOf(globalSettings);
+    const config = doc.createNode(
+        Object.fromEntries(
+            Object.entries(schema.properties ?? {})
+                .filter(([key, prop]) => key !== "region" && prop.default !== undefined)
+                .map(([key, prop]) => [key, { type: pulumiType(prop), description: prop.description, default: prop.default }]),
+        ),
+    );
+    const old = doc.get("config", true);
+    if (isMap(old)) config.commentBefore = old.commentBefore;
+    doc.set("config", config);
+    const node = doc.get("config", true);
+    if (isMap(node) && isMap(old)) node.commentBefore = old.commentBefore ?? node.commentBefore;
+    return doc.toString({ lineWidth: 0 });
+}
+
+/** The rows of a generated table, by key: the first cell of each row between the markers. */
+function tableRows(text: string): Map<string, string> {
+    const start = text.indexOf("<!-- generated by npm run docs from ");
+    const end = text.indexOf(END, start);
+    const rows = new Map<string, string>();
+    if (start < 0 || end < 0) return rows;
+    for (const line of text.slice(start, end).split("\n").filter((l) => /^\| `/.test(l))) rows.set(/^\| `([^`]*)`/.exec(line)![1], line);
+    return rows;
+}
+
+/** The keys whose entries in Pulumi.yaml's `config` block differ from their declarations. */
+function configDrift(committed: string, expected: string): string[] {
+    const read = (text: string) => (parseDocument(text).toJS()?.config ?? {}) as Record<string, unknown>;
+    const have = read(committed);
+    const want = read(expected);
+    return [...new Set([...Object.keys(have), ...Object.keys(want)])].filter((k) => JSON.stringify(have[k]) !== JSON.stringify(want[k]));
+}
+
+/**
+ * What is stale in the committed reference: one line per file that differs from what the declarations generate,
+ * naming the keys that drifted where the difference is in a table or the config block.
+ */
+export function staleness(root = ROOT): string[] {
+    const problems: string[] = [];
+    for (const [rel, expected] of generatedFiles(root)) {
+        const committed = readFileSync(path.join(root, rel), "utf8");
+        if (committed === expected) continue;
+        let keys: string[];
+        if (rel === "Pulumi.yaml") keys = configDrift(committed, expected);
+        else {
+            const have = tableRows(committed);
+            const want = tableRows(expected);
+            keys = [...new Set([...have.keys(), ...want.keys()])].filter((k) => have.get(k) !== want.get(k));
+        }
+        const what = keys.length > 0 ? `${keys.map((k) => code(k)).join(", ")} ${keys.length === 1 ? "differs" : "differ"} from the declaration` : "differs from what the declarations generate";
+        problems.push(`${rel}: ${what}; run npm run docs`);
+    }
+    return problems;
+}
+
+export const docsCommand = defineCommand({
+    invocation: "npm run docs --",
+    summary: `Writes the configuration reference from the settings declarations: each scenario page's table, the README's global keys and Pulumi.yaml's config block (${PROJECT}:<key>).`,
+    options: { check: { type: "boolean", description: "write nothing; exit 1 naming every file that is not up to date" } },
+    notes: ["Exit codes: 0 up to date or written, 1 stale (with --check) or a page could not be read, 2 unusable command line."],
+});
+
+export function runDocs(values: { readonly check?: boolean }, io: Io): number {
+    if (values.check) {
+        const problems = staleness();
+        for (const p of problems) io.stderr.write(`${p}\n`);
+        if (problems.length === 0) io.stdout.write("configuration reference: up to date\n");
+        return problems.length === 0 ? 0 : 1;
+    }
+    let written = 0;
+    for (const [rel, text] of generatedFiles()) {
+        if (readFileSync(path.join(ROOT, rel), "utf8") === text) continue;
+        writeFileSync(path.join(ROOT, rel), text);
+        io.stdout.write(`wrote ${rel}\n`);
+        written++;
+    }
+    if (written === 0) io.stdout.write("configuration reference: up to date\n");
+    return 0;
+}
+
+if (require.main === module) main(docsCommand, runDocs);
