@@ -222,6 +222,7 @@ describe("documentation", () => {
             assert.match(page.split("\n")[0], new RegExp(`\\[[^\\]]*README[^\\]]*\\]\\(${back}\\)`), `${rel} does not open with a link back to the README`);
             if (scenario) {
                 assert.match(page, /^Component: .*\]\((component\.ts|\.\/)\)/m, `${rel} does not name its component`);
+                assert.match(page, /^Settings: .*\]\(settings\.ts\)/m, `${rel} does not name its settings declaration`);
                 assert.match(page, new RegExp(`^Tests: .*\\]\\(\\.\\./\\.\\./tests/${key}/`, "m"), `${rel} does not name its tests`);
                 for (const section of ["Configuration", "Outputs", "Try it", "AWS permissions", "Monthly cost"]) {
                     assert.match(page, new RegExp(`^## ${section}$`, "m"), `${rel} has no "## ${section}" section`);
