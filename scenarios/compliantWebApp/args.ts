@@ -1,6 +1,7 @@
 // Arguments of the CJIS-aligned web environment, their defaults and their validation (before any resource exists).
 import { BlueprintArgs } from "../../components/common";
-import { SniSite, validateSniLoadBalancerArgs } from "../sniLoadBalancer/component";
+import { resolveArgs as resolveDeclared } from "../../components/scenario";
+import { SniSite, sniLoadBalancerSettings } from "../sniLoadBalancer/settings";
 import { cidrsOverlap, parseCidr } from "./network";
 
 /** NAT gateways of a VPC: none, one shared by every AZ (cheap), or one per AZ (an AZ outage leaves the others online). */
@@ -139,8 +140,8 @@ export function resolveArgs(name: string, args: CompliantWebAppArgs, protect: bo
         // The load balancers are named <name>-web and <name>-app, and load balancer names are short.
         throw new Error(`${name}: the name must be 1-14 lowercase letters, digits or dashes, starting with a letter`);
     }
-    validateSniLoadBalancerArgs(`${name}-web`, { hostedZoneId: args.hostedZoneId, sites: args.sites });
-    validateSniLoadBalancerArgs(`${name}-app`, { hostedZoneId: args.hostedZoneId, sites: [{ domainName: args.internalDomainName }] });
+    resolveDeclared(`${name}-web`, sniLoadBalancerSettings, { hostedZoneId: args.hostedZoneId, sites: [...args.sites] });
+    resolveDeclared(`${name}-app`, sniLoadBalancerSettings, { hostedZoneId: args.hostedZoneId, sites: [{ domainName: args.internalDomainName }] });
     if (args.sites.some((s) => [s.domainName, ...(s.alternativeNames ?? [])].includes(args.internalDomainName))) {
         throw new Error(`${name}: internalDomainName "${args.internalDomainName}" is also a public site; give the internal load balancer a name of its own`);
     }

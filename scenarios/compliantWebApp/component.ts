@@ -128,7 +128,7 @@ export class CompliantWebApp extends Blueprint {
             `${name}-web`,
             {
                 ...embedded,
-                sites: args.sites,
+                sites: [...args.sites],
                 hostedZoneId: args.hostedZoneId,
                 vpcId: production.vpcId,
                 subnetIds: production.subnetIds.public,

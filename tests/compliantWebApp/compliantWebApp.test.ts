@@ -695,7 +695,7 @@ describe("CompliantWebApp refuses bad arguments before creating anything", () =>
     it("audit files kept under a year", () => refuses({ auditRetentionDays: 90 }, /auditRetentionDays must be at least 365 \(CJIS keeps audit records a year\); got 90/));
     it("the internal name being a public site", () => refuses({ internalDomainName: "portal.example.com" }, /internalDomainName "portal\.example\.com" is also a public site/));
     it("more certificates than one listener takes", () =>
-        refuses({ sites: Array.from({ length: 27 }, (_, i) => ({ domainName: `s${i}.example.com` })) }, /cjis-web: sites need 27 certificates/));
+        refuses({ sites: Array.from({ length: 27 }, (_, i) => ({ domainName: `s${i}.example.com` })) }, /cjis-web: sites: need 27 certificates; one HTTPS listener takes 26/));
     it("a name too long for its load balancers", () => refuses({}, /the name must be 1-14 lowercase letters/, "a-much-too-long-name"));
 });
 
