@@ -4,17 +4,23 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ACK_TAG_PREFIX, Blueprint } from "../../components/common";
 import { EncryptedTopic } from "../../components/notifications";
+import { ArgsOf, resolveArgs } from "../../components/scenario";
 import { SniLoadBalancer } from "../sniLoadBalancer/component";
-import { CompliantWebAppArgs, resolveArgs } from "./args";
 import { AuditTrail, ConfigRules } from "./audit";
 import { Database } from "./database";
 import { WorkloadKey } from "./encryption";
 import { FlowLogs, TieredVpc, VpcPeering } from "./network";
 import { APP_PORT, TierSecurityGroups, WEB_PORT } from "./securityGroups";
+import { compliantWebAppSettings } from "./settings";
 import { Bastion, ServerTier } from "./tiers";
 import { appUserData, bastionUserData, HEALTH_CHECK_PATH, webUserData } from "./userData";
 
-export type { BastionArgs, CompliantWebAppArgs, DatabaseArgs, NetworkArgs, ServerTierArgs } from "./args";
+/** The scenario's settings (see ./settings.ts); every value is plain, so the whole declaration is always checked. */
+export type CompliantWebAppArgs = ArgsOf<typeof compliantWebAppSettings>;
+export type NetworkArgs = NonNullable<CompliantWebAppArgs["network"]>;
+export type ServerTierArgs = NonNullable<CompliantWebAppArgs["web"]>;
+export type DatabaseArgs = NonNullable<CompliantWebAppArgs["database"]>;
+export type BastionArgs = NonNullable<CompliantWebAppArgs["bastion"]>;
 
 const SCENARIO = "compliant-web-app";
 
@@ -47,7 +53,13 @@ export class CompliantWebApp extends Blueprint {
 
     constructor(name: string, args: CompliantWebAppArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aws-blueprints:compliance:CompliantWebApp", name, SCENARIO, args, opts);
-        const r = resolveArgs(name, args, this.protectStateful);
+        const s = resolveArgs<typeof compliantWebAppSettings>(name, compliantWebAppSettings, args);
+        if (!/^[a-z][a-z0-9-]{0,13}$/.test(name)) {
+            // The load balancers are named <name>-web and <name>-app, and load balancer names are short.
+            throw new Error(`${name}: the name must be 1-14 lowercase letters, digits or dashes, starting with a letter`);
+        }
+        // The declaration requires it once enabled, and resolveArgs checked the declaration whole.
+        const internalDomainName = s.internalDomainName!;
         const protect = this.protectStateful;
         const child = { parent: this };
         const stack = pulumi.getStack();
@@ -60,7 +72,7 @@ export class CompliantWebApp extends Blueprint {
         const key = new WorkloadKey(`${name}-key`, { trailArn, alias: `${name}-${stack}`, protect }, child);
         const security = new EncryptedTopic(
             `${name}-security`,
-            { displayName: "CJIS web environment security alerts", email: args.notificationEmail, protect },
+            { displayName: "CJIS web environment security alerts", email: s.notificationEmail, protect },
             child,
         );
 
@@ -68,12 +80,12 @@ export class CompliantWebApp extends Blueprint {
         const flowLogs = new FlowLogs(`${name}-flow-logs`, { kmsKeyArn: key.arn, retentionDays: this.logRetentionDays, protect }, child);
         const production = new TieredVpc(
             `${name}-production`,
-            { cidr: r.network.productionCidr, azCount: r.network.availabilityZones, natGateways: r.network.natGateways, flowLogs, purpose: "production" },
+            { cidr: s.network.productionCidr, azCount: s.network.availabilityZones, natGateways: s.network.natGateways, flowLogs, purpose: "production" },
             child,
         );
         const management = new TieredVpc(
             `${name}-management`,
-            { cidr: r.network.managementCidr, azCount: r.network.availabilityZones, natGateways: r.network.managementNatGateways, flowLogs, purpose: "management" },
+            { cidr: s.network.managementCidr, azCount: s.network.availabilityZones, natGateways: s.network.managementNatGateways, flowLogs, purpose: "management" },
             child,
         );
         // Management hosts (public and private tiers) reach the production app and database tiers, and back.
@@ -96,7 +108,7 @@ export class CompliantWebApp extends Blueprint {
                 trailArn,
                 kmsKeyArn: key.arn,
                 alarmTopicArn: security.topicArn,
-                retentionDays: r.auditRetentionDays,
+                retentionDays: s.auditRetentionDays,
                 logRetentionDays: this.logRetentionDays,
                 protect,
             },
@@ -105,7 +117,7 @@ export class CompliantWebApp extends Blueprint {
         const config = new ConfigRules(
             `${name}-config`,
             {
-                createRecorder: r.createConfigRecorder,
+                createRecorder: s.createConfigRecorder,
                 bucket: audit.bucket,
                 kmsKeyArn: key.arn,
                 requiredTagKeys: Object.keys(this.tags)
@@ -120,22 +132,22 @@ export class CompliantWebApp extends Blueprint {
         // The tier chain.
         const groups = new TierSecurityGroups(
             `${name}-sg`,
-            { productionVpcId: production.vpcId, managementVpcId: management.vpcId, bastionCidr: r.bastion?.allowedCidr, peering: peering.connection },
+            { productionVpcId: production.vpcId, managementVpcId: management.vpcId, bastionCidr: s.bastion?.allowedCidr, peering: peering.connection },
             child,
         );
-        const embedded = { tags: args.tags, protect, logRetentionDays: this.logRetentionDays, scenario: SCENARIO };
+        const embedded = { tags: s.tags, protect, logRetentionDays: this.logRetentionDays, scenario: SCENARIO };
         const publicLb = new SniLoadBalancer(
             `${name}-web`,
             {
                 ...embedded,
-                sites: args.sites,
-                hostedZoneId: args.hostedZoneId,
+                sites: s.sites,
+                hostedZoneId: s.hostedZoneId,
                 vpcId: production.vpcId,
                 subnetIds: production.subnetIds.public,
                 securityGroupId: groups.publicLoadBalancer.id,
                 targetPort: WEB_PORT,
                 healthCheckPath: HEALTH_CHECK_PATH,
-                accessLogRetentionDays: r.accessLogRetentionDays,
+                accessLogRetentionDays: s.accessLogRetentionDays,
                 alarmTopicArn: security.topicArn,
             },
             child,
@@ -146,14 +158,14 @@ export class CompliantWebApp extends Blueprint {
                 ...embedded,
                 internal: true,
                 redirectHttp: false,
-                sites: [{ domainName: args.internalDomainName }],
-                hostedZoneId: args.hostedZoneId,
+                sites: [{ domainName: internalDomainName }],
+                hostedZoneId: s.hostedZoneId,
                 vpcId: production.vpcId,
                 subnetIds: production.subnetIds.private,
                 securityGroupId: groups.internalLoadBalancer.id,
                 targetPort: APP_PORT,
                 healthCheckPath: HEALTH_CHECK_PATH,
-                accessLogRetentionDays: r.accessLogRetentionDays,
+                accessLogRetentionDays: s.accessLogRetentionDays,
                 alarmTopicArn: security.topicArn,
             },
             child,
@@ -162,7 +174,8 @@ export class CompliantWebApp extends Blueprint {
         const database = new Database(
             `${name}-db`,
             {
-                ...r.database,
+                ...s.database,
+                deletionProtection: s.database.deletionProtection ?? protect,
                 subnetIds: production.subnetIds.isolated,
                 securityGroupId: groups.database.id,
                 kmsKeyArn: key.arn,
@@ -175,12 +188,12 @@ export class CompliantWebApp extends Blueprint {
         const web = new ServerTier(
             `${name}-web`,
             {
-                ...r.web,
+                ...s.web,
                 description: "the web tier (reverse proxy to the internal load balancer)",
                 subnetIds: production.subnetIds.private,
                 securityGroupId: groups.web.id,
                 targetGroupArns: publicLb.targetGroupArns,
-                userData: webUserData(args.internalDomainName),
+                userData: webUserData(internalDomainName),
                 tags: this.tags,
                 egress: production.privateEgress,
             },
@@ -189,7 +202,7 @@ export class CompliantWebApp extends Blueprint {
         const app = new ServerTier(
             `${name}-app`,
             {
-                ...r.app,
+                ...s.app,
                 description: "the app tier (connects to the database with IAM authentication)",
                 subnetIds: production.subnetIds.private,
                 securityGroupId: groups.app.id,
@@ -197,7 +210,7 @@ export class CompliantWebApp extends Blueprint {
                 userData: pulumi
                     .all([database.address, database.port, region])
                     .apply(([host, port, regionName]) =>
-                        appUserData({ databaseHost: host, databasePort: port, databaseName: "app", databaseUser: r.database.iamDatabaseUser, region: regionName }),
+                        appUserData({ databaseHost: host, databasePort: port, databaseName: "app", databaseUser: s.database.iamDatabaseUser, region: regionName }),
                     ),
                 statements: [database.connectStatement()],
                 tags: this.tags,
@@ -206,14 +219,14 @@ export class CompliantWebApp extends Blueprint {
             child,
         );
 
-        if (r.bastion && groups.bastion) {
+        if (s.bastion && groups.bastion) {
             const bastion = new Bastion(
                 `${name}-bastion`,
                 {
                     subnetId: management.subnetIds.public[0],
                     securityGroupId: groups.bastion.id,
-                    instanceType: r.bastion.instanceType,
-                    keyName: r.bastion.keyName,
+                    instanceType: s.bastion.instanceType,
+                    keyName: s.bastion.keyName,
                     userData: bastionUserData(),
                     tags: this.tags,
                 },
@@ -229,7 +242,7 @@ export class CompliantWebApp extends Blueprint {
         this.peeringConnectionId = peering.connectionId;
         this.siteUrls = publicLb.siteUrls;
         this.loadBalancerDnsName = publicLb.dnsName;
-        this.internalUrl = `https://${args.internalDomainName}`;
+        this.internalUrl = `https://${internalDomainName}`;
         this.webGroupName = web.groupName;
         this.appGroupName = app.groupName;
         this.databaseAddress = database.address;

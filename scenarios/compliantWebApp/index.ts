@@ -6,8 +6,8 @@ import { compliantWebAppSettings } from "./settings";
 export const compliantWebApp = defineScenario({
     key: "compliantWebApp",
     declaration: compliantWebAppSettings,
-    build: ({ hostedZoneId, internalDomainName, ...settings }, shared) => {
-        const app = new CompliantWebApp("cjis", { ...shared, ...settings, hostedZoneId: hostedZoneId!, internalDomainName: internalDomainName! });
+    build: (settings, shared) => {
+        const app = new CompliantWebApp("cjis", { ...shared, ...settings });
         return pick(app, ["siteUrls", "loadBalancerDnsName", "internalUrl", "productionVpcId", "managementVpcId", "peeringConnectionId", "webGroupName", "appGroupName", "databaseAddress", "databaseResourceId", "databaseSecretArn", "iamDatabaseUser", "trailArn", "auditBucketName", "flowLogGroupName", "securityTopicArn", "keyArn", "bastionPublicIp"]);
     },
 });

@@ -2,8 +2,9 @@
 import { z } from "zod";
 import { enabled } from "../../components/scenario";
 import { hostedZoneId, instanceType, ipv4Cidr, siteHostName, wholeNumber } from "../../components/settings";
+import { siteHostNames } from "../sniLoadBalancer/certificates";
 import { checkSites, sniSiteSchema } from "../sniLoadBalancer/settings";
-import { cidrsOverlap, parseCidr } from "./network";
+import { cidrsOverlap, parseCidr } from "./cidr";
 
 const mysqlUser = z
     .string()
@@ -13,11 +14,11 @@ const mysqlUser = z
 const serverTierSchema = (instanceTypeDefault: string) =>
     z
         .object({
-            instanceType: instanceType.default(instanceTypeDefault).meta({ description: "EC2 instance type; Graviton types (t4g, m7g, ...) get the arm64 image.", whenUnset: "\"t4g.micro\"" }),
+            instanceType: instanceType.default(instanceTypeDefault).describe("EC2 instance type; Graviton types (t4g, m7g, ...) get the arm64 image."),
             minSize: wholeNumber(1, 100).default(1).describe("Fewest instances."),
-            maxSize: wholeNumber(1, 100).default(2).describe("Most instances."),
-            cpuTargetPercent: wholeNumber(10, 90).default(50).describe("Average CPU % the target-tracking policy keeps."),
-            rootVolumeGb: wholeNumber(8, 1024).default(20).describe("Encrypted root volume in GiB."),
+            maxSize: wholeNumber(1, 100).default(2).describe("Most instances (at least minSize)."),
+            cpuTargetPercent: wholeNumber(10, 90).default(50).describe("Average CPU utilisation, in percent, the target-tracking policy keeps the group at."),
+            rootVolumeGb: wholeNumber(8, 1024).default(20).describe("Size of the encrypted root volume in GiB."),
         })
         .strict()
         .superRefine((t, ctx) => {
@@ -27,32 +28,45 @@ const serverTierSchema = (instanceTypeDefault: string) =>
 export const compliantWebAppSettings = z
     .object({
         enabled: enabled(),
-        hostedZoneId: hostedZoneId.optional().meta({ description: "Route 53 public hosted zone of the sites and the internal name (required when enabled).", whenUnset: "none" }),
-        sites: z.array(sniSiteSchema).default([]).describe("Public sites of the web tier (at least one when enabled)."),
-        internalDomainName: siteHostName.optional().meta({ description: "Name of the internal load balancer in the zone, e.g. app-internal.example.com (required when enabled).", whenUnset: "none" }),
+        hostedZoneId: hostedZoneId.optional().meta({
+            description: "Route 53 public hosted zone (a real one you control) for the certificates' DNS validation and the alias records of the sites and the internal name. Required when enabled.",
+            whenUnset: "none",
+        }),
+        sites: z
+            .array(sniSiteSchema)
+            .default([])
+            .describe("Public sites of the web tier, served by SNI on one load balancer, each as a site of `sniLoadBalancer` (`domainName`, `alternativeNames`, `hostedZoneId`, `keyAlgorithms`). At least one when enabled."),
+        internalDomainName: siteHostName
+            .refine((d) => d.length <= 64, { message: "must be at most 64 characters (ACM's limit for a certificate's name)" })
+            .optional()
+            .meta({
+                description: "Name of the internal (app-tier) load balancer in the zone, e.g. `app-internal.example.com`, with a certificate of its own; not one of the sites' names. Required when enabled.",
+                whenUnset: "none",
+            }),
         network: z
             .object({
-                productionCidr: ipv4Cidr.default("10.0.0.0/16").describe("Production VPC (/16 to /22)."),
-                managementCidr: ipv4Cidr.default("10.1.0.0/16").describe("Management VPC; must not overlap the production VPC."),
+                productionCidr: ipv4Cidr.default("10.0.0.0/16").describe("Range of the production VPC, /16 to /22; its subnets are sixteenths of it."),
+                managementCidr: ipv4Cidr.default("10.1.0.0/16").describe("Range of the management VPC, /16 to /22, not overlapping the production VPC (the two are peered)."),
                 availabilityZones: wholeNumber(2, 3).default(2).describe("Availability Zones of both VPCs."),
-                natGateways: z.enum(["single", "perAz"]).default("single").describe("NAT gateways of the production VPC: \"single\" (cheap) or \"perAz\" (survives an AZ outage)."),
-                managementNatGateways: z.enum(["none", "single", "perAz"]).default("none").describe("NAT gateways of the management VPC."),
+                natGateways: z.enum(["single", "perAz"]).default("single").describe("NAT gateways of the production VPC: `single` (cheap) or `perAz` (an AZ outage leaves the others online)."),
+                managementNatGateways: z.enum(["none", "single", "perAz"]).default("none").describe("NAT gateways of the management VPC, whose private subnets hold nothing by default."),
             })
             .strict()
-            .prefault({}),
-        web: serverTierSchema("t4g.micro").prefault({}).meta({ description: "The web (reverse-proxy) tier.", whenUnset: "t4g.micro, 1-2 instances, 50% CPU" }),
-        app: serverTierSchema("t4g.micro").prefault({}).meta({ description: "The app tier.", whenUnset: "t4g.micro, 1-2 instances, 50% CPU" }),
+            .prefault({})
+            .describe("The production and management VPCs."),
+        web: serverTierSchema("t4g.micro").prefault({}).meta({ description: "The web (reverse-proxy) tier behind the public load balancer.", whenUnset: "t4g.micro, 1-2 instances, 50% CPU, 20 GiB" }),
+        app: serverTierSchema("t4g.micro").prefault({}).meta({ description: "The app tier behind the internal load balancer.", whenUnset: "t4g.micro, 1-2 instances, 50% CPU, 20 GiB" }),
         database: z
             .object({
                 instanceClass: z.string().regex(/^db\.[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an RDS instance class like db.t4g.micro").default("db.t4g.micro").describe("RDS instance class."),
-                engineVersion: z.enum(["8.0", "8.4"]).default("8.4").describe("MySQL major version."),
-                allocatedStorageGb: wholeNumber(20, 65536).default(20).describe("Initial storage in GiB."),
-                maxAllocatedStorageGb: wholeNumber(20, 65536).default(100).describe("Storage autoscaling ceiling in GiB."),
+                engineVersion: z.enum(["8.0", "8.4"]).default("8.4").describe("MySQL major version; minor versions upgrade automatically."),
+                allocatedStorageGb: wholeNumber(20, 65536).default(20).describe("Initial gp3 storage in GiB."),
+                maxAllocatedStorageGb: wholeNumber(20, 65536).default(100).describe("Storage autoscaling ceiling in GiB (at least allocatedStorageGb)."),
                 multiAz: z.boolean().default(false).describe("A synchronous standby in another AZ."),
-                backupRetentionDays: wholeNumber(1, 35).default(7).describe("Days of automated backups."),
-                deletionProtection: z.boolean().optional().meta({ description: "Refuse deletion.", whenUnset: "the stack's protect setting" }),
-                masterUsername: mysqlUser.default("dbadmin").describe("Master user (its password is generated and kept by RDS in Secrets Manager)."),
-                iamDatabaseUser: mysqlUser.default("app_user").describe("The user the app tier connects as with IAM authentication."),
+                backupRetentionDays: wholeNumber(1, 35).default(7).describe("Days automated backups are kept."),
+                deletionProtection: z.boolean().optional().meta({ description: "Refuse deletion of the database.", whenUnset: "the stack's protect setting" }),
+                masterUsername: mysqlUser.default("dbadmin").describe("Master user; RDS generates its password and keeps it in Secrets Manager."),
+                iamDatabaseUser: mysqlUser.default("app_user").describe("The user the app tier connects as with IAM authentication (`rds-db:connect`); not the master user."),
             })
             .strict()
             .superRefine((d, ctx) => {
@@ -60,22 +74,34 @@ export const compliantWebAppSettings = z
                     ctx.addIssue({ code: "custom", path: ["maxAllocatedStorageGb"], message: `must be at least allocatedStorageGb (${d.allocatedStorageGb})`, input: d.maxAllocatedStorageGb });
                 }
                 if (d.iamDatabaseUser === d.masterUsername) {
-                    ctx.addIssue({ code: "custom", path: ["iamDatabaseUser"], message: "must differ from masterUsername", input: d.iamDatabaseUser });
+                    ctx.addIssue({ code: "custom", path: ["iamDatabaseUser"], message: `must differ from masterUsername ("${d.masterUsername}"), which keeps its password`, input: d.iamDatabaseUser });
                 }
             })
-            .prefault({}),
+            .prefault({})
+            .describe("The MySQL database of the app tier."),
         bastion: z
             .object({
-                allowedCidr: ipv4Cidr.refine((c) => Number(c.split("/")[1]) >= 8, {
-                    message: "must be a known network, /8 or narrower: SSH is never open to the internet",
-                }).describe("The only network allowed to SSH in, /8 or narrower (never 0.0.0.0/0)."),
-                keyName: z.string().min(1, "must name an EC2 key pair").max(255).describe("EC2 key pair for SSH."),
-                instanceType: instanceType.default("t4g.nano").describe("Instance type."),
+                allowedCidr: ipv4Cidr
+                    // Only a CIDR block has a prefix and host bits to judge.
+                    .refine((c) => Number(c.split("/")[1]) >= 8, { message: "must be a known network, /8 or narrower: SSH is never open to the internet", when: (p) => p.issues.length === 0 })
+                    .refine((c) => parseCidr(c) !== undefined, { message: "must be a network address (host bits zero) like 203.0.113.0/24", when: (p) => p.issues.length === 0 })
+                    .describe("The only network allowed to SSH in, e.g. an office range; /8 or narrower (never 0.0.0.0/0)."),
+                keyName: z.string().regex(/^[\x20-\x7e]{1,255}$/, "must name an EC2 key pair (1-255 printable ASCII characters)").describe("EC2 key pair for SSH."),
+                instanceType: instanceType.default("t4g.nano").describe("Instance type of the bastion."),
             })
             .strict()
-            .optional().meta({ description: "An SSH bastion in the management VPC.", whenUnset: "none (Session Manager reaches every instance)" }),
-        createConfigRecorder: z.boolean().default(false).describe("Create the AWS Config recorder and delivery channel: one per account and region, so on in one stack only, where nothing else records (the rules need a recorder)."),
-        auditRetentionDays: wholeNumber(365, 3653).default(365).describe("Days CloudTrail and Config files stay in the audit bucket (CJIS: a year or more)."),
+            .optional()
+            .meta({
+                description: "An SSH bastion in the management VPC, reached by SSH only from allowedCidr, with MySQL to the database through the peering.",
+                whenUnset: "none (Session Manager reaches every instance)",
+            }),
+        createConfigRecorder: z
+            .boolean()
+            .default(false)
+            .describe(
+                "Create the AWS Config recorder and delivery channel. An account has one of each per region, so turn it on in one stack per account and region, where nothing records yet (no Control Tower, Security Hub or other stack's recorder); the rules are created either way and AWS refuses them where no recorder runs. A stack that created its recorder when this defaulted to on deletes it on its next `pulumi up` unless it sets `true`.",
+            ),
+        auditRetentionDays: wholeNumber(365, 3653).default(365).describe("Days CloudTrail and Config files stay in the audit bucket; at least a year (CJIS)."),
         accessLogRetentionDays: wholeNumber(1, 3650).default(90).describe("Days load-balancer access logs are kept."),
     })
     .strict()
@@ -84,14 +110,19 @@ export const compliantWebAppSettings = z
         if (!s.enabled) return;
         if (s.hostedZoneId === undefined) problem(["hostedZoneId"], "is required when enabled: the public Route 53 zone of the sites", undefined);
         if (s.sites.length === 0) problem(["sites"], "needs at least one site when enabled, like [{ domainName: www.example.com }]", s.sites);
-        if (s.internalDomainName === undefined) problem(["internalDomainName"], "is required when enabled: the internal load balancer's name, like app-internal.example.com", undefined);
+        const internal = s.internalDomainName;
+        if (internal === undefined) problem(["internalDomainName"], "is required when enabled: the internal load balancer's name, like app-internal.example.com", undefined);
+        else if (s.sites.some((site) => siteHostNames(site).includes(internal))) {
+            problem(["internalDomainName"], "is also a public site; give the internal load balancer a name of its own", internal);
+        }
         checkSites(s.sites, s.hostedZoneId, problem);
         const networks = (["productionCidr", "managementCidr"] as const).map((key) => {
             const cidr = parseCidr(s.network[key]);
-            if (!cidr || cidr.prefix < 16 || cidr.prefix > 22) problem(["network", key], "must be a /16 to /22 network address like 10.0.0.0/16", s.network[key]);
-            return cidr;
+            const fits = cidr !== undefined && cidr.prefix >= 16 && cidr.prefix <= 22;
+            if (!fits) problem(["network", key], "must be a /16 to /22 network address like 10.0.0.0/16", s.network[key]);
+            return fits;
         });
-        if (networks.every((n) => n) && cidrsOverlap(s.network.productionCidr, s.network.managementCidr)) {
+        if (networks.every((fits) => fits) && cidrsOverlap(s.network.productionCidr, s.network.managementCidr)) {
             problem(["network", "managementCidr"], `overlaps productionCidr (${s.network.productionCidr}); peered VPCs need distinct ranges`, s.network.managementCidr);
         }
     });

@@ -3,16 +3,15 @@
 // records and certificate-expiry alarms.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Blueprint, BlueprintArgs } from "../../components/common";
+import type { z } from "zod";
+import { Blueprint } from "../../components/common";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { ArgsOf, resolveArgs } from "../../components/scenario";
 import { loadBalancerLogBucket } from "../../components/storage";
+import { CertificateKeyAlgorithm, siteHostNames } from "./certificates";
+import { sniLoadBalancerSettings, sniSiteSchema } from "./settings";
 
-/** Key algorithms ACM issues public certificates with; RSA and ECDSA certificates for one site may coexist. */
-export const CERTIFICATE_KEY_ALGORITHMS = ["RSA_2048", "EC_prime256v1", "EC_secp384r1"] as const;
-export type CertificateKeyAlgorithm = (typeof CERTIFICATE_KEY_ALGORITHMS)[number];
-
-/** Certificates an ALB listener takes besides its default certificate. */
-export const MAX_EXTRA_CERTIFICATES = 25;
+export type { SniSite } from "./settings";
 
 /** The TLS policy of every HTTPS listener unless another TLS 1.2+ policy is chosen. */
 export const DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -29,35 +28,13 @@ export const ALLOWED_TLS_POLICIES = [
 /** Host-header values one listener rule may match (ALB: five condition values per rule). */
 const HOSTS_PER_RULE = 5;
 
-const HOST_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
-const CIDR_V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+/** Arguments that also take other resources' values. */
+type Inputs = "vpcId" | "subnetIds";
 
-/** One TLS site on the load balancer. */
-export interface SniSite {
-    /** Host name served, e.g. `www.example.com`: the certificate's name and the host-header rule's first value. */
-    readonly domainName: string;
-    /** More names on the same certificate and rule (same hosted zone), e.g. `example.com`. @default [] */
-    readonly alternativeNames?: readonly string[];
-    /** Public Route 53 hosted zone of the site's names. @default the load balancer's `hostedZoneId` */
-    readonly hostedZoneId?: string;
-    /** One certificate per algorithm; the ALB picks per client. @default ["RSA_2048"] */
-    readonly keyAlgorithms?: readonly CertificateKeyAlgorithm[];
-}
-
-export interface SniLoadBalancerArgs extends BlueprintArgs {
-    /** The sites served, in order; the first site's first certificate is the listener's default. */
-    readonly sites: readonly SniSite[];
-    /** Public Route 53 hosted zone for validation and alias records of sites that name none. @default none (each site names its zone) */
-    readonly hostedZoneId?: string;
-    /** VPC of the load balancer. @default the region's default VPC (then `subnetIds` defaults to its default subnets) */
-    readonly vpcId?: pulumi.Input<string>;
-    /** Subnets in at least two Availability Zones (public ones unless `internal`). @default the default VPC's default subnets */
-    readonly subnetIds?: pulumi.Input<pulumi.Input<string>[]>;
+/** What a component embedding the load balancer may set besides the scenario's settings. */
+export interface SniLoadBalancerEmbeddingArgs {
     /** An internal load balancer (private IPs only). @default false */
     readonly internal?: boolean;
-    /** Answer IPv6 clients too (the subnets need IPv6 CIDRs); adds AAAA alias records. @default "ipv4" */
-    readonly ipAddressType?: "ipv4" | "dualstack";
     /**
      * A security group the caller manages (rules included). When set, the component creates no group and no
      * rules, and `ingressCidrBlocks`, `ingressSecurityGroupIds` and `targetSecurityGroupIds` must be left out.
@@ -70,24 +47,12 @@ export interface SniLoadBalancerArgs extends BlueprintArgs {
     readonly ingressSecurityGroupIds?: readonly pulumi.Input<string>[];
     /** Security groups of the targets; the load balancer may reach only them, on `targetPort`. @default the VPC's CIDR block */
     readonly targetSecurityGroupIds?: readonly pulumi.Input<string>[];
-    /** Port the targets listen on. @default 80 */
-    readonly targetPort?: number;
-    /** Protocol from the load balancer to the targets. @default "HTTP" */
-    readonly targetProtocol?: "HTTP" | "HTTPS";
-    /** Path of the targets' health check. @default "/" */
-    readonly healthCheckPath?: string;
     /** Add a port 80 listener that only redirects to HTTPS. @default true for internet-facing, false for internal */
     readonly redirectHttp?: boolean;
     /** TLS policy of the HTTPS listener (one of ALLOWED_TLS_POLICIES). @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
     readonly sslPolicy?: (typeof ALLOWED_TLS_POLICIES)[number];
-    /** Days access logs are kept in their bucket. @default 90 */
-    readonly accessLogRetentionDays?: number;
-    /** Alarm when a certificate has fewer days left (ACM renews DNS-validated certificates from 60 days before). @default 45 */
-    readonly certificateExpiryAlarmDays?: number;
     /** Topic the expiry alarms notify. @default a topic of the component's own */
     readonly alarmTopicArn?: pulumi.Input<string>;
-    /** Email subscribed to the component's own alarm topic. @default none */
-    readonly notificationEmail?: string;
     /** Create Route 53 alias records for every site name. @default true */
     readonly createDnsRecords?: boolean;
     /** Refuse deletion of the load balancer. @default the value of `protect` */
@@ -96,15 +61,14 @@ export interface SniLoadBalancerArgs extends BlueprintArgs {
     readonly scenario?: string;
 }
 
-/** Every host name of a site: its domain name first, then its alternative names. */
-export function siteHostNames(site: SniSite): string[] {
-    return [site.domainName, ...(site.alternativeNames ?? [])];
-}
+/**
+ * The scenario's settings (see ./settings.ts), the VPC and subnets possibly other resources' outputs, and what an
+ * embedding component sets besides.
+ */
+export type SniLoadBalancerArgs = ArgsOf<typeof sniLoadBalancerSettings, Inputs> & SniLoadBalancerEmbeddingArgs;
 
-/** The certificates a set of sites needs: one per site and key algorithm. */
-export function certificateCount(sites: readonly SniSite[]): number {
-    return sites.reduce((n, s) => n + (s.keyAlgorithms?.length ?? 1), 0);
-}
+/** A site with its defaults applied. */
+type ResolvedSite = z.output<typeof sniSiteSchema>;
 
 /** A readable, stable piece of a logical name for a host name (`*.example.com` -> `wildcard-example-com`). */
 export function hostSlug(host: string): string {
@@ -113,56 +77,21 @@ export function hostSlug(host: string): string {
 
 const ALGORITHM_SLUG: Record<CertificateKeyAlgorithm, string> = { RSA_2048: "rsa", EC_prime256v1: "ec256", EC_secp384r1: "ec384" };
 
+const CIDR_V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
 function validCidr(cidr: string): boolean {
     const m = CIDR_V4.exec(cidr);
     return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
 }
 
 /**
- * Throws on contradictory or impossible arguments, naming the argument and the bad value. Components that embed
- * a load balancer call it before they create anything.
+ * Throws on contradictory or impossible arguments the settings declaration does not cover (the name, and what only
+ * an embedding component sets), naming the argument and the bad value.
  */
-export function validateSniLoadBalancerArgs(name: string, args: SniLoadBalancerArgs): void {
+function refuseBadEmbeddingArgs(name: string, args: SniLoadBalancerEmbeddingArgs): void {
     if (!/^[a-z][a-z0-9-]{0,17}$/.test(name)) {
         // Load balancer and target group names (logical name + 8 random characters) may not exceed 32 characters.
         throw new Error(`${name}: the name must be 1-18 lowercase letters, digits or dashes, starting with a letter (load balancer names are at most 32 characters)`);
-    }
-    if (args.sites.length === 0) throw new Error(`${name}: sites must name at least one site`);
-    if (args.hostedZoneId !== undefined && !ZONE_ID.test(args.hostedZoneId)) {
-        throw new Error(`${name}: hostedZoneId "${args.hostedZoneId}" is not a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ`);
-    }
-    const seen = new Set<string>();
-    args.sites.forEach((site, i) => {
-        const where = `${name}: sites[${i}]`;
-        for (const host of siteHostNames(site)) {
-            if (!HOST_NAME.test(host)) throw new Error(`${where}: "${host}" is not a lowercase host name like www.example.com or *.example.com`);
-            if (seen.has(host)) throw new Error(`${where}: "${host}" is served by more than one site; each host name routes to one site`);
-            seen.add(host);
-        }
-        if (site.domainName.length > 64) throw new Error(`${where}.domainName "${site.domainName}" is longer than the 64 characters ACM allows; put it in alternativeNames`);
-        const zone = site.hostedZoneId ?? args.hostedZoneId;
-        if (zone === undefined) throw new Error(`${where}: no hosted zone; set hostedZoneId on the site or on the load balancer`);
-        if (!ZONE_ID.test(zone)) throw new Error(`${where}.hostedZoneId "${zone}" is not a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ`);
-        const algorithms = site.keyAlgorithms ?? ["RSA_2048"];
-        if (algorithms.length === 0) throw new Error(`${where}.keyAlgorithms must name at least one algorithm`);
-        for (const a of algorithms) {
-            if (!(CERTIFICATE_KEY_ALGORITHMS as readonly string[]).includes(a)) {
-                throw new Error(`${where}.keyAlgorithms "${a}" is not one of ${CERTIFICATE_KEY_ALGORITHMS.join(", ")}`);
-            }
-        }
-        if (new Set(algorithms).size !== algorithms.length) throw new Error(`${where}.keyAlgorithms lists an algorithm twice: ${algorithms.join(", ")}`);
-    });
-    const certificates = certificateCount(args.sites);
-    if (certificates - 1 > MAX_EXTRA_CERTIFICATES) {
-        throw new Error(
-            `${name}: sites need ${certificates} certificates, but an HTTPS listener takes its default certificate and at most ${MAX_EXTRA_CERTIFICATES} more (${MAX_EXTRA_CERTIFICATES + 1} in all); split the sites across load balancers`,
-        );
-    }
-    if (Array.isArray(args.subnetIds) && args.subnetIds.length < 2) {
-        throw new Error(`${name}: subnetIds must name subnets in at least two Availability Zones; got ${args.subnetIds.length}`);
-    }
-    if ((args.vpcId === undefined) !== (args.subnetIds === undefined)) {
-        throw new Error(`${name}: give vpcId and subnetIds together (or neither, for the default VPC)`);
     }
     const ownRules = args.ingressCidrBlocks !== undefined || args.ingressSecurityGroupIds !== undefined || args.targetSecurityGroupIds !== undefined;
     if (args.securityGroupId !== undefined && ownRules) {
@@ -177,24 +106,14 @@ export function validateSniLoadBalancerArgs(name: string, args: SniLoadBalancerA
             throw new Error(`${name}: nothing may reach the load balancer; give ingressCidrBlocks or ingressSecurityGroupIds`);
         }
     }
-    const port = args.targetPort ?? 80;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name}: targetPort must be 1-65535; got ${port}`);
     if (args.sslPolicy !== undefined && !(ALLOWED_TLS_POLICIES as readonly string[]).includes(args.sslPolicy)) {
         throw new Error(`${name}: sslPolicy "${args.sslPolicy}" is not one of ${ALLOWED_TLS_POLICIES.join(", ")}`);
-    }
-    const path = args.healthCheckPath ?? "/";
-    if (!path.startsWith("/") || path.length > 1024) throw new Error(`${name}: healthCheckPath must start with / (at most 1024 characters); got "${path}"`);
-    const retention = args.accessLogRetentionDays ?? 90;
-    if (!Number.isInteger(retention) || retention < 1) throw new Error(`${name}: accessLogRetentionDays must be a whole number of days >= 1; got ${retention}`);
-    const expiry = args.certificateExpiryAlarmDays ?? 45;
-    if (!Number.isInteger(expiry) || expiry < 1 || expiry > 59) {
-        throw new Error(`${name}: certificateExpiryAlarmDays must be 1-59 (ACM renews from 60 days before expiry); got ${expiry}`);
     }
 }
 
 /** A certificate of one site with one key algorithm. */
 interface SiteCertificate {
-    readonly site: SniSite;
+    readonly site: ResolvedSite;
     readonly algorithm: CertificateKeyAlgorithm;
     readonly logicalName: string;
     readonly certificate: aws.acm.Certificate;
@@ -229,18 +148,19 @@ export class SniLoadBalancer extends Blueprint {
 
     constructor(name: string, args: SniLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aws-blueprints:network:SniLoadBalancer", name, args.scenario ?? "sni-load-balancer", args, opts);
-        validateSniLoadBalancerArgs(name, args);
+        const s = resolveArgs<typeof sniLoadBalancerSettings, Inputs>(name, sniLoadBalancerSettings, args);
+        refuseBadEmbeddingArgs(name, args);
         const internal = args.internal ?? false;
         const redirect = args.redirectHttp ?? !internal;
-        const targetPort = args.targetPort ?? 80;
-        const targetProtocol = args.targetProtocol ?? "HTTP";
-        const ipAddressType = args.ipAddressType ?? "ipv4";
+        const targetPort = s.targetPort;
+        const targetProtocol = s.targetProtocol;
+        const ipAddressType = s.ipAddressType;
 
         let vpcId: pulumi.Input<string>;
         let subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-        if (args.vpcId !== undefined && args.subnetIds !== undefined) {
-            vpcId = args.vpcId;
-            subnetIds = args.subnetIds;
+        if (s.vpcId !== undefined && s.subnetIds !== undefined) {
+            vpcId = s.vpcId;
+            subnetIds = [...s.subnetIds];
         } else {
             const vpc = aws.ec2.getVpcOutput({ default: true }, { parent: this });
             vpcId = vpc.id;
@@ -255,7 +175,7 @@ export class SniLoadBalancer extends Blueprint {
                 ? pulumi.output(args.alarmTopicArn)
                 : new EncryptedTopic(
                       `${name}-alarms`,
-                      { displayName: `Load balancer ${name}`, email: args.notificationEmail, protect: this.protectStateful },
+                      { displayName: `Load balancer ${name}`, email: s.notificationEmail, protect: this.protectStateful },
                       { parent: this },
                   ).topicArn;
 
@@ -266,7 +186,7 @@ export class SniLoadBalancer extends Blueprint {
 
         const logs = loadBalancerLogBucket(
             `${name}-access-logs`,
-            { retentionDays: args.accessLogRetentionDays ?? 90, prefix: name, forceDestroy: !this.protectStateful },
+            { retentionDays: s.accessLogRetentionDays, prefix: name, forceDestroy: !this.protectStateful },
             this,
             this.stateful(),
         );
@@ -287,8 +207,8 @@ export class SniLoadBalancer extends Blueprint {
             { parent: this, dependsOn: [logs.policy] },
         );
 
-        const certificates = this.certificates(name, args);
-        const validated = this.validate(name, args, certificates);
+        const certificates = this.certificates(name, s.sites);
+        const validated = this.validate(name, s.hostedZoneId, certificates);
 
         this.httpsListener = new aws.lb.Listener(
             `${name}-https`,
@@ -326,7 +246,7 @@ export class SniLoadBalancer extends Blueprint {
 
         this.targetGroupArnsByDomain = {};
         let priority = 1;
-        args.sites.forEach((site, siteIndex) => {
+        s.sites.forEach((site, siteIndex) => {
             const slug = hostSlug(site.domainName);
             const group = new aws.lb.TargetGroup(
                 `${name}-tg${siteIndex}`,
@@ -338,7 +258,7 @@ export class SniLoadBalancer extends Blueprint {
                     deregistrationDelay: 30,
                     healthCheck: {
                         enabled: true,
-                        path: args.healthCheckPath ?? "/",
+                        path: s.healthCheckPath,
                         protocol: targetProtocol,
                         matcher: "200-399",
                         interval: 15,
@@ -364,20 +284,20 @@ export class SniLoadBalancer extends Blueprint {
                     { parent: this },
                 );
             }
-            if (args.createDnsRecords ?? true) this.aliasRecords(name, args, site, ipAddressType);
+            if (args.createDnsRecords ?? true) this.aliasRecords(name, s.hostedZoneId, site, ipAddressType);
         });
 
         for (const c of certificates) {
             topicAlarm(
                 `${name}-expiry-${c.logicalName}`,
                 {
-                    description: `Certificate for ${c.site.domainName} (${c.algorithm}) expires in under ${args.certificateExpiryAlarmDays ?? 45} days: ACM could not renew it (check its DNS validation record)`,
+                    description: `Certificate for ${c.site.domainName} (${c.algorithm}) expires in under ${s.certificateExpiryAlarmDays} days: ACM could not renew it (check its DNS validation record)`,
                     namespace: "AWS/CertificateManager",
                     metricName: "DaysToExpiry",
                     dimensions: { CertificateArn: c.certificate.arn },
                     statistic: "Minimum",
                     comparison: "LessThanThreshold",
-                    threshold: args.certificateExpiryAlarmDays ?? 45,
+                    threshold: s.certificateExpiryAlarmDays,
                     // ACM publishes the metric once a day.
                     periodSeconds: 86400,
                     treatMissingData: "missing",
@@ -392,10 +312,10 @@ export class SniLoadBalancer extends Blueprint {
         this.dnsName = this.loadBalancer.dnsName;
         this.zoneId = this.loadBalancer.zoneId;
         this.httpsListenerArn = this.httpsListener.arn;
-        this.targetGroupArns = pulumi.all(args.sites.map((s) => this.targetGroupArnsByDomain[s.domainName]));
+        this.targetGroupArns = pulumi.all(s.sites.map((site) => this.targetGroupArnsByDomain[site.domainName]));
         this.certificateArns = pulumi.all(validated);
         this.accessLogBucket = logs.bucket.bucket;
-        this.siteUrls = args.sites.flatMap(siteHostNames).filter((h) => !h.startsWith("*.")).map((h) => `https://${h}`);
+        this.siteUrls = s.sites.flatMap(siteHostNames).filter((h) => !h.startsWith("*.")).map((h) => `https://${h}`);
         this.registerOutputs({
             loadBalancerArn: this.loadBalancerArn,
             dnsName: this.dnsName,
@@ -413,7 +333,7 @@ export class SniLoadBalancer extends Blueprint {
     /** The load balancer's own group: listener ports from the given sources, out only to the targets. */
     private securityGroup(
         name: string,
-        args: SniLoadBalancerArgs,
+        args: SniLoadBalancerEmbeddingArgs,
         vpcId: pulumi.Input<string>,
         redirect: boolean,
         targetPort: number,
@@ -461,15 +381,15 @@ export class SniLoadBalancer extends Blueprint {
         return group;
     }
 
-    private certificates(name: string, args: SniLoadBalancerArgs): SiteCertificate[] {
-        return args.sites.flatMap((site) =>
-            (site.keyAlgorithms ?? ["RSA_2048" as const]).map((algorithm) => {
+    private certificates(name: string, sites: readonly ResolvedSite[]): SiteCertificate[] {
+        return sites.flatMap((site) =>
+            site.keyAlgorithms.map((algorithm) => {
                 const logicalName = `${hostSlug(site.domainName)}-${ALGORITHM_SLUG[algorithm]}`;
                 const certificate = new aws.acm.Certificate(
                     `${name}-cert-${logicalName}`,
                     {
                         domainName: site.domainName,
-                        subjectAlternativeNames: site.alternativeNames && site.alternativeNames.length > 0 ? [...site.alternativeNames] : undefined,
+                        subjectAlternativeNames: site.alternativeNames.length > 0 ? [...site.alternativeNames] : undefined,
                         validationMethod: "DNS",
                         keyAlgorithm: algorithm,
                         options: { certificateTransparencyLoggingPreference: "ENABLED" },
@@ -487,10 +407,10 @@ export class SniLoadBalancer extends Blueprint {
      * certificate of the account, and `*.example.com` shares the record of `example.com`), then one validation per
      * certificate. Returns the ARNs of issued certificates, in certificate order.
      */
-    private validate(name: string, args: SniLoadBalancerArgs, certificates: SiteCertificate[]): pulumi.Output<string>[] {
+    private validate(name: string, hostedZoneId: string | undefined, certificates: SiteCertificate[]): pulumi.Output<string>[] {
         const records = new Map<string, aws.route53.Record>();
         return certificates.map((c) => {
-            const zoneId = (c.site.hostedZoneId ?? args.hostedZoneId)!;
+            const zoneId = (c.site.hostedZoneId ?? hostedZoneId)!;
             const fqdns = siteHostNames(c.site).map((host) => {
                 const base = host.replace(/^\*\./, "");
                 const key = `${zoneId}/${base}`;
@@ -524,8 +444,8 @@ export class SniLoadBalancer extends Blueprint {
         });
     }
 
-    private aliasRecords(name: string, args: SniLoadBalancerArgs, site: SniSite, ipAddressType: "ipv4" | "dualstack"): void {
-        const zoneId = (site.hostedZoneId ?? args.hostedZoneId)!;
+    private aliasRecords(name: string, hostedZoneId: string | undefined, site: ResolvedSite, ipAddressType: "ipv4" | "dualstack"): void {
+        const zoneId = (site.hostedZoneId ?? hostedZoneId)!;
         const types = ipAddressType === "dualstack" ? ["A", "AAAA"] : ["A"];
         for (const host of siteHostNames(site)) {
             for (const type of types) {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { CompliantWebApp, CompliantWebAppArgs } from "../../scenarios/compliantWebApp/component";
 import { securityMetrics } from "../../scenarios/compliantWebApp/audit";
 import { databaseIdentifier } from "../../scenarios/compliantWebApp/database";
-import { cidrsOverlap, parseCidr, subnetCidrs } from "../../scenarios/compliantWebApp/network";
+import { cidrsOverlap, parseCidr, subnetCidrs } from "../../scenarios/compliantWebApp/cidr";
 import { architectureOf } from "../../scenarios/compliantWebApp/tiers";
 import { build, json, promiseOf, RecordedResource, Resources, runProgram, stackConfig } from "../harness";
 import { assertActionsExist, grants, PolicyStatement } from "../iam";
@@ -681,21 +681,25 @@ describe("CompliantWebApp refuses bad arguments before creating anything", () =>
     };
 
     it("overlapping VPC ranges", () =>
-        refuses({ network: { managementCidr: "10.0.128.0/17" } }, /cjis: network\.productionCidr 10\.0\.0\.0\/16 and network\.managementCidr 10\.0\.128\.0\/17 overlap/));
-    it("a VPC range outside /16-/22", () => refuses({ network: { productionCidr: "10.0.0.0/8" } }, /network\.productionCidr "10\.0\.0\.0\/8" must be an IPv4 network from \/16 to \/22/));
-    it("one Availability Zone", () => refuses({ network: { availabilityZones: 1 } }, /network\.availabilityZones must be 2 or 3; got 1/));
-    it("SSH open to the internet", () => refuses({ bastion: { allowedCidr: "0.0.0.0/0", keyName: "ops" } }, /bastion\.allowedCidr "0\.0\.0\.0\/0" is too wide \(\/0\)/));
-    it("a bastion network that is not a CIDR block", () => refuses({ bastion: { allowedCidr: "office", keyName: "ops" } }, /bastion\.allowedCidr "office" is not an IPv4 CIDR block/));
-    it("a reserved or malformed database user", () => refuses({ database: { iamDatabaseUser: "rdsadmin" } }, /database\.iamDatabaseUser "rdsadmin" must be 1-32 letters/));
+        refuses({ network: { managementCidr: "10.0.128.0/17" } }, /cjis: network\.managementCidr: overlaps productionCidr \(10\.0\.0\.0\/16\); peered VPCs need distinct ranges; got "10\.0\.128\.0\/17"/));
+    it("a VPC range outside /16-/22", () => refuses({ network: { productionCidr: "10.0.0.0/8" } }, /cjis: network\.productionCidr: must be a \/16 to \/22 network address like 10\.0\.0\.0\/16; got "10\.0\.0\.0\/8"$/));
+    it("one Availability Zone", () => refuses({ network: { availabilityZones: 1 } }, /cjis: network\.availabilityZones: must be a whole number from 2 to 3; got 1/));
+    it("SSH open to the internet", () => refuses({ bastion: { allowedCidr: "0.0.0.0/0", keyName: "ops" } }, /cjis: bastion\.allowedCidr: must be a known network, \/8 or narrower: SSH is never open to the internet; got "0\.0\.0\.0\/0"/));
+    it("a bastion network that is not a CIDR block", () => refuses({ bastion: { allowedCidr: "office", keyName: "ops" } }, /cjis: bastion\.allowedCidr: must be an IPv4 CIDR block like 203\.0\.113\.0\/24; got "office"/));
+    it("a bastion network given by one of its hosts", () =>
+        refuses({ bastion: { allowedCidr: "203.0.113.5/24", keyName: "ops" } }, /cjis: bastion\.allowedCidr: must be a network address \(host bits zero\) like 203\.0\.113\.0\/24; got "203\.0\.113\.5\/24"/));
+    it("a reserved or malformed database user", () => refuses({ database: { iamDatabaseUser: "rdsadmin" } }, /cjis: database\.iamDatabaseUser: is reserved by MySQL or RDS; got "rdsadmin"/));
     it("the IAM user being the master user", () =>
-        refuses({ database: { masterUsername: "app_user" } }, /database\.iamDatabaseUser must differ from masterUsername \("app_user"\)/));
-    it("backups outside 1-35 days", () => refuses({ database: { backupRetentionDays: 0 } }, /database\.backupRetentionDays must be 1-35; got 0/));
-    it("a tier whose maximum is below its minimum", () => refuses({ web: { minSize: 3, maxSize: 2 } }, /web\.maxSize must be between minSize \(3\) and 100; got 2/));
-    it("a CPU target out of range", () => refuses({ app: { cpuTargetPercent: 95 } }, /app\.cpuTargetPercent must be 10-90; got 95/));
-    it("audit files kept under a year", () => refuses({ auditRetentionDays: 90 }, /auditRetentionDays must be at least 365 \(CJIS keeps audit records a year\); got 90/));
-    it("the internal name being a public site", () => refuses({ internalDomainName: "portal.example.com" }, /internalDomainName "portal\.example\.com" is also a public site/));
+        refuses({ database: { masterUsername: "app_user" } }, /cjis: database\.iamDatabaseUser: must differ from masterUsername \("app_user"\)/));
+    it("backups outside 1-35 days", () => refuses({ database: { backupRetentionDays: 0 } }, /cjis: database\.backupRetentionDays: must be a whole number from 1 to 35; got 0/));
+    it("a tier whose maximum is below its minimum", () => refuses({ web: { minSize: 3, maxSize: 2 } }, /cjis: web\.maxSize: must be at least minSize \(3\); got 2/));
+    it("a CPU target out of range", () => refuses({ app: { cpuTargetPercent: 95 } }, /cjis: app\.cpuTargetPercent: must be a whole number from 10 to 90; got 95/));
+    it("audit files kept under a year", () => refuses({ auditRetentionDays: 90 }, /cjis: auditRetentionDays: must be a whole number from 365 to 3653; got 90/));
+    it("the internal name being a public site", () => refuses({ internalDomainName: "portal.example.com" }, /cjis: internalDomainName: is also a public site; give the internal load balancer a name of its own; got "portal\.example\.com"/));
+    it("one host name on two sites", () =>
+        refuses({ sites: [{ domainName: "www.example.com" }, { domainName: "portal.example.com", alternativeNames: ["www.example.com"] }] }, /cjis: sites\[1\]\.alternativeNames\[0\]: is also a name of sites\[0\]; each host name routes to one site; got "www\.example\.com"/));
     it("more certificates than one listener takes", () =>
-        refuses({ sites: Array.from({ length: 27 }, (_, i) => ({ domainName: `s${i}.example.com` })) }, /cjis-web: sites need 27 certificates/));
+        refuses({ sites: Array.from({ length: 27 }, (_, i) => ({ domainName: `s${i}.example.com` })) }, /cjis: sites: need 27 certificates; one HTTPS listener takes 26 \(a default and 25 more\); got \[\{"domainName":"s0\.example\.com"/));
     it("a name too long for its load balancers", () => refuses({}, /the name must be 1-14 lowercase letters/, "a-much-too-long-name"));
 });
 

@@ -147,7 +147,7 @@ describe("SesTracking component", () => {
             await build(() => {
                 assert.throws(
                     () => new SesTracking("mail", { domain: "mail.example.com" }),
-                    /^Error: mail: hostedZoneId is required for domain "mail\.example\.com": give the id of the public Route 53 zone that holds its records \(the zone of example\.com or another parent/,
+                    /^Error: mail: hostedZoneId: is required for domain "mail\.example\.com": give the id of the public Route 53 zone that holds its records \(the zone of example\.com or another parent.*; got nothing$/,
                 );
             });
             assert.equal(recordedResources().filter((x) => x.custom).length, 0, "nothing created");
@@ -173,18 +173,18 @@ describe("SesTracking component", () => {
 
     it("refuses bad arguments before creating any resource", async () => {
         const cases: Array<[SesTrackingArgs, RegExp]> = [
-            [{ bounceRateThreshold: 0.06 }, /bounceRateThreshold 0.06 must be above 0 and below 0.05 \(5%, where SES places an account under review\)/],
-            [{ bounceRateThreshold: 0.05 }, /bounceRateThreshold 0.05 must be above 0 and below 0.05/],
-            [{ bounceRateThreshold: 0 }, /bounceRateThreshold 0 must be above 0/],
-            [{ complaintRateThreshold: 0.002 }, /complaintRateThreshold 0.002 must be above 0 and below 0.001 \(0.1%, where SES places an account under review\)/],
-            [{ complaintRateThreshold: 0.001 }, /complaintRateThreshold 0.001 must be above 0 and below 0.001/],
-            [{ configurationSetName: "my set" }, /configurationSetName "my set" must be 1-64 letters, digits, underscores or dashes/],
-            [{ eventDestinations: [] }, /eventDestinations \[\] must name "sns" and\/or "cloudwatch"/],
-            [{ eventDestinations: ["firehose" as any] }, /eventDestinations \["firehose"\]/],
-            [{ campaignTag: "ses:campaign" }, /campaignTag "ses:campaign" must be a message tag name/],
-            [{ eventDestinations: ["sns"], campaignTag: "campaign" }, /campaignTag is a CloudWatch dimension/],
-            [{ domain: "Example.COM" }, /domain "Example.COM" must be a lowercase domain name/],
-            [{ hostedZoneId: "Z123" }, /hostedZoneId is only used with domain/],
+            [{ bounceRateThreshold: 0.06 }, /bad: bounceRateThreshold: must be below 0\.05 \(5%, the bounce rate at which SES places an account under review\); got 0\.06/],
+            [{ bounceRateThreshold: 0.05 }, /bad: bounceRateThreshold: must be below 0\.05 .*; got 0\.05/],
+            [{ bounceRateThreshold: 0 }, /bad: bounceRateThreshold: must be above 0; got 0/],
+            [{ complaintRateThreshold: 0.002 }, /bad: complaintRateThreshold: must be below 0\.001 \(0\.1%, the complaint rate at which SES places an account under review\); got 0\.002/],
+            [{ complaintRateThreshold: 0.001 }, /bad: complaintRateThreshold: must be below 0\.001 .*; got 0\.001/],
+            [{ configurationSetName: "my set" }, /bad: configurationSetName: must be 1-64 letters, digits, underscores or dashes; got "my set"/],
+            [{ eventDestinations: [] }, /bad: eventDestinations: must name sns and\/or cloudwatch; got \[\]/],
+            [{ eventDestinations: ["firehose" as any] }, /bad: eventDestinations\[0\]: .*"sns".*"cloudwatch".*; got "firehose"/],
+            [{ campaignTag: "ses:campaign" }, /bad: campaignTag: must be a message tag name: letters, digits, _ or -; got "ses:campaign"/],
+            [{ eventDestinations: ["sns"], campaignTag: "campaign" }, /bad: campaignTag: is a CloudWatch dimension: add "cloudwatch" to eventDestinations; got "campaign"/],
+            [{ domain: "Example.COM" }, /bad: domain: must be a lowercase host name like api\.example\.com; got "Example\.COM"/],
+            [{ hostedZoneId: "Z123" }, /bad: hostedZoneId: is only used with domain; got "Z123"/],
         ];
         clearRecorded();
         await build(() => {

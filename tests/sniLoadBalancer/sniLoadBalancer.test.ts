@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { MAX_EXTRA_CERTIFICATES, SniLoadBalancer, SniLoadBalancerArgs, SniSite } from "../../scenarios/sniLoadBalancer/component";
+import { MAX_EXTRA_CERTIFICATES } from "../../scenarios/sniLoadBalancer/certificates";
+import { SniLoadBalancer, SniLoadBalancerArgs, SniSite } from "../../scenarios/sniLoadBalancer/component";
 import { build, json, promiseOf, Resources } from "../harness";
 import { ACCOUNT_ID, recordedResources } from "../mocks";
 
@@ -273,18 +274,20 @@ describe("SniLoadBalancer component", () => {
         it("more than 25 extra certificates", () =>
             refuses(
                 { sites: Array.from({ length: 27 }, (_, i) => ({ domainName: `site${i}.example.com` })) },
-                /^Error: sni: sites need 27 certificates, but an HTTPS listener takes its default certificate and at most 25 more \(26 in all\)/,
+                /^Error: sni: sites: need 27 certificates; one HTTPS listener takes 26 \(a default and 25 more\); got \[\{"domainName":"site0\.example\.com"/,
             ));
-        it("no sites", () => refuses({ sites: [] }, /sni: sites must name at least one site/));
-        it("a host name that is not one", () => refuses({ sites: [{ domainName: "WWW.Example.com" }] }, /sni: sites\[0\]: "WWW.Example.com" is not a lowercase host name/));
+        it("no sites", () => refuses({ sites: [] }, /sni: sites: needs at least one site when enabled, like .*; got \[\]/));
+        it("a host name that is not one", () => refuses({ sites: [{ domainName: "WWW.Example.com" }] }, /sni: sites\[0\]\.domainName: must be a lowercase host name like www\.example\.com .*; got "WWW\.Example\.com"/));
         it("one host name on two sites", () =>
-            refuses({ sites: [{ domainName: "a.example.com" }, { domainName: "b.example.com", alternativeNames: ["a.example.com"] }] }, /sni: sites\[1\]: "a.example.com" is served by more than one site/));
-        it("a site without a hosted zone", () => refuses({ hostedZoneId: undefined }, /sni: sites\[0\]: no hosted zone/));
-        it("a malformed hosted zone id", () => refuses({ hostedZoneId: "example.com" }, /sni: hostedZoneId "example.com" is not a Route 53 hosted zone id/));
+            refuses({ sites: [{ domainName: "a.example.com" }, { domainName: "b.example.com", alternativeNames: ["a.example.com"] }] }, /sni: sites\[1\]\.alternativeNames\[0\]: is also a name of sites\[0\]; each host name routes to one site; got "a\.example\.com"/));
+        it("a site without a hosted zone", () => refuses({ hostedZoneId: undefined }, /sni: sites\[0\]\.hostedZoneId: is required: set it on the site or the section's hostedZoneId; got nothing/));
+        it("a malformed hosted zone id", () => refuses({ hostedZoneId: "example.com" }, /sni: hostedZoneId: must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ; got "example\.com"/));
         it("an unknown key algorithm", () =>
-            refuses({ sites: [{ domainName: "a.example.com", keyAlgorithms: ["RSA_4096" as any] }] }, /sni: sites\[0\]\.keyAlgorithms "RSA_4096" is not one of RSA_2048, EC_prime256v1, EC_secp384r1/));
-        it("one subnet", () => refuses({ vpcId: "vpc-0a1b2c3d4e5f60718", subnetIds: ["subnet-0000000000000000a"] }, /sni: subnetIds must name subnets in at least two Availability Zones; got 1/));
-        it("a VPC without subnets", () => refuses({ vpcId: "vpc-0a1b2c3d4e5f60718" }, /sni: give vpcId and subnetIds together/));
+            refuses({ sites: [{ domainName: "a.example.com", keyAlgorithms: ["RSA_4096" as any] }] }, /sni: sites\[0\]\.keyAlgorithms\[0\]: .*"RSA_2048".*"EC_prime256v1".*"EC_secp384r1".*; got "RSA_4096"/));
+        it("a key algorithm named twice", () =>
+            refuses({ sites: [{ domainName: "a.example.com", keyAlgorithms: ["RSA_2048", "RSA_2048"] }] }, /sni: sites\[0\]\.keyAlgorithms: must not name an algorithm twice; got \["RSA_2048","RSA_2048"\]/));
+        it("one subnet", () => refuses({ vpcId: "vpc-0a1b2c3d4e5f60718", subnetIds: ["subnet-0000000000000000a"] }, /sni: subnetIds: must name subnets in at least two Availability Zones; got \["subnet-0000000000000000a"\]/));
+        it("a VPC without subnets", () => refuses({ vpcId: "vpc-0a1b2c3d4e5f60718" }, /sni: subnetIds: set vpcId and subnetIds together \(or neither, for the default VPC\); got nothing/));
         it("a caller-managed group together with rules", () =>
             refuses({ securityGroupId: "sg-0123456789abcdef0", ingressCidrBlocks: ["10.0.0.0/8"] }, /sni: securityGroupId is a group the caller manages/));
         it("an internal load balancer nobody may reach", () => refuses({ internal: true }, /sni: nothing may reach the load balancer/));
