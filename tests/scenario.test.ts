@@ -1,0 +1,57 @@
+import * as pulumi from "@pulumi/pulumi";
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { ArgsOf, enabled, resolveArgs } from "../components/scenario";
+import { SCENARIOS } from "../scenarios";
+
+/** A small declaration with a default, a range, a key for other resources' values and a rule between keys. */
+const sample = z
+    .object({
+        enabled: enabled(),
+        size: z.number().int().min(1).max(10).default(2).describe("Size."),
+        name: z.string().regex(/^[a-z]+$/, "must be lowercase letters").optional().describe("Name."),
+        vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, "must be a VPC id").optional().describe("VPC."),
+        largest: z.number().int().default(5).describe("Largest size."),
+    })
+    .strict()
+    .superRefine((s, ctx) => {
+        if (s.size > s.largest) ctx.addIssue({ code: "custom", path: ["size"], message: `must not exceed largest (${s.largest})`, input: s.size });
+    });
+type SampleArgs = ArgsOf<typeof sample, "vpcId">;
+const resolve = (args: SampleArgs) => resolveArgs<typeof sample, "vpcId">("thing", sample, args);
+
+describe("scenario declarations (components/scenario.ts)", () => {
+    it("applies the declaration's defaults and keeps the shared arguments", () => {
+        const s = resolve({ protect: true, name: "web" });
+        assert.equal(s.size, 2);
+        assert.equal(s.largest, 5);
+        assert.equal(s.name, "web");
+        assert.equal(s.protect, true);
+    });
+
+    it("refuses a bad value naming the component, the key, the rule and the value", () => {
+        assert.throws(() => resolve({ size: 11 }), /^Error: thing: size: .*10.*; got 11$/);
+        assert.throws(() => resolve({ name: "Web" }), /^Error: thing: name: must be lowercase letters; got "Web"$/);
+    });
+
+    it("applies the declaration's rules between keys when every value is known", () => {
+        assert.throws(() => resolve({ size: 6 }), /^Error: thing: size: must not exceed largest \(5\); got 6$/);
+    });
+
+    it("passes another resource's output through unchecked and still checks the other keys", () => {
+        const vpcId = pulumi.output("not-checked-now");
+        const s = resolve({ vpcId, size: 3 });
+        assert.equal(s.vpcId, vpcId);
+        assert.throws(() => resolve({ vpcId, name: "Web" }), /thing: name: must be lowercase letters/);
+    });
+
+    it("every scenario's declaration starts with enabled, is strict and describes its top-level keys", () => {
+        for (const scenario of SCENARIOS) {
+            const shape = scenario.declaration.shape as Record<string, z.ZodType>;
+            assert.equal(Object.keys(shape)[0], "enabled", scenario.key);
+            assert.equal(scenario.declaration.safeParse({ noSuchKey: 1 }).success, false, `${scenario.key} accepts unknown keys`);
+            const undescribed = Object.entries(shape).filter(([, schema]) => !z.globalRegistry.get(schema)?.description).map(([k]) => k);
+            assert.deepEqual(undescribed, [], `${scenario.key}: keys without a description`);
+        }
+    });
+});
