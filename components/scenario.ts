@@ -75,29 +75,39 @@ function problemsOf(error: z.ZodError, value: unknown, prefix: readonly Property
 /**
  * A component's arguments with its declaration's defaults applied and checked against the declaration, so a
  * component built by another program gets the same defaults and the same errors (naming the component and the key)
- * as a stack file. When every declared value is known now, the whole declaration is checked, rules between keys
- * included; a value that holds an Output is passed through, and only the other keys are checked one by one.
+ * as a stack file. A value that holds an Output is passed through; the rules between keys still run, seeing it as
+ * set, and only what they say about the Output's own value is left to deployment.
  */
 export function resolveArgs<D extends Declaration, Inputs extends string = never>(name: string, declaration: D, args: ArgsOf<D, Inputs>): ResolvedArgs<D, Inputs> {
     const given = args as Record<string, unknown>;
     const resolved: Record<string, unknown> = { ...given };
     const problems: string[] = [];
     const shape = declaration.shape as Record<string, z.ZodType>;
-    let allKnown = true;
+    const unknown: string[] = [];
     for (const [key, schema] of Object.entries(shape)) {
         if (key === "enabled") continue;
         if (holdsUnknown(given[key])) {
-            allKnown = false;
+            unknown.push(key);
             continue;
         }
         const result = schema.safeParse(given[key]);
         if (result.success) resolved[key] = result.data;
         else problems.push(...problemsOf(result.error, given[key], [key]));
     }
-    if (problems.length === 0 && allKnown) {
+    if (problems.length === 0) {
         const declared = Object.fromEntries(Object.keys(shape).map((k) => [k, resolved[k]]));
-        const result = declaration.safeParse({ ...declared, enabled: true });
-        if (!result.success) problems.push(...problemsOf(result.error, declared, []));
+        const check = unknown.length === 0 ? declaration : declaration.safeExtend(Object.fromEntries(unknown.map((k) => [k, z.any()])));
+        let result: ReturnType<typeof check.safeParse> | undefined;
+        try {
+            result = check.safeParse({ ...declared, enabled: true });
+        } catch {
+            // A rule that computes on an Output's value cannot run before deployment; the per-key checks stand.
+            result = undefined;
+        }
+        if (result && !result.success) {
+            const known = new z.ZodError(result.error.issues.filter((issue) => !unknown.includes(String(issue.path[0]))));
+            problems.push(...problemsOf(known, declared, []));
+        }
     }
     if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
     return resolved as ResolvedArgs<D, Inputs>;

@@ -38,6 +38,18 @@ describe("scenario declarations (components/scenario.ts)", () => {
         assert.throws(() => resolve({ size: 6 }), /^Error: thing: size: must not exceed largest \(5\); got 6$/);
     });
 
+    it("runs the rules between keys with another resource's output counted as set", () => {
+        const together = z
+            .object({ enabled: enabled(), name: z.string().optional().describe("Name."), vpcId: z.string().optional().describe("VPC.") })
+            .strict()
+            .superRefine((s, ctx) => {
+                if (s.vpcId !== undefined && s.name === undefined) ctx.addIssue({ code: "custom", path: ["name"], message: "is required with vpcId", input: undefined });
+            });
+        const vpcId = pulumi.output("vpc-0123");
+        assert.throws(() => resolveArgs<typeof together, "vpcId">("thing", together, { vpcId }), /^Error: thing: name: is required with vpcId; got nothing$/);
+        assert.equal(resolveArgs<typeof together, "vpcId">("thing", together, { vpcId, name: "web" }).vpcId, vpcId);
+    });
+
     it("passes another resource's output through unchecked and still checks the other keys", () => {
         const vpcId = pulumi.output("not-checked-now");
         const s = resolve({ vpcId, size: 3 });
