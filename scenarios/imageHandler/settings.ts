@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { enabled } from "../../components/scenario";
 import { wholeNumber } from "../../components/settings";
-import { CLOUDFRONT_PRICE_CLASSES } from "../multiRegionApi/component";
+import { CLOUDFRONT_PRICE_CLASSES } from "../multiRegionApi/regions";
 
 export const imageHandlerSettings = z
     .object({
