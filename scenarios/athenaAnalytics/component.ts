@@ -2,39 +2,17 @@
 // an encrypted result location, the post's sample queries, and an RStudio Server workstation allowed exactly those.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Blueprint, BlueprintArgs } from "../../components/common";
+import { Blueprint } from "../../components/common";
 import { ServiceRole, Statement } from "../../components/iam";
 import { defaultSubnetId, defaultVpcId } from "../../components/network";
+import { ArgsOf, resolveArgs } from "../../components/scenario";
 import { privateBucket } from "../../components/storage";
+import { athenaAnalyticsSettings } from "./settings";
 
-export interface AthenaAnalyticsArgs extends BlueprintArgs {
-    /** Glue database holding the `billboard` table. @default `billboard_<stack>` */
-    readonly databaseName?: string;
-    /** Where the comma-delimited Billboard data lives (`s3://bucket/prefix/`). @default `billboard/` in a data bucket the component creates */
-    readonly dataLocation?: string;
-    /** Athena cancels a query that scans more than this, in MB (minimum 10). @default 10240 */
-    readonly bytesScannedCutoffMb?: number;
-    /** Query results are deleted this many days after they were written. @default 30 */
-    readonly resultsExpirationDays?: number;
-    /** Create the RStudio Server workstation. @default true */
-    readonly createWorkstation?: boolean;
-    /** Instance type of the workstation (x86_64; the post recommends t2.large or bigger). @default "t3.large" */
-    readonly instanceType?: string;
-    /** Subnet of the workstation; required where the region has no default VPC. @default a default subnet of the region's default VPC (public) */
-    readonly subnetId?: string;
-    /** Whether `subnetId` routes to an internet gateway (public IP) or through NAT (no public IP). @default "public" */
-    readonly subnetType?: "public" | "private";
-    /** CIDR allowed to reach RStudio on port 8787. @default none: RStudio listens on localhost only, reached by SSM port forwarding */
-    readonly allowedCidr?: string;
-    /** Size of the encrypted root volume, in GB. @default 50 */
-    readonly rootVolumeSizeGb?: number;
-    /** Linux user RStudio signs in. @default "rstudio" */
-    readonly rstudioUser?: string;
-    /** RStudio Server version installed from Posit's RHEL 9 packages. @default "2024.12.1-563" */
-    readonly rstudioServerVersion?: string;
-    /** SHA-256 of that RStudio Server package, checked before installing. @default not checked beyond HTTPS */
-    readonly rstudioServerSha256?: string;
-}
+/** Arguments that also take other resources' values. */
+type Inputs = "subnetId";
+/** The scenario's settings (see ./settings.ts); the workstation's subnet may be another resource's output. */
+export type AthenaAnalyticsArgs = ArgsOf<typeof athenaAnalyticsSettings, Inputs>;
 
 export interface Column {
     readonly name: string;
@@ -234,15 +212,6 @@ export function workstationUserData(s: WorkstationSetup): string {
 
 const AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 const RSTUDIO_PORT = 8787;
-const DATABASE_NAME = /^[a-z0-9_]{1,255}$/;
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
-// Graviton families carry a "g" after the generation digit (t4g, m7g, c7gn, r8gd); Posit's RPM here is x86_64.
-const GRAVITON = /^[a-z]+\d+[a-z]*g[a-z]*(-[a-z]+)?\./;
-const LINUX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
-const RSTUDIO_VERSION = /^\d{4}\.\d{2}\.\d+-\d+$/;
-const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$/;
-const IPV6_CIDR = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|\d?\d)$/;
-
 export class AthenaAnalytics extends Blueprint {
     readonly databaseName: pulumi.Output<string>;
     readonly tableName: pulumi.Output<string>;
@@ -263,55 +232,9 @@ export class AthenaAnalytics extends Blueprint {
 
     constructor(name: string, args: AthenaAnalyticsArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("aws-blueprints:analytics:AthenaAnalytics", name, "athena-analytics", args, opts);
-        const databaseName = args.databaseName ?? `billboard_${pulumi.getStack().toLowerCase().replace(/[^a-z0-9_]/g, "_")}`;
-        if (!DATABASE_NAME.test(databaseName)) {
-            throw new Error(`${name}: databaseName "${databaseName}" must be 1-255 lowercase letters, digits or underscores`);
-        }
-        let dataLocation: { bucket: string; prefix: string } | undefined;
-        if (args.dataLocation !== undefined) {
-            try {
-                dataLocation = parseS3Location(args.dataLocation);
-            } catch (err) {
-                throw new Error(`${name}: dataLocation ${(err as Error).message}`);
-            }
-        }
-        const cutoffMb = args.bytesScannedCutoffMb ?? 10240;
-        if (!Number.isInteger(cutoffMb) || cutoffMb < 10) throw new Error(`${name}: bytesScannedCutoffMb must be a whole number >= 10 (Athena's minimum); got ${cutoffMb}`);
-        const expiration = args.resultsExpirationDays ?? 30;
-        if (!Number.isInteger(expiration) || expiration < 1) throw new Error(`${name}: resultsExpirationDays must be a whole number >= 1; got ${expiration}`);
-        const workstation = args.createWorkstation ?? true;
-        const instanceType = args.instanceType ?? "t3.large";
-        const subnetType = args.subnetType ?? "public";
-        const user = args.rstudioUser ?? "rstudio";
-        const version = args.rstudioServerVersion ?? "2024.12.1-563";
-        const rootGb = args.rootVolumeSizeGb ?? 50;
-        if (workstation) {
-            if (!INSTANCE_TYPE.test(instanceType)) throw new Error(`${name}: instanceType "${instanceType}" is not an EC2 instance type like t3.large`);
-            if (GRAVITON.test(instanceType)) {
-                throw new Error(`${name}: instanceType "${instanceType}" is a Graviton (arm64) type; RStudio Server is installed from Posit's x86_64 package`);
-            }
-            if (subnetType !== "public" && subnetType !== "private") throw new Error(`${name}: subnetType "${subnetType}" must be public or private`);
-            if (subnetType === "private" && args.subnetId === undefined) {
-                throw new Error(`${name}: subnetType private needs subnetId (a private subnet with a NAT route); the default VPC's subnets are public`);
-            }
-            if (args.subnetId !== undefined && !/^subnet-[0-9a-f]{8,17}$/.test(args.subnetId)) {
-                throw new Error(`${name}: subnetId "${args.subnetId}" must be a subnet id like subnet-0123456789abcdef0`);
-            }
-            if (args.allowedCidr !== undefined) {
-                if (!IPV4_CIDR.test(args.allowedCidr) && !IPV6_CIDR.test(args.allowedCidr)) {
-                    throw new Error(`${name}: allowedCidr "${args.allowedCidr}" must be an IPv4 or IPv6 CIDR like 203.0.113.0/24`);
-                }
-                if (/\/0$/.test(args.allowedCidr)) {
-                    throw new Error(`${name}: allowedCidr "${args.allowedCidr}" opens RStudio to the whole internet; give your own network's CIDR or none (SSM port forwarding)`);
-                }
-            }
-            if (!Number.isInteger(rootGb) || rootGb < 20 || rootGb > 16384) throw new Error(`${name}: rootVolumeSizeGb must be 20-16384; got ${rootGb}`);
-            if (!LINUX_USER.test(user) || user === "root") throw new Error(`${name}: rstudioUser "${user}" must be a Linux user name (lowercase, not root)`);
-            if (!RSTUDIO_VERSION.test(version)) throw new Error(`${name}: rstudioServerVersion "${version}" must look like 2024.12.1-563`);
-            if (args.rstudioServerSha256 !== undefined && !/^[0-9a-f]{64}$/.test(args.rstudioServerSha256)) {
-                throw new Error(`${name}: rstudioServerSha256 must be 64 lowercase hex digits`);
-            }
-        }
+        const s = resolveArgs<typeof athenaAnalyticsSettings, Inputs>(name, athenaAnalyticsSettings, args);
+        const databaseName = s.databaseName ?? `billboard_${pulumi.getStack().toLowerCase().replace(/[^a-z0-9_]/g, "_")}`;
+        const dataLocation = s.dataLocation === undefined ? undefined : parseS3Location(s.dataLocation);
 
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
@@ -327,7 +250,7 @@ export class AthenaAnalytics extends Blueprint {
             this.dataBucketName = dataBucket.bucket;
         }
         const dataUri = data.apply((d) => `s3://${d.bucket}/${d.prefix}`);
-        const results = privateBucket(`${name}-results`, { expireAfterDays: expiration, forceDestroy }, this, this.stateful()).bucket;
+        const results = privateBucket(`${name}-results`, { expireAfterDays: s.resultsExpirationDays, forceDestroy }, this, this.stateful()).bucket;
         const resultsUri = pulumi.interpolate`s3://${results.bucket}/athena/`;
 
         const database = new aws.glue.CatalogDatabase(
@@ -366,7 +289,7 @@ export class AthenaAnalytics extends Blueprint {
                 configuration: {
                     enforceWorkgroupConfiguration: true,
                     publishCloudwatchMetricsEnabled: true,
-                    bytesScannedCutoffPerQuery: cutoffMb * 1024 * 1024,
+                    bytesScannedCutoffPerQuery: s.bytesScannedCutoffMb * 1024 * 1024,
                     engineVersion: { selectedEngineVersion: "Athena engine version 3" },
                     resultConfiguration: {
                         outputLocation: resultsUri,
@@ -396,7 +319,7 @@ export class AthenaAnalytics extends Blueprint {
         this.dataLocation = dataUri;
         this.namedQueryIds = pulumi.all(Object.fromEntries(queries.map(([n, q]) => [n, q.id])));
 
-        if (workstation) {
+        if (s.createWorkstation) {
             const arn = (service: string, resource: pulumi.Input<string>) =>
                 pulumi.interpolate`arn:${partition}:${service}:${region}:${identity.accountId}:${resource}`;
             const s3Arn = (path: pulumi.Input<string>) => pulumi.interpolate`arn:${partition}:s3:::${path}`;
@@ -408,7 +331,7 @@ export class AthenaAnalytics extends Blueprint {
             );
             const secret = new aws.secretsmanager.Secret(
                 `${name}-rstudio-password`,
-                { description: `Password of the RStudio user ${user} on the Athena analytics workstation`, recoveryWindowInDays: this.protectStateful ? 30 : 7 },
+                { description: `Password of the RStudio user ${s.rstudioUser} on the Athena analytics workstation`, recoveryWindowInDays: this.protectStateful ? 30 : 7 },
                 this.stateful(),
             );
             const secretVersion = new aws.secretsmanager.SecretVersion(
@@ -517,19 +440,19 @@ export class AthenaAnalytics extends Blueprint {
             const profile = new aws.iam.InstanceProfile(`${name}-workstation`, { role: role.role.name }, { parent: this });
 
             const network = { owner: name, setting: "subnetId (athenaAnalytics.subnetId)", parent: this };
-            const subnetId = args.subnetId ?? defaultSubnetId(defaultVpcId(network), network);
+            const subnetId = s.subnetId ?? defaultSubnetId(defaultVpcId(network), network);
             const vpcId = aws.ec2.getSubnetOutput({ id: subnetId }, { parent: this }).vpcId;
             const securityGroup = new aws.ec2.SecurityGroup(
                 `${name}-workstation`,
                 {
-                    description: args.allowedCidr ? `RStudio Server from ${args.allowedCidr}` : "RStudio Server: no inbound traffic (SSM port forwarding)",
+                    description: s.allowedCidr ? `RStudio Server from ${s.allowedCidr}` : "RStudio Server: no inbound traffic (SSM port forwarding)",
                     vpcId,
                     tags: { Name: `${name}-workstation` },
                 },
                 { parent: this },
             );
-            if (args.allowedCidr) {
-                const v6 = args.allowedCidr.includes(":");
+            if (s.allowedCidr) {
+                const v6 = s.allowedCidr.includes(":");
                 new aws.vpc.SecurityGroupIngressRule(
                     `${name}-workstation-rstudio`,
                     {
@@ -538,7 +461,7 @@ export class AthenaAnalytics extends Blueprint {
                         ipProtocol: "tcp",
                         fromPort: RSTUDIO_PORT,
                         toPort: RSTUDIO_PORT,
-                        ...(v6 ? { cidrIpv6: args.allowedCidr } : { cidrIpv4: args.allowedCidr }),
+                        ...(v6 ? { cidrIpv6: s.allowedCidr } : { cidrIpv4: s.allowedCidr }),
                     },
                     { parent: this },
                 );
@@ -565,10 +488,10 @@ export class AthenaAnalytics extends Blueprint {
                         region: r,
                         passwordSecretArn: secretArn,
                         logGroupName,
-                        user,
-                        rstudioServerVersion: version,
-                        rstudioServerSha256: args.rstudioServerSha256,
-                        listenAddress: args.allowedCidr ? "0.0.0.0" : "127.0.0.1",
+                        user: s.rstudioUser,
+                        rstudioServerVersion: s.rstudioServerVersion,
+                        rstudioServerSha256: s.rstudioServerSha256,
+                        listenAddress: s.allowedCidr ? "0.0.0.0" : "127.0.0.1",
                         workgroup: workgroupName,
                         database: databaseName,
                         resultsLocation,
@@ -579,14 +502,14 @@ export class AthenaAnalytics extends Blueprint {
                 `${name}-workstation`,
                 {
                     ami: aws.ssm.getParameterOutput({ name: AL2023_AMI_PARAMETER }, { parent: this }).value,
-                    instanceType,
+                    instanceType: s.instanceType,
                     subnetId,
                     vpcSecurityGroupIds: [securityGroup.id],
-                    associatePublicIpAddress: subnetType === "public",
+                    associatePublicIpAddress: s.subnetType === "public",
                     iamInstanceProfile: profile.name,
                     userData,
                     metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
-                    rootBlockDevice: { volumeType: "gp3", volumeSize: rootGb, encrypted: true, deleteOnTermination: true, tags: { ...this.tags } },
+                    rootBlockDevice: { volumeType: "gp3", volumeSize: s.rootVolumeSizeGb, encrypted: true, deleteOnTermination: true, tags: { ...this.tags } },
                     tags: { Name: `${name}-rstudio` },
                 },
                 // A newer AMI must not replace the workstation (and the work in its home directories).
@@ -597,8 +520,8 @@ export class AthenaAnalytics extends Blueprint {
             this.passwordSecretArn = secret.arn;
             this.setupLogGroupName = logGroup.name;
             this.portForwardCommand = pulumi.interpolate`aws ssm start-session --region ${region} --target ${instance.id} --document-name AWS-StartPortForwardingSession --parameters '{"portNumber":["${RSTUDIO_PORT}"],"localPortNumber":["${RSTUDIO_PORT}"]}'`;
-            this.rstudioUrl = args.allowedCidr
-                ? pulumi.interpolate`http://${subnetType === "public" ? instance.publicIp : instance.privateIp}:${RSTUDIO_PORT}`
+            this.rstudioUrl = s.allowedCidr
+                ? pulumi.interpolate`http://${s.subnetType === "public" ? instance.publicIp : instance.privateIp}:${RSTUDIO_PORT}`
                 : pulumi.output(`http://localhost:${RSTUDIO_PORT}`);
         }
 

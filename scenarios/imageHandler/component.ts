@@ -5,45 +5,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { configFromEnvironment, handleImageRequest, HttpResponse } from "../../handlers/imageHandler/imageHandler";
-import { Blueprint, BlueprintArgs } from "../../components/common";
+import { Blueprint } from "../../components/common";
 import { HandlerFunction } from "../../components/lambda";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { ArgsOf, resolveArgs } from "../../components/scenario";
 import { privateBucket } from "../../components/storage";
+import { imageHandlerSettings } from "./settings";
 
-export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
-
-export interface ImageHandlerArgs extends BlueprintArgs {
-    /** CloudFront edge locations served: 100 (North America, Europe, Israel), 200 (+ most of Asia, Africa), All. @default "PriceClass_100" */
-    readonly priceClass?: PriceClass;
-    /**
-     * Instruction set of the function. sharp ships native binaries per platform: the matching
-     * `@img/sharp-linux-<cpu>` and `@img/sharp-libvips-linux-<cpu>` packages must be installed.
-     * @default "x86_64"
-     */
-    readonly architecture?: "x86_64" | "arm64";
-    /** Memory of the resize function in MB (CPU grows with it). @default 1536 */
-    readonly memorySizeMb?: number;
-    /** Timeout of the resize function; below CloudFront's 30-second origin timeout. @default 20 */
+/** The scenario's settings (see ./settings.ts), and how long the function may take, which no stack file sets. */
+export type ImageHandlerArgs = ArgsOf<typeof imageHandlerSettings> & {
+    /** Timeout of the resize function, in seconds; below CloudFront's 30-second origin timeout. @default 20 */
     readonly timeoutSeconds?: number;
-    /** Largest width a path may ask for, in pixels. @default 4000 */
-    readonly maxWidth?: number;
-    /** Largest height a path may ask for, in pixels. @default 4000 */
-    readonly maxHeight?: number;
-    /** Largest source object read, in bytes. @default 20 MiB */
-    readonly maxSourceBytes?: number;
-    /** Largest source image decoded, in pixels. @default 50 000 000 */
-    readonly maxSourcePixels?: number;
-    /** Encoder quality when the path gives none (1-100). @default 80 */
-    readonly defaultQuality?: number;
-    /** How long CloudFront keeps a response whose origin sent no Cache-Control, in seconds. @default 86400 */
-    readonly defaultTtlSeconds?: number;
-    /** Concurrency reserved for (and capping) the function. @default unreserved */
-    readonly reservedConcurrency?: number;
-    /** Email subscribed to the function's failure alarms. @default none */
-    readonly notificationEmail?: string;
-}
+};
 
-const PRICE_CLASSES: readonly PriceClass[] = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
 // CloudFront gives up on an origin after 30 seconds unless a quota increase allows more.
 const ORIGIN_READ_TIMEOUT_SECONDS = 30;
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -67,36 +41,12 @@ export class ImageHandler extends Blueprint {
 
     constructor(name: string, args: ImageHandlerArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("aws-blueprints:media:ImageHandler", name, "image-handler", args, opts);
-        const priceClass = args.priceClass ?? "PriceClass_100";
-        if (!PRICE_CLASSES.includes(priceClass)) throw new Error(`${name}: priceClass "${priceClass}" must be one of ${PRICE_CLASSES.join(", ")}`);
-        const architecture = args.architecture ?? "x86_64";
-        if (architecture !== "x86_64" && architecture !== "arm64") throw new Error(`${name}: architecture "${architecture}" must be x86_64 or arm64`);
-        const memory = args.memorySizeMb ?? 1536;
-        if (!Number.isInteger(memory) || memory < 512 || memory > 10240) throw new Error(`${name}: memorySizeMb must be 512-10240; got ${memory}`);
+        const s = resolveArgs(name, imageHandlerSettings, args);
+        const architecture = s.architecture;
         const timeout = args.timeoutSeconds ?? 20;
         if (!Number.isInteger(timeout) || timeout < 3 || timeout >= ORIGIN_READ_TIMEOUT_SECONDS) {
             throw new Error(`${name}: timeoutSeconds must be 3-${ORIGIN_READ_TIMEOUT_SECONDS - 1} (below CloudFront's origin timeout); got ${timeout}`);
         }
-        const maxWidth = args.maxWidth ?? 4000;
-        const maxHeight = args.maxHeight ?? 4000;
-        for (const [key, value] of [["maxWidth", maxWidth], ["maxHeight", maxHeight]] as const) {
-            if (!Number.isInteger(value) || value < 1 || value > 16383) throw new Error(`${name}: ${key} must be 1-16383 pixels; got ${value}`);
-        }
-        const maxSourceBytes = args.maxSourceBytes ?? 20 * 1024 * 1024;
-        const maxSourcePixels = args.maxSourcePixels ?? 50_000_000;
-        if (!Number.isInteger(maxSourceBytes) || maxSourceBytes < 1) throw new Error(`${name}: maxSourceBytes must be a positive whole number; got ${maxSourceBytes}`);
-        if (!Number.isInteger(maxSourcePixels) || maxSourcePixels < 1) throw new Error(`${name}: maxSourcePixels must be a positive whole number; got ${maxSourcePixels}`);
-        // The source bytes plus roughly three RGBA copies of the decoded image (input, resized, encoded) must fit in memory.
-        const neededMb = Math.ceil((maxSourceBytes + maxSourcePixels * 4 * 3) / (1024 * 1024));
-        if (neededMb > memory * 0.75) {
-            throw new Error(
-                `${name}: maxSourceBytes ${maxSourceBytes} and maxSourcePixels ${maxSourcePixels} need about ${neededMb} MB, more than 75% of memorySizeMb ${memory}; raise memorySizeMb or lower the limits`,
-            );
-        }
-        const quality = args.defaultQuality ?? 80;
-        if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new Error(`${name}: defaultQuality must be 1-100; got ${quality}`);
-        const defaultTtl = args.defaultTtlSeconds ?? 86400;
-        if (!Number.isInteger(defaultTtl) || defaultTtl < 0 || defaultTtl > 31536000) throw new Error(`${name}: defaultTtlSeconds must be 0-31536000; got ${defaultTtl}`);
         const native = sharpPlatformPackages(architecture);
         const missing = native.filter((p) => !existsSync(path.join(PROJECT_ROOT, "node_modules", p, "package.json")));
         if (missing.length > 0) {
@@ -109,7 +59,7 @@ export class ImageHandler extends Blueprint {
 
         const alerts = new EncryptedTopic(
             `${name}-alerts`,
-            { displayName: "Image handler", email: args.notificationEmail, protect: this.protectStateful },
+            { displayName: "Image handler", email: s.notificationEmail, protect: this.protectStateful },
             { parent: this },
         );
         const source = privateBucket(`${name}-source`, { versioning: true, forceDestroy: !this.protectStateful }, this, this.stateful()).bucket;
@@ -125,16 +75,16 @@ export class ImageHandler extends Blueprint {
                 ],
                 environment: {
                     SOURCE_BUCKET: source.bucket,
-                    MAX_WIDTH: String(maxWidth),
-                    MAX_HEIGHT: String(maxHeight),
-                    MAX_SOURCE_BYTES: String(maxSourceBytes),
-                    MAX_SOURCE_PIXELS: String(maxSourcePixels),
-                    DEFAULT_QUALITY: String(quality),
+                    MAX_WIDTH: String(s.maxWidth),
+                    MAX_HEIGHT: String(s.maxHeight),
+                    MAX_SOURCE_BYTES: String(s.maxSourceMegabytes * 1024 * 1024),
+                    MAX_SOURCE_PIXELS: String(s.maxSourceMegapixels * 1_000_000),
+                    DEFAULT_QUALITY: String(s.defaultQuality),
                 },
                 architecture,
-                memorySizeMb: memory,
+                memorySizeMb: s.memorySizeMb,
                 timeoutSeconds: timeout,
-                reservedConcurrency: args.reservedConcurrency,
+                reservedConcurrency: s.reservedConcurrency,
                 bundledPackages: ["sharp"],
                 nativePackages: native,
                 logRetentionDays: this.logRetentionDays,
@@ -176,7 +126,7 @@ export class ImageHandler extends Blueprint {
             {
                 comment: "Images by path only: no headers, cookies or query strings in the key",
                 minTtl: 0,
-                defaultTtl,
+                defaultTtl: s.defaultTtlSeconds,
                 maxTtl: 31536000,
                 parametersInCacheKeyAndForwardedToOrigin: {
                     cookiesConfig: { cookieBehavior: "none" },
@@ -207,7 +157,7 @@ export class ImageHandler extends Blueprint {
                 enabled: true,
                 isIpv6Enabled: true,
                 httpVersion: "http2and3",
-                priceClass,
+                priceClass: s.priceClass,
                 origins: [
                     {
                         originId,

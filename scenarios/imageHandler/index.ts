@@ -7,12 +7,7 @@ export const imageHandler = defineScenario({
     key: "imageHandler",
     declaration: imageHandlerSettings,
     build: (settings, shared) => {
-        const images = new ImageHandler("image-handler", {
-            ...shared,
-            ...settings,
-            maxSourceBytes: settings.maxSourceMegabytes * 1024 * 1024,
-            maxSourcePixels: settings.maxSourceMegapixels * 1_000_000,
-        });
+        const images = new ImageHandler("image-handler", { ...shared, ...settings });
         return pick(images, ["url", "distributionId", "sourceBucketName", "functionName", "functionUrl", "alertsTopicArn"]);
     },
 });

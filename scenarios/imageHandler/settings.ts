@@ -2,20 +2,20 @@
 import { z } from "zod";
 import { enabled } from "../../components/scenario";
 import { wholeNumber } from "../../components/settings";
-import { CLOUDFRONT_PRICE_CLASSES } from "../multiRegionApi/component";
+import { CLOUDFRONT_PRICE_CLASSES } from "../multiRegionApi/regions";
 
 export const imageHandlerSettings = z
     .object({
         enabled: enabled(),
-        priceClass: z.enum(CLOUDFRONT_PRICE_CLASSES).default("PriceClass_100").describe("CloudFront edge locations: 100 (North America, Europe, Israel), 200 (+ most of Asia, Africa), All."),
-        architecture: z.enum(["x86_64", "arm64"]).default("x86_64").describe("Instruction set of the resize function; the matching sharp Linux binaries must be installed."),
-        memorySizeMb: wholeNumber(512, 10240).default(1536).describe("Memory of the resize function in MB (CPU grows with it)."),
+        priceClass: z.enum(CLOUDFRONT_PRICE_CLASSES).default("PriceClass_100").describe("CloudFront edge locations served: `PriceClass_100` (North America, Europe, Israel), `PriceClass_200` (+ most of Asia, Africa) or `PriceClass_All`."),
+        architecture: z.enum(["x86_64", "arm64"]).default("x86_64").describe("Instruction set of the resize function; sharp's matching Linux binaries (`@img/sharp-linux-<cpu>`, `@img/sharp-libvips-linux-<cpu>`) must be installed."),
+        memorySizeMb: wholeNumber(512, 10240).default(1536).describe("Memory of the resize function in MB (CPU grows with it); 75% of it must hold about `maxSourceMegabytes` plus 12 bytes per source pixel."),
         maxWidth: wholeNumber(1, 16383).default(4000).describe("Largest width a path may ask for, in pixels."),
         maxHeight: wholeNumber(1, 16383).default(4000).describe("Largest height a path may ask for, in pixels."),
-        maxSourceMegabytes: wholeNumber(1, 1024).default(20).describe("Largest source image read, in MB."),
-        maxSourceMegapixels: wholeNumber(1, 268).default(50).describe("Largest source image decoded, in megapixels."),
-        defaultQuality: wholeNumber(1, 100).default(80).describe("Encoder quality when a path gives none."),
-        defaultTtlSeconds: wholeNumber(0, 31536000).default(86400).describe("How long CloudFront keeps a response without Cache-Control, in seconds."),
+        maxSourceMegabytes: wholeNumber(1, 1024).default(20).describe("Largest source object read, in MB (1 MB = 1,048,576 bytes)."),
+        maxSourceMegapixels: wholeNumber(1, 268).default(50).describe("Largest source image decoded, in megapixels (millions of pixels)."),
+        defaultQuality: wholeNumber(1, 100).default(80).describe("JPEG, WebP and AVIF encoder quality when a path gives none."),
+        defaultTtlSeconds: wholeNumber(0, 31536000).default(86400).describe("How long CloudFront keeps a response without `Cache-Control`, in seconds (resized images carry a year)."),
         reservedConcurrency: wholeNumber(1, 10000).optional().meta({ description: "Concurrency reserved for (and capping) the resize function.", whenUnset: "unreserved" }),
     })
     .strict()

@@ -5,26 +5,13 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { configFromEnvironment as healthConfig, healthCheck } from "../../handlers/multiRegionApi/healthCheck";
 import { configFromEnvironment as helloConfig, helloRegion } from "../../handlers/multiRegionApi/helloRegion";
-import { Blueprint, BlueprintArgs } from "../../components/common";
+import { Blueprint } from "../../components/common";
 import { policyDocument, Statement, validateStatements } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { ArgsOf, ResolvedArgs, resolveArgs } from "../../components/scenario";
 import { denyInsecureTransport } from "../../components/storage";
-
-/** Regions Route 53 health checkers run in (HealthCheckRegion); a health check names none or at least three. */
-export const HEALTH_CHECKER_REGIONS = [
-    "us-east-1",
-    "us-west-1",
-    "us-west-2",
-    "eu-west-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-northeast-1",
-    "sa-east-1",
-] as const;
-
-export const CLOUDFRONT_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
-export type CloudFrontPriceClass = (typeof CLOUDFRONT_PRICE_CLASSES)[number];
+import { multiRegionApiSettings } from "./settings";
 
 /** The stage every region deploys; the health checks and the custom domain's base path point at it. */
 export const STAGE_NAME = "prod";
@@ -39,9 +26,6 @@ export const CLIENT_POLL_SECONDS = 10;
 const METRICS_REGION = "us-east-1";
 // AWS's managed CachingOptimized cache policy (no cookies or query strings in the cache key, compression on).
 const CACHING_OPTIMIZED_POLICY_ID = "658327ea-f89d-4fab-a63d-7e88639e58f6";
-const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const HOST_PATTERN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const ORIGIN_PATTERN = /^(\*|https:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?|http:\/\/localhost(:\d{1,5})?)$/;
 const CORS_ALLOW_HEADERS = "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token";
 const ACCESS_LOG_FORMAT = JSON.stringify({
     requestId: "$context.requestId",
@@ -58,39 +42,10 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
     integrationError: "$context.integration.error",
 });
 
-export interface MultiRegionApiArgs extends BlueprintArgs {
-    /** The API's one public name, served from every region, e.g. `api.example.com`. */
-    readonly domainName: string;
-    /** Route 53 public hosted zone that holds `domainName` (and `clientDomainName`). */
-    readonly hostedZoneId: string;
-    /** Regions the API runs in, two or more; each gets its own AWS provider. @default ["us-east-1", "us-west-2"] */
-    readonly regions?: readonly string[];
-    /** Regions whose health endpoint reports failure (HTTP 503), to rehearse failover. @default [] */
-    readonly unhealthyRegions?: readonly string[];
-    /** Access-Control-Allow-Origin of the API: "*" or one origin. @default the client page's origin when it is deployed, else "*" */
-    readonly corsAllowOrigin?: string;
-    /** Serve the browser test client from a private bucket through CloudFront. @default true */
-    readonly deployClient?: boolean;
-    /** CloudFront price class of the client. @default "PriceClass_100" */
-    readonly clientPriceClass?: CloudFrontPriceClass;
-    /** A name for the client in the same hosted zone (own certificate, TLS 1.2+). @default the distribution's cloudfront.net name */
-    readonly clientDomainName?: string;
-    /** Regions whose Route 53 health checkers probe the API: none (all of them) or three or more. @default all */
-    readonly healthCheckerRegions?: readonly string[];
-    /** Steady-state request rate each region's stage accepts, per second. @default 50 */
-    readonly throttleRateLimit?: number;
-    /** Requests each region's stage accepts in a burst. @default 100 */
-    readonly throttleBurstLimit?: number;
-    /**
-     * Set each region's account-wide API Gateway CloudWatch Logs role, which access logging needs. It replaces any role
-     * already set in that account and region; turn it off when another stack manages the setting. @default true
-     */
-    readonly manageApiGatewayAccount?: boolean;
-    /** Memory of each handler in MB. @default 128 */
-    readonly memorySizeMb?: number;
-    /** Email subscribed to the health alarms. @default none */
-    readonly notificationEmail?: string;
-}
+/** The scenario's settings (see ./settings.ts); leaving out `domainName` or `hostedZoneId` is an error, as in a stack file. */
+export type MultiRegionApiArgs = ArgsOf<typeof multiRegionApiSettings>;
+/** The arguments with defaults applied, the public name and its zone known to be set. */
+type Resolved = ResolvedArgs<typeof multiRegionApiSettings> & { readonly domainName: string; readonly hostedZoneId: string };
 
 /** The browser client's settings.js: the API's base URL and the polling interval. */
 export function clientSettingsScript(domainName: string, pollSeconds: number): string {
@@ -109,56 +64,6 @@ export function clientContentSecurityPolicy(domainName: string): string {
         "form-action 'none'",
         "frame-ancestors 'none'",
     ].join("; ");
-}
-
-function validate(name: string, args: MultiRegionApiArgs, regions: readonly string[]): void {
-    if (!HOST_PATTERN.test(args.domainName)) {
-        throw new Error(`${name}: domainName must be a lowercase host name like api.example.com; got "${args.domainName}"`);
-    }
-    if (!/^Z[A-Z0-9]{1,32}$/.test(args.hostedZoneId)) {
-        throw new Error(`${name}: hostedZoneId must be a Route 53 zone id like Z0123456789ABCDEFGHIJ; got "${args.hostedZoneId}"`);
-    }
-    if (regions.length < 2) throw new Error(`${name}: regions needs two or more regions to fail over between; got ${JSON.stringify(regions)}`);
-    for (const region of regions) {
-        if (!REGION_PATTERN.test(region)) throw new Error(`${name}: regions entry "${region}" is not an AWS region like us-east-1`);
-    }
-    const duplicate = regions.find((r, i) => regions.indexOf(r) !== i);
-    if (duplicate) throw new Error(`${name}: regions lists "${duplicate}" twice`);
-    for (const region of args.unhealthyRegions ?? []) {
-        if (!regions.includes(region)) {
-            throw new Error(`${name}: unhealthyRegions entry "${region}" is not one of the regions ${JSON.stringify(regions)}`);
-        }
-    }
-    if (args.corsAllowOrigin !== undefined && !ORIGIN_PATTERN.test(args.corsAllowOrigin)) {
-        throw new Error(`${name}: corsAllowOrigin must be "*" or one origin like https://app.example.com; got "${args.corsAllowOrigin}"`);
-    }
-    if (args.clientPriceClass !== undefined && !CLOUDFRONT_PRICE_CLASSES.includes(args.clientPriceClass)) {
-        throw new Error(`${name}: clientPriceClass must be one of ${CLOUDFRONT_PRICE_CLASSES.join(", ")}; got "${args.clientPriceClass}"`);
-    }
-    if (args.clientDomainName !== undefined) {
-        if (!HOST_PATTERN.test(args.clientDomainName)) {
-            throw new Error(`${name}: clientDomainName must be a lowercase host name like status.example.com; got "${args.clientDomainName}"`);
-        }
-        if (args.clientDomainName === args.domainName) throw new Error(`${name}: clientDomainName must differ from domainName "${args.domainName}"`);
-        if (args.deployClient === false) throw new Error(`${name}: clientDomainName "${args.clientDomainName}" needs deployClient: true`);
-    }
-    const checkers = args.healthCheckerRegions;
-    if (checkers !== undefined) {
-        if (checkers.length < 3) {
-            throw new Error(`${name}: healthCheckerRegions needs at least three regions (or none for all); got ${JSON.stringify(checkers)}`);
-        }
-        for (const region of checkers) {
-            if (!(HEALTH_CHECKER_REGIONS as readonly string[]).includes(region)) {
-                throw new Error(`${name}: healthCheckerRegions entry "${region}" is not a Route 53 checker region (${HEALTH_CHECKER_REGIONS.join(", ")})`);
-            }
-        }
-    }
-    const rate = args.throttleRateLimit ?? 50;
-    if (!(rate > 0 && rate <= 10000)) throw new Error(`${name}: throttleRateLimit must be more than 0 and at most 10000 requests per second; got ${rate}`);
-    const burst = args.throttleBurstLimit ?? 100;
-    if (!Number.isInteger(burst) || burst < 1 || burst > 5000) throw new Error(`${name}: throttleBurstLimit must be a whole number from 1 to 5000; got ${burst}`);
-    const memory = args.memorySizeMb ?? 128;
-    if (!Number.isInteger(memory) || memory < 128 || memory > 10240) throw new Error(`${name}: memorySizeMb must be a whole number from 128 to 10240; got ${memory}`);
 }
 
 /**
@@ -188,9 +93,10 @@ export class MultiRegionApi extends Blueprint {
 
     constructor(name: string, args: MultiRegionApiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aws-blueprints:serverless:MultiRegionApi", name, "multi-region-api", args, opts);
-        const regions = [...(args.regions ?? ["us-east-1", "us-west-2"])];
-        validate(name, args, regions);
-        const unhealthy = new Set(args.unhealthyRegions ?? []);
+        // resolveArgs checks the declaration as an enabled section's, which requires domainName and hostedZoneId.
+        const s = resolveArgs(name, multiRegionApiSettings, args) as Resolved;
+        const regions = s.regions;
+        const unhealthy = new Set(s.unhealthyRegions);
 
         const providers = new Map<string, aws.Provider>();
         for (const region of new Set([...regions, METRICS_REGION])) {
@@ -201,17 +107,17 @@ export class MultiRegionApi extends Blueprint {
 
         const alerts = new EncryptedTopic(
             `${name}-alerts`,
-            { displayName: "Multi-region API health", email: args.notificationEmail, protect: this.protectStateful },
+            { displayName: "Multi-region API health", email: s.notificationEmail, protect: this.protectStateful },
             { parent: this, provider: global },
         );
 
-        let allowOrigin: pulumi.Input<string> = args.corsAllowOrigin ?? "*";
-        if (args.deployClient ?? true) {
-            const client = this.createClient(name, args, provider(regions[0]), global);
+        let allowOrigin: pulumi.Input<string> = s.corsAllowOrigin ?? "*";
+        if (s.deployClient) {
+            const client = this.createClient(name, s, provider(regions[0]), global);
             this.clientUrl = client.url;
             this.clientBucketName = client.bucketName;
             this.clientDistributionId = client.distributionId;
-            allowOrigin = args.corsAllowOrigin ?? client.origin;
+            allowOrigin = s.corsAllowOrigin ?? client.origin;
         }
 
         // One DNS validation record serves the certificate of every region: ACM derives it from the domain and account.
@@ -219,19 +125,19 @@ export class MultiRegionApi extends Blueprint {
             (region) =>
                 new aws.acm.Certificate(
                     `${name}-${region}-cert`,
-                    { domainName: args.domainName, validationMethod: "DNS" },
+                    { domainName: s.domainName, validationMethod: "DNS" },
                     { parent: this, provider: provider(region) },
                 ),
         );
         const option = certificates[0].domainValidationOptions.apply((options) => {
-            const found = options.find((o) => o.domainName === args.domainName);
-            if (!found) throw new Error(`${name}: ACM returned no DNS validation record for ${args.domainName}`);
+            const found = options.find((o) => o.domainName === s.domainName);
+            if (!found) throw new Error(`${name}: ACM returned no DNS validation record for ${s.domainName}`);
             return found;
         });
         const validationRecord = new aws.route53.Record(
             `${name}-cert-validation`,
             {
-                zoneId: args.hostedZoneId,
+                zoneId: s.hostedZoneId,
                 name: option.resourceRecordName,
                 type: option.resourceRecordType,
                 records: [option.resourceRecordValue],
@@ -246,17 +152,17 @@ export class MultiRegionApi extends Blueprint {
                 `${name}-${region}`,
                 {
                     region,
-                    domainName: args.domainName,
-                    hostedZoneId: args.hostedZoneId,
+                    domainName: s.domainName,
+                    hostedZoneId: s.hostedZoneId,
                     certificate: certificates[i],
                     validationRecordFqdn: validationRecord.fqdn,
                     healthy: !unhealthy.has(region),
                     allowOrigin,
-                    healthCheckerRegions: args.healthCheckerRegions,
-                    throttleRateLimit: args.throttleRateLimit ?? 50,
-                    throttleBurstLimit: args.throttleBurstLimit ?? 100,
-                    manageApiGatewayAccount: args.manageApiGatewayAccount ?? true,
-                    memorySizeMb: args.memorySizeMb ?? 128,
+                    healthCheckerRegions: s.healthCheckerRegions,
+                    throttleRateLimit: s.throttleRateLimit,
+                    throttleBurstLimit: s.throttleBurstLimit,
+                    manageApiGatewayAccount: s.manageApiGatewayAccount,
+                    memorySizeMb: s.memorySizeMb,
                     logRetentionDays: this.logRetentionDays,
                     protect: this.protectStateful,
                     metricsProvider: global,
@@ -271,7 +177,7 @@ export class MultiRegionApi extends Blueprint {
         new aws.cloudwatch.MetricAlarm(
             `${name}-no-healthy-region`,
             {
-                alarmDescription: `${args.domainName}: no region passes its health check (Route 53 then answers with every region)`,
+                alarmDescription: `${s.domainName}: no region passes its health check (Route 53 then answers with every region)`,
                 comparisonOperator: "LessThanThreshold",
                 threshold: 1,
                 evaluationPeriods: 1,
@@ -297,7 +203,7 @@ export class MultiRegionApi extends Blueprint {
             { parent: this, provider: global },
         );
 
-        this.url = pulumi.output(`https://${args.domainName}/${BASE_PATH}/helloworld`);
+        this.url = pulumi.output(`https://${s.domainName}/${BASE_PATH}/helloworld`);
         this.regionalEndpoints = pulumi.output(Object.fromEntries(regions.map((r) => [r, apis[r].invokeUrl])));
         this.healthCheckIds = pulumi.output(Object.fromEntries(regions.map((r) => [r, apis[r].healthCheckId])));
         this.alarmTopicArn = alerts.topicArn;
@@ -316,7 +222,7 @@ export class MultiRegionApi extends Blueprint {
      * The post's browser client: a private, encrypted bucket (in the first region) read only by one CloudFront
      * distribution through origin access control, HTTPS only, with a strict Content-Security-Policy.
      */
-    private createClient(name: string, args: MultiRegionApiArgs, home: aws.Provider, global: aws.Provider) {
+    private createClient(name: string, s: Resolved, home: aws.Provider, global: aws.Provider) {
         const onHome = { parent: this, provider: home };
         const onGlobal = { parent: this, provider: global };
         const bucket = new aws.s3.Bucket(`${name}-client`, {}, this.stateful({ provider: home }));
@@ -338,7 +244,7 @@ export class MultiRegionApi extends Blueprint {
             { key: "index.html", contentType: "text/html; charset=utf-8", source: new pulumi.asset.FileAsset(path.join(site, "index.html")) },
             { key: "client.js", contentType: "text/javascript; charset=utf-8", source: new pulumi.asset.FileAsset(path.join(site, "client.js")) },
             { key: "client.css", contentType: "text/css; charset=utf-8", source: new pulumi.asset.FileAsset(path.join(site, "client.css")) },
-            { key: "settings.js", contentType: "text/javascript; charset=utf-8", content: clientSettingsScript(args.domainName, CLIENT_POLL_SECONDS) },
+            { key: "settings.js", contentType: "text/javascript; charset=utf-8", content: clientSettingsScript(s.domainName, CLIENT_POLL_SECONDS) },
         ];
         for (const file of files) {
             new aws.s3.BucketObjectv2(
@@ -351,7 +257,7 @@ export class MultiRegionApi extends Blueprint {
         const oac = new aws.cloudfront.OriginAccessControl(
             `${name}-client`,
             {
-                description: `Signed reads of the ${args.domainName} client bucket`,
+                description: `Signed reads of the ${s.domainName} client bucket`,
                 originAccessControlOriginType: "s3",
                 signingBehavior: "always",
                 signingProtocol: "sigv4",
@@ -361,9 +267,9 @@ export class MultiRegionApi extends Blueprint {
         const headers = new aws.cloudfront.ResponseHeadersPolicy(
             `${name}-client`,
             {
-                comment: `Security headers of the ${args.domainName} client`,
+                comment: `Security headers of the ${s.domainName} client`,
                 securityHeadersConfig: {
-                    contentSecurityPolicy: { contentSecurityPolicy: clientContentSecurityPolicy(args.domainName), override: true },
+                    contentSecurityPolicy: { contentSecurityPolicy: clientContentSecurityPolicy(s.domainName), override: true },
                     strictTransportSecurity: { accessControlMaxAgeSec: 31536000, includeSubdomains: false, override: true },
                     contentTypeOptions: { override: true },
                     frameOptions: { frameOption: "DENY", override: true },
@@ -374,17 +280,17 @@ export class MultiRegionApi extends Blueprint {
         );
 
         let viewerCertificate: aws.types.input.cloudfront.DistributionViewerCertificate = { cloudfrontDefaultCertificate: true };
-        if (args.clientDomainName) {
+        if (s.clientDomainName) {
             // CloudFront only uses certificates from us-east-1.
             const certificate = new aws.acm.Certificate(
                 `${name}-client-cert`,
-                { domainName: args.clientDomainName, validationMethod: "DNS" },
+                { domainName: s.clientDomainName, validationMethod: "DNS" },
                 onGlobal,
             );
             const option = certificate.domainValidationOptions.apply((options) => options[0]);
             const record = new aws.route53.Record(
                 `${name}-client-cert-validation`,
-                { zoneId: args.hostedZoneId, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 300 },
+                { zoneId: s.hostedZoneId, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 300 },
                 onGlobal,
             );
             const validation = new aws.acm.CertificateValidation(
@@ -399,13 +305,13 @@ export class MultiRegionApi extends Blueprint {
         const distribution = new aws.cloudfront.Distribution(
             `${name}-client`,
             {
-                comment: `Test client of ${args.domainName}`,
+                comment: `Test client of ${s.domainName}`,
                 enabled: true,
                 isIpv6Enabled: true,
                 httpVersion: "http2and3",
-                priceClass: args.clientPriceClass ?? "PriceClass_100",
+                priceClass: s.clientPriceClass,
                 defaultRootObject: "index.html",
-                aliases: args.clientDomainName ? [args.clientDomainName] : undefined,
+                aliases: s.clientDomainName ? [s.clientDomainName] : undefined,
                 origins: [{ originId, domainName: bucket.bucketRegionalDomainName, originAccessControlId: oac.id }],
                 defaultCacheBehavior: {
                     targetOriginId: originId,
@@ -444,20 +350,20 @@ export class MultiRegionApi extends Blueprint {
         );
 
         let host: pulumi.Output<string> = distribution.domainName;
-        if (args.clientDomainName) {
+        if (s.clientDomainName) {
             for (const type of ["A", "AAAA"]) {
                 new aws.route53.Record(
                     `${name}-client-${type.toLowerCase()}`,
                     {
-                        zoneId: args.hostedZoneId,
-                        name: args.clientDomainName,
+                        zoneId: s.hostedZoneId,
+                        name: s.clientDomainName,
                         type,
                         aliases: [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }],
                     },
                     onGlobal,
                 );
             }
-            host = pulumi.output(args.clientDomainName);
+            host = pulumi.output(s.clientDomainName);
         }
         return {
             origin: pulumi.interpolate`https://${host}`,

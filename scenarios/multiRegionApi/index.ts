@@ -6,8 +6,8 @@ import { multiRegionApiSettings } from "./settings";
 export const multiRegionApi = defineScenario({
     key: "multiRegionApi",
     declaration: multiRegionApiSettings,
-    build: ({ domainName, hostedZoneId, ...settings }, shared) => {
-        const api = new MultiRegionApi("multi-region-api", { ...shared, ...settings, domainName: domainName!, hostedZoneId: hostedZoneId! });
+    build: (settings, shared) => {
+        const api = new MultiRegionApi("multi-region-api", { ...shared, ...settings });
         return pick(api, ["url", "regionalEndpoints", "healthCheckIds", "alarmTopicArn", "clientUrl", "clientBucketName", "clientDistributionId"]);
     },
 });

@@ -4,54 +4,20 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parseScheduleTag, scheduleTagPrefix } from "../../handlers/opsAutomator/snapshotScheduler";
-import { Blueprint, BlueprintArgs } from "../../components/common";
+import { Blueprint } from "../../components/common";
 import { InstanceRole } from "../../components/instanceRole";
 import { defaultSubnetId, defaultVpcId } from "../../components/network";
 import { EncryptedTopic } from "../../components/notifications";
+import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { INSPECTOR_SEVERITIES as SEVERITIES, patchInspectProtectSettings, PatchInspectProtectSettings } from "./settings";
 
-export type InspectorSeverity = "INFORMATIONAL" | "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
-export type WindowsServerVersion = "2019" | "2022" | "2025";
+export type InspectorSeverity = PatchInspectProtectSettings["minimumSeverity"];
+export type WindowsServerVersion = PatchInspectProtectSettings["windowsServerVersion"];
 
-export interface PatchInspectProtectArgs extends BlueprintArgs {
-    /** Instance type of the Windows server. @default "t3.medium" */
-    readonly instanceType?: string;
-    /** Windows Server release; the AMI is the latest English Full Base image from its SSM public parameter. @default "2022" */
-    readonly windowsServerVersion?: WindowsServerVersion;
-    /** VPC of the instance. Give it with `subnetId`; required where the region has no default VPC. @default the region's default VPC */
-    readonly vpcId?: pulumi.Input<string>;
-    /** Subnet of the instance; it needs outbound HTTPS to Systems Manager (NAT, public IP or endpoints). @default a default subnet of the default VPC */
-    readonly subnetId?: pulumi.Input<string>;
-    /** Root volume size in GiB. @default 50 */
-    readonly rootVolumeGb?: number;
-    /** Size of the extra data volume in GiB. @default 20 */
-    readonly dataVolumeGb?: number;
-    /** Value of the `Patch Group` tag, the patch baseline's registration and the maintenance window's target. @default "Windows Servers" */
-    readonly patchGroup?: string;
-    /** Days after release before a security update is approved. @default 7 */
-    readonly approveAfterDays?: number;
-    /** Maintenance window schedule (UTC). @default "cron(0 22 ? * SUN *)" (Sundays 22:00) */
-    readonly maintenanceSchedule?: string;
-    /** Maintenance window length in hours. @default 3 */
-    readonly maintenanceDurationHours?: number;
-    /** Enable Amazon Inspector scanning of EC2 in this account and region. @default true */
-    readonly enableInspector?: boolean;
-    /** Lowest Inspector finding severity that is emailed. @default "HIGH" */
-    readonly minimumSeverity?: InspectorSeverity;
-    /** Local times (HHMM) of the instance's snapshot schedule tags. @default the post's eight hours 0900-1600 */
-    readonly snapshotTimes?: readonly string[];
-    /** Retention of the scheduled snapshots in days. @default 3 */
-    readonly snapshotRetentionDays?: number;
-    /** Time zone of the snapshot times: utc or an IANA name. @default "utc" */
-    readonly snapshotTimeZone?: string;
-    /** Days the snapshots are taken: all, weekdays or a list like mon,wed,fri. @default "weekdays" */
-    readonly snapshotDays?: string;
-    /** Email subscribed to findings and failed patch runs. @default none */
-    readonly notificationEmail?: string;
-}
-
-const SEVERITIES: readonly InspectorSeverity[] = ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"];
-const VERSIONS: readonly WindowsServerVersion[] = ["2019", "2022", "2025"];
-const POST_SNAPSHOT_TIMES = ["0900", "1000", "1100", "1200", "1300", "1400", "1500", "1600"];
+/** Arguments that also take other resources' values. */
+type Inputs = "vpcId" | "subnetId";
+/** The scenario's settings (see ./settings.ts); the instance's VPC and subnet may be other resources' outputs. */
+export type PatchInspectProtectArgs = ArgsOf<typeof patchInspectProtectSettings, Inputs>;
 
 /** Inspector severities at or above a minimum (UNTRIAGED, not yet scored, only with the lowest minimum). */
 export function severitiesFrom(minimum: InspectorSeverity): string[] {
@@ -90,50 +56,18 @@ export class PatchInspectProtect extends Blueprint {
 
     constructor(name: string, args: PatchInspectProtectArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("aws-blueprints:operations:PatchInspectProtect", name, "patch-inspect-protect", args, opts);
-        const version = args.windowsServerVersion ?? "2022";
-        if (!VERSIONS.includes(version)) throw new Error(`${name}: windowsServerVersion must be one of ${VERSIONS.join(", ")}; got ${version}`);
-        if ((args.vpcId === undefined) !== (args.subnetId === undefined)) {
-            throw new Error(`${name}: give vpcId and subnetId together (got ${args.vpcId === undefined ? "only subnetId" : "only vpcId"})`);
-        }
-        const rootGb = args.rootVolumeGb ?? 50;
-        if (!Number.isInteger(rootGb) || rootGb < 30 || rootGb > 16384) throw new Error(`${name}: rootVolumeGb must be 30-16384 (Windows needs 30); got ${rootGb}`);
-        const dataGb = args.dataVolumeGb ?? 20;
-        if (!Number.isInteger(dataGb) || dataGb < 1 || dataGb > 16384) throw new Error(`${name}: dataVolumeGb must be 1-16384; got ${dataGb}`);
-        const patchGroup = args.patchGroup ?? "Windows Servers";
-        if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u.test(patchGroup)) throw new Error(`${name}: patchGroup "${patchGroup}" is not a valid tag value`);
-        const approveAfterDays = args.approveAfterDays ?? 7;
-        if (!Number.isInteger(approveAfterDays) || approveAfterDays < 0 || approveAfterDays > 360) {
-            throw new Error(`${name}: approveAfterDays must be 0-360; got ${approveAfterDays}`);
-        }
-        const schedule = args.maintenanceSchedule ?? "cron(0 22 ? * SUN *)";
-        if (!/^(cron|rate)\(.+\)$/.test(schedule)) throw new Error(`${name}: maintenanceSchedule "${schedule}" must be a cron(...) or rate(...) expression`);
-        const duration = args.maintenanceDurationHours ?? 3;
-        if (!Number.isInteger(duration) || duration < 2 || duration > 24) {
-            throw new Error(`${name}: maintenanceDurationHours must be 2-24 (one hour is kept as the cutoff); got ${duration}`);
-        }
-        const severities = (() => {
-            try {
-                return severitiesFrom(args.minimumSeverity ?? "HIGH");
-            } catch (err) {
-                throw new Error(`${name}: ${(err as Error).message}`);
-            }
-        })();
+        const s = resolveArgs<typeof patchInspectProtectSettings, Inputs>(name, patchInspectProtectSettings, args);
+        const severities = severitiesFrom(s.minimumSeverity);
         try {
-            this.snapshotTags = snapshotScheduleTags(
-                args.snapshotTimes ?? POST_SNAPSHOT_TIMES,
-                args.snapshotRetentionDays ?? 3,
-                args.snapshotTimeZone ?? "utc",
-                args.snapshotDays ?? "weekdays",
-            );
+            this.snapshotTags = snapshotScheduleTags(s.snapshotTimes, s.snapshotRetentionDays, s.snapshotTimeZone, s.snapshotDays);
         } catch (err) {
             throw new Error(`${name}: snapshot schedule: ${(err as Error).message}`);
         }
-        if (Object.keys(this.snapshotTags).length > 30) throw new Error(`${name}: snapshotTimes allows at most 30 times (EC2 keeps 50 tags)`);
 
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const network = { owner: name, setting: "vpcId and subnetId (patchInspectProtect.vpcId, patchInspectProtect.subnetId)", parent: this };
-        const vpcId = args.vpcId ?? defaultVpcId(network);
-        const subnetId = args.subnetId ?? defaultSubnetId(vpcId, network);
+        const vpcId = s.vpcId ?? defaultVpcId(network);
+        const subnetId = s.subnetId ?? defaultSubnetId(vpcId, network);
 
         const group = new aws.ec2.SecurityGroup(
             `${name}-server`,
@@ -180,26 +114,26 @@ export class PatchInspectProtect extends Blueprint {
             { parent: this },
         );
 
-        const ami = aws.ssm.getParameterOutput({ name: windowsBaseAmiParameter(version) }, { parent: this }).value;
+        const ami = aws.ssm.getParameterOutput({ name: windowsBaseAmiParameter(s.windowsServerVersion) }, { parent: this }).value;
         const instance = new aws.ec2.Instance(
             `${name}-server`,
             {
                 ami,
-                instanceType: args.instanceType ?? "t3.medium",
+                instanceType: s.instanceType,
                 subnetId,
                 vpcSecurityGroupIds: [group.id],
                 iamInstanceProfile: role.profileName,
                 metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
-                rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: rootGb, deleteOnTermination: true },
+                rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: s.rootVolumeGb, deleteOnTermination: true },
                 disableApiTermination: this.protectStateful,
-                tags: { Name: `${name} Windows server`, "Patch Group": patchGroup, ...this.snapshotTags },
+                tags: { Name: `${name} Windows server`, "Patch Group": s.patchGroup, ...this.snapshotTags },
             },
             // A new AMI release must not replace a running server: it is patched in place by the maintenance window.
             { parent: this, ignoreChanges: ["ami"] },
         );
         const data = new aws.ebs.Volume(
             `${name}-data`,
-            { availabilityZone: instance.availabilityZone, size: dataGb, type: "gp3", encrypted: true, tags: { Name: `${name} data` } },
+            { availabilityZone: instance.availabilityZone, size: s.dataVolumeGb, type: "gp3", encrypted: true, tags: { Name: `${name} data` } },
             this.stateful(),
         );
         new aws.ec2.VolumeAttachment(
@@ -212,10 +146,10 @@ export class PatchInspectProtect extends Blueprint {
             `${name}-baseline`,
             {
                 operatingSystem: "WINDOWS",
-                description: `Critical and important security updates, approved ${approveAfterDays} days after release`,
+                description: `Critical and important security updates, approved ${s.approveAfterDays} days after release`,
                 approvalRules: [
                     {
-                        approveAfterDays,
+                        approveAfterDays: s.approveAfterDays,
                         complianceLevel: "CRITICAL",
                         patchFilters: [
                             { key: "CLASSIFICATION", values: ["CriticalUpdates", "SecurityUpdates"] },
@@ -226,15 +160,15 @@ export class PatchInspectProtect extends Blueprint {
             },
             { parent: this },
         );
-        new aws.ssm.PatchGroup(`${name}-patch-group`, { baselineId: baseline.id, patchGroup }, { parent: this });
+        new aws.ssm.PatchGroup(`${name}-patch-group`, { baselineId: baseline.id, patchGroup: s.patchGroup }, { parent: this });
 
         const window = new aws.ssm.MaintenanceWindow(
             `${name}-window`,
             {
                 description: "Weekly patching of the Windows servers",
-                schedule,
+                schedule: s.maintenanceSchedule,
                 scheduleTimezone: "UTC",
-                duration,
+                duration: s.maintenanceDurationHours,
                 cutoff: 1,
                 allowUnassociatedTargets: false,
             },
@@ -245,8 +179,8 @@ export class PatchInspectProtect extends Blueprint {
             {
                 windowId: window.id,
                 resourceType: "INSTANCE",
-                description: `Instances tagged Patch Group = ${patchGroup}`,
-                targets: [{ key: "tag:Patch Group", values: [patchGroup] }],
+                description: `Instances tagged Patch Group = ${s.patchGroup}`,
+                targets: [{ key: "tag:Patch Group", values: [s.patchGroup] }],
             },
             { parent: this },
         );
@@ -275,7 +209,7 @@ export class PatchInspectProtect extends Blueprint {
             { parent: this },
         );
 
-        if (args.enableInspector ?? true) {
+        if (s.enableInspector) {
             new aws.inspector2.Enabler(`${name}-inspector`, { accountIds: [identity.accountId], resourceTypes: ["EC2"] }, { parent: this });
         }
         const findings = new EncryptedTopic(
@@ -283,7 +217,7 @@ export class PatchInspectProtect extends Blueprint {
             {
                 displayName: "Inspector",
                 publishingServices: ["events.amazonaws.com"],
-                email: args.notificationEmail,
+                email: s.notificationEmail,
                 protect: this.protectStateful,
             },
             { parent: this },

@@ -4,63 +4,24 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { acknowledgeTags, Blueprint, BlueprintArgs } from "../../components/common";
+import { acknowledgeTags, Blueprint } from "../../components/common";
 import { accountAdministersKey, logsEncryptStatement } from "../../components/iam";
 import { InstanceRole } from "../../components/instanceRole";
+import { ArgsOf, resolveArgs } from "../../components/scenario";
 import { loadBalancerLogBucket } from "../../components/storage";
+import { windowsContainersSettings, WindowsContainersSettings } from "./settings";
 
-export type WindowsServer = "2019-core" | "2019-full" | "2022-core" | "2022-full" | "2025-core" | "2025-full";
+export type WindowsServer = WindowsContainersSettings["windowsServer"];
 
-export interface WindowsContainerClusterArgs extends BlueprintArgs {
-    /** Windows Server release and installation option of the container instances (and the container image's base). @default "2022-full" */
-    readonly windowsServer?: WindowsServer;
-    /** Instance type of the container instances. @default "m5.large" */
-    readonly instanceType?: string;
-    /** Fewest container instances (the post's ClusterSize was 4). @default 1 */
-    readonly minInstances?: number;
-    /** Most container instances the capacity provider may run. @default 4 */
-    readonly maxInstances?: number;
-    /** Root volume of each instance in GiB (Windows container images are large). @default 50 */
-    readonly rootVolumeGb?: number;
-    /** Availability zones of the VPC. @default 2 */
-    readonly availabilityZones?: number;
-    /** NAT gateways: one per availability zone (as the original) or a single one. @default "onePerAz" */
-    readonly natGateways?: "onePerAz" | "single";
-    /** CIDR block of the VPC. @default "10.0.0.0/16" */
-    readonly vpcCidr?: string;
-    /**
-     * ACM certificate for an HTTPS listener (HTTP then only redirects). Required when `protect` is true: a protected
-     * (production) stack never forwards plain HTTP. @default none: HTTP only, to `ingressCidrs`
-     */
-    readonly certificateArn?: pulumi.Input<string>;
-    /**
-     * Networks allowed to reach the load balancer. Without a certificate they must be named networks: plain HTTP is
-     * never served to the whole internet. @default ["0.0.0.0/0"] with a certificate; required without
-     */
-    readonly ingressCidrs?: readonly string[];
+/** Arguments that also take other resources' values. */
+type Inputs = "certificateArn";
+/** The scenario's settings (see ./settings.ts), and the task's image, which no stack file sets. */
+export type WindowsContainerClusterArgs = ArgsOf<typeof windowsContainersSettings, Inputs> & {
     /** Image of the sample task. @default the IIS image matching `windowsServer` (Windows containers must match the host release) */
     readonly containerImage?: string;
-    /** Tasks the service starts with. @default 2 */
-    readonly desiredTasks?: number;
-    /** Fewest tasks service auto scaling keeps. @default 1 */
-    readonly minTasks?: number;
-    /** Most tasks service auto scaling runs (one per instance: the task holds host port 8080). @default 4 */
-    readonly maxTasks?: number;
-    /** Average service CPU above which a task is added after 3 consecutive minutes. @default 60 */
-    readonly scaleOutCpuPercent?: number;
-    /** Average service CPU below which a task is removed after 15 consecutive minutes. @default 25 */
-    readonly scaleInCpuPercent?: number;
-    /** CloudWatch Container Insights on the cluster (billed per metric). @default false */
-    readonly containerInsights?: boolean;
-    /** Images the ECR repository keeps (untagged ones expire after 7 days). @default 20 */
-    readonly keepImages?: number;
-    /** Days the load balancer's access logs are kept. @default 90 */
-    readonly accessLogRetentionDays?: number;
-}
+};
 
-const SERVERS: readonly WindowsServer[] = ["2019-core", "2019-full", "2022-core", "2022-full", "2025-core", "2025-full"];
 const CONTAINER_NAME = "windows_sample_app";
-const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/;
 
 /** SSM public parameter of the ECS-optimised Windows AMI. */
 export function ecsOptimizedAmiParameter(server: WindowsServer): string {
@@ -159,50 +120,17 @@ export class WindowsContainerCluster extends Blueprint {
         super("aws-blueprints:containers:WindowsContainerCluster", name, "windows-containers", args, opts);
         // ECS refuses capacity provider names with these prefixes, and the provider is named after the component.
         if (/^(aws|ecs|fargate)/i.test(name)) throw new Error(`${name}: the name must not start with aws, ecs or fargate (ECS capacity provider rule)`);
-        const server = args.windowsServer ?? "2022-full";
-        if (!SERVERS.includes(server)) throw new Error(`${name}: windowsServer must be one of ${SERVERS.join(", ")}; got ${server}`);
-        const intIn = (arg: string, value: number, min: number, max: number) => {
-            if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name}: ${arg} must be a whole number from ${min} to ${max}; got ${value}`);
-            return value;
-        };
-        const minInstances = intIn("minInstances", args.minInstances ?? 1, 0, 100);
-        const maxInstances = intIn("maxInstances", args.maxInstances ?? 4, 1, 100);
-        if (minInstances > maxInstances) throw new Error(`${name}: minInstances (${minInstances}) exceeds maxInstances (${maxInstances})`);
-        const rootGb = intIn("rootVolumeGb", args.rootVolumeGb ?? 50, 30, 16384);
-        const azs = intIn("availabilityZones", args.availabilityZones ?? 2, 2, 6);
-        const minTasks = intIn("minTasks", args.minTasks ?? 1, 0, 1000);
-        const maxTasks = intIn("maxTasks", args.maxTasks ?? 4, 1, 1000);
-        const desiredTasks = intIn("desiredTasks", args.desiredTasks ?? 2, 0, 1000);
-        if (minTasks > desiredTasks || desiredTasks > maxTasks) {
-            throw new Error(`${name}: need minTasks <= desiredTasks <= maxTasks; got ${minTasks}, ${desiredTasks}, ${maxTasks}`);
-        }
-        if (maxTasks > maxInstances) {
-            throw new Error(`${name}: maxTasks (${maxTasks}) exceeds maxInstances (${maxInstances}); each task holds host port 8080 on its instance`);
-        }
-        const scaleOut = intIn("scaleOutCpuPercent", args.scaleOutCpuPercent ?? 60, 1, 100);
-        const scaleIn = intIn("scaleInCpuPercent", args.scaleInCpuPercent ?? 25, 0, 99);
-        if (scaleIn >= scaleOut) throw new Error(`${name}: scaleInCpuPercent (${scaleIn}) must be below scaleOutCpuPercent (${scaleOut})`);
-        const keepImages = intIn("keepImages", args.keepImages ?? 20, 1, 10000);
-        const vpcCidr = args.vpcCidr ?? "10.0.0.0/16";
-        if (!CIDR.test(vpcCidr) || Number(vpcCidr.split("/")[1]) > 24 || Number(vpcCidr.split("/")[1]) < 16) {
-            throw new Error(`${name}: vpcCidr "${vpcCidr}" must be an IPv4 CIDR block from /16 to /24`);
-        }
-        const https = args.certificateArn !== undefined;
+        const s = resolveArgs<typeof windowsContainersSettings, Inputs>(name, windowsContainersSettings, args);
+        const server = s.windowsServer;
+        const https = s.certificateArn !== undefined;
+        // protect is a global key, out of the declaration's reach: a stack file meets this rule in the registry entry, another program here.
         if (!https && this.protectStateful) {
             throw new Error(
                 `${name}: a protected stack (protect: true) must not forward plain HTTP: set certificateArn to an ACM certificate ` +
                     `(HTTP then only redirects to HTTPS); got certificateArn undefined`,
             );
         }
-        const accessLogRetentionDays = intIn("accessLogRetentionDays", args.accessLogRetentionDays ?? 90, 1, 3650);
-        const ingressCidrs = args.ingressCidrs ?? (https ? ["0.0.0.0/0"] : []);
-        for (const c of ingressCidrs) if (!CIDR.test(c)) throw new Error(`${name}: ingressCidrs entry "${c}" is not an IPv4 CIDR block`);
-        if (!https && (ingressCidrs.length === 0 || ingressCidrs.some((c) => c.endsWith("/0")))) {
-            throw new Error(
-                `${name}: without certificateArn the load balancer serves plain HTTP, so ingressCidrs must name the networks allowed ` +
-                    `(not 0.0.0.0/0); got ${JSON.stringify(ingressCidrs)}`,
-            );
-        }
+        const ingressCidrs = s.ingressCidrs ?? (https ? ["0.0.0.0/0"] : []);
 
         const region = aws.getRegionOutput({}, { parent: this }).region;
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
@@ -211,9 +139,9 @@ export class WindowsContainerCluster extends Blueprint {
         const vpc = new awsx.ec2.Vpc(
             `${name}-vpc`,
             {
-                cidrBlock: vpcCidr,
-                numberOfAvailabilityZones: azs,
-                natGateways: { strategy: args.natGateways === "single" ? "Single" : "OnePerAz" },
+                cidrBlock: s.vpcCidr,
+                numberOfAvailabilityZones: s.availabilityZones,
+                natGateways: { strategy: s.natGateways === "single" ? "Single" : "OnePerAz" },
                 subnetStrategy: "Auto",
                 tags: { ...this.tags, Name: `${name}-vpc` },
             },
@@ -222,7 +150,7 @@ export class WindowsContainerCluster extends Blueprint {
 
         const cluster = new aws.ecs.Cluster(
             `${name}-cluster`,
-            { settings: [{ name: "containerInsights", value: args.containerInsights ? "enabled" : "disabled" }] },
+            { settings: [{ name: "containerInsights", value: s.containerInsights ? "enabled" : "disabled" }] },
             { parent: this },
         );
         const logKey = new aws.kms.Key(
@@ -314,14 +242,14 @@ export class WindowsContainerCluster extends Blueprint {
             {
                 description: `ECS-optimised Windows Server ${server} container instances of ${name}`,
                 imageId: ami,
-                instanceType: args.instanceType ?? "m5.large",
+                instanceType: s.instanceType,
                 iamInstanceProfile: { arn: role.profileArn },
                 vpcSecurityGroupIds: [hostGroup.id],
                 // Tasks take credentials from their task role through the agent; containers cannot reach the
                 // instance's own credentials past one hop.
                 metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
                 blockDeviceMappings: [
-                    { deviceName: "/dev/sda1", ebs: { volumeSize: rootGb, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
+                    { deviceName: "/dev/sda1", ebs: { volumeSize: s.rootVolumeGb, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
                 ],
                 userData: cluster.name.apply((n) => Buffer.from(windowsUserData(n)).toString("base64")),
                 tagSpecifications: [{ resourceType: "volume", tags: { ...this.tags, Name: `${name} container instance` } }],
@@ -333,9 +261,9 @@ export class WindowsContainerCluster extends Blueprint {
             `${name}-hosts`,
             {
                 vpcZoneIdentifiers: vpc.privateSubnetIds,
-                minSize: minInstances,
-                maxSize: maxInstances,
-                desiredCapacity: minInstances,
+                minSize: s.minInstances,
+                maxSize: s.maxInstances,
+                desiredCapacity: s.minInstances,
                 launchTemplate: { id: template.id, version: template.latestVersion.apply((v) => String(v)) },
                 // Windows instances take up to ~15 minutes to boot and join the cluster.
                 healthCheckGracePeriod: 900,
@@ -410,8 +338,8 @@ export class WindowsContainerCluster extends Blueprint {
                         },
                         {
                             rulePriority: 2,
-                            description: `Keep the newest ${keepImages} images`,
-                            selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keepImages },
+                            description: `Keep the newest ${s.keepImages} images`,
+                            selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: s.keepImages },
                             action: { type: "expire" },
                         },
                     ],
@@ -422,7 +350,7 @@ export class WindowsContainerCluster extends Blueprint {
 
         const accessLogs = loadBalancerLogBucket(
             `${name}-access-logs`,
-            { retentionDays: accessLogRetentionDays, prefix: name, forceDestroy: !this.protectStateful },
+            { retentionDays: s.accessLogRetentionDays, prefix: name, forceDestroy: !this.protectStateful },
             this,
             this.stateful(),
         );
@@ -462,7 +390,7 @@ export class WindowsContainerCluster extends Blueprint {
                         port: 443,
                         protocol: "HTTPS",
                         sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
-                        certificateArn: args.certificateArn,
+                        certificateArn: s.certificateArn,
                         defaultActions: [{ type: "forward", targetGroupArn: targets.arn }],
                     },
                     { parent: this },
@@ -514,7 +442,7 @@ export class WindowsContainerCluster extends Blueprint {
             {
                 cluster: cluster.arn,
                 taskDefinition: taskDefinition.arn,
-                desiredCount: desiredTasks,
+                desiredCount: s.desiredTasks,
                 // EC2 capacity through the provider (a service cannot name both a launch type and a strategy): tasks
                 // waiting for an instance make managed scaling add one.
                 capacityProviderStrategies: [{ capacityProvider: capacity.name, weight: 1, base: 0 }],
@@ -540,8 +468,8 @@ export class WindowsContainerCluster extends Blueprint {
                 serviceNamespace: "ecs",
                 scalableDimension: "ecs:service:DesiredCount",
                 resourceId: pulumi.interpolate`service/${cluster.name}/${service.name}`,
-                minCapacity: minTasks,
-                maxCapacity: maxTasks,
+                minCapacity: s.minTasks,
+                maxCapacity: s.maxTasks,
             },
             { parent: this },
         );
@@ -571,7 +499,7 @@ export class WindowsContainerCluster extends Blueprint {
         new aws.cloudwatch.MetricAlarm(
             `${name}-web-cpu-high`,
             {
-                alarmDescription: `Service CPU above ${scaleOut}% for 3 consecutive minutes: add a task`,
+                alarmDescription: `Service CPU above ${s.scaleOutCpuPercent}% for 3 consecutive minutes: add a task`,
                 namespace: "AWS/ECS",
                 metricName: "CPUUtilization",
                 dimensions,
@@ -579,7 +507,7 @@ export class WindowsContainerCluster extends Blueprint {
                 period: 60,
                 evaluationPeriods: 3,
                 datapointsToAlarm: 3,
-                threshold: scaleOut,
+                threshold: s.scaleOutCpuPercent,
                 comparisonOperator: "GreaterThanThreshold",
                 treatMissingData: "missing",
                 alarmActions: [scaleOutPolicy.arn],
@@ -589,7 +517,7 @@ export class WindowsContainerCluster extends Blueprint {
         new aws.cloudwatch.MetricAlarm(
             `${name}-web-cpu-low`,
             {
-                alarmDescription: `Service CPU below ${scaleIn}% for 15 consecutive minutes: remove a task`,
+                alarmDescription: `Service CPU below ${s.scaleInCpuPercent}% for 15 consecutive minutes: remove a task`,
                 namespace: "AWS/ECS",
                 metricName: "CPUUtilization",
                 dimensions,
@@ -597,7 +525,7 @@ export class WindowsContainerCluster extends Blueprint {
                 period: 60,
                 evaluationPeriods: 15,
                 datapointsToAlarm: 15,
-                threshold: scaleIn,
+                threshold: s.scaleInCpuPercent,
                 comparisonOperator: "LessThanThreshold",
                 treatMissingData: "missing",
                 alarmActions: [scaleInPolicy.arn],

@@ -6,26 +6,32 @@ import { instanceType, ipv4Cidr, wholeNumber } from "../../components/settings";
 export const windowsContainersSettings = z
     .object({
         enabled: enabled(),
-        windowsServer: z.enum(["2019-core", "2019-full", "2022-core", "2022-full", "2025-core", "2025-full"]).default("2022-full").describe("Windows Server release and installation option of the container instances (and the task image's base)."),
+        windowsServer: z.enum(["2019-core", "2019-full", "2022-core", "2022-full", "2025-core", "2025-full"]).default("2022-full").describe("Windows Server release and installation option of the container instances; the AMI, the task's platform and its IIS image follow it."),
         instanceType: instanceType.default("m5.large").describe("Instance type of the container instances."),
-        minInstances: wholeNumber(0, 100).default(1).describe("Fewest container instances."),
-        maxInstances: wholeNumber(1, 100).default(4).describe("Most container instances the capacity provider may run."),
-        rootVolumeGb: wholeNumber(30, 16384).default(50).describe("Root volume of each instance in GiB."),
+        minInstances: wholeNumber(0, 100).default(1).describe("Fewest container instances (the post's cluster had 4): the lower bound of the Auto Scaling group the capacity provider scales."),
+        maxInstances: wholeNumber(1, 100).default(4).describe("Most container instances: the upper bound of the Auto Scaling group the capacity provider scales."),
+        rootVolumeGb: wholeNumber(30, 16384).default(50).describe("Root volume of each instance in GiB (Windows container images are large)."),
         availabilityZones: wholeNumber(2, 6).default(2).describe("Availability zones of the VPC."),
-        natGateways: z.enum(["onePerAz", "single"]).default("onePerAz").describe("NAT gateways: one per availability zone, or a single one (cheaper, one zone's outage cuts egress)."),
-        vpcCidr: ipv4Cidr.default("10.0.0.0/16").describe("CIDR block of the VPC (/16 to /24)."),
+        natGateways: z.enum(["onePerAz", "single"]).default("onePerAz").describe("NAT gateways: `onePerAz` (one per availability zone, as the original) or `single` (cheaper, but one zone's outage cuts egress)."),
+        vpcCidr: ipv4Cidr
+            .refine((c) => {
+                const prefix = /\/(\d+)$/.exec(c);
+                return prefix === null || (Number(prefix[1]) >= 16 && Number(prefix[1]) <= 24);
+            }, "must be a block from /16 to /24")
+            .default("10.0.0.0/16")
+            .describe("CIDR block of the VPC, from /16 to /24."),
         certificateArn: z
             .string()
             .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, "must be an ACM certificate ARN")
-            .optional().meta({ description: "ACM certificate ARN for an HTTPS listener; required when the stack protects its resources (protect: true).", whenUnset: "none (HTTP only, to ingressCidrs)" }),
-        ingressCidrs: z.array(ipv4Cidr).optional().meta({ description: "Networks allowed to reach the load balancer.", whenUnset: "[\"0.0.0.0/0\"] with a certificate; required without" }),
+            .optional().meta({ description: "ACM certificate ARN for an HTTPS listener (HTTP then only redirects to it). Required when `protect` is true: a protected stack never forwards plain HTTP.", whenUnset: "none (HTTP only, to `ingressCidrs`)" }),
+        ingressCidrs: z.array(ipv4Cidr).optional().meta({ description: "Networks allowed to reach the load balancer. Without `certificateArn` they must be named networks (not `0.0.0.0/0`): plain HTTP is never served to the whole internet.", whenUnset: "`[\"0.0.0.0/0\"]` with a certificate; required without" }),
         desiredTasks: wholeNumber(0, 1000).default(2).describe("Tasks the service starts with."),
         minTasks: wholeNumber(0, 1000).default(1).describe("Fewest tasks service auto scaling keeps."),
-        maxTasks: wholeNumber(1, 1000).default(4).describe("Most tasks service auto scaling runs (one per instance)."),
-        scaleOutCpuPercent: wholeNumber(1, 100).default(60).describe("Average service CPU % above which a task is added (3 consecutive minutes)."),
-        scaleInCpuPercent: wholeNumber(0, 99).default(25).describe("Average service CPU % below which a task is removed (15 consecutive minutes)."),
-        containerInsights: z.boolean().default(false).describe("CloudWatch Container Insights on the cluster."),
-        keepImages: wholeNumber(1, 10000).default(20).describe("Images the ECR repository keeps."),
+        maxTasks: wholeNumber(1, 1000).default(4).describe("Most tasks service auto scaling runs, at most `maxInstances`: each task holds host port 8080 on its instance."),
+        scaleOutCpuPercent: wholeNumber(1, 100).default(60).describe("Average service CPU % above which a task is added, after 3 consecutive minutes."),
+        scaleInCpuPercent: wholeNumber(0, 99).default(25).describe("Average service CPU % below which a task is removed, after 15 consecutive minutes."),
+        containerInsights: z.boolean().default(false).describe("CloudWatch Container Insights on the cluster (billed per metric)."),
+        keepImages: wholeNumber(1, 10000).default(20).describe("Images the ECR repository keeps (untagged ones expire after 7 days)."),
         accessLogRetentionDays: wholeNumber(1, 3650).default(90).describe("Days the load balancer's access logs are kept in their bucket."),
     })
     .strict()

@@ -348,22 +348,22 @@ describe("AthenaAnalytics component", () => {
 
     it("refuses bad arguments before creating any resource", async () => {
         const cases: Array<[AthenaAnalyticsArgs, RegExp]> = [
-            [{ allowedCidr: "0.0.0.0/0" }, /allowedCidr "0.0.0.0\/0" opens RStudio to the whole internet/],
-            [{ allowedCidr: "::/0" }, /allowedCidr "::\/0" opens RStudio to the whole internet/],
-            [{ allowedCidr: "my office" }, /allowedCidr "my office" must be an IPv4 or IPv6 CIDR/],
-            [{ subnetType: "private" }, /subnetType private needs subnetId/],
-            [{ subnetId: "subnet-xyz" }, /subnetId "subnet-xyz" must be a subnet id/],
-            [{ instanceType: "m7g.large" }, /"m7g.large" is a Graviton \(arm64\) type/],
-            [{ instanceType: "t4g.xlarge" }, /Graviton/],
-            [{ instanceType: "large" }, /instanceType "large" is not an EC2 instance type/],
-            [{ rstudioUser: "root" }, /rstudioUser "root" must be a Linux user name/],
-            [{ rstudioServerVersion: "latest" }, /rstudioServerVersion "latest" must look like 2024.12.1-563/],
-            [{ rstudioServerSha256: "abc" }, /rstudioServerSha256 must be 64 lowercase hex digits/],
-            [{ rootVolumeSizeGb: 8 }, /rootVolumeSizeGb must be 20-16384; got 8/],
-            [{ databaseName: "Billboard-DB" }, /databaseName "Billboard-DB" must be 1-255 lowercase letters, digits or underscores/],
-            [{ dataLocation: "s3://bucket/no-slash" }, /dataLocation "s3:\/\/bucket\/no-slash" must be an S3 location like s3:\/\/my-bucket\/billboard\//],
-            [{ bytesScannedCutoffMb: 5 }, /bytesScannedCutoffMb must be a whole number >= 10 \(Athena's minimum\); got 5/],
-            [{ resultsExpirationDays: 0 }, /resultsExpirationDays must be a whole number >= 1; got 0/],
+            [{ allowedCidr: "0.0.0.0/0" }, /allowedCidr: must not be open to the whole internet.*; got "0.0.0.0\/0"/],
+            [{ allowedCidr: "::/0" }, /allowedCidr: must not be open to the whole internet.*; got "::\/0"/],
+            [{ allowedCidr: "my office" }, /allowedCidr: must be an IPv4 or IPv6 CIDR .*; got "my office"/],
+            [{ subnetType: "private" }, /subnetId: is required with subnetType private: a private subnet with a NAT route; got nothing/],
+            [{ subnetId: "subnet-xyz" }, /subnetId: must be a subnet id like subnet-0123456789abcdef0; got "subnet-xyz"/],
+            [{ instanceType: "m7g.large" }, /instanceType: must be an x86_64 type: RStudio Server comes from Posit's x86_64 package; got "m7g.large"/],
+            [{ instanceType: "t4g.xlarge" }, /instanceType: must be an x86_64 type.*; got "t4g.xlarge"/],
+            [{ instanceType: "large" }, /instanceType: must be an EC2 instance type like t3.large; got "large"/],
+            [{ rstudioUser: "root" }, /rstudioUser: must not be root; got "root"/],
+            [{ rstudioServerVersion: "latest" }, /rstudioServerVersion: must be a version like 2024.12.1-563; got "latest"/],
+            [{ rstudioServerSha256: "abc" }, /rstudioServerSha256: must be 64 lowercase hex digits; got "abc"/],
+            [{ rootVolumeSizeGb: 8 }, /rootVolumeSizeGb: must be a whole number from 20 to 16384; got 8/],
+            [{ databaseName: "Billboard-DB" }, /databaseName: must be 1-255 lowercase letters, digits or underscores; got "Billboard-DB"/],
+            [{ dataLocation: "s3://bucket/no-slash" }, /dataLocation: must be an S3 location like s3:\/\/my-bucket\/billboard\/ \(ending with \/\); got "s3:\/\/bucket\/no-slash"/],
+            [{ bytesScannedCutoffMb: 5 }, /bytesScannedCutoffMb: must be a whole number from 10 to 10000000; got 5/],
+            [{ resultsExpirationDays: 0 }, /resultsExpirationDays: must be a whole number from 1 to 3650; got 0/],
         ];
         clearRecorded();
         await build(() => {

@@ -617,21 +617,23 @@ describe("MultiRegionApi component", () => {
     it("refuses bad arguments before creating any resource, naming the argument and the value", async () => {
         const base = { domainName: DOMAIN, hostedZoneId: ZONE };
         const cases: Array<[Partial<MultiRegionApiArgs>, RegExp]> = [
-            [{ domainName: "API.example.com" }, /domainName must be a lowercase host name .*; got "API.example.com"/],
-            [{ hostedZoneId: "example.com" }, /hostedZoneId must be a Route 53 zone id .*; got "example.com"/],
-            [{ regions: ["us-east-1"] }, /regions needs two or more regions .*; got \["us-east-1"\]/],
-            [{ regions: ["us-east-1", "Virginia"] }, /regions entry "Virginia" is not an AWS region/],
-            [{ regions: ["us-east-1", "us-east-1"] }, /regions lists "us-east-1" twice/],
-            [{ unhealthyRegions: ["eu-west-1"] }, /unhealthyRegions entry "eu-west-1" is not one of the regions \["us-east-1","us-west-2"\]/],
-            [{ corsAllowOrigin: "https://app.example.com/" }, /corsAllowOrigin must be "\*" or one origin .*; got "https:\/\/app.example.com\/"/],
-            [{ clientPriceClass: "PriceClass_1" as any }, /clientPriceClass must be one of PriceClass_100, PriceClass_200, PriceClass_All; got "PriceClass_1"/],
-            [{ clientDomainName: DOMAIN }, /clientDomainName must differ from domainName/],
-            [{ clientDomainName: "status.example.com", deployClient: false }, /clientDomainName "status.example.com" needs deployClient: true/],
-            [{ healthCheckerRegions: ["us-east-1", "eu-west-1"] }, /healthCheckerRegions needs at least three regions/],
-            [{ healthCheckerRegions: ["us-east-1", "eu-west-1", "eu-central-1"] }, /healthCheckerRegions entry "eu-central-1" is not a Route 53 checker region/],
-            [{ throttleRateLimit: 0 }, /throttleRateLimit must be more than 0 .*; got 0/],
-            [{ throttleBurstLimit: 2.5 }, /throttleBurstLimit must be a whole number from 1 to 5000; got 2.5/],
-            [{ memorySizeMb: 64 }, /memorySizeMb must be a whole number from 128 to 10240; got 64/],
+            [{ domainName: "API.example.com" }, /domainName: must be a lowercase host name .*; got "API.example.com"/],
+            [{ hostedZoneId: "example.com" }, /hostedZoneId: must be a Route 53 hosted zone id .*; got "example.com"/],
+            [{ regions: ["us-east-1"] }, /regions: needs two or more regions .*; got \["us-east-1"\]/],
+            [{ regions: ["us-east-1", "Virginia"] }, /regions\[1\]: must be an AWS region like us-east-1; got "Virginia"/],
+            [{ regions: ["us-east-1", "us-east-1"] }, /regions: lists us-east-1 twice; got \["us-east-1","us-east-1"\]/],
+            [{ unhealthyRegions: ["eu-west-1"] }, /unhealthyRegions: must be among regions \(us-east-1, us-west-2\); eu-west-1 is not; got \["eu-west-1"\]/],
+            [{ corsAllowOrigin: "https://app.example.com/" }, /corsAllowOrigin: must be "\*" or one origin .*; got "https:\/\/app.example.com\/"/],
+            [{ clientPriceClass: "PriceClass_1" as any }, /clientPriceClass: .*"PriceClass_100"\|"PriceClass_200"\|"PriceClass_All"; got "PriceClass_1"/],
+            [{ clientDomainName: DOMAIN }, /clientDomainName: must differ from domainName; got "api.example.com"/],
+            [{ clientDomainName: "status.example.com", deployClient: false }, /clientDomainName: needs deployClient: true; got "status.example.com"/],
+            [{ healthCheckerRegions: ["us-east-1", "eu-west-1"] }, /healthCheckerRegions: needs at least three regions .*; got \["us-east-1","eu-west-1"\]/],
+            [{ healthCheckerRegions: ["us-east-1", "eu-west-1", "eu-central-1"] as any }, /healthCheckerRegions\[2\]: .*"sa-east-1"; got "eu-central-1"/],
+            [{ throttleRateLimit: 0 }, /throttleRateLimit: must be more than 0; got 0/],
+            [{ throttleBurstLimit: 2.5 }, /throttleBurstLimit: must be a whole number from 1 to 5000; got 2.5/],
+            [{ memorySizeMb: 64 }, /memorySizeMb: must be a whole number from 128 to 10240; got 64/],
+            [{ domainName: undefined }, /domainName: is required when enabled: .*; got nothing/],
+            [{ hostedZoneId: undefined }, /hostedZoneId: is required when enabled: .*; got nothing/],
         ];
         for (const [bad, message] of cases) {
             clearRecorded();

@@ -198,13 +198,14 @@ describe("PatchInspectProtect component", () => {
     });
 
     it("refuses bad arguments before creating anything", () => {
-        assert.throws(() => new PatchInspectProtect("bad", { subnetId: "subnet-0123456789abcdef0" }), /give vpcId and subnetId together \(got only subnetId\)/);
-        assert.throws(() => new PatchInspectProtect("bad", { snapshotTimes: ["25:00"] }), /snapshot schedule: tag scheduler:ebs-snapshot:25:00=.*must end in a time HHMM/);
-        assert.throws(() => new PatchInspectProtect("bad", { snapshotTimeZone: "Nowhere/Land" }), /unknown time zone "Nowhere\/Land"/);
-        assert.throws(() => new PatchInspectProtect("bad", { minimumSeverity: "SEVERE" as any }), /minimumSeverity must be one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL; got SEVERE/);
-        assert.throws(() => new PatchInspectProtect("bad", { maintenanceSchedule: "every sunday" }), /maintenanceSchedule "every sunday"/);
-        assert.throws(() => new PatchInspectProtect("bad", { rootVolumeGb: 20 }), /rootVolumeGb must be 30-16384/);
-        assert.throws(() => new PatchInspectProtect("bad", { windowsServerVersion: "2012" as any }), /windowsServerVersion must be one of 2019, 2022, 2025; got 2012/);
+        assert.throws(() => new PatchInspectProtect("bad", { subnetId: "subnet-0123456789abcdef0" }), /vpcId: set vpcId and subnetId together; got nothing/);
+        assert.throws(() => new PatchInspectProtect("bad", { snapshotTimes: ["25:00"] }), /snapshotTimes\[0\]: must be a time HHMM from 0000 to 2359.*; got "25:00"/);
+        assert.throws(() => new PatchInspectProtect("bad", { snapshotTimeZone: "Nowhere/Land" }), /snapshotTimeZone: must be utc or an IANA time zone .*; got "Nowhere\/Land"/);
+        assert.throws(() => new PatchInspectProtect("bad", { minimumSeverity: "SEVERE" as any }), /minimumSeverity: .*"INFORMATIONAL"\|"LOW"\|"MEDIUM"\|"HIGH"\|"CRITICAL"; got "SEVERE"/);
+        assert.throws(() => new PatchInspectProtect("bad", { maintenanceSchedule: "every sunday" }), /maintenanceSchedule: must be a cron\(\.\.\.\) or rate\(\.\.\.\) expression .*; got "every sunday"/);
+        assert.throws(() => new PatchInspectProtect("bad", { rootVolumeGb: 20 }), /rootVolumeGb: must be a whole number from 30 to 16384; got 20/);
+        assert.throws(() => new PatchInspectProtect("bad", { windowsServerVersion: "2012" as any }), /windowsServerVersion: .*"2019"\|"2022"\|"2025"; got "2012"/);
+        assert.throws(() => new PatchInspectProtect("bad", { patchGroup: "Windows|Servers" }), /patchGroup: must be a tag value: .*; got "Windows\|Servers"/);
         assert.throws(() => snapshotScheduleTags(["0900"], 0, "utc", "all"), /retention days "0"/);
     });
 });

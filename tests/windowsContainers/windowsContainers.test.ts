@@ -306,16 +306,16 @@ describe("WindowsContainerCluster component", () => {
 
     it("refuses contradictory or unsafe arguments before creating anything", () => {
         const bad = (args: WindowsContainerClusterArgs) => () => new WindowsContainerCluster("bad", { ingressCidrs: [OFFICE], ...args });
-        assert.throws(bad({ ingressCidrs: undefined }), /without certificateArn .* ingressCidrs must name the networks allowed \(not 0\.0\.0\.0\/0\); got \[\]/);
-        assert.throws(bad({ ingressCidrs: ["0.0.0.0/0"] }), /not 0\.0\.0\.0\/0/);
-        assert.throws(bad({ ingressCidrs: ["office"] }), /ingressCidrs entry "office" is not an IPv4 CIDR block/);
-        assert.throws(bad({ minTasks: 3, desiredTasks: 2 }), /need minTasks <= desiredTasks <= maxTasks; got 3, 2, 4/);
-        assert.throws(bad({ maxTasks: 6, maxInstances: 4 }), /maxTasks \(6\) exceeds maxInstances \(4\)/);
-        assert.throws(bad({ scaleInCpuPercent: 70 }), /scaleInCpuPercent \(70\) must be below scaleOutCpuPercent \(60\)/);
-        assert.throws(bad({ windowsServer: "2016-full" as any }), /windowsServer must be one of/);
-        assert.throws(bad({ minInstances: 5, maxInstances: 4 }), /minInstances \(5\) exceeds maxInstances \(4\)/);
-        assert.throws(bad({ vpcCidr: "10.0.0.0/8" }), /vpcCidr "10.0.0.0\/8"/);
-        assert.throws(bad({ accessLogRetentionDays: 0 }), /accessLogRetentionDays must be a whole number from 1 to 3650; got 0/);
+        assert.throws(bad({ ingressCidrs: undefined }), /ingressCidrs: without certificateArn the load balancer serves plain HTTP: list the networks allowed \(not 0\.0\.0\.0\/0\), or set certificateArn; got nothing/);
+        assert.throws(bad({ ingressCidrs: ["0.0.0.0/0"] }), /ingressCidrs: without certificateArn .*\(not 0\.0\.0\.0\/0\).*; got \["0\.0\.0\.0\/0"\]/);
+        assert.throws(bad({ ingressCidrs: ["office"] }), /ingressCidrs\[0\]: must be an IPv4 CIDR block .*; got "office"/);
+        assert.throws(bad({ minTasks: 3, desiredTasks: 2 }), /desiredTasks: must be between minTasks \(3\) and maxTasks \(4\); got 2/);
+        assert.throws(bad({ maxTasks: 6, maxInstances: 4 }), /maxTasks: must not exceed maxInstances \(4\).*; got 6/);
+        assert.throws(bad({ scaleInCpuPercent: 70 }), /scaleInCpuPercent: must be below scaleOutCpuPercent \(60\); got 70/);
+        assert.throws(bad({ windowsServer: "2016-full" as any }), /windowsServer: .*"2019-core".*"2025-full"; got "2016-full"/);
+        assert.throws(bad({ minInstances: 5, maxInstances: 4 }), /minInstances: must not exceed maxInstances \(4\); got 5/);
+        assert.throws(bad({ vpcCidr: "10.0.0.0/8" }), /vpcCidr: must be a block from \/16 to \/24; got "10.0.0.0\/8"/);
+        assert.throws(bad({ accessLogRetentionDays: 0 }), /accessLogRetentionDays: must be a whole number from 1 to 3650; got 0/);
         assert.throws(() => new WindowsContainerCluster("ecs-win", { ingressCidrs: [OFFICE] }), /must not start with aws, ecs or fargate/);
     });
 });
