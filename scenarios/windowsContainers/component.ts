@@ -9,7 +9,7 @@ import { accountAdministersKey, logsEncryptStatement } from "../../components/ia
 import { InstanceRole } from "../../components/instanceRole";
 import { ArgsOf, resolveArgs } from "../../components/scenario";
 import { loadBalancerLogBucket } from "../../components/storage";
-import { windowsContainersSettings, WindowsContainersSettings } from "./settings";
+import { protectedStackRules, windowsContainersSettings, WindowsContainersSettings } from "./settings";
 
 export type WindowsServer = WindowsContainersSettings["windowsServer"];
 
@@ -123,13 +123,7 @@ export class WindowsContainerCluster extends Blueprint {
         const s = resolveArgs<typeof windowsContainersSettings, Inputs>(name, windowsContainersSettings, args);
         const server = s.windowsServer;
         const https = s.certificateArn !== undefined;
-        // protect is a global key, out of the declaration's reach: a stack file meets this rule in the registry entry, another program here.
-        if (!https && this.protectStateful) {
-            throw new Error(
-                `${name}: a protected stack (protect: true) must not forward plain HTTP: set certificateArn to an ACM certificate ` +
-                    `(HTTP then only redirects to HTTPS); got certificateArn undefined`,
-            );
-        }
+        for (const problem of protectedStackRules(s, { protect: this.protectStateful })) throw new Error(`${name}: ${problem.key}: ${problem.message}; got nothing`);
         const ingressCidrs = s.ingressCidrs ?? (https ? ["0.0.0.0/0"] : []);
 
         const region = aws.getRegionOutput({}, { parent: this }).region;

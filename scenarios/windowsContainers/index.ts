@@ -1,7 +1,7 @@
 // Scenario: `aws-blueprints:windowsContainers`, its component, and the stack output of the same name.
 import { defineScenario, pick } from "../../components/scenario";
 import { WindowsContainerCluster } from "./component";
-import { windowsContainersSettings } from "./settings";
+import { protectedStackRules, windowsContainersSettings } from "./settings";
 
 export const windowsContainers = defineScenario({
     key: "windowsContainers",
@@ -10,9 +10,5 @@ export const windowsContainers = defineScenario({
         const cluster = new WindowsContainerCluster("windows-containers", { ...shared, ...settings });
         return pick(cluster, ["url", "clusterName", "serviceName", "taskDefinitionArn", "capacityProviderName", "autoScalingGroupName", "repositoryUrl", "logGroupName", "logKeyArn", "accessLogBucket", "vpcId"]);
     },
-    // A protected (production) stack never forwards plain HTTP: its HTTP listener only redirects to HTTPS.
-    checkWithGlobals: (s, globals) =>
-        globals.protect && s.enabled && s.certificateArn === undefined
-            ? [{ key: "certificateArn", message: "required when protect is true: a protected stack serves HTTPS and only redirects HTTP" }]
-            : [],
+    checkWithGlobals: (s, globals) => (s.enabled ? protectedStackRules(s, globals) : []),
 });

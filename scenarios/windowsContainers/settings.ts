@@ -49,3 +49,13 @@ export const windowsContainersSettings = z
     });
 
 export type WindowsContainersSettings = z.output<typeof windowsContainersSettings>;
+
+/**
+ * The rule between this section and the global `protect`: a protected (production) stack never forwards plain HTTP,
+ * its HTTP listener only redirects to HTTPS. The registry applies it to stack files, the component to other programs.
+ */
+export function protectedStackRules(s: { readonly certificateArn?: unknown }, globals: { readonly protect: boolean }): { key: "certificateArn"; message: string }[] {
+    return globals.protect && s.certificateArn === undefined
+        ? [{ key: "certificateArn", message: "required when protect is true: a protected stack serves HTTPS and only redirects HTTP" }]
+        : [];
+}

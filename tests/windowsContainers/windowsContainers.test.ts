@@ -299,7 +299,7 @@ describe("WindowsContainerCluster component", () => {
     it("refuses to forward plain HTTP in a protected stack, before creating anything", async () => {
         await assert.rejects(
             build(() => new WindowsContainerCluster("win", { protect: true, ingressCidrs: [OFFICE] })),
-            /win: a protected stack \(protect: true\) must not forward plain HTTP: set certificateArn .*got certificateArn undefined/,
+            /win: certificateArn: required when protect is true: a protected stack serves HTTPS and only redirects HTTP; got nothing/,
         );
         assert.equal(recordedResources().length, 0, "no resource was created");
     });
