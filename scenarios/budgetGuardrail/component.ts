@@ -14,7 +14,8 @@ import { Blueprint, BlueprintArgs } from "../../components/common";
 import { logDeliveryStatement, policyDocument, ServiceRole, Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { checkSpotFleetArgs, SpotFleet, SpotFleetArgs } from "../spotFleet/component";
+import { SpotFleet, SpotFleetArgs } from "../spotFleet/component";
+import { checkFleet } from "../spotFleet/fleetRules";
 
 export type BudgetTimeUnit = "DAILY" | "MONTHLY" | "QUARTERLY" | "ANNUALLY";
 
@@ -223,19 +224,20 @@ function planGuardrail(name: string, args: BudgetGuardrailArgs): GuardrailPlan {
     const memory = args.memorySizeMb ?? 256;
     let fleet: SpotFleetArgs | undefined;
     if (args.createTestFleet) {
+        const instanceTypes = [...(args.testFleetInstanceTypes ?? ["t3.small", "t3a.small", "t2.small"])];
+        checkFleet(`${name}-test-fleet`, { interruptionBehavior: "terminate", instanceTypes, desiredCapacity: fleetSize, minSize: 0, maxSize: fleetSize });
         fleet = {
             tags: args.tags,
             protect: args.protect,
             logRetentionDays: args.logRetentionDays,
             scenario: "budget-guardrail",
-            instanceTypes: args.testFleetInstanceTypes ?? ["t3.small", "t3a.small", "t2.small"],
+            instanceTypes,
             desiredCapacity: fleetSize,
             minSize: 0,
             maxSize: fleetSize,
             instanceTags: { [tag.key]: tag.value },
             notificationEmail: args.notificationEmail,
         };
-        checkSpotFleetArgs(`${name}-test-fleet`, fleet);
     }
     return { budgetName, limit, currency, timeUnit, service, tag, enforceAt, warnAt, memory, fleet };
 }

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { enabled } from "../../components/scenario";
 import { instanceType, userTagKey, wholeNumber } from "../../components/settings";
-import { checkFleet } from "../spotFleet/settings";
+import { addFleetIssues } from "../spotFleet/fleetRules";
 
 const projectTagSchema = z
     .object({
@@ -38,12 +38,10 @@ export const budgetGuardrailSettings = z
     .strict()
     .superRefine((s, ctx) => {
         if (s.enabled && s.createTestFleet) {
-            checkFleet(
-                "budgetGuardrail test fleet",
-                { instanceTypes: s.testFleetInstanceTypes, desiredCapacity: s.testFleetSize, minSize: 0, maxSize: s.testFleetSize },
-                s,
-                { instanceTypes: "testFleetInstanceTypes", desiredCapacity: "testFleetSize" },
+            addFleetIssues(
                 ctx,
+                { interruptionBehavior: "terminate", instanceTypes: s.testFleetInstanceTypes, desiredCapacity: s.testFleetSize, minSize: 0, maxSize: s.testFleetSize },
+                { instanceTypes: "testFleetInstanceTypes", desiredCapacity: "testFleetSize", maxSize: "testFleetSize" },
             );
         }
     });

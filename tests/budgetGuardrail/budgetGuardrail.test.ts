@@ -250,7 +250,7 @@ describe("BudgetGuardrail component", () => {
             [{ budgetName: "a:b" }, /budgetName "a:b" must be 1-100 letters/],
             [{ service: " " }, /service must name an AWS service/],
             [{ createTestFleet: true, testFleetSize: 0 }, /testFleetSize must be 1-20; got 0/],
-            [{ createTestFleet: true, testFleetInstanceTypes: ["t3.small", "t4g.small"] }, /guardrail-test-fleet: instanceTypes mix arm64 and x86_64/],
+            [{ createTestFleet: true, testFleetInstanceTypes: ["t3.small", "t4g.small"] }, /guardrail-test-fleet: instanceTypes: mix arm64 and x86_64 types \(t3\.small, t4g\.small\)/],
         ];
         const before = recordedResources().length;
         for (const [args, message] of cases) assert.throws(() => new BudgetGuardrail("guardrail", args), message, JSON.stringify(args));
