@@ -10,44 +10,16 @@ import {
     configFromEnvironment as enforcementConfigFromEnvironment,
     swapGroupPolicy,
 } from "../../handlers/budgetGuardrail/budgetEnforcement";
-import { Blueprint, BlueprintArgs } from "../../components/common";
+import { Blueprint } from "../../components/common";
 import { logDeliveryStatement, policyDocument, ServiceRole, Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { checkSpotFleetArgs, SpotFleet, SpotFleetArgs } from "../spotFleet/component";
+import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { SpotFleet } from "../spotFleet/component";
+import { budgetGuardrailSettings } from "./settings";
 
-export type BudgetTimeUnit = "DAILY" | "MONTHLY" | "QUARTERLY" | "ANNUALLY";
-
-export interface BudgetGuardrailArgs extends BlueprintArgs {
-    /** Name of the budget. @default `<component name>-<stack>` */
-    readonly budgetName?: string;
-    /** Budgeted amount per time unit. @default 2 */
-    readonly limitAmount?: number;
-    /** Currency of the amount. @default "USD" */
-    readonly currency?: string;
-    /** Period the amount covers. @default "MONTHLY" */
-    readonly timeUnit?: BudgetTimeUnit;
-    /** Cost filter on the Service dimension, as Cost Explorer names it. @default "Amazon Elastic Compute Cloud - Compute" */
-    readonly service?: string;
-    /** Cost allocation tag the budget filters on (`user:<key>$<value>`); the test fleet carries it. @default { key: "Project", value: "Beta" } */
-    readonly projectTag?: { readonly key: string; readonly value: string };
-    /** ACTUAL spend, in percent of the budget (10-1000), at which EC2 full access is removed. @default 100 */
-    readonly enforceAtPercent?: number;
-    /** FORECASTED spend, in percent of the budget, at which a warning is sent (no enforcement). @default 100 */
-    readonly forecastWarningPercent?: number;
-    /** Create a test IAM user in the project group with a generated console password. @default false */
-    readonly createTestUser?: boolean;
-    /** Create a Spot test fleet tagged with the project tag. @default false */
-    readonly createTestFleet?: boolean;
-    /** Instance types of the test fleet. @default ["t3.small", "t3a.small", "t2.small"] */
-    readonly testFleetInstanceTypes?: readonly string[];
-    /** Instances in the test fleet. @default 4 */
-    readonly testFleetSize?: number;
-    /** Email subscribed to budget alerts, enforcement notices and failure alarms. @default none */
-    readonly notificationEmail?: string;
-    /** Memory of the two functions in MB. @default 256 */
-    readonly memorySizeMb?: number;
-}
+/** The scenario's settings (see ./settings.ts). */
+export type BudgetGuardrailArgs = ArgsOf<typeof budgetGuardrailSettings>;
 
 export type GuardrailMode = "enforce" | "restore";
 
@@ -174,72 +146,6 @@ export function guardrailDefinition(a: GuardrailDefinitionArgs): Record<string, 
     };
 }
 
-const BUDGET_NAME = /^[A-Za-z0-9][A-Za-z0-9 _.()-]{0,99}$/;
-const TIME_UNITS: readonly BudgetTimeUnit[] = ["DAILY", "MONTHLY", "QUARTERLY", "ANNUALLY"];
-
-interface GuardrailPlan {
-    readonly budgetName: string;
-    readonly limit: number;
-    readonly currency: string;
-    readonly timeUnit: BudgetTimeUnit;
-    readonly service: string;
-    readonly tag: { readonly key: string; readonly value: string };
-    readonly enforceAt: number;
-    readonly warnAt: number;
-    readonly memory: number;
-    /** The test fleet's arguments, when there is one. */
-    readonly fleet?: SpotFleetArgs;
-}
-
-/** Validates the arguments (throwing with the argument's name and value) and fills in defaults. */
-function planGuardrail(name: string, args: BudgetGuardrailArgs): GuardrailPlan {
-    const budgetName = args.budgetName ?? `${name}-${pulumi.getStack()}`;
-    if (!BUDGET_NAME.test(budgetName)) {
-        throw new Error(`${name}: budgetName ${JSON.stringify(budgetName)} must be 1-100 letters, digits, spaces or _ . ( ) -, starting with a letter or digit`);
-    }
-    const limit = args.limitAmount ?? 2;
-    if (!(Number.isFinite(limit) && limit > 0)) throw new Error(`${name}: limitAmount must be a positive amount; got ${limit}`);
-    const currency = args.currency ?? "USD";
-    if (!/^[A-Z]{3}$/.test(currency)) throw new Error(`${name}: currency must be a three-letter code like USD; got ${JSON.stringify(currency)}`);
-    const timeUnit = args.timeUnit ?? "MONTHLY";
-    if (!TIME_UNITS.includes(timeUnit)) throw new Error(`${name}: timeUnit must be one of ${TIME_UNITS.join(", ")}; got ${JSON.stringify(timeUnit)}`);
-    const service = args.service ?? "Amazon Elastic Compute Cloud - Compute";
-    if (service.trim().length === 0) throw new Error(`${name}: service must name an AWS service as Cost Explorer does`);
-    const tag = args.projectTag ?? { key: "Project", value: "Beta" };
-    if (tag.key.length === 0 || tag.key.startsWith("aws:") || tag.key.includes("$") || tag.value.includes("$")) {
-        throw new Error(`${name}: projectTag ${JSON.stringify(tag)} needs a non-empty key not starting with aws:, and no $ in key or value`);
-    }
-    const enforceAt = args.enforceAtPercent ?? 100;
-    const warnAt = args.forecastWarningPercent ?? 100;
-    // Budgets thresholds are percentages: the original template's 1.75 fired at 1.75% of the budget, not at $1.75.
-    if (!(Number.isFinite(enforceAt) && enforceAt >= 10 && enforceAt <= 1000)) {
-        throw new Error(`${name}: enforceAtPercent is a percentage of the budget (100 = all of it), from 10 to 1000, not an amount; got ${enforceAt}`);
-    }
-    if (!(Number.isFinite(warnAt) && warnAt > 0 && warnAt <= 1000)) {
-        throw new Error(`${name}: forecastWarningPercent is a percentage of the budget (100 = all of it), above 0 and at most 1000; got ${warnAt}`);
-    }
-    const fleetSize = args.testFleetSize ?? 4;
-    if (!Number.isInteger(fleetSize) || fleetSize < 1 || fleetSize > 20) throw new Error(`${name}: testFleetSize must be 1-20; got ${fleetSize}`);
-    const memory = args.memorySizeMb ?? 256;
-    let fleet: SpotFleetArgs | undefined;
-    if (args.createTestFleet) {
-        fleet = {
-            tags: args.tags,
-            protect: args.protect,
-            logRetentionDays: args.logRetentionDays,
-            scenario: "budget-guardrail",
-            instanceTypes: args.testFleetInstanceTypes ?? ["t3.small", "t3a.small", "t2.small"],
-            desiredCapacity: fleetSize,
-            minSize: 0,
-            maxSize: fleetSize,
-            instanceTags: { [tag.key]: tag.value },
-            notificationEmail: args.notificationEmail,
-        };
-        checkSpotFleetArgs(`${name}-test-fleet`, fleet);
-    }
-    return { budgetName, limit, currency, timeUnit, service, tag, enforceAt, warnAt, memory, fleet };
-}
-
 export class BudgetGuardrail extends Blueprint {
     readonly budgetName: pulumi.Output<string>;
     readonly topicArn: pulumi.Output<string>;
@@ -258,7 +164,11 @@ export class BudgetGuardrail extends Blueprint {
 
     constructor(name: string, args: BudgetGuardrailArgs, opts?: pulumi.ComponentResourceOptions) {
         // Everything is checked before the component registers, so a bad argument creates nothing.
-        const { budgetName, limit, currency, timeUnit, service, tag, enforceAt, warnAt, memory, fleet } = planGuardrail(name, args);
+        const s = resolveArgs<typeof budgetGuardrailSettings>(name, budgetGuardrailSettings, args);
+        const budgetName = s.budgetName ?? `${name}-${pulumi.getStack()}`;
+        if (s.budgetName === undefined && !budgetGuardrailSettings.shape.budgetName.safeParse(budgetName).success) {
+            throw new Error(`${name}: budgetName: the default ${JSON.stringify(budgetName)} (the component's name and the stack's) is not a budget name; set one`);
+        }
         super("aws-blueprints:cost:BudgetGuardrail", name, "budget-guardrail", args, opts);
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
@@ -270,7 +180,7 @@ export class BudgetGuardrail extends Blueprint {
             {
                 displayName: "Budget guardrail",
                 publishingServices: ["budgets.amazonaws.com", "cloudwatch.amazonaws.com"],
-                email: args.notificationEmail,
+                email: s.notificationEmail,
                 protect: this.protectStateful,
             },
             { parent: this },
@@ -281,25 +191,25 @@ export class BudgetGuardrail extends Blueprint {
             {
                 name: budgetName,
                 budgetType: "COST",
-                limitAmount: limit.toFixed(2),
-                limitUnit: currency,
-                timeUnit,
+                limitAmount: s.limitAmount.toFixed(2),
+                limitUnit: s.currency,
+                timeUnit: s.timeUnit,
                 costFilters: [
-                    { name: "Service", values: [service] },
-                    { name: "TagKeyValue", values: [`user:${tag.key}$${tag.value}`] },
+                    { name: "Service", values: [s.service] },
+                    { name: "TagKeyValue", values: [`user:${s.projectTag.key}$${s.projectTag.value}`] },
                 ],
                 notifications: [
                     {
                         notificationType: "ACTUAL",
                         comparisonOperator: "GREATER_THAN",
-                        threshold: enforceAt,
+                        threshold: s.enforceAtPercent,
                         thresholdType: "PERCENTAGE",
                         subscriberSnsTopicArns: [alerts.topicArn],
                     },
                     {
                         notificationType: "FORECASTED",
                         comparisonOperator: "GREATER_THAN",
-                        threshold: warnAt,
+                        threshold: s.forecastWarningPercent,
                         thresholdType: "PERCENTAGE",
                         subscriberSnsTopicArns: [alerts.topicArn],
                     },
@@ -334,7 +244,7 @@ export class BudgetGuardrail extends Blueprint {
                     READ_ONLY_POLICY_ARN: readOnlyArn,
                 },
                 timeoutSeconds: 30,
-                memorySizeMb: memory,
+                memorySizeMb: s.memorySizeMb,
                 logRetentionDays: this.logRetentionDays,
                 protect: this.protectStateful,
                 callback: async (event: unknown) => {
@@ -437,7 +347,7 @@ export class BudgetGuardrail extends Blueprint {
                     STATE_MACHINE_ARN: enforceMachine.arn,
                 },
                 timeoutSeconds: 30,
-                memorySizeMb: memory,
+                memorySizeMb: s.memorySizeMb,
                 logRetentionDays: this.logRetentionDays,
                 protect: this.protectStateful,
                 callback: async (event: unknown) => {
@@ -526,7 +436,7 @@ export class BudgetGuardrail extends Blueprint {
             );
         }
 
-        if (args.createTestUser) {
+        if (s.createTestUser) {
             const user = new aws.iam.User(`${name}-test-user`, { path: "/blueprints/", forceDestroy: true }, { parent: this });
             new aws.iam.UserGroupMembership(`${name}-test-user-groups`, { user: user.name, groups: [group.name] }, { parent: this });
             const ownPassword: Statement[] = [
@@ -547,7 +457,24 @@ export class BudgetGuardrail extends Blueprint {
             this.consoleSignInUrl = pulumi.interpolate`https://${identity.accountId}.signin.aws.amazon.com/console`;
         }
 
-        if (fleet) this.testFleet = new SpotFleet(`${name}-test-fleet`, fleet, { parent: this });
+        if (s.createTestFleet) {
+            this.testFleet = new SpotFleet(
+                `${name}-test-fleet`,
+                {
+                    tags: s.tags,
+                    protect: s.protect,
+                    logRetentionDays: s.logRetentionDays,
+                    scenario: "budget-guardrail",
+                    instanceTypes: s.testFleetInstanceTypes,
+                    desiredCapacity: s.testFleetSize,
+                    minSize: 0,
+                    maxSize: s.testFleetSize,
+                    instanceTags: { [s.projectTag.key]: s.projectTag.value },
+                    notificationEmail: s.notificationEmail,
+                },
+                { parent: this },
+            );
+        }
 
         this.budgetName = budget.name;
         this.topicArn = alerts.topicArn;

@@ -5,49 +5,20 @@ import { demoResponse, publishDemoVersions, releaseVariable } from "../../handle
 import {
     checkHealth,
     configFromEnvironment,
-    maximumInsufficientDataWaits,
     runSimpleDeployment,
     runTrafficTask,
     simpleDeployerConfigFromEnvironment,
     validateDeployment,
 } from "../../handlers/lambdaCanary/canaryDeploy";
-import { Blueprint, BlueprintArgs } from "../../components/common";
+import { Blueprint } from "../../components/common";
 import { logDeliveryStatement, ServiceRole, Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { lambdaCanarySettings } from "./settings";
 
-export type InsufficientDataPolicy = "wait" | "fail";
-
-export interface LambdaCanaryDeployerArgs extends BlueprintArgs {
-    /** Functions whose aliases the deployer may shift, by exact name. @default [] */
-    readonly targetFunctionNames?: readonly string[];
-    /** Functions whose name starts with this may be shifted too (at least 3 characters). @default none */
-    readonly targetFunctionPrefix?: string;
-    /** CloudWatch metric alarms a deployment may name as extra health checks, by exact name. @default [] */
-    readonly alarmNames?: readonly string[];
-    /** Alarms whose name starts with this may be named too (at least 3 characters). @default none */
-    readonly alarmNamePrefix?: string;
-    /** Highest failure ratio, (Errors + Throttles) / (Invocations + Throttles), a step may show; 0 fails on any error. @default 0 */
-    readonly maxErrorRate?: number;
-    /** Fewer invocations of the new version than this in a step is "not enough data", never "healthy". @default 10 */
-    readonly minInvocations?: number;
-    /** What "not enough data" does: wait another interval, or fail (roll back). @default "wait" */
-    readonly onInsufficientData?: InsufficientDataPolicy;
-    /** Extra intervals a step may wait for data before failing (0-10). @default 3 */
-    readonly maxInsufficientDataWaits?: number;
-    /** Deploy the single-function deployer for short rollouts. @default true */
-    readonly createSimpleDeployer?: boolean;
-    /** Timeout of the simple deployer in seconds (180-900); rollouts that cannot finish inside it are refused. @default 900 */
-    readonly simpleDeployerTimeoutSeconds?: number;
-    /** Deploy a demo function with an alias and two published versions to try the workflow on. @default true */
-    readonly createDemo?: boolean;
-    /** Name of the demo function's alias. @default "live" */
-    readonly demoAliasName?: string;
-    /** Email subscribed to deployment notifications and the failure alarm. @default none */
-    readonly notificationEmail?: string;
-    /** Memory of the deployer functions in MB. @default 256 */
-    readonly memorySizeMb?: number;
-}
+/** The scenario's settings (see ./settings.ts). */
+export type LambdaCanaryDeployerArgs = ArgsOf<typeof lambdaCanarySettings>;
 
 /** ARNs the workflow definition refers to. */
 export interface CanaryWorkflowTargets {
@@ -56,12 +27,6 @@ export interface CanaryWorkflowTargets {
     readonly healthFunctionArn: string;
     readonly topicArn: string;
 }
-
-const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const NAME_PREFIX = /^[A-Za-z0-9_-]{3,63}$/;
-const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
-// Alarm names may hold most characters, but not IAM's wildcards: they would widen the policy's resources.
-const ALARM_NAME = /^[^*?]{1,255}$/;
 
 // Transient failures of the Lambda service or of the SDK calls inside a task; the handlers re-read the alias
 // before every change, so repeating a task is safe.
@@ -263,46 +228,9 @@ export class LambdaCanaryDeployer extends Blueprint {
 
     constructor(name: string, args: LambdaCanaryDeployerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aws-blueprints:deploy:LambdaCanaryDeployer", name, "lambda-canary", args, opts);
-        const names = [...(args.targetFunctionNames ?? [])];
-        const createDemo = args.createDemo ?? true;
-        const createSimple = args.createSimpleDeployer ?? true;
-        for (const n of names) {
-            if (!FUNCTION_NAME.test(n)) throw new Error(`${name}: targetFunctionNames entry "${n}" must be a function name (1-64 letters, digits, - or _)`);
-        }
-        if (args.targetFunctionPrefix !== undefined && !NAME_PREFIX.test(args.targetFunctionPrefix)) {
-            throw new Error(`${name}: targetFunctionPrefix "${args.targetFunctionPrefix}" must be 3-63 letters, digits, - or _ (a shorter prefix would cover nearly every function)`);
-        }
-        if (names.length === 0 && args.targetFunctionPrefix === undefined && !createDemo) {
-            throw new Error(`${name}: nothing to deploy to: give targetFunctionNames, targetFunctionPrefix or createDemo: true`);
-        }
-        const alarmNames = [...(args.alarmNames ?? [])];
-        for (const a of alarmNames) {
-            if (!ALARM_NAME.test(a)) throw new Error(`${name}: alarmNames entry "${a}" must be 1-255 characters without * or ?`);
-        }
-        if (args.alarmNamePrefix !== undefined && (!ALARM_NAME.test(args.alarmNamePrefix) || args.alarmNamePrefix.length < 3)) {
-            throw new Error(`${name}: alarmNamePrefix "${args.alarmNamePrefix}" must be 3-255 characters without * or ?`);
-        }
-        const maxErrorRate = args.maxErrorRate ?? 0;
-        if (!Number.isFinite(maxErrorRate) || maxErrorRate < 0 || maxErrorRate >= 1) {
-            throw new Error(`${name}: maxErrorRate must be from 0 up to but excluding 1; got ${maxErrorRate}`);
-        }
-        const minInvocations = args.minInvocations ?? 10;
-        if (!Number.isInteger(minInvocations) || minInvocations < 1) throw new Error(`${name}: minInvocations must be an integer of at least 1; got ${minInvocations}`);
-        const onInsufficientData = args.onInsufficientData ?? "wait";
-        if (onInsufficientData !== "wait" && onInsufficientData !== "fail") {
-            throw new Error(`${name}: onInsufficientData must be "wait" or "fail"; got ${JSON.stringify(onInsufficientData)}`);
-        }
-        const maxWaits = args.maxInsufficientDataWaits ?? 3;
-        if (!Number.isInteger(maxWaits) || maxWaits < 0 || maxWaits > maximumInsufficientDataWaits()) {
-            throw new Error(`${name}: maxInsufficientDataWaits must be an integer from 0 to ${maximumInsufficientDataWaits()}; got ${maxWaits}`);
-        }
-        const simpleTimeout = args.simpleDeployerTimeoutSeconds ?? 900;
-        if (!Number.isInteger(simpleTimeout) || simpleTimeout < 180 || simpleTimeout > 900) {
-            throw new Error(`${name}: simpleDeployerTimeoutSeconds must be an integer from 180 to 900 (Lambda's limit); got ${simpleTimeout}`);
-        }
-        const demoAliasName = args.demoAliasName ?? "live";
-        if (!ALIAS_NAME.test(demoAliasName)) throw new Error(`${name}: demoAliasName "${demoAliasName}" must be 1-128 letters, digits, - or _, not only digits`);
-        const memorySizeMb = args.memorySizeMb ?? 256;
+        const s = resolveArgs<typeof lambdaCanarySettings>(name, lambdaCanarySettings, args);
+        const names = s.targetFunctionNames;
+        const alarmNames = s.alarmNames;
 
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
@@ -312,21 +240,21 @@ export class LambdaCanaryDeployer extends Blueprint {
 
         const events = new EncryptedTopic(
             `${name}-events`,
-            { displayName: "Lambda canary deployments", email: args.notificationEmail, protect: this.protectStateful },
+            { displayName: "Lambda canary deployments", email: s.notificationEmail, protect: this.protectStateful },
             { parent: this },
         );
 
-        const demo = createDemo ? this.createDemo(name, demoAliasName) : undefined;
+        const demo = s.createDemo ? this.createDemo(name, s.demoAliasName) : undefined;
 
         // The functions a deployment may shift: named ones with any qualifier, prefixed ones, and the demo.
         const targetArns: pulumi.Input<string>[] = [
             ...names.flatMap((n) => [functionArn(n), pulumi.interpolate`${functionArn(n)}:*`]),
-            ...(args.targetFunctionPrefix ? [pulumi.interpolate`${functionArn(args.targetFunctionPrefix)}*`] : []),
+            ...(s.targetFunctionPrefix ? [pulumi.interpolate`${functionArn(s.targetFunctionPrefix)}*`] : []),
             ...(demo ? [demo.fn.arn, pulumi.interpolate`${demo.fn.arn}:*`] : []),
         ];
         const alarmArns: pulumi.Input<string>[] = [
             ...alarmNames.map(alarmArn),
-            ...(args.alarmNamePrefix ? [pulumi.interpolate`${alarmArn(args.alarmNamePrefix)}*`] : []),
+            ...(s.alarmNamePrefix ? [pulumi.interpolate`${alarmArn(s.alarmNamePrefix)}*`] : []),
         ];
         const readAlarms: Statement[] =
             alarmArns.length > 0
@@ -336,15 +264,15 @@ export class LambdaCanaryDeployer extends Blueprint {
         const readMetrics: Statement = { sid: "ReadLambdaMetrics", actions: ["cloudwatch:GetMetricData"], resources: ["*"] };
         const environment: Record<string, pulumi.Input<string>> = {
             ALLOWED_FUNCTION_NAMES: pulumi.all([...names, ...(demo ? [demo.fn.functionName] : [])]).apply((l) => l.join(",")),
-            ALLOWED_FUNCTION_PREFIX: args.targetFunctionPrefix ?? "",
+            ALLOWED_FUNCTION_PREFIX: s.targetFunctionPrefix ?? "",
             ALLOWED_ALARM_NAMES: alarmNames.join(","),
-            ALLOWED_ALARM_PREFIX: args.alarmNamePrefix ?? "",
-            MAX_ERROR_RATE: String(maxErrorRate),
-            MIN_INVOCATIONS: String(minInvocations),
-            ON_INSUFFICIENT_DATA: onInsufficientData,
-            MAX_INSUFFICIENT_DATA_WAITS: String(maxWaits),
+            ALLOWED_ALARM_PREFIX: s.alarmNamePrefix ?? "",
+            MAX_ERROR_RATE: String(s.maxErrorRate),
+            MIN_INVOCATIONS: String(s.minInvocations),
+            ON_INSUFFICIENT_DATA: s.onInsufficientData,
+            MAX_INSUFFICIENT_DATA_WAITS: String(s.maxInsufficientDataWaits),
         };
-        const common = { memorySizeMb, logRetentionDays: this.logRetentionDays, protect: this.protectStateful };
+        const common = { memorySizeMb: s.memorySizeMb, logRetentionDays: this.logRetentionDays, protect: this.protectStateful };
 
         const validate = new HandlerFunction(
             `${name}-validate`,
@@ -456,7 +384,7 @@ export class LambdaCanaryDeployer extends Blueprint {
             { parent: this },
         );
 
-        if (createSimple) {
+        if (s.createSimpleDeployer) {
             const simple = new HandlerFunction(
                 `${name}-simple`,
                 {
@@ -471,10 +399,10 @@ export class LambdaCanaryDeployer extends Blueprint {
                     environment: {
                         ...environment,
                         TOPIC_ARN: events.topicArn,
-                        TIMEOUT_SECONDS: String(simpleTimeout),
+                        TIMEOUT_SECONDS: String(s.simpleDeployerTimeoutSeconds),
                         STATE_MACHINE_ARN: stateMachine.arn,
                     },
-                    timeoutSeconds: simpleTimeout,
+                    timeoutSeconds: s.simpleDeployerTimeoutSeconds,
                     callback: async (event: unknown, context: unknown) => {
                         const { Lambda } = require("@aws-sdk/client-lambda");
                         const { CloudWatch } = require("@aws-sdk/client-cloudwatch");
@@ -524,14 +452,14 @@ export class LambdaCanaryDeployer extends Blueprint {
         this.executionsFailedAlarmName = failedAlarm.name;
         if (demo) {
             this.demoFunctionName = demo.fn.functionName;
-            this.demoAliasName = demoAliasName;
+            this.demoAliasName = s.demoAliasName;
             this.demoAliasArn = demo.alias.arn;
             this.demoStableVersion = demo.stableVersion;
             this.demoCandidateVersion = demo.candidateVersion;
             this.demoExecutionInput = pulumi.all([demo.fn.functionName, demo.candidateVersion]).apply(([functionName, newVersion]) =>
                 JSON.stringify({
                     functionName,
-                    aliasName: demoAliasName,
+                    aliasName: s.demoAliasName,
                     newVersion,
                     strategy: "linear",
                     steps: 3,

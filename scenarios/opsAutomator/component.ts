@@ -4,43 +4,21 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { configFromEnvironment, failureMetricName, reportedWarningPrefix, runOpsAutomator } from "../../handlers/opsAutomator/opsAutomator";
 import { snapshotTagKeys } from "../../handlers/opsAutomator/snapshotScheduler";
-import { Blueprint, BlueprintArgs } from "../../components/common";
+import { Blueprint } from "../../components/common";
 import { Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { scheduleExpression } from "./schedule";
+import { opsAutomatorSettings } from "./settings";
 
-export interface OpsAutomatorArgs extends BlueprintArgs {
-    /** Minutes between runs; a divisor of 60, so runs fall on clock boundaries and each covers its own window. @default 5 */
-    readonly scheduleMinutes?: number;
-    /**
-     * Seed the table with the EBS snapshot scheduler task, enabled. Pulumi creates the item once and then leaves it
-     * to operators; `false` deletes it (edits included). @default true
-     */
-    readonly snapshotTask?: boolean;
-    /** Seed of the snapshot task: it deletes its snapshots once their retention has passed. @default true */
-    readonly deleteExpiredSnapshots?: boolean;
-    /** Seed of the snapshot task: retention of schedule tags that leave it out, in days. @default 15 */
-    readonly defaultRetentionDays?: number;
+/** The scenario's settings (see ./settings.ts), and the metrics' namespace, which a program may choose. */
+export type OpsAutomatorArgs = ArgsOf<typeof opsAutomatorSettings> & {
     /** CloudWatch namespace of the engine's metrics. @default "AwsBlueprints/OpsAutomator" */
     readonly metricNamespace?: string;
-    /** Email subscribed to failure notifications. @default none */
-    readonly notificationEmail?: string;
-    /** Memory of the runner in MB. @default 256 */
-    readonly memorySizeMb?: number;
-    /** Timeout of one run in seconds. @default 300 */
-    readonly timeoutSeconds?: number;
-}
+};
 
-const SCHEDULE_MINUTES = [5, 10, 15, 20, 30, 60];
 const SNAPSHOT_TASK_ID = "ebs-snapshot-scheduler";
-
-/** The EventBridge schedule of a run every `minutes` minutes, on clock boundaries (UTC). */
-export function scheduleExpression(minutes: number): string {
-    if (!SCHEDULE_MINUTES.includes(minutes)) {
-        throw new Error(`scheduleMinutes must be one of ${SCHEDULE_MINUTES.join(", ")}; got ${minutes}`);
-    }
-    return minutes === 60 ? "cron(0 * * * ? *)" : `cron(0/${minutes} * * * ? *)`;
-}
 
 /** The table item (DynamoDB JSON) that enables the snapshot scheduler task. */
 export function snapshotTaskItem(deleteExpired: boolean, defaultRetentionDays: number): string {
@@ -65,21 +43,11 @@ export class OpsAutomator extends Blueprint {
 
     constructor(name: string, args: OpsAutomatorArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("aws-blueprints:operations:OpsAutomator", name, "ops-automator", args, opts);
-        const minutes = args.scheduleMinutes ?? 5;
-        if (!SCHEDULE_MINUTES.includes(minutes)) {
-            throw new Error(`${name}: scheduleMinutes must be one of ${SCHEDULE_MINUTES.join(", ")}; got ${minutes}`);
-        }
-        const retention = args.defaultRetentionDays ?? 15;
-        if (!Number.isInteger(retention) || retention < 1 || retention > 3650) {
-            throw new Error(`${name}: defaultRetentionDays must be a whole number from 1 to 3650; got ${retention}`);
-        }
+        const s = resolveArgs<typeof opsAutomatorSettings>(name, opsAutomatorSettings, args);
+        const minutes = s.scheduleMinutes;
         const namespace = args.metricNamespace ?? "AwsBlueprints/OpsAutomator";
         if (!/^[A-Za-z0-9][A-Za-z0-9._/#:-]{0,254}$/.test(namespace) || namespace.startsWith("AWS/")) {
             throw new Error(`${name}: metricNamespace "${namespace}" must be a CloudWatch namespace outside AWS/`);
-        }
-        const timeout = args.timeoutSeconds ?? 300;
-        if (!Number.isInteger(timeout) || timeout < 30 || timeout > 900) {
-            throw new Error(`${name}: timeoutSeconds must be a whole number from 30 to 900; got ${timeout}`);
         }
         this.scheduleExpression = scheduleExpression(minutes);
 
@@ -90,7 +58,7 @@ export class OpsAutomator extends Blueprint {
 
         const issues = new EncryptedTopic(
             `${name}-issues`,
-            { displayName: "Ops Automator issues", email: args.notificationEmail, protect: this.protectStateful },
+            { displayName: "Ops Automator issues", email: s.notificationEmail, protect: this.protectStateful },
             { parent: this },
         );
 
@@ -107,13 +75,13 @@ export class OpsAutomator extends Blueprint {
             },
             this.stateful(),
         );
-        if (args.snapshotTask ?? true) {
+        if (s.snapshotTask) {
             new aws.dynamodb.TableItem(
                 `${name}-snapshot-task`,
                 {
                     tableName: table.name,
                     hashKey: "taskId",
-                    item: snapshotTaskItem(args.deleteExpiredSnapshots ?? true, retention),
+                    item: snapshotTaskItem(s.deleteExpiredSnapshots, s.defaultRetentionDays),
                 },
                 // The item is configuration operators edit in the table (enable, parameters): Pulumi seeds it and
                 // never reverts those edits. Deleting the resource (snapshotTask false) deletes the item by its key.
@@ -184,8 +152,8 @@ export class OpsAutomator extends Blueprint {
                     WINDOW_MINUTES: String(minutes),
                     SNAPSHOT_MARKER: markerValue,
                 },
-                timeoutSeconds: timeout,
-                memorySizeMb: args.memorySizeMb ?? 256,
+                timeoutSeconds: s.timeoutSeconds,
+                memorySizeMb: s.memorySizeMb,
                 logRetentionDays: this.logRetentionDays,
                 protect: this.protectStateful,
                 callback: async (event: unknown) => {

@@ -2,19 +2,35 @@
 import { z } from "zod";
 import { enabled } from "../../components/scenario";
 import { wholeNumber } from "../../components/settings";
+import { SCHEDULE_MINUTES } from "./schedule";
+
+const allowedMinutes = `${SCHEDULE_MINUTES.slice(0, -1).join(", ")} or ${SCHEDULE_MINUTES[SCHEDULE_MINUTES.length - 1]}`;
 
 export const opsAutomatorSettings = z
     .object({
         enabled: enabled(),
         scheduleMinutes: z
             .number()
-            .refine((m) => [5, 10, 15, 20, 30, 60].includes(m), { message: "must be 5, 10, 15, 20, 30 or 60 (a divisor of 60)" })
-            .default(5).describe("Minutes between runs: 5, 10, 15, 20, 30 or 60."),
-        snapshotTask: z.boolean().default(true).describe("Seed the task table with the EBS snapshot scheduler, enabled (created once, then left to operators)."),
-        deleteExpiredSnapshots: z.boolean().default(true).describe("Seed of the snapshot task: it deletes its snapshots once their retention has passed."),
-        defaultRetentionDays: wholeNumber(1, 3650).default(15).describe("Seed of the snapshot task: retention in days of schedule tags that leave it out."),
+            .refine((m) => SCHEDULE_MINUTES.includes(m), { message: `must be ${allowedMinutes} (a divisor of 60)` })
+            .default(5)
+            .meta({
+                description:
+                    "Minutes between runs, a divisor of 60, so runs fall on clock boundaries and each covers its own window; a snapshot time between two runs is taken at the next.",
+                allowed: allowedMinutes,
+            }),
+        snapshotTask: z
+            .boolean()
+            .default(true)
+            .describe("Seed the task table with the EBS snapshot scheduler task, enabled; Pulumi creates the item once and then leaves it to operators. `false` deletes it, edits included, which stops the snapshots."),
+        deleteExpiredSnapshots: z
+            .boolean()
+            .default(true)
+            .describe("Delete this engine's snapshots once their retention has passed. Seeds the task item: later changes are made in the item."),
+        defaultRetentionDays: wholeNumber(1, 3650)
+            .default(15)
+            .describe("Retention in days for schedule tags that leave it out. Seeds the task item: later changes are made in the item."),
         memorySizeMb: wholeNumber(128, 10240).default(256).describe("Memory of the runner in MB."),
-        timeoutSeconds: wholeNumber(30, 900).default(300).describe("Timeout of one run in seconds."),
+        timeoutSeconds: wholeNumber(30, 900).default(300).describe("Time limit of one run in seconds."),
     })
     .strict();
 

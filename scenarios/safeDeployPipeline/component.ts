@@ -5,57 +5,24 @@ import * as pulumi from "@pulumi/pulumi";
 import { configFromEnvironment as inspectionConfig, inspectChangeSet } from "../../handlers/safeDeployPipeline/changeSetInspection";
 import { configFromEnvironment as triggerConfig, handlePipelineJob } from "../../handlers/safeDeployPipeline/pipelineTrigger";
 import { createZip } from "../../handlers/safeDeployPipeline/zipArchive";
-import { Blueprint, BlueprintArgs } from "../../components/common";
+import { Blueprint } from "../../components/common";
 import { logDeliveryStatement, policyDocument, ServiceRole, Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { privateBucket } from "../../components/storage";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { ArgsOf, resolveArgs } from "../../components/scenario";
 import { deployWorkflowDefinition, workflowTimeoutSeconds } from "./safeDeployWorkflow";
+import { safeDeployPipelineSettings } from "./settings";
+
+/** Arguments that also take other resources' values. */
+type Inputs = "deploymentRoleArn";
+
+/** The scenario's settings (see ./settings.ts); the deployment role may be another resource's output. */
+export type SafeDeployPipelineArgs = ArgsOf<typeof safeDeployPipelineSettings, Inputs>;
 
 /** Where the pipeline takes its revisions from. */
-export type SafeDeploySource =
-    | {
-          readonly type: "s3";
-          /** Key of the ZIP object (template + input file) in the source bucket. @default "source/app.zip" */
-          readonly objectKey?: string;
-      }
-    | {
-          readonly type: "codestarConnection";
-          /** ARN of an available CodeStar (CodeConnections) connection to GitHub, GitLab or Bitbucket. */
-          readonly connectionArn: string;
-          /** `owner/repository`. */
-          readonly fullRepositoryId: string;
-          /** Branch whose pushes run the pipeline. @default "main" */
-          readonly branchName?: string;
-      };
+export type SafeDeploySource = NonNullable<SafeDeployPipelineArgs["source"]>;
 
-export interface SafeDeployPipelineArgs extends BlueprintArgs {
-    /** The pipeline may only create and change stacks whose names start with this. @default "blueprints-" */
-    readonly stackNamePrefix?: string;
-    /** Source of revisions. @default { type: "s3", objectKey: "source/app.zip" } */
-    readonly source?: SafeDeploySource;
-    /** Upload a sample template and input file (S3 source only) so the first run deploys something. @default true for an S3 source */
-    readonly deploySample?: boolean;
-    /** Input file in the revision naming the stack, template and parameters. @default "deploy.json" */
-    readonly inputFile?: string;
-    /**
-     * Role CloudFormation uses for the stacks (the only role the workflow may pass).
-     * @default a created role that may manage SQS queues named with the prefix, which is what the sample creates
-     */
-    readonly deploymentRoleArn?: pulumi.Input<string>;
-    /** A Modify with Replacement Conditional counts as unsafe. @default true */
-    readonly conditionalReplacementIsUnsafe?: boolean;
-    /** Seconds between two status checks of a stack or change set. @default 15 */
-    readonly pollIntervalSeconds?: number;
-    /** Status checks per wait before a deployment is declared stuck. @default 120 */
-    readonly maxPolls?: number;
-    /** Email subscribed to failed and refused deployments. @default none */
-    readonly notificationEmail?: string;
-}
-
-const STACK_PREFIX = /^[A-Za-z][-A-Za-z0-9]{0,63}$/;
-const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[-0-9a-f]+$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]+$/;
 /** Key prefix of the templates the trigger stages for CloudFormation in the artifact bucket. */
 const STAGED_TEMPLATES = "deploy-templates/";
 
@@ -134,34 +101,12 @@ export class SafeDeployPipeline extends Blueprint {
 
     constructor(name: string, args: SafeDeployPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aws-blueprints:delivery:SafeDeployPipeline", name, "safe-deploy-pipeline", args, opts);
-        const prefix = args.stackNamePrefix ?? "blueprints-";
-        if (!STACK_PREFIX.test(prefix)) {
-            throw new Error(`${name}: stackNamePrefix "${prefix}" must start with a letter and hold up to 64 letters, digits or dashes`);
-        }
-        const source: SafeDeploySource = args.source ?? { type: "s3" };
-        const objectKey = source.type === "s3" ? (source.objectKey ?? "source/app.zip") : undefined;
-        if (source.type === "s3") {
-            if (!objectKey || objectKey.startsWith("/") || objectKey.length > 1024) throw new Error(`${name}: source.objectKey "${objectKey}" must be a relative S3 key`);
-        } else if (source.type === "codestarConnection") {
-            if (!CONNECTION_ARN.test(source.connectionArn)) throw new Error(`${name}: source.connectionArn "${source.connectionArn}" is not a CodeStar connection ARN`);
-            if (!/^[^/\s]+\/[^/\s]+$/.test(source.fullRepositoryId)) throw new Error(`${name}: source.fullRepositoryId "${source.fullRepositoryId}" must be owner/repository`);
-            if (source.branchName !== undefined && source.branchName.trim() === "") throw new Error(`${name}: source.branchName must not be empty`);
-        } else {
-            throw new Error(`${name}: source.type must be "s3" or "codestarConnection"; got ${JSON.stringify((source as { type?: unknown }).type)}`);
-        }
-        const deploySample = args.deploySample ?? source.type === "s3";
-        if (deploySample && source.type !== "s3") throw new Error(`${name}: deploySample needs an S3 source (commit the sample to your repository instead)`);
-        const inputFile = args.inputFile ?? "deploy.json";
-        if (inputFile.trim() === "" || inputFile.split("/").includes("..")) throw new Error(`${name}: inputFile "${inputFile}" must be a relative path inside the revision`);
-        const pollIntervalSeconds = args.pollIntervalSeconds ?? 15;
-        if (!Number.isInteger(pollIntervalSeconds) || pollIntervalSeconds < 1 || pollIntervalSeconds > 300) {
-            throw new Error(`${name}: pollIntervalSeconds must be an integer from 1 to 300; got ${pollIntervalSeconds}`);
-        }
-        const maxPolls = args.maxPolls ?? 120;
-        if (!Number.isInteger(maxPolls) || maxPolls < 1 || maxPolls > 1000) throw new Error(`${name}: maxPolls must be an integer from 1 to 1000; got ${maxPolls}`);
-        if (typeof args.deploymentRoleArn === "string" && !ROLE_ARN.test(args.deploymentRoleArn)) {
-            throw new Error(`${name}: deploymentRoleArn "${args.deploymentRoleArn}" is not an IAM role ARN`);
-        }
+        const s = resolveArgs<typeof safeDeployPipelineSettings, Inputs>(name, safeDeployPipelineSettings, args);
+        // The stack's section defaults it per environment; a program that leaves it out gets the common prefix.
+        const prefix = s.stackNamePrefix ?? "blueprints-";
+        const source = s.source;
+        const objectKey = source.type === "s3" ? source.objectKey : undefined;
+        const deploySample = s.deploySample ?? source.type === "s3";
         this.stackNamePrefix = prefix;
 
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
@@ -176,7 +121,7 @@ export class SafeDeployPipeline extends Blueprint {
                 displayName: "Safe deploy pipeline",
                 // Alarms, and the EventBridge rule that reports every failed pipeline execution.
                 publishingServices: ["cloudwatch.amazonaws.com", "events.amazonaws.com"],
-                email: args.notificationEmail,
+                email: s.notificationEmail,
                 protect: this.protectStateful,
             },
             { parent: this },
@@ -197,8 +142,8 @@ export class SafeDeployPipeline extends Blueprint {
         const templateUrlBase = pulumi.interpolate`https://${artifacts.bucket}.s3.${region}.${partition.dnsSuffix}/${STAGED_TEMPLATES}`;
         const stagedTemplates = pulumi.interpolate`${artifacts.arn}/${STAGED_TEMPLATES}*`;
 
-        const deploymentRoleArn = args.deploymentRoleArn
-            ? pulumi.output(args.deploymentRoleArn)
+        const deploymentRoleArn = s.deploymentRoleArn
+            ? pulumi.output(s.deploymentRoleArn)
             : this.sampleDeploymentRole(name, prefix, partition.partition, region, account);
         this.deploymentRoleArn = deploymentRoleArn;
 
@@ -207,7 +152,7 @@ export class SafeDeployPipeline extends Blueprint {
             {
                 description: "Reads a change set and says whether it deletes or replaces any resource",
                 statements: [{ sid: "ReadChangeSets", actions: ["cloudformation:DescribeChangeSet"], resources: [stackArns] }],
-                environment: { CONDITIONAL_REPLACEMENT_IS_UNSAFE: String(args.conditionalReplacementIsUnsafe ?? true) },
+                environment: { CONDITIONAL_REPLACEMENT_IS_UNSAFE: String(s.conditionalReplacementIsUnsafe) },
                 timeoutSeconds: 60,
                 logRetentionDays: this.logRetentionDays,
                 protect: this.protectStateful,
@@ -266,7 +211,7 @@ export class SafeDeployPipeline extends Blueprint {
             { service: "states.amazonaws.com", description: "Deploy workflow of the safe deploy pipeline", statements: workflowStatements },
             { parent: this },
         );
-        const workflowOptions = { pollIntervalSeconds, maxPolls };
+        const workflowOptions = { pollIntervalSeconds: s.pollIntervalSeconds, maxPolls: s.maxPolls };
         const stateMachine = new aws.sfn.StateMachine(
             `${name}-workflow`,
             {
@@ -305,7 +250,7 @@ export class SafeDeployPipeline extends Blueprint {
                     TEMPLATE_PREFIX: STAGED_TEMPLATES,
                     TEMPLATE_URL_BASE: pulumi.interpolate`https://${artifacts.bucket}.s3.${region}.${partition.dnsSuffix}/`,
                     STACK_NAME_PREFIX: prefix,
-                    DEFAULT_INPUT_FILE: inputFile,
+                    DEFAULT_INPUT_FILE: s.inputFile,
                 },
                 timeoutSeconds: 60,
                 logRetentionDays: this.logRetentionDays,
@@ -356,7 +301,7 @@ export class SafeDeployPipeline extends Blueprint {
                 provider: "S3",
                 version: "1",
                 outputArtifacts: ["SourceOutput"],
-                configuration: { S3Bucket: sourceBucket.bucket, S3ObjectKey: objectKey!, PollForSourceChanges: "false" },
+                configuration: { S3Bucket: sourceBucket.bucket, S3ObjectKey: source.objectKey, PollForSourceChanges: "false" },
             };
             pipelineDependencies.push(notification, sourceVersioning);
             if (deploySample) {
@@ -366,8 +311,8 @@ export class SafeDeployPipeline extends Blueprint {
                     `${name}-sample`,
                     {
                         bucket: sourceBucket.id,
-                        key: objectKey!,
-                        contentBase64: createZip({ [inputFile]: sampleInput(this.sampleStackName), "template.yaml": sampleTemplate() }).toString("base64"),
+                        key: source.objectKey,
+                        contentBase64: createZip({ [s.inputFile]: sampleInput(this.sampleStackName), "template.yaml": sampleTemplate() }).toString("base64"),
                         contentType: "application/zip",
                     },
                     // The S3 source reads a version of the object: versioning must be on before the first upload.
@@ -390,7 +335,7 @@ export class SafeDeployPipeline extends Blueprint {
                 configuration: {
                     ConnectionArn: source.connectionArn,
                     FullRepositoryId: source.fullRepositoryId,
-                    BranchName: source.branchName ?? "main",
+                    BranchName: source.branchName,
                     OutputArtifactFormat: "CODE_ZIP",
                     DetectChanges: "true",
                 },
@@ -421,7 +366,7 @@ export class SafeDeployPipeline extends Blueprint {
                                 provider: "Lambda",
                                 version: "1",
                                 inputArtifacts: ["SourceOutput"],
-                                configuration: { FunctionName: trigger.functionName, UserParameters: JSON.stringify({ inputFile }) },
+                                configuration: { FunctionName: trigger.functionName, UserParameters: JSON.stringify({ inputFile: s.inputFile }) },
                             },
                         ],
                     },

@@ -240,17 +240,17 @@ describe("BudgetGuardrail component", () => {
 
     it("refuses bad arguments before creating anything", () => {
         const cases: Array<[BudgetGuardrailArgs, RegExp]> = [
-            [{ limitAmount: 0 }, /limitAmount must be a positive amount; got 0/],
-            [{ currency: "usd" }, /currency must be a three-letter code like USD; got "usd"/],
-            [{ timeUnit: "WEEKLY" as any }, /timeUnit must be one of DAILY, MONTHLY, QUARTERLY, ANNUALLY; got "WEEKLY"/],
-            [{ projectTag: { key: "Pro$ject", value: "Beta" } }, /projectTag .* no \$ in key or value/],
-            [{ projectTag: { key: "aws:createdBy", value: "x" } }, /not starting with aws:/],
-            [{ enforceAtPercent: 1.75 }, /enforceAtPercent is a percentage of the budget \(100 = all of it\), from 10 to 1000, not an amount; got 1\.75/],
-            [{ forecastWarningPercent: 0 }, /forecastWarningPercent is a percentage of the budget/],
-            [{ budgetName: "a:b" }, /budgetName "a:b" must be 1-100 letters/],
-            [{ service: " " }, /service must name an AWS service/],
-            [{ createTestFleet: true, testFleetSize: 0 }, /testFleetSize must be 1-20; got 0/],
-            [{ createTestFleet: true, testFleetInstanceTypes: ["t3.small", "t4g.small"] }, /guardrail-test-fleet: instanceTypes mix arm64 and x86_64/],
+            [{ limitAmount: 0 }, /guardrail: limitAmount: must be a positive amount; got 0/],
+            [{ currency: "usd" }, /currency: must be a three-letter currency code like USD; got "usd"/],
+            [{ timeUnit: "WEEKLY" as any }, /timeUnit: Invalid option: expected one of "DAILY"\|"MONTHLY"\|"QUARTERLY"\|"ANNUALLY"; got "WEEKLY"/],
+            [{ projectTag: { key: "Pro$ject", value: "Beta" } }, /projectTag\.key: must not contain \$ \(Budgets joins key and value with it\); got "Pro\$ject"/],
+            [{ projectTag: { key: "aws:createdBy", value: "x" } }, /projectTag\.key: must not start with aws: \(reserved by AWS\); got "aws:createdBy"/],
+            [{ enforceAtPercent: 1.75 }, /enforceAtPercent: is a percentage of the budget \(100 = all of it\) from 10 to 1000, not an amount of money; got 1\.75/],
+            [{ forecastWarningPercent: 0 }, /forecastWarningPercent: is a percentage of the budget \(100 = all of it\) above 0 and at most 1000; got 0/],
+            [{ budgetName: "a:b" }, /budgetName: must be 1-100 letters, digits, spaces or _ \. \( \) -, starting with a letter or digit; got "a:b"/],
+            [{ service: " " }, /service: must name an AWS service as Cost Explorer does; got " "/],
+            [{ createTestFleet: true, testFleetSize: 0 }, /testFleetSize: must be a whole number from 1 to 20; got 0/],
+            [{ createTestFleet: true, testFleetInstanceTypes: ["t3.small", "t4g.small"] }, /guardrail: testFleetInstanceTypes: mix arm64 and x86_64 types \(t3\.small, t4g\.small\).*; got \["t3\.small","t4g\.small"\]/],
         ];
         const before = recordedResources().length;
         for (const [args, message] of cases) assert.throws(() => new BudgetGuardrail("guardrail", args), message, JSON.stringify(args));

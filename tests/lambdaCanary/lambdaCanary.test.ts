@@ -270,18 +270,18 @@ describe("LambdaCanaryDeployer component", () => {
 
     it("refuses bad arguments before creating anything", async () => {
         const cases: [LambdaCanaryDeployerArgs, RegExp][] = [
-            [{ createDemo: false }, /nothing to deploy to: give targetFunctionNames, targetFunctionPrefix or createDemo: true/],
-            [{ targetFunctionNames: ["arn:aws:lambda:us-east-1:1:function:x"] }, /targetFunctionNames entry "arn:aws:lambda:us-east-1:1:function:x" must be a function name/],
-            [{ targetFunctionPrefix: "a" }, /targetFunctionPrefix "a" must be 3-63 letters.*a shorter prefix would cover nearly every function/],
-            [{ alarmNames: ["errors-*"] }, /alarmNames entry "errors-\*" must be 1-255 characters without \* or \?/],
-            [{ alarmNamePrefix: "x" }, /alarmNamePrefix "x" must be 3-255 characters/],
-            [{ maxErrorRate: 1 }, /maxErrorRate must be from 0 up to but excluding 1; got 1/],
-            [{ minInvocations: 0 }, /minInvocations must be an integer of at least 1; got 0/],
-            [{ onInsufficientData: "skip" as never }, /onInsufficientData must be "wait" or "fail"; got "skip"/],
-            [{ maxInsufficientDataWaits: 11 }, /maxInsufficientDataWaits must be an integer from 0 to 10; got 11/],
-            [{ simpleDeployerTimeoutSeconds: 901 }, /simpleDeployerTimeoutSeconds must be an integer from 180 to 900 \(Lambda's limit\); got 901/],
-            [{ simpleDeployerTimeoutSeconds: 60 }, /simpleDeployerTimeoutSeconds must be an integer from 180 to 900/],
-            [{ demoAliasName: "7" }, /demoAliasName "7" must be 1-128 letters/],
+            [{ createDemo: false }, /nothing to deploy to: set targetFunctionNames, targetFunctionPrefix or createDemo: true/],
+            [{ targetFunctionNames: ["arn:aws:lambda:us-east-1:1:function:x"] }, /targetFunctionNames\[0\]: must be a Lambda function name \(1-64 letters, digits, - or _; not an ARN\); got "arn:aws:lambda:us-east-1:1:function:x"/],
+            [{ targetFunctionPrefix: "a" }, /targetFunctionPrefix: must be 3-63 letters.*a shorter prefix would cover nearly every function\); got "a"/],
+            [{ alarmNames: ["errors-*"] }, /alarmNames\[0\]: must be a CloudWatch alarm name of 1-255 characters without \* or \?; got "errors-\*"/],
+            [{ alarmNamePrefix: "x" }, /alarmNamePrefix: must be 3-255 characters without \* or \?; got "x"/],
+            [{ maxErrorRate: 1 }, /maxErrorRate: must be from 0 up to but excluding 1; got 1/],
+            [{ minInvocations: 0 }, /minInvocations: must be an integer of at least 1; got 0/],
+            [{ onInsufficientData: "skip" as never }, /onInsufficientData: must be "wait" or "fail"; got "skip"/],
+            [{ maxInsufficientDataWaits: 11 }, /maxInsufficientDataWaits: must be an integer from 0 to 10; got 11/],
+            [{ simpleDeployerTimeoutSeconds: 901 }, /simpleDeployerTimeoutSeconds: must be an integer from 180 to 900 \(Lambda's limit\); got 901/],
+            [{ simpleDeployerTimeoutSeconds: 60 }, /simpleDeployerTimeoutSeconds: must be an integer from 180 to 900 \(Lambda's limit\); got 60/],
+            [{ demoAliasName: "7" }, /demoAliasName: must be 1-128 letters, digits, - or _, not only digits; got "7"/],
         ];
         for (const [args, message] of cases) assert.throws(() => new LambdaCanaryDeployer("bad", args), message);
         const { resources } = await build(() => {

@@ -5,7 +5,8 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import cron from "cron-validate";
 import assert from "node:assert/strict";
-import { OpsAutomator, OpsAutomatorArgs, scheduleExpression } from "../../scenarios/opsAutomator/component";
+import { OpsAutomator, OpsAutomatorArgs } from "../../scenarios/opsAutomator/component";
+import { scheduleExpression } from "../../scenarios/opsAutomator/schedule";
 import { taskFromItem } from "../../handlers/opsAutomator/opsAutomator";
 import { snapshotTaskParameters } from "../../handlers/opsAutomator/snapshotScheduler";
 import { build, json, loadArchivedHandler, promiseOf, Resources } from "../harness";
@@ -137,10 +138,10 @@ describe("OpsAutomator component", () => {
     });
 
     it("refuses bad arguments before creating anything", () => {
-        assert.throws(() => new OpsAutomator("bad", { scheduleMinutes: 7 }), /scheduleMinutes must be one of 5, 10, 15, 20, 30, 60; got 7/);
-        assert.throws(() => new OpsAutomator("bad", { defaultRetentionDays: 0 }), /defaultRetentionDays must be a whole number from 1 to 3650; got 0/);
+        assert.throws(() => new OpsAutomator("bad", { scheduleMinutes: 7 }), /scheduleMinutes: must be 5, 10, 15, 20, 30 or 60 \(a divisor of 60\); got 7/);
+        assert.throws(() => new OpsAutomator("bad", { defaultRetentionDays: 0 }), /defaultRetentionDays: must be a whole number from 1 to 3650; got 0/);
         assert.throws(() => new OpsAutomator("bad", { metricNamespace: "AWS/EC2" }), /metricNamespace "AWS\/EC2"/);
-        assert.throws(() => new OpsAutomator("bad", { timeoutSeconds: 1000 }), /timeoutSeconds must be a whole number from 30 to 900; got 1000/);
+        assert.throws(() => new OpsAutomator("bad", { timeoutSeconds: 1000 }), /timeoutSeconds: must be a whole number from 30 to 900; got 1000/);
     });
 
     it("ships a runner that works from its archive with its own environment", async () => {

@@ -362,15 +362,15 @@ describe("SafeDeployPipeline component", () => {
     it("refuses bad arguments before creating anything", async () => {
         const { resources } = await build(() => {
             for (const [args, pattern] of [
-                [{ stackNamePrefix: "1-bad" }, /stackNamePrefix "1-bad"/],
-                [{ source: { type: "codestarConnection", connectionArn: "arn:aws:iam::1:role/x", fullRepositoryId: "a/b" } }, /source.connectionArn/],
-                [{ source: { type: "codestarConnection", connectionArn: CONNECTION, fullRepositoryId: "infra" } }, /fullRepositoryId "infra" must be owner\/repository/],
-                [{ source: { type: "codestarConnection", connectionArn: CONNECTION, fullRepositoryId: "a/b" }, deploySample: true }, /deploySample needs an S3 source/],
-                [{ source: { type: "git" } }, /source.type must be "s3" or "codestarConnection"/],
-                [{ pollIntervalSeconds: 0 }, /pollIntervalSeconds must be an integer from 1 to 300; got 0/],
-                [{ maxPolls: 5000 }, /maxPolls must be an integer from 1 to 1000; got 5000/],
-                [{ deploymentRoleArn: "deployer" }, /deploymentRoleArn "deployer" is not an IAM role ARN/],
-                [{ inputFile: "../deploy.json" }, /inputFile/],
+                [{ stackNamePrefix: "1-bad" }, /stackNamePrefix: must start with a letter and hold up to 64 letters, digits or dashes; got "1-bad"/],
+                [{ source: { type: "codestarConnection", connectionArn: "arn:aws:iam::1:role/x", fullRepositoryId: "a/b" } }, /source\.connectionArn: must be a CodeStar connection ARN .*; got "arn:aws:iam::1:role\/x"/],
+                [{ source: { type: "codestarConnection", connectionArn: CONNECTION, fullRepositoryId: "infra" } }, /source\.fullRepositoryId: must be owner\/repository; got "infra"/],
+                [{ source: { type: "codestarConnection", connectionArn: CONNECTION, fullRepositoryId: "a/b" }, deploySample: true }, /deploySample: true needs source\.type s3 \(commit the sample to your repository instead\); got true/],
+                [{ source: { type: "git" } }, /source\.type: Invalid discriminator value\. Expected 's3' \| 'codestarConnection'; got "git"/],
+                [{ pollIntervalSeconds: 0 }, /pollIntervalSeconds: must be a whole number from 1 to 300; got 0/],
+                [{ maxPolls: 5000 }, /maxPolls: must be a whole number from 1 to 1000; got 5000/],
+                [{ deploymentRoleArn: "deployer" }, /deploymentRoleArn: must be an IAM role ARN like .*; got "deployer"/],
+                [{ inputFile: "../deploy.json" }, /inputFile: must be a relative path inside the revision; got "\.\.\/deploy\.json"/],
             ] as const) {
                 assert.throws(() => new SafeDeployPipeline("bad", args as SafeDeployPipelineArgs), pattern);
             }

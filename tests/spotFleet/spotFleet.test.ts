@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { cancelSpotRequest } from "../../handlers/spotFleet/spotRequestCancel";
 import { awsError } from "../faults";
-import { amiParameter, architectureOf, hibernationInstanceTypes, SpotFleet, SpotFleetArgs } from "../../scenarios/spotFleet/component";
+import { amiParameter, SpotFleet, SpotFleetArgs } from "../../scenarios/spotFleet/component";
+import { architectureOf, hibernationInstanceTypes } from "../../scenarios/spotFleet/fleetRules";
 import { build, json, promiseOf, Resources, ROOT } from "../harness";
 import { recordedResources } from "../mocks";
 
@@ -198,13 +199,13 @@ describe("SpotFleet component", () => {
         it("hibernate is validated against the instance types' memory", () => {
             assert.throws(
                 () => new SpotFleet("bad", { interruptionBehavior: "hibernate", instanceTypes: ["m5.large"], rootVolumeSizeGiB: 12 }),
-                /rootVolumeSizeGiB must be at least 16 for hibernate \(the 8 GiB AMI plus 8 GiB of memory to save\); got 12/,
+                /rootVolumeSizeGiB: must be at least 16 for hibernate \(the 8 GiB AMI plus 8 GiB of memory to save\); got 12/,
             );
             assert.throws(
                 () => new SpotFleet("bad", { interruptionBehavior: "hibernate", instanceTypes: ["m5.large", "x2iedn.32xlarge"] }),
-                /hibernate needs instance types whose memory is known to support hibernation; x2iedn\.32xlarge is not one of/,
+                /instanceTypes: hibernate needs instance types whose memory is known to support hibernation; x2iedn\.32xlarge is not one of/,
             );
-            assert.throws(() => new SpotFleet("bad", { interruptionBehavior: "hibernate", instanceTypes: ["t4g.small"] }), /x86_64 instance types only/);
+            assert.throws(() => new SpotFleet("bad", { interruptionBehavior: "hibernate", instanceTypes: ["t4g.small"] }), /instanceTypes: hibernate is supported here for x86_64 instance types only; got \["t4g\.small"\]/);
             assert.equal(hibernationInstanceTypes()["t3.small"], 2);
         });
     });
@@ -246,22 +247,22 @@ describe("SpotFleet component", () => {
 
     it("refuses contradictory or unsupported arguments before creating anything", async () => {
         const cases: Array<[SpotFleetArgs, RegExp]> = [
-            [{ interruptionBehavior: "pause" as any }, /interruptionBehavior must be terminate, stop or hibernate; got "pause"/],
-            [{ instanceTypes: [] }, /instanceTypes must name at least one instance type/],
-            [{ instanceTypes: ["t3.micro", "large"] }, /instanceTypes entry "large" is not an instance type/],
-            [{ instanceTypes: ["t3.micro", "t3.micro"] }, /lists t3\.micro twice/],
-            [{ instanceTypes: ["t3.micro", "t4g.micro"] }, /mix arm64 and x86_64 types/],
-            [{ instanceTypes: ["t3.micro"] }, /at least two types for a mixed instances policy/],
-            [{ desiredCapacity: 5, maxSize: 3 }, /need minSize <= desiredCapacity <= maxSize; got 0 <= 5 <= 3/],
-            [{ onDemandPercentageAboveBaseCapacity: 120 }, /onDemandPercentageAboveBaseCapacity must be an integer from 0 to 100; got 120/],
-            [{ onDemandBaseCapacity: 3, desiredCapacity: 2 }, /onDemandBaseCapacity must be an integer from 0 to 2; got 3/],
-            [{ interruptionBehavior: "stop", onDemandBaseCapacity: 1 }, /onDemandBaseCapacity applies to Auto Scaling groups, which only terminate interrupted Spot instances/],
-            [{ interruptionBehavior: "hibernate", instanceTypes: ["t3.small"], capacityRebalance: true }, /capacityRebalance applies to Auto Scaling groups/],
-            [{ maxPrice: 0 }, /maxPrice must be more than 0\.001 \(USD per hour\); got 0/],
-            [{ vpcId: "vpc-0123456789abcdef0" }, /give vpcId and subnetIds together/],
-            [{ vpcId: "vpc-0123456789abcdef0", subnetIds: [] }, /subnetIds must not be empty/],
-            [{ instanceTags: { "aws:cost": "x" } }, /instanceTags key "aws:cost"/],
-            [{ rootVolumeSizeGiB: 4 }, /rootVolumeSizeGiB must be an integer from 8 to 16384; got 4/],
+            [{ interruptionBehavior: "pause" as any }, /interruptionBehavior: Invalid option: expected one of "terminate"\|"stop"\|"hibernate"; got "pause"/],
+            [{ instanceTypes: [] }, /instanceTypes: must name at least one instance type; got \[\]/],
+            [{ instanceTypes: ["t3.micro", "large"] }, /instanceTypes\[1\]: must be an EC2 instance type like m5\.large; got "large"/],
+            [{ instanceTypes: ["t3.micro", "t3.micro"] }, /instanceTypes: lists t3\.micro twice/],
+            [{ instanceTypes: ["t3.micro", "t4g.micro"] }, /instanceTypes: mix arm64 and x86_64 types \(t3\.micro, t4g\.micro\)/],
+            [{ instanceTypes: ["t3.micro"] }, /instanceTypes: needs at least two types for a mixed instances policy; got \["t3\.micro"\]/],
+            [{ desiredCapacity: 5, maxSize: 3 }, /desiredCapacity: must be from minSize to maxSize \(0 to 3\); got 5/],
+            [{ onDemandPercentageAboveBaseCapacity: 120 }, /onDemandPercentageAboveBaseCapacity: must be a whole number from 0 to 100; got 120/],
+            [{ onDemandBaseCapacity: 3, desiredCapacity: 2 }, /onDemandBaseCapacity: must be at most maxSize \(2\); got 3/],
+            [{ interruptionBehavior: "stop", onDemandBaseCapacity: 1 }, /onDemandBaseCapacity: applies to Auto Scaling groups, which only terminate interrupted Spot instances; .*; got 1/],
+            [{ interruptionBehavior: "hibernate", instanceTypes: ["t3.small"], capacityRebalance: true }, /capacityRebalance: applies to Auto Scaling groups.*; got true/],
+            [{ maxPrice: 0 }, /maxPrice: must be more than 0\.001 \(USD per hour\); got 0/],
+            [{ vpcId: "vpc-0123456789abcdef0" }, /subnetIds: give vpcId and subnetIds together \(or neither, for the default VPC\); got nothing/],
+            [{ vpcId: "vpc-0123456789abcdef0", subnetIds: [] }, /subnetIds: must name at least one subnet; got \[\]/],
+            [{ instanceTags: { "aws:cost": "x" } }, /instanceTags\.aws:cost: is not a tag key of your own/],
+            [{ rootVolumeSizeGiB: 4 }, /rootVolumeSizeGiB: must be a whole number from 8 to 16384; got 4/],
         ];
         const before = recordedResources().length;
         for (const [args, message] of cases) assert.throws(() => new SpotFleet("bad", args), message, JSON.stringify(args));
