@@ -68,7 +68,8 @@ function problemsOf(error: z.ZodError, value: unknown, prefix: readonly Property
     return error.issues.map((issue) => {
         const path = [...prefix, ...issue.path].map(String);
         const at = path.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc === "" ? p : `${acc}.${p}`), "");
-        return `${at}: ${issue.message}; got ${describeValue(valueAt(value, issue.path))}`;
+        // A rule of the whole section names no key, and its value is the section: the message says what to set.
+        return at === "" ? issue.message : `${at}: ${issue.message}; got ${describeValue(valueAt(value, issue.path))}`;
     });
 }
 

@@ -5,7 +5,8 @@ import { strict as assert } from "node:assert";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { generatedFiles, staleness } from "../tools/docs";
+import { configRows, generatedFiles, staleness } from "../tools/docs";
+import { globalSettings } from "../components/settings";
 import { PROJECT_KEYS, SCENARIO_KEYS, SCENARIOS } from "../scenarios";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -246,6 +247,16 @@ describe("documentation", () => {
         it("the scenario pages' tables, the README's global keys and Pulumi.yaml's config block are up to date", () => {
             const stale = staleness();
             assert.deepEqual(stale, [], stale.join("\n"));
+        });
+
+        it("every key, at every level, has a description in its declaration", () => {
+            const undescribed = [
+                ...SCENARIOS.flatMap((s) => configRows(s.declaration).map((r) => ({ ...r, key: `${s.key}.${r.key}` }))),
+                ...configRows(globalSettings),
+            ]
+                .filter((r) => r.description.trim() === "")
+                .map((r) => r.key);
+            assert.deepEqual(undescribed, [], `keys without a description: ${undescribed.join(", ")}`);
         });
 
         it("names the file, the key that drifted and the command that fixes it", () => {

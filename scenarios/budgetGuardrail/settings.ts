@@ -6,8 +6,15 @@ import { addFleetIssues } from "../spotFleet/fleetRules";
 
 const projectTagSchema = z
     .object({
-        key: userTagKey.refine((k) => !k.includes("$"), "must not contain $ (Budgets joins key and value with it)"),
-        value: z.string().min(1, "must not be empty").max(256).refine((v) => !v.includes("$"), "must not contain $"),
+        key: userTagKey
+            .refine((k) => !k.includes("$"), "must not contain $ (Budgets joins key and value with it)")
+            .describe("Key of the cost allocation tag (activated in the Billing console), e.g. `Project`."),
+        value: z
+            .string()
+            .min(1, "must not be empty")
+            .max(256)
+            .refine((v) => !v.includes("$"), "must not contain $")
+            .describe("Value of the tag whose resources the budget counts, e.g. `Beta`."),
     })
     .strict();
 

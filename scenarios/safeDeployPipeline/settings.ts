@@ -15,7 +15,7 @@ export const safeDeployPipelineSettings = z
             .discriminatedUnion("type", [
                 z
                     .object({
-                        type: z.literal("s3"),
+                        type: z.literal("s3").describe("Where revisions come from: `s3` or `codestarConnection`."),
                         objectKey: z
                             .string()
                             .regex(/^[^/].{0,1023}$/, "must be a relative S3 key of at most 1024 characters")
@@ -25,7 +25,7 @@ export const safeDeployPipelineSettings = z
                     .strict(),
                 z
                     .object({
-                        type: z.literal("codestarConnection"),
+                        type: z.literal("codestarConnection").describe("Where revisions come from: `s3` or `codestarConnection`."),
                         connectionArn: z
                             .string()
                             .regex(

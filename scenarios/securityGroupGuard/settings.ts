@@ -1,6 +1,6 @@
 // The one declaration of every key of `aws-blueprints:securityGroupGuard`: type, range, default and description.
 import { z } from "zod";
-import { enabled } from "../../components/scenario";
+import { enabled, setting } from "../../components/scenario";
 import { userTagKey } from "../../components/settings";
 
 const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group id like sg-0123456789abcdef0");
@@ -14,16 +14,42 @@ const iamPrincipalArn = z
 export const securityGroupGuardSettings = z
     .object({
         enabled: enabled(),
-        monitoredGroupIds: z.array(securityGroupId).default([]).describe("Security groups to watch, by id."),
-        monitoredTag: z
-            .object({ key: userTagKey, value: z.string().max(256) })
-            .strict()
-            .optional().meta({ description: "Security groups carrying this tag are watched too.", whenUnset: "none" }),
-        approvedPrincipalArns: z.array(iamPrincipalArn).default([]).describe("Principals whose changes are accepted and never reverted (e.g. the deployment role)."),
-        exemptDeployingRole: z.boolean().default(false).describe("Also exempt every session of the role that runs `pulumi up`; that role is often a shared administrator role, so prefer naming a dedicated deployment role in approvedPrincipalArns."),
-        createSampleGroup: z.boolean().default(true).describe("Create the post's sample \"Web Server Security Group\" (443 from anywhere) and watch it."),
-        sampleGroupVpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "must be a VPC id like vpc-0123456789abcdef0").optional().meta({ description: "VPC of the sample group; required where the region has no default VPC.", whenUnset: "the region's default VPC" }),
-        createTrail: z.boolean().default(false).describe("Create a multi-region CloudTrail trail (only needed when the account has none)."),
+        monitoredGroupIds: z.array(securityGroupId).default([]).describe("Security group ids to watch."),
+        monitoredTag: setting(
+            z
+                .object({
+                    key: userTagKey.describe("Tag key, e.g. `guarded`."),
+                    value: z.string().max(256).describe("Tag value the group must carry, e.g. `true`."),
+                })
+                .strict()
+                .optional(),
+            "Groups carrying this tag are watched too.",
+            { whenUnset: "none" },
+        ),
+        approvedPrincipalArns: z
+            .array(iamPrincipalArn)
+            .default([])
+            .describe(
+                "IAM user or role, or STS assumed-role ARNs whose changes stand; a trailing `*` matches any suffix. Name a dedicated deployment role here (prod does) when the program manages rules in monitored groups.",
+            ),
+        exemptDeployingRole: z
+            .boolean()
+            .default(false)
+            .describe(
+                "Also exempt every session of the role running `pulumi up`. Off because that role is often a shared administrator role; the sample group's own HTTPS rule is left in place either way (its rule id is passed to the function, which is created after it).",
+            ),
+        createSampleGroup: z.boolean().default(true).describe('Create and watch the post\'s "Web Server Security Group" (443 from 0.0.0.0/0).'),
+        sampleGroupVpcId: setting(
+            z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "must be a VPC id like vpc-0123456789abcdef0").optional(),
+            "VPC of the sample group; required where the region has no default VPC (landing-zone accounts), and the run fails naming this key otherwise.",
+            { whenUnset: "the region's default VPC" },
+        ),
+        createTrail: z
+            .boolean()
+            .default(false)
+            .describe(
+                "Create a multi-region trail (log-file validation, private encrypted versioned bucket). The guard needs CloudTrail management events; most accounts already have a trail.",
+            ),
         memorySizeMb: z.number().int().min(128).max(10240).default(256).describe("Memory of the revert function in MB."),
     })
     .strict()
