@@ -73,8 +73,7 @@ for (const stack of configuredStacks()) {
         });
 
         it("ships each callback as an archive holding only its serialized handler (and the packages it requires)", async () => {
-            // The Lambda runtime provides the AWS SDK, so a handler's @aws-sdk/* require is never bundled (the program
-            // itself depends on @aws-sdk/client-ec2 for the Spot request cancellation it runs while deploying).
+            // The Lambda runtime provides the AWS SDK, so a handler's @aws-sdk/* require is never bundled.
             const dependencies = Object.keys(require("../package.json").dependencies).filter((d) => !d.startsWith("@aws-sdk/"));
             for (const fn of r.ofType("aws:lambda/function:Function")) {
                 const files = await archiveFiles(fn);
