@@ -55,9 +55,15 @@ function holdsUnknown(value: unknown): boolean {
     return false;
 }
 
-function describeValue(value: unknown): string {
+/** A value as an error message quotes it: JSON, cut at 80 characters; `missing` for nothing at all. */
+export function describeValue(value: unknown, missing = "nothing"): string {
     const text = JSON.stringify(value);
-    return text === undefined ? "nothing" : text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    return text === undefined ? missing : text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** A path below `start` as configuration spells it: `sites[0].domainName`. */
+export function keyPath(path: readonly PropertyKey[], start = ""): string {
+    return path.map(String).reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc === "" ? p : `${acc}.${p}`), start);
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
@@ -66,8 +72,7 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 
 function problemsOf(error: z.ZodError, value: unknown, prefix: readonly PropertyKey[]): string[] {
     return error.issues.map((issue) => {
-        const path = [...prefix, ...issue.path].map(String);
-        const at = path.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc === "" ? p : `${acc}.${p}`), "");
+        const at = keyPath([...prefix, ...issue.path]);
         // A rule of the whole section names no key, and its value is the section: the message says what to set.
         return at === "" ? issue.message : `${at}: ${issue.message}; got ${describeValue(valueAt(value, issue.path))}`;
     });

@@ -2,7 +2,7 @@
 // validation of a whole stack's configuration. Everything else receives typed, validated values.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { Scenario, setting } from "./scenario";
+import { describeValue, keyPath, Scenario, setting } from "./scenario";
 
 export const PROJECT = "aws-blueprints";
 
@@ -97,14 +97,7 @@ export class SettingsError extends Error {
 
 function configKey(path: readonly PropertyKey[]): string {
     const [head, ...rest] = path.map(String);
-    const ns = head === "region" ? "aws:region" : `${PROJECT}:${head ?? ""}`;
-    return rest.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : `${acc}.${p}`), ns);
-}
-
-function describe(value: unknown): string {
-    if (value === undefined) return "nothing (the key is missing)";
-    const text = JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    return keyPath(rest, head === "region" ? "aws:region" : `${PROJECT}:${head ?? ""}`);
 }
 
 /** Edit distance (insertions, deletions, substitutions and swaps of two neighbours) between two words. */
@@ -339,7 +332,7 @@ export function settingsFor<const R extends readonly Scenario[]>(scenarios: R) {
                     for (const k of issue.keys) problems.push(unknownKeyProblem(issue.path, k, known));
                     continue;
                 }
-                const got = "input" in issue ? `; got ${describe(issue.input)}` : "";
+                const got = "input" in issue ? `; got ${describeValue(issue.input, "nothing (the key is missing)")}` : "";
                 problems.push(`${configKey(issue.path)}: ${issue.message}${got}`);
             }
         }
