@@ -4,7 +4,7 @@
 // Usage: npm run docs   (npm run docs -- --check: exit 1 naming every stale file, writing nothing)
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { isMap, parseDocument } from "yaml";
+import { parseDocument } from "yaml";
 import { z } from "zod";
 import { globalSettings, PROJECT } from "../components/settings";
 import { SCENARIOS } from "../scenarios";
@@ -212,11 +212,12 @@ function pulumiType(s: JsonSchema): string | undefined {
     return Array.isArray(s.type) ? undefined : (s.type as string | undefined);
 }
 
-/**
- * Pulumi.yaml with its `config` block written from the global keys' declarations: the CLI reads types and defaults
- * from it. `environment` stays undeclared there: a declared key without a default is required by the CLI, and the
- * program defaults it to the stack's name.
- */
+/** Why the block leaves `environment` out, written above it. */
+const ENVIRONMENT_NOTE =
+    " `environment` (resource names and the `environment` tag) is not declared here: a declared key without a default\n" +
+    " is required by the CLI, and the program defaults it to the stack's name.";
+
+/** Pulumi.yaml with its `config` block written from the global keys' declarations: the CLI reads types and defaults from it. */
 export function pulumiYaml(text: string): string {
     const doc = parseDocument(text);
     const schema = jsonSchemaOf(globalSettings);
@@ -227,11 +228,8 @@ export function pulumiYaml(text: string): string {
                 .map(([key, prop]) => [key, { type: pulumiType(prop), description: prop.description, default: prop.default }]),
         ),
     );
-    const old = doc.get("config", true);
-    if (isMap(old)) config.commentBefore = old.commentBefore;
+    config.commentBefore = ENVIRONMENT_NOTE;
     doc.set("config", config);
-    const node = doc.get("config", true);
-    if (isMap(node) && isMap(old)) node.commentBefore = old.commentBefore ?? node.commentBefore;
     return doc.toString({ lineWidth: 0 });
 }
 
