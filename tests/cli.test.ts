@@ -13,7 +13,7 @@ import { planDiff, planDiffCommand } from "../tools/planDiff";
 import { policyCommand } from "../tools/policyCheck";
 import { previewCommand } from "../tools/preview";
 import { taggableCommand } from "../tools/taggableTypes";
-import { ROOT } from "./harness";
+import { ROOT } from "../engine/evaluate";
 import { runTool } from "./processes";
 
 /** Captures what a command writes. */

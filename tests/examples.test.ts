@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { isMap, isScalar, isSeq, parseDocument, Scalar } from "yaml";
 import { findDocumentationOnlyValues, PROJECT } from "../components/settings";
 import { SCENARIO_KEYS } from "../scenarios";
-import { ROOT, runProgram } from "./harness";
+import { ROOT, runProgram } from "../engine/evaluate";
 
 const SCENARIOS = path.join(ROOT, "scenarios");
 const exampleFile = (key: string) => path.join("scenarios", key, "example.yaml");

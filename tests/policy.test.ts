@@ -18,8 +18,8 @@ import {
     subjectsOf,
     Violation,
 } from "../tools/policyCheck";
-import { runStack } from "./harness";
-import type { RecordedResource } from "./mocks";
+import { runStack } from "../engine/evaluate";
+import type { RecordedResource } from "../engine/mocks";
 
 const TAGS = { environment: "dev", application: "aws-blueprints" };
 const PROD = { environment: "prod", application: "aws-blueprints" };

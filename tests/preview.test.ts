@@ -15,7 +15,7 @@ import {
     scenarioTag,
     selectScenario,
 } from "../tools/preview";
-import { ROOT, Resources, runStack } from "./harness";
+import { ROOT, Resources, runStack } from "../engine/evaluate";
 import { runTool } from "./processes";
 
 // Started when the file loads (see tests/processes.ts): a whole prod evaluation in a process of its own.

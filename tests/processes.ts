@@ -2,7 +2,7 @@
 // so a test file starts its end-to-end runs when mocha loads it, and they run beside the in-process tests on the
 // machine's other core; the test that checks a run awaits it.
 import { spawn } from "node:child_process";
-import { ROOT } from "./harness";
+import { ROOT } from "../engine/evaluate";
 
 export interface ToolRun {
     readonly status: number | null;
@@ -12,7 +12,7 @@ export interface ToolRun {
 
 /** Runs a tool's entry point (`tools/<name>.ts`) with ts-node as the npm scripts do; `setup` preloads the test mocks. */
 export function runTool(file: string, args: readonly string[], options: { readonly setup?: boolean } = {}): Promise<ToolRun> {
-    const preload = ["-r", "ts-node/register/transpile-only", ...(options.setup ? ["-r", "./tests/setup.ts"] : [])];
+    const preload = ["-r", "ts-node/register/transpile-only", ...(options.setup ? ["-r", "./engine/register.ts"] : [])];
     return new Promise((resolve) => {
         const child = spawn(process.execPath, [...preload, file, ...args], {
             cwd: ROOT,

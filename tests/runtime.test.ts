@@ -5,7 +5,7 @@ import * as path from "node:path";
 import * as ts from "typescript";
 import { HandlerFunction } from "../components/lambda";
 import { skipPromiseStackCapture } from "../components/runtime";
-import { ROOT } from "./harness";
+import { ROOT } from "../engine/evaluate";
 
 const debuggable = require("@pulumi/pulumi/runtime/debuggable");
 const state = require("@pulumi/pulumi/runtime/state");

@@ -6,8 +6,8 @@ import { parse } from "yaml";
 import { closestKey, DocumentationValuesError, editDistance, findDocumentationOnlyValues, SettingsError } from "../components/settings";
 import { loadSettings, parseSettings, PROJECT_KEYS, SCENARIO_KEYS, Settings } from "../scenarios";
 import { configuredStacks } from "../tools/plan";
-import { clearRecorded, installMocks, recordedResources } from "./mocks";
-import { readStackFile, ROOT, runProgram, stackConfig, stackFile } from "./harness";
+import { clearRecorded, installMocks, recordedResources } from "../engine/mocks";
+import { readStackFile, ROOT, runProgram, stackConfig, stackFile } from "../engine/evaluate";
 
 /** Raw config as the config system stores it for a stack (project key -> string). */
 function raw(stack: string, overrides: Record<string, unknown> = {}): { values: Record<string, string>; region?: string } {

@@ -3,7 +3,7 @@ import { PROJECT } from "../components/settings";
 import { parseSettings, SCENARIO_KEYS, Settings } from "../scenarios";
 import { configuredStacks } from "../tools/plan";
 import { isStateful } from "../tools/stateful";
-import { archiveFiles, ProgramRun, Resources, runStack, stackConfig } from "./harness";
+import { archiveFiles, ProgramRun, Resources, runStack, stackConfig } from "../engine/evaluate";
 
 /** The stack's settings as the program reads them. */
 function settingsOf(stack: string): Settings {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { configuredStacks } from "../tools/plan";
-import { ROOT, stackFile } from "./harness";
+import { ROOT, stackFile } from "../engine/evaluate";
 
 interface Step {
     readonly name?: string;

@@ -17,8 +17,8 @@ export const authzCommand = defineCommand({
 
 export async function authz(values: Values<typeof authzCommand.options>, io: Io): Promise<number> {
     const stack = stackName(required(values.stack, "stack"));
-    const { runProgram } = await import("../tests/harness");
-    const { authorizeStack, failures, renderResults } = await import("../tests/authz/report");
+    const { runProgram } = await import("../engine/evaluate");
+    const { authorizeStack, failures, renderResults } = await import("../checks/authz/report");
     const { resources } = await runProgram(stack);
     const results = await authorizeStack(resources);
     io.stdout.write(`${renderResults(results, values.verbose)}\n`);

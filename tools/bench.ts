@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { runProgram, stackConfig } from "../tests/harness";
+import { runProgram, stackConfig } from "../engine/evaluate";
 import { defineCommand, Io, main, stackName, Values } from "./cli";
 import { committedStacks, planPath } from "./plan";
 

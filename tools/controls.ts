@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { evaluate, Finding, rules } from "../policy/rules";
-import type { RecordedResource } from "../tests/mocks";
+import type { RecordedResource } from "../engine/mocks";
 import { defineCommand, Io, main, STACK_OPTION, stackName, Values } from "./cli";
 import { subjectsOf } from "./policyCheck";
 
@@ -153,7 +153,7 @@ export const controlsCommand = defineCommand({
 });
 
 export async function writeControls(values: Values<typeof controlsCommand.options>, io: Io): Promise<number> {
-    const { runProgram } = await import("../tests/harness");
+    const { runProgram } = await import("../engine/evaluate");
     const stacks = values.stack?.length ? values.stack.map((s) => stackName(s)) : STACKS;
     mkdirSync(CONTROLS_DIR, { recursive: true });
     for (const stack of stacks) {

@@ -7,8 +7,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { promiseOf, RecordedResource, ROOT, runStack, STACK_DIRS } from "../tests/harness";
-export { withoutTestRunnerGlobals } from "../tests/harness";
+import { promiseOf, RecordedResource, ROOT, runStack, STACK_DIRS } from "../engine/evaluate";
+export { withoutTestRunnerGlobals } from "../engine/evaluate";
 import { defineCommand, Io, main, STACK_OPTION, stackName, Values } from "./cli";
 
 export const PLANS_DIR = path.join(ROOT, "plans");

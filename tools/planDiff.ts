@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { ROOT } from "../tests/harness";
+import { ROOT } from "../engine/evaluate";
 import { defineCommand, Io, main, required, STACK_OPTION, stackName, Values } from "./cli";
 import { buildPlan, committedStacks, configuredStacks, parsePlan, Plan, PlanResource, planPath, serializePlan } from "./plan";
 import { isStateful } from "./stateful";

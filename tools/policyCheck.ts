@@ -3,7 +3,7 @@
 // Usage: npm run policy -- -s prod   (exits 1 on any mandatory violation; npm run policy -- --help)
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { policies, StackSubject } from "../policy/rules";
-import type { RecordedResource } from "../tests/mocks";
+import type { RecordedResource } from "../engine/mocks";
 import { defineCommand, Io, main, STACK_OPTION, stackName, Values } from "./cli";
 
 export const policyCommand = defineCommand({
@@ -226,7 +226,7 @@ export function policyExitCode(violations: readonly Violation[]): 0 | 1 {
 
 export async function policyCheck(values: Values<typeof policyCommand.options>, io: Io): Promise<number> {
     const stack = stackName(values.stack ?? "dev");
-    const { runProgram } = await import("../tests/harness");
+    const { runProgram } = await import("../engine/evaluate");
     const run = await runProgram(stack);
     const violations = await runPolicies(run.resources);
     io.stdout.write(renderPolicyReport(stack, violations));

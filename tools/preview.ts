@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { parseSettings } from "../scenarios";
-import { archiveFiles, ProgramRun, runProgram, RecordedResource, stackConfig } from "../tests/harness";
+import { archiveFiles, ProgramRun, runProgram, RecordedResource, stackConfig } from "../engine/evaluate";
 import { defineCommand, Io, main, progress, STACK_OPTION, stackName, UsageError, Values } from "./cli";
 
 const PROJECT = "aws-blueprints";

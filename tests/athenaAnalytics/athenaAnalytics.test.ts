@@ -9,9 +9,9 @@ import {
     workstationUserData,
     WorkstationSetup,
 } from "../../scenarios/athenaAnalytics/component";
-import { build, json, promiseOf, Resources } from "../harness";
+import { build, json, promiseOf, Resources } from "../../engine/evaluate";
 import { assertActionsExist, grants, list, PolicyStatement } from "../iam";
-import { ACCOUNT_ID, clearRecorded, recordedResources, withoutDefaultVpc } from "../mocks";
+import { ACCOUNT_ID, clearRecorded, recordedResources, withoutDefaultVpc } from "../../engine/mocks";
 
 async function analytics(args: AthenaAnalyticsArgs = {}) {
     const { value, resources } = await build(() => new AthenaAnalytics("billboard", args));

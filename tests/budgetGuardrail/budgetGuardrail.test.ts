@@ -5,9 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { mockClient } from "aws-sdk-client-mock";
 import assert from "node:assert/strict";
 import { BudgetGuardrail, BudgetGuardrailArgs } from "../../scenarios/budgetGuardrail/component";
-import { build, json, loadArchivedHandler, promiseOf, Resources } from "../harness";
+import { build, json, loadArchivedHandler, promiseOf, Resources } from "../../engine/evaluate";
 import { assertActionsExist, grants, handlerStatements, list } from "../iam";
-import { ACCOUNT_ID, recordedResources } from "../mocks";
+import { ACCOUNT_ID, recordedResources } from "../../engine/mocks";
 
 const FULL = "arn:aws:iam::aws:policy/AmazonEC2FullAccess";
 const READ_ONLY = "arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess";

@@ -4,9 +4,9 @@ import { securityMetrics } from "../../scenarios/compliantWebApp/audit";
 import { databaseIdentifier } from "../../scenarios/compliantWebApp/database";
 import { cidrsOverlap, parseCidr, subnetCidrs } from "../../scenarios/compliantWebApp/cidr";
 import { architectureOf } from "../../scenarios/compliantWebApp/tiers";
-import { build, json, promiseOf, RecordedResource, Resources, runProgram, stackConfig } from "../harness";
+import { build, json, promiseOf, RecordedResource, Resources, runProgram, stackConfig } from "../../engine/evaluate";
 import { assertActionsExist, grants, PolicyStatement } from "../iam";
-import { ACCOUNT_ID, recordedResources } from "../mocks";
+import { ACCOUNT_ID, recordedResources } from "../../engine/mocks";
 
 const ZONE = "Z0123456789ABCDEFGHIJ";
 const BASE: CompliantWebAppArgs = {

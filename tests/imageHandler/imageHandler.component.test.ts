@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import sharp from "sharp";
 import { ImageHandler, ImageHandlerArgs } from "../../scenarios/imageHandler/component";
-import { archiveFiles, build, json, promiseOf, RecordedResource, Resources, ROOT } from "../harness";
+import { archiveFiles, build, json, promiseOf, RecordedResource, Resources, ROOT } from "../../engine/evaluate";
 import { assertActionsExist, grants, handlerStatements, list } from "../iam";
-import { clearRecorded, recordedResources } from "../mocks";
+import { clearRecorded, recordedResources } from "../../engine/mocks";
 
 async function handler(args: ImageHandlerArgs = {}) {
     const { value, resources } = await build(() => new ImageHandler("images", args));

@@ -17,9 +17,9 @@ import assert from "node:assert/strict";
 import { canaryStateMachineDefinition, LambdaCanaryDeployer, LambdaCanaryDeployerArgs } from "../../scenarios/lambdaCanary/component";
 import { checkHealth, configFromEnvironment, DeployerConfig, runTrafficTask, validateDeployment } from "../../handlers/lambdaCanary/canaryDeploy";
 import { accessDenied, awsError, notFound } from "../faults";
-import { build, json, loadArchivedHandler, promiseOf, RecordedResource, Resources } from "../harness";
+import { build, json, loadArchivedHandler, promiseOf, RecordedResource, Resources } from "../../engine/evaluate";
 import { assertActionsExist, grants, handlerStatements, list, PolicyStatement } from "../iam";
-import { ACCOUNT_ID } from "../mocks";
+import { ACCOUNT_ID } from "../../engine/mocks";
 
 const aslValidator: (definition: unknown) => { isValid: boolean; errorsText: (sep?: string) => string } = require("asl-validator");
 

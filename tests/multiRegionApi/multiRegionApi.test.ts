@@ -9,9 +9,9 @@ import {
     MultiRegionApi,
     MultiRegionApiArgs,
 } from "../../scenarios/multiRegionApi/component";
-import { archiveFiles, build, json, loadArchivedHandler, promiseOf, RecordedResource, Resources, ROOT } from "../harness";
+import { archiveFiles, build, json, loadArchivedHandler, promiseOf, RecordedResource, Resources, ROOT } from "../../engine/evaluate";
 import { assertActionsExist, handlerStatements, list } from "../iam";
-import { ACCOUNT_ID, clearRecorded, recordedResources } from "../mocks";
+import { ACCOUNT_ID, clearRecorded, recordedResources } from "../../engine/mocks";
 
 const DOMAIN = "api.example.com";
 const ZONE = "Z0123456789ABCDEFGHIJ";

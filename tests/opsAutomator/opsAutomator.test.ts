@@ -9,9 +9,9 @@ import { OpsAutomator, OpsAutomatorArgs } from "../../scenarios/opsAutomator/com
 import { scheduleExpression } from "../../scenarios/opsAutomator/schedule";
 import { taskFromItem } from "../../handlers/opsAutomator/opsAutomator";
 import { snapshotTaskParameters } from "../../handlers/opsAutomator/snapshotScheduler";
-import { build, json, loadArchivedHandler, promiseOf, Resources } from "../harness";
+import { build, json, loadArchivedHandler, promiseOf, Resources } from "../../engine/evaluate";
 import { assertActionsExist, grants, handlerStatements, list, PolicyStatement } from "../iam";
-import { ACCOUNT_ID } from "../mocks";
+import { ACCOUNT_ID } from "../../engine/mocks";
 import { accessDenied } from "../faults";
 
 async function automator(args: OpsAutomatorArgs = {}) {

@@ -8,9 +8,9 @@ import {
     windowsBaseAmiParameter,
 } from "../../scenarios/patchInspectProtect/component";
 import { dueSlot, localMinutes, parseScheduleTag, windowEnding } from "../../handlers/opsAutomator/snapshotScheduler";
-import { build, json, promiseOf, Resources } from "../harness";
+import { build, json, promiseOf, Resources } from "../../engine/evaluate";
 import { assertActionsExist, grants, list, PolicyStatement } from "../iam";
-import { withoutDefaultVpc } from "../mocks";
+import { withoutDefaultVpc } from "../../engine/mocks";
 
 async function protectStack(args: PatchInspectProtectArgs = {}) {
     const { value, resources } = await build(() => new PatchInspectProtect("pip", args));

@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { parseDeploymentRequest } from "../../handlers/safeDeployPipeline/pipelineTrigger";
 import { readZip } from "../../handlers/safeDeployPipeline/zipArchive";
 import { SafeDeployPipeline, SafeDeployPipelineArgs } from "../../scenarios/safeDeployPipeline/component";
-import { build, json, loadArchivedHandler, promiseOf, Resources } from "../harness";
+import { build, json, loadArchivedHandler, promiseOf, Resources } from "../../engine/evaluate";
 import { assertActionsExist, grants, handlerStatements, list, PolicyStatement } from "../iam";
-import { ACCOUNT_ID } from "../mocks";
+import { ACCOUNT_ID } from "../../engine/mocks";
 
 const aslValidator = require("asl-validator");
 

@@ -3,9 +3,9 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import assert from "node:assert/strict";
 import { SecurityGroupGuard, SecurityGroupGuardArgs } from "../../scenarios/securityGroupGuard/component";
-import { build, json, loadArchivedHandler, promiseOf, Resources } from "../harness";
+import { build, json, loadArchivedHandler, promiseOf, Resources } from "../../engine/evaluate";
 import { assertActionsExist, grants, handlerStatements, list } from "../iam";
-import { ACCOUNT_ID, withoutDefaultVpc } from "../mocks";
+import { ACCOUNT_ID, withoutDefaultVpc } from "../../engine/mocks";
 
 const WATCHED = "sg-0a1b2c3d4e5f60718";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { SesTracking, SesTrackingArgs } from "../../scenarios/sesTracking/component";
-import { build, json, promiseOf, Resources } from "../harness";
-import { clearRecorded, recordedResources, withHostedZones } from "../mocks";
+import { build, json, promiseOf, Resources } from "../../engine/evaluate";
+import { clearRecorded, recordedResources, withHostedZones } from "../../engine/mocks";
 
 async function ses(args: SesTrackingArgs = {}) {
     const { value, resources } = await build(() => new SesTracking("mail", args));

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { MAX_EXTRA_CERTIFICATES } from "../../scenarios/sniLoadBalancer/certificates";
 import { SniLoadBalancer, SniLoadBalancerArgs, SniSite } from "../../scenarios/sniLoadBalancer/component";
-import { build, json, promiseOf, Resources } from "../harness";
-import { ACCOUNT_ID, recordedResources } from "../mocks";
+import { build, json, promiseOf, Resources } from "../../engine/evaluate";
+import { ACCOUNT_ID, recordedResources } from "../../engine/mocks";
 
 const ZONE = "Z0123456789ABCDEFGHIJ";
 const OTHER_ZONE = "Z9876543210ZYXWVUTSRQ";

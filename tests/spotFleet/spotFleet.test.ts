@@ -7,8 +7,8 @@ import { cancelSpotRequest } from "../../handlers/spotFleet/spotRequestCancel";
 import { awsError } from "../faults";
 import { amiParameter, SpotFleet, SpotFleetArgs } from "../../scenarios/spotFleet/component";
 import { architectureOf, hibernationInstanceTypes } from "../../scenarios/spotFleet/fleetRules";
-import { build, json, promiseOf, Resources, ROOT } from "../harness";
-import { recordedResources } from "../mocks";
+import { build, json, promiseOf, Resources, ROOT } from "../../engine/evaluate";
+import { recordedResources } from "../../engine/mocks";
 
 async function fleet(args: SpotFleetArgs = {}) {
     const { value, resources } = await build(() => new SpotFleet("fleet", args));

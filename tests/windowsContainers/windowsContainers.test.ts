@@ -8,9 +8,9 @@ import {
 } from "../../scenarios/windowsContainers/component";
 import { evaluate } from "../../policy/rules";
 import { subjectsOf } from "../../tools/policyCheck";
-import { build, json, promiseOf, Resources } from "../harness";
+import { build, json, promiseOf, Resources } from "../../engine/evaluate";
 import { assertActionsExist } from "../iam";
-import { ACCOUNT_ID, recordedResources } from "../mocks";
+import { ACCOUNT_ID, recordedResources } from "../../engine/mocks";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-1111-4222-8333-444455556666";
 const OFFICE = "203.0.113.0/24";

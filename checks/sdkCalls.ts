@@ -1,6 +1,6 @@
 // Records the AWS calls code makes through SDK v3 clients whose transport aws-sdk-client-mock replaces: which client,
 // which command, with which input. The authorization simulation turns each recorded call into the IAM request AWS
-// would judge (tests/authz/handlerCalls.ts).
+// would judge (checks/authz/handlerCalls.ts).
 import { mockClient } from "aws-sdk-client-mock";
 
 /** One call as the client sent it. */

@@ -1,6 +1,6 @@
 // Enumerates, from the resources a stack records, every request an AWS service makes to one of our resources (a
 // "wire"), with the policies that decide it. Driven by resource types and inputs only, so new components are covered.
-import type { RecordedResource } from "../mocks";
+import type { RecordedResource } from "../../engine/mocks";
 import { sentContext, Target } from "./serviceContext";
 
 export type Policy = { Version?: string; Statement: any[] };

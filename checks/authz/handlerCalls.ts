@@ -1,6 +1,6 @@
 // The AWS calls each Lambda handler makes, as IAM requests of the function's own role. Each HandlerFunction of a stack
 // is run from its own archive, with its own environment (so every ARN it is configured with is the stack's), on
-// representative events whose resources are the stack's; its SDK calls are recorded (tests/sdkCalls.ts) and each
+// representative events whose resources are the stack's; its SDK calls are recorded (checks/sdkCalls.ts) and each
 // command becomes the action(s) and resource ARN(s) AWS authorizes for it.
 //
 // Why run the handlers here rather than collect the calls of the handler tests: those run with fixture values in
@@ -20,7 +20,7 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { createZip } from "../../handlers/safeDeployPipeline/zipArchive";
-import type { RecordedResource } from "../mocks";
+import type { RecordedResource } from "../../engine/mocks";
 import { Answer, recordSdkCalls, SdkCall } from "../sdkCalls";
 import { AuthzRequest, StackIndex, WireBuilder } from "./wires";
 

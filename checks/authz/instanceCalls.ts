@@ -1,7 +1,7 @@
 // The AWS calls software on the stack's EC2 instances makes with the instance role, as far as the user data and the
 // agents' documentation tell them: each instance profile's role is judged on them through its inline policies. AWS
 // managed policies attached to a role are not in the stack; they are named in each result and their calls left out.
-import type { RecordedResource } from "../mocks";
+import type { RecordedResource } from "../../engine/mocks";
 import { AuthzRequest, StackIndex, WireBuilder } from "./wires";
 
 /** One call of an instance's software. */

@@ -1,5 +1,5 @@
-// Pulumi mocks for offline runs: realistic outputs per resource type and per invoke, and a recorder of
-// every registered resource with its parent, options and inputs. Used by the test suite and the tools.
+// Pulumi mocks for offline runs: realistic outputs per resource type and per invoke, and a recorder of every
+// registered resource with its parent, options and inputs. The offline engine under the tools and the test suite.
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 
@@ -525,7 +525,7 @@ class Mocks implements pulumi.runtime.Mocks {
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         const fn = INVOKE_RESULTS[args.token];
         if (!fn) {
-            const reason = `No mock for invoke ${args.token}: add a realistic result to tests/mocks.ts`;
+            const reason = `No mock for invoke ${args.token}: add a realistic result to engine/mocks.ts`;
             failures.push(reason);
             throw new Error(reason);
         }

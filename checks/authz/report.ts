@@ -1,5 +1,5 @@
 // Runs the authorization simulation over a stack's recorded resources and renders the results for people.
-import type { RecordedResource } from "../mocks";
+import type { RecordedResource } from "../../engine/mocks";
 import { AuthzResult, simulateAll } from "./simulate";
 import { enumerateHandlerCalls } from "./handlerCalls";
 import { enumerateInstanceCalls } from "./instanceCalls";
