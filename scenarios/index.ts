@@ -1,4 +1,4 @@
-// The registry: every scenario, in the order of SCENARIOS.md. Adding a scenario is one folder and one line here.
+// The registry: every scenario, in the order of the README's scenario table. Adding a scenario is one folder and one line here.
 import { settingsFor, SettingsOf } from "../components/settings";
 import { athenaAnalytics } from "./athenaAnalytics";
 import { budgetGuardrail } from "./budgetGuardrail";

@@ -1,4 +1,4 @@
-// Serves resized images from S3 for Thumbor-style paths (SCENARIOS.md 9, Serverless Image Handler).
+// Serves resized images from S3 for Thumbor-style paths (README scenario 9, Serverless Image Handler).
 // Pure logic: the S3 client and the image library (sharp) are injected, so tests run it with real images and a mocked S3.
 import type { GetObjectCommandOutput, S3 } from "@aws-sdk/client-s3";
 import type sharpLibrary from "sharp";

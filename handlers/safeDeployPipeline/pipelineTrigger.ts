@@ -1,4 +1,4 @@
-// The CodePipeline Lambda invoke action that hands a deployment to the deploy state machine (SCENARIOS.md 10).
+// The CodePipeline Lambda invoke action that hands a deployment to the deploy state machine (README scenario 10).
 // First invocation: read the input file and template from the source artifact, stage the template in S3, start an
 // execution and give CodePipeline the execution ARN as continuation token. Each re-invocation (with that token)
 // reports RUNNING (continue), SUCCEEDED or FAILED. Every failure is reported with PutJobFailureResult.

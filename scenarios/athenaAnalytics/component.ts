@@ -1,4 +1,4 @@
-// Athena analytics workstation (SCENARIOS.md 11): the Billboard Top 10 table in Glue, an Athena workgroup that enforces
+// Athena analytics workstation (README scenario 11): the Billboard Top 10 table in Glue, an Athena workgroup that enforces
 // an encrypted result location, the post's sample queries, and an RStudio Server workstation allowed exactly those.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

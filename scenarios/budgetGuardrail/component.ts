@@ -1,4 +1,4 @@
-// Serverless automated cost controls, "freedom with guardrails" (SCENARIOS.md 5): when a project overspends
+// Serverless automated cost controls, "freedom with guardrails" (README scenario 5): when a project overspends
 // its budget, its developers' group loses the right to start EC2 capacity until someone restores it.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,5 +1,5 @@
-// A CJIS-aligned two-VPC, multi-tier web environment (SCENARIOS.md 1), with an SNI load balancer in front
-// (SCENARIOS.md 13) and IAM database authentication for the app tier (SCENARIOS.md 9).
+// A CJIS-aligned two-VPC, multi-tier web environment (README scenario 1), with an SNI load balancer in front
+// (README scenario 13) and IAM database authentication for the app tier (README scenario 9).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ACK_TAG_PREFIX, Blueprint } from "../../components/common";

@@ -1,5 +1,5 @@
 // The MySQL database: isolated subnets, KMS-encrypted, TLS required, password kept by RDS in Secrets Manager, and
-// IAM database authentication (SCENARIOS.md 9) for the app tier's database user.
+// IAM database authentication (README scenario 9) for the app tier's database user.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement } from "../../components/iam";

@@ -1,4 +1,4 @@
-// Serverless image handler (SCENARIOS.md 9): CloudFront -> Lambda function URL (origin access control) -> sharp,
+// Serverless image handler (README scenario 9): CloudFront -> Lambda function URL (origin access control) -> sharp,
 // resizing images from a private S3 bucket for Thumbor-style paths.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,4 +1,4 @@
-// Canary deployments of Lambda functions by alias traffic shifting (SCENARIOS.md 3).
+// Canary deployments of Lambda functions by alias traffic shifting (README scenario 3).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { demoResponse, publishDemoVersions, releaseVariable } from "../../handlers/lambdaCanary/canaryDemo";

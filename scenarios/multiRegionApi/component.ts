@@ -1,4 +1,4 @@
-// The same API in several regions behind one name: Route 53 latency routing with health-check failover (SCENARIOS.md 8).
+// The same API in several regions behind one name: Route 53 latency routing with health-check failover (README scenario 8).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";

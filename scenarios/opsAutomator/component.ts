@@ -1,5 +1,5 @@
-// Ops Automator (SCENARIOS.md 9): a small engine that runs the tasks configured in a DynamoDB table on a schedule.
-// Its first task is the tag-driven EBS snapshot scheduler of SCENARIOS.md 6.
+// Ops Automator (README scenario 9): a small engine that runs the tasks configured in a DynamoDB table on a schedule.
+// Its first task is the tag-driven EBS snapshot scheduler of README scenario 6.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { configFromEnvironment, failureMetricName, reportedWarningPrefix, runOpsAutomator } from "../../handlers/opsAutomator/opsAutomator";

@@ -1,4 +1,4 @@
-// Patch, inspect and protect Windows workloads (SCENARIOS.md 6): a Windows instance that Systems Manager patches
+// Patch, inspect and protect Windows workloads (README scenario 6): a Windows instance that Systems Manager patches
 // every week, Amazon Inspector scans continuously (findings to email through EventBridge), and the Ops Automator's
 // snapshot task backs up by its `scheduler:ebs-snapshot:<HHMM>` tags.
 import * as aws from "@pulumi/aws";

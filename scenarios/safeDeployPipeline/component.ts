@@ -1,5 +1,5 @@
 // Safe stack-update pipeline: CodePipeline hands each revision to a Step Functions workflow that creates the stack,
-// or updates it through a change set only when nothing would be deleted or replaced (SCENARIOS.md 10).
+// or updates it through a change set only when nothing would be deleted or replaced (README scenario 10).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { configFromEnvironment as inspectionConfig, inspectChangeSet } from "../../handlers/safeDeployPipeline/changeSetInspection";

@@ -1,4 +1,4 @@
-// The deploy state machine of the safe stack-update pipeline (SCENARIOS.md 10), as a pure function of its inputs so
+// The deploy state machine of the safe stack-update pipeline (README scenario 10), as a pure function of its inputs so
 // tests validate it with asl-validator and run every branch in-process.
 //
 // Input (built by handlers/pipelineTrigger.ts): { stackName, templateUrl, parameters, capabilities, changeSetName }.

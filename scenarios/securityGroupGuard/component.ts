@@ -1,4 +1,4 @@
-// Reverts and reports ingress rules added to monitored security groups (SCENARIOS.md 12).
+// Reverts and reports ingress rules added to monitored security groups (README scenario 12).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { configFromEnvironment, deployerPattern, handledEventNames, revertSecurityGroupChange } from "../../handlers/securityGroupGuard/securityGroupRevert";

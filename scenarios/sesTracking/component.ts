@@ -1,4 +1,4 @@
-// SES reputation and open/click tracking (SCENARIOS.md 9): a configuration set with reputation metrics, an event
+// SES reputation and open/click tracking (README scenario 9): a configuration set with reputation metrics, an event
 // destination for open, click, bounce and complaint events, alarms below the rates at which SES reviews an account,
 // and an optional DKIM-verified domain identity with its DNS records in Route 53.
 import * as aws from "@pulumi/aws";

@@ -1,4 +1,4 @@
-// An Application Load Balancer serving several TLS sites through SNI (SCENARIOS.md 13): one DNS-validated ACM
+// An Application Load Balancer serving several TLS sites through SNI (README scenario 13): one DNS-validated ACM
 // certificate per site and key algorithm, host-header routing, HTTP -> HTTPS redirect, access logs, alias
 // records and certificate-expiry alarms.
 import * as aws from "@pulumi/aws";

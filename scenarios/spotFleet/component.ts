@@ -1,4 +1,4 @@
-// Spot capacity through the ordinary launch path, with interruption notices (SCENARIOS.md 4).
+// Spot capacity through the ordinary launch path, with interruption notices (README scenario 4).
 //
 // Two shapes, because AWS allows Spot stop/hibernate only outside Auto Scaling:
 // - terminate (default): an Auto Scaling group with a mixed instances policy (price-capacity-optimized across

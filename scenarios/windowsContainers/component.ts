@@ -1,4 +1,4 @@
-// Windows containers on Amazon ECS (SCENARIOS.md 2): a cluster of ECS-optimised Windows Server instances in private
+// Windows containers on Amazon ECS (README scenario 2): a cluster of ECS-optimised Windows Server instances in private
 // subnets, scaled by a capacity provider, running the post's `windows-simple-iis` task as a service behind an
 // Application Load Balancer, with service auto scaling on CPU and an ECR repository for the team's own images.
 import * as aws from "@pulumi/aws";
