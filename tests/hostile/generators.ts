@@ -147,13 +147,21 @@ function emptyOf(value: unknown): unknown {
 
 function lengthen(value: unknown, text: string): unknown {
     if (typeof value === "string") return (value || "x").repeat(Math.ceil(20_000 / Math.max(1, value.length)));
-    if (Array.isArray(value)) return Array.from({ length: 2_000 }, (_, i) => value[i % Math.max(1, value.length)] ?? text);
+    if (Array.isArray(value)) return Array.from({ length: 1_000 }, (_, i) => value[i % Math.max(1, value.length)] ?? text);
     if (typeof value === "number") return Number.MAX_SAFE_INTEGER;
     return text.repeat(Math.ceil(20_000 / Math.max(1, text.length)));
 }
 
-/** Applies one mutation to `root` in place (the root must be an object or array) and returns it. */
+/** The largest event a mutation may make, serialized: AWS delivers events up to 256 KB (1 MB leaves room to spare). */
+const MAX_EVENT_CHARS = 1_000_000;
+
+/** Applies one mutation to a copy of `root` (an object or array); one that would exceed any real event's size is skipped. */
 export function applyMutation(root: unknown, m: Mutation): unknown {
+    const mutated = mutateInPlace(jsonCopy(root), m);
+    return JSON.stringify(mutated).length > MAX_EVENT_CHARS ? root : mutated;
+}
+
+function mutateInPlace(root: unknown, m: Mutation): unknown {
     const paths = pathsOf(root);
     if (paths.length === 0) return root;
     const path = paths[m.at % paths.length];

@@ -16,7 +16,14 @@ export async function holds<Ts extends [unknown, ...unknown[]]>(
     runs: number,
     timeoutMs = 5_000,
 ): Promise<void> {
-    await fc.assert(property as fc.IAsyncProperty<Ts>, { seed: SEED, numRuns: runs, timeout: timeoutMs, endOnFailure: true });
+    await fc.assert(property as fc.IAsyncProperty<Ts>, { seed: SEED, numRuns: runs, timeout: timeoutMs, endOnFailure: true, reporter });
+}
+
+/** Fast-check's report of a failure, with very long values (a 100,000-character string) cut to their start and length. */
+function reporter(details: fc.RunDetails<unknown>): void {
+    if (!details.failed) return;
+    const text = (fc.defaultReportMessage(details) ?? "property failed").replace(/[^\n]{300,}/g, (run) => `${run.slice(0, 240)}...(${run.length} characters)`);
+    throw new Error(text.length > 6_000 ? `${text.slice(0, 6_000)}...` : text, { cause: details.errorInstance });
 }
 
 /** Errors the JavaScript engine raises on its own: a handler that throws one of these has a bug, whatever the input. */
