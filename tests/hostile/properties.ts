@@ -16,7 +16,7 @@ export async function holds<Ts extends [unknown, ...unknown[]]>(
     runs: number,
     timeoutMs = 5_000,
 ): Promise<void> {
-    await fc.assert(property as fc.IAsyncProperty<Ts>, { seed: SEED, numRuns: runs, timeout: timeoutMs, endOnFailure: true, reporter });
+    await fc.assert(property as fc.IAsyncProperty<Ts>, { seed: SEED, numRuns: runs, timeout: timeoutMs, endOnFailure: true, reporter: reporter as (details: fc.RunDetails<Ts>) => void });
 }
 
 /** Fast-check's report of a failure, with very long values (a 100,000-character string) cut to their start and length. */
