@@ -54,11 +54,20 @@ function isObject(v: unknown): v is Json {
     return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+// The message is split and trimmed by hand: a pattern with two whitespace runs that may match the same spaces
+// (`[A-Za-z ]*?\s*:`, `(.*?)\s*$`, or a multiline `^\s*`) backtracks quadratically on a long line or a run of blank
+// lines, and SNS delivers up to 256 KB.
+function linesOf(message: string): string[] {
+    return message.split(/\r?\n/).map((line) => line.trim());
+}
+
 function fieldsOf(message: string): Map<string, string> {
     const fields = new Map<string, string>();
-    for (const line of message.split(/\r?\n/)) {
-        const m = /^\s*([A-Za-z][A-Za-z ]*?)\s*:\s*(.*?)\s*$/.exec(line);
-        if (m && !fields.has(m[1])) fields.set(m[1], m[2]);
+    for (const line of linesOf(message)) {
+        const colon = line.indexOf(":");
+        if (colon < 0) continue;
+        const key = line.slice(0, colon).trimEnd();
+        if (/^[A-Za-z][A-Za-z ]*$/.test(key) && !fields.has(key)) fields.set(key, line.slice(colon + 1).trim());
     }
     return fields;
 }
@@ -78,7 +87,9 @@ export function parseBudgetNotification(message: string): BudgetNotification | u
     if (alertType !== "ACTUAL" && alertType !== "FORECASTED") {
         throw malformedNotificationError(`Alert Type must be ACTUAL or FORECASTED; got ${JSON.stringify(alertType ?? null)}`);
     }
-    const account = /^\s*AWS Account (\d{12})\s*$/m.exec(message);
+    const account = linesOf(message)
+        .map((line) => /^AWS Account (\d{12})$/.exec(line))
+        .find((m) => m !== null);
     return {
         budgetName,
         alertType,

@@ -150,7 +150,8 @@ function parseFilters(text: string): { format?: OutputFormat; quality?: number }
         if (seen.has(name)) throw httpError(400, `the filter ${name} is given twice`);
         seen.add(name);
         if (name === "format") {
-            const format = FORMATS[arg.toLowerCase()];
+            // Own keys only: `format(constructor)` or `format(__proto__)` must not find Object's built-ins.
+            const format = Object.hasOwn(FORMATS, arg.toLowerCase()) ? FORMATS[arg.toLowerCase()] : undefined;
             if (!format) throw httpError(400, `format "${arg}" is not supported; use one of jpeg, png, webp, avif`);
             result.format = format;
         } else if (name === "quality") {

@@ -44,7 +44,8 @@ export type TriggerResult =
     | { status: "started"; jobId: string; executionArn: string; stackName: string }
     | { status: "running"; jobId: string; executionArn: string }
     | { status: "succeeded"; jobId: string; executionArn: string }
-    | { status: "failed"; jobId: string; message: string; executionArn?: string };
+    | { status: "failed"; jobId: string; message: string; executionArn?: string }
+    | { status: "already-reported"; jobId: string; executionArn?: string };
 
 /** The event carries no usable job: nothing can be reported to CodePipeline, so the invocation fails. */
 export function malformedEventError(message: string): Error {
@@ -202,12 +203,19 @@ async function startDeployment(job: Job, config: TriggerConfig, deps: TriggerDep
         changeSetName: `deploy-${job.id}`.slice(0, 128),
         pipelineJobId: job.id,
     };
-    // StartExecution with the same name and input is idempotent, so a retried invocation does not deploy twice.
-    const execution = await deps.sfn.startExecution({
-        stateMachineArn: config.stateMachineArn,
-        name: job.id.replace(/[^A-Za-z0-9-_]/g, "-").slice(0, 80),
-        input: JSON.stringify(input),
-    });
+    // StartExecution with the same name and input is idempotent while the execution runs, so a repeated invocation
+    // does not deploy twice; once it has ended, the same name is ExecutionAlreadyExists, and the job reports how the
+    // execution ended, as a continuation would.
+    // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+    const name = job.id.replace(/[^A-Za-z0-9-_]/g, "-").slice(0, 80);
+    let execution;
+    try {
+        execution = await deps.sfn.startExecution({ stateMachineArn: config.stateMachineArn, name, input: JSON.stringify(input) });
+    } catch (err) {
+        if (errorName(err) !== "ExecutionAlreadyExists") throw err;
+        log("execution of this job already ended (repeated invocation)", { jobId: job.id });
+        return continueDeployment(job, `${config.stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`, config, deps);
+    }
     if (!execution.executionArn) throw new Error("StartExecution returned no execution ARN");
     started(execution.executionArn);
     log("deployment started", { jobId: job.id, stackName: request.stackName, executionArn: execution.executionArn });
@@ -267,6 +275,18 @@ async function continueDeployment(job: Job, executionArn: string, config: Trigge
     }
 }
 
+function errorName(err: unknown): string {
+    return isObject(err) ? String(err.name ?? "") : "";
+}
+
+/**
+ * CodePipeline accepts one result per job: a result for a job that already has one is InvalidJobStateException.
+ * Met on a repeated invocation, it means an earlier one reported the job, and its execution must go on.
+ */
+function isAlreadyReported(err: unknown): boolean {
+    return errorName(err) === "InvalidJobStateException";
+}
+
 function failureType(err: unknown): "ConfigurationError" | "PermissionError" | "JobFailed" {
     if (hasErrorName(err, "DeploymentConfigurationError")) return "ConfigurationError";
     const name = isObject(err) ? String(err.name ?? "") : "";
@@ -298,20 +318,37 @@ export async function handlePipelineJob(event: unknown, config: TriggerConfig, d
         if (job.continuationToken) return await continueDeployment(job, job.continuationToken, config, deps);
         return await startDeployment(job, config, deps, (arn) => (startedArn = arn));
     } catch (err) {
-        const reason = err instanceof Error ? `${err.name === "Error" ? "" : `${err.name}: `}${err.message}` : String(err);
-        let message = reason;
-        if (startedArn) {
-            // The pipeline will be told the job failed, so the deployment it started must not go on unobserved.
-            try {
-                await deps.sfn.stopExecution({ executionArn: startedArn, error: "PipelineJobFailed", cause: reason.slice(0, 32768) });
-                message = `${reason} (execution ${startedArn} was stopped)`;
-            } catch (stopErr) {
-                message = `${reason} (stopping execution ${startedArn} failed too, it may still deploy: ${(stopErr as Error).message})`;
-            }
+        if (isAlreadyReported(err)) {
+            log("the job already has its result (repeated invocation); its execution is left running", { jobId: job.id });
+            return { status: "already-reported", jobId: job.id, ...(startedArn ? { executionArn: startedArn } : {}) };
         }
+        const reason = err instanceof Error ? `${err.name === "Error" ? "" : `${err.name}: `}${err.message}` : String(err);
+        const message = startedArn ? `${reason} (execution ${startedArn} is stopped with this job)` : reason;
         log("pipeline job failed", { jobId: job.id, message });
-        await reportFailure(job.id, message, failureType(err), startedArn ?? job.continuationToken, deps);
-        return { status: "failed", jobId: job.id, message, ...(startedArn ? { executionArn: startedArn } : {}) };
+        // The failure is reported first: when CodePipeline already holds a result for the job (a success whose answer
+        // was lost, or a repeated invocation), the execution it reported must go on, not be stopped.
+        try {
+            await reportFailure(job.id, message, failureType(err), startedArn ?? job.continuationToken, deps);
+        } catch (reportErr) {
+            if (!isAlreadyReported(reportErr)) {
+                // Nothing can be reported now; a deployment nobody watches must not go on meanwhile. Lambda's retry
+                // finds the stopped execution and reports it.
+                if (startedArn) await deps.sfn.stopExecution({ executionArn: startedArn, error: "PipelineJobFailed", cause: reason.slice(0, 32768) }).catch(() => undefined);
+                throw reportErr;
+            }
+            log("the job already has its result; its execution is left running", { jobId: job.id, executionArn: startedArn });
+            return { status: "already-reported", jobId: job.id, ...(startedArn ? { executionArn: startedArn } : {}) };
+        }
+        if (!startedArn) return { status: "failed", jobId: job.id, message };
+        // The pipeline now knows the job failed, so the deployment it started must not go on unobserved.
+        try {
+            await deps.sfn.stopExecution({ executionArn: startedArn, error: "PipelineJobFailed", cause: reason.slice(0, 32768) });
+            return { status: "failed", jobId: job.id, message, executionArn: startedArn };
+        } catch (stopErr) {
+            const unstopped = `${message}; stopping it failed, it may still deploy: ${(stopErr as Error).message}`;
+            log("stopping the execution failed", { jobId: job.id, executionArn: startedArn, error: (stopErr as Error).message });
+            return { status: "failed", jobId: job.id, message: unstopped, executionArn: startedArn };
+        }
     }
 }
 

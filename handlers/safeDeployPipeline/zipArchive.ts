@@ -32,6 +32,9 @@ export function zipError(message: string): Error {
     return namedError("ZipError", message);
 }
 
+/** The most the files of one archive may add up to once read: a source revision, not a disk image. */
+const MAX_TOTAL_BYTES = 256 * 1024 * 1024;
+
 /**
  * Reads every file entry of a ZIP archive (directories are skipped). Throws a ZipError for anything that is not
  * a readable, unencrypted, non-ZIP64 archive, or whose entry fails its CRC check.
@@ -54,6 +57,7 @@ export function readZip(archive: Uint8Array): Map<string, Buffer> {
         throw zipError("ZIP64 archives are not supported");
     }
     const files = new Map<string, Buffer>();
+    let total = 0;
     for (let i = 0; i < entries; i++) {
         if (offset + 46 > buf.length || buf.readUInt32LE(offset) !== 0x02014b50) throw zipError(`central directory entry ${i} is corrupt`);
         const flags = buf.readUInt16LE(offset + 8);
@@ -69,13 +73,23 @@ export function readZip(archive: Uint8Array): Map<string, Buffer> {
         offset += 46 + nameLength + extraLength + commentLength;
         if (name.endsWith("/")) continue;
         if (flags & 1) throw zipError(`${name} is encrypted`);
+        total += size;
+        if (total > MAX_TOTAL_BYTES) throw zipError(`the archive's files add up to more than ${MAX_TOTAL_BYTES} bytes`);
         if (localOffset + 30 > buf.length || buf.readUInt32LE(localOffset) !== 0x04034b50) throw zipError(`${name}: local header is corrupt`);
         const dataStart = localOffset + 30 + buf.readUInt16LE(localOffset + 26) + buf.readUInt16LE(localOffset + 28);
         const raw = buf.subarray(dataStart, dataStart + compressedSize);
         if (raw.length !== compressedSize) throw zipError(`${name} is truncated`);
         let data: Buffer;
         if (method === 0) data = Buffer.from(raw);
-        else if (method === 8) data = zlib().inflateRawSync(raw);
+        else if (method === 8) {
+            // Inflating stops at the declared size: a small entry that expands without bound (a ZIP bomb) is refused
+            // instead of exhausting the function's memory.
+            try {
+                data = zlib().inflateRawSync(raw, { maxOutputLength: Math.max(size, 1) });
+            } catch (err) {
+                throw zipError(`${name} does not inflate to its declared ${size} bytes: ${(err as Error).message}`);
+            }
+        }
         else throw zipError(`${name} uses unsupported compression method ${method}`);
         if (data.length !== size || crc32(data) !== crc) throw zipError(`${name} fails its size or CRC check`);
         files.set(name, data);

@@ -2,7 +2,7 @@
 // Input: EventBridge "AWS API Call via CloudTrail" events for AuthorizeSecurityGroupIngress and
 // ModifySecurityGroupRules. Failures throw, so Lambda retries and finally sends the event to the
 // failure destination; a "reverted" report is only published after the revoke succeeded.
-import type { EC2, IpPermission } from "@aws-sdk/client-ec2";
+import type { EC2, IpPermission, SecurityGroupRule } from "@aws-sdk/client-ec2";
 import type { SNS } from "@aws-sdk/client-sns";
 import { namedError } from "../shared/errors";
 
@@ -213,6 +213,41 @@ async function isMonitored(groupId: string, config: RevertConfig, deps: RevertDe
     }
 }
 
+const PROTOCOL_NAMES: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6" };
+
+function protocolName(p: string | undefined): string {
+    const lower = String(p ?? "").toLowerCase();
+    return PROTOCOL_NAMES[lower] ?? lower;
+}
+
+/** The ingress rules of the group that any of `permissions` still names (their ids), after a revoke that found none. */
+async function stillPresent(groupId: string, permissions: readonly IpPermission[], deps: RevertDeps): Promise<string[]> {
+    const rules: SecurityGroupRule[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < 20; page++) {
+        const out = await deps.ec2.describeSecurityGroupRules({ Filters: [{ Name: "group-id", Values: [groupId] }], NextToken: token });
+        rules.push(...(out.SecurityGroupRules ?? []));
+        token = out.NextToken;
+        if (!token) break;
+    }
+    return rules
+        .filter((r) => r.IsEgress === false)
+        .filter((r) =>
+            permissions.some((p) => {
+                const all = protocolName(p.IpProtocol) === "-1";
+                if (protocolName(r.IpProtocol) !== protocolName(p.IpProtocol)) return false;
+                if (!all && p.FromPort !== undefined && (r.FromPort !== p.FromPort || r.ToPort !== (p.ToPort ?? p.FromPort))) return false;
+                return (
+                    (p.IpRanges ?? []).some((x) => x.CidrIp === r.CidrIpv4) ||
+                    (p.Ipv6Ranges ?? []).some((x) => x.CidrIpv6 === r.CidrIpv6) ||
+                    (p.PrefixListIds ?? []).some((x) => x.PrefixListId === r.PrefixListId) ||
+                    (p.UserIdGroupPairs ?? []).some((x) => x.GroupId === r.ReferencedGroupInfo?.GroupId)
+                );
+            }),
+        )
+        .map((r) => r.SecurityGroupRuleId ?? "a rule");
+}
+
 /** Handles one EventBridge event. Throws on malformed input or any AWS failure. */
 export async function revertSecurityGroupChange(event: unknown, config: RevertConfig, deps: RevertDeps): Promise<RevertResult> {
     const log = deps.log ?? (() => undefined);
@@ -282,8 +317,17 @@ export async function revertSecurityGroupChange(event: unknown, config: RevertCo
     try {
         const out = await deps.ec2.revokeSecurityGroupIngress({ GroupId: groupId, ...revoke });
         if (out.Return === false) throw new Error(`RevokeSecurityGroupIngress on ${groupId} returned false`);
-        if ((out.UnknownIpPermissions ?? []).length > 0) {
-            throw new Error(`RevokeSecurityGroupIngress on ${groupId} did not find ${JSON.stringify(out.UnknownIpPermissions)}`);
+        const unknown = out.UnknownIpPermissions ?? [];
+        if (unknown.length > 0) {
+            // In a default VPC a permission that matches no rule is not an error: EC2 lists it as unknown. On a
+            // repeated delivery that is the rule this handler already revoked; the group's rules tell which.
+            // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RevokeSecurityGroupIngress.html
+            const remaining = await stillPresent(groupId, "IpPermissions" in revoke ? revoke.IpPermissions : unknown, deps);
+            if (remaining.length > 0) {
+                throw new Error(`RevokeSecurityGroupIngress on ${groupId} did not find ${JSON.stringify(unknown)}, and the group still has ${remaining.join(", ")}`);
+            }
+            alreadyGone = true;
+            log("rules already revoked (repeated delivery)", { groupId, unknown });
         }
     } catch (err) {
         if (!isAlreadyGone(err)) throw err;

@@ -258,17 +258,22 @@ describe("pipeline trigger handler", () => {
             assert.equal(sfn.commandCalls(StopExecutionCommand).length, 0);
         });
 
-        it("the pipeline refuses the success report: the started execution is stopped and the job failed", async () => {
+        it("the job already has a result (a repeated invocation): the execution goes on, nothing else is reported", async () => {
             s3.on(GetObjectCommand).resolves({ Body: goodRevision() });
             cp.on(PutJobSuccessResultCommand).rejects(awsError("InvalidJobStateException", "The job is not in a state to accept results"));
             const result = await handlePipelineJob(jobEvent(), config, deps());
+            assert.deepEqual(result, { status: "already-reported", jobId: JOB, executionArn: EXECUTION });
+            assert.equal(sfn.commandCalls(StopExecutionCommand).length, 0);
+            assert.equal(failures().length, 0);
+        });
+
+        it("the success report fails otherwise: the job is failed first, then the started execution is stopped", async () => {
+            s3.on(GetObjectCommand).resolves({ Body: goodRevision() });
+            cp.on(PutJobSuccessResultCommand).rejects(throttling());
+            const result = await handlePipelineJob(jobEvent(), config, deps());
             assert.equal(result.status, "failed");
-            assert.deepEqual(sfn.commandCalls(StopExecutionCommand)[0].args[0].input, {
-                executionArn: EXECUTION,
-                error: "PipelineJobFailed",
-                cause: "InvalidJobStateException: The job is not in a state to accept results",
-            });
-            assert.match(failures()[0].failureDetails!.message!, /was stopped/);
+            assert.deepEqual(sfn.commandCalls(StopExecutionCommand)[0].args[0].input, { executionArn: EXECUTION, error: "PipelineJobFailed", cause: "ThrottlingException: Rate exceeded" });
+            assert.match(failures()[0].failureDetails!.message!, /is stopped with this job/);
         });
 
         it("a missing execution on re-invocation fails the job", async () => {
