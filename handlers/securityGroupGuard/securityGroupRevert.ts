@@ -5,6 +5,7 @@
 import type { EC2, IpPermission, SecurityGroupRule } from "@aws-sdk/client-ec2";
 import type { SNS } from "@aws-sdk/client-sns";
 import { namedError } from "../shared/errors";
+import { fitSnsMessage } from "../shared/text";
 
 export interface RevertConfig {
     /** Security group ids that are always monitored. */
@@ -356,7 +357,8 @@ export async function revertSecurityGroupChange(event: unknown, config: RevertCo
     await deps.sns.publish({
         TopicArn: config.topicArn,
         Subject: `Security group change reverted on ${groupId}`.slice(0, 100),
-        Message: lines.join("\n"),
+        // Cut to SNS's limit and made well-formed: a report Publish refuses would fail every retry, unreported.
+        Message: fitSnsMessage(lines.join("\n")),
     });
     log("reverted", { groupId, eventName, principal, revoked });
     return { status: "reverted", groupId, eventName, principal, revoked, alreadyGone };

@@ -39,13 +39,30 @@ interface Fault {
 
 type Handler = (input: any) => unknown;
 
+function hasLoneSurrogate(value: unknown): boolean {
+    if (typeof value === "string") return /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
+    if (Array.isArray(value)) return value.some(hasLoneSurrogate);
+    if (value !== null && typeof value === "object") return Object.values(value).some(hasLoneSurrogate);
+    return false;
+}
+
+/**
+ * Which input strings the real client percent-encodes (encodeURIComponent, which throws URIError on a lone surrogate
+ * before anything is sent): every one for the query-protocol services (EC2, SNS, IAM, CloudFormation), the URI
+ * fields for REST ones (Lambda). JSON-protocol services (DynamoDB, Step Functions, CloudWatch) send them.
+ */
+type Encoded = "all" | readonly string[];
+
 /** The common part of every fake: the call log, injected faults, and the stubs on a real client. */
 export abstract class Fake<C extends { send: (...args: any[]) => any }> {
     readonly calls: Call[] = [];
     private readonly faults = new Map<string, (Fault | null)[]>();
     private readonly stub;
 
-    protected constructor(readonly client: C) {
+    protected constructor(
+        readonly client: C,
+        private readonly encoded: Encoded = [],
+    ) {
         this.stub = mockClient(client as any);
     }
 
@@ -55,6 +72,11 @@ export abstract class Fake<C extends { send: (...args: any[]) => any }> {
         this.stub.on(command as any).callsFake(async (input: any) => {
             const call: Call = { command: name, input, mutating, landed: false };
             this.calls.push(call);
+            const uriValues = this.encoded === "all" ? [input] : this.encoded.map((k) => input?.[k]);
+            if (uriValues.some(hasLoneSurrogate)) {
+                call.error = "URIError";
+                throw new URIError("URI malformed");
+            }
             const fault = this.faults.get(name)?.shift();
             if (fault && !fault.after) {
                 call.error = fault.error().name;
@@ -141,7 +163,7 @@ export class FakeLambda extends Fake<Lambda> {
     private revision = 0;
 
     constructor() {
-        super(new Lambda({ region: REGION, credentials }));
+        super(new Lambda({ region: REGION, credentials }), ["FunctionName", "Name", "Qualifier"]);
         const { GetAliasCommand, UpdateAliasCommand, GetFunctionConfigurationCommand, ListVersionsByFunctionCommand, PublishVersionCommand, UpdateFunctionConfigurationCommand } =
             require("@aws-sdk/client-lambda");
         this.on(GetAliasCommand, false, (i) => this.aliasView(i.FunctionName, this.alias(i.FunctionName, i.Name)));
@@ -264,7 +286,7 @@ export class FakeSns extends Fake<SNS> {
     readonly messages: { TopicArn: string; Subject?: string; Message: string }[] = [];
 
     constructor() {
-        super(new SNS({ region: REGION, credentials }));
+        super(new SNS({ region: REGION, credentials }), "all");
         const { PublishCommand } = require("@aws-sdk/client-sns");
         this.on(PublishCommand, true, (i) => {
             // https://docs.aws.amazon.com/sns/latest/api/API_Publish.html: at most 256 KB; the subject is ASCII
@@ -331,7 +353,7 @@ export class FakeIam extends Fake<IAM> {
     readonly groups = new Map<string, Set<string>>();
 
     constructor() {
-        super(new IAM({ region: REGION, credentials }));
+        super(new IAM({ region: REGION, credentials }), "all");
         const { ListAttachedGroupPoliciesCommand, AttachGroupPolicyCommand, DetachGroupPolicyCommand } = require("@aws-sdk/client-iam");
         this.on(ListAttachedGroupPoliciesCommand, false, (i) => ({
             AttachedPolicies: [...this.group(i.GroupName)].map((PolicyArn) => ({ PolicyArn, PolicyName: PolicyArn.split("/").pop() })),
@@ -429,7 +451,7 @@ export class FakeCloudFormation extends Fake<CloudFormation> {
     readonly changeSets = new Map<string, { Status: string; StackName: string; ChangeSetName: string; Changes: unknown[] }>();
 
     constructor() {
-        super(new CloudFormation({ region: REGION, credentials }));
+        super(new CloudFormation({ region: REGION, credentials }), "all");
         const { DescribeChangeSetCommand } = require("@aws-sdk/client-cloudformation");
         this.on(DescribeChangeSetCommand, false, (i) => {
             const cs = this.changeSets.get(i.ChangeSetName);
@@ -520,7 +542,7 @@ export class FakeEc2 extends Fake<EC2> {
     private snapshotCount = 0;
 
     constructor() {
-        super(new EC2({ region: REGION, credentials }));
+        super(new EC2({ region: REGION, credentials }), "all");
         const c = require("@aws-sdk/client-ec2");
         this.on(c.DescribeSecurityGroupsCommand, false, (i) => {
             for (const id of i.GroupIds ?? []) if (!this.groups.has(id)) throw awsError("InvalidGroup.NotFound", `The security group '${id}' does not exist`);
@@ -580,8 +602,9 @@ export class FakeEc2 extends Fake<EC2> {
             const tags: Record<string, string> = {};
             for (const spec of i.TagSpecifications ?? []) {
                 for (const t of spec.Tags ?? []) {
-                    // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions
-                    if ([...t.Key].length > 127 || [...(t.Value ?? "")].length > 255) throw awsError("InvalidParameterValue", `tag ${t.Key} is too long`);
+                    // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions: keys up to 128
+                    // Unicode characters, values up to 256.
+                    if ([...t.Key].length > 128 || [...(t.Value ?? "")].length > 256) throw awsError("InvalidParameterValue", `tag ${t.Key} is too long`);
                     tags[t.Key] = t.Value;
                 }
             }

@@ -6,43 +6,11 @@ import { transientFaults } from "../faults";
 import { FakeEc2, FakeSns } from "../hostile/fakes";
 import { hostileString, mutatedEvent, withValueAt } from "../hostile/generators";
 import { holds, outcome } from "../hostile/properties";
+import { GROUP, sshFromAnywhere, TOPIC } from "./events";
 
-const GROUP = "sg-0a1b2c3d4e5f60718";
-const TOPIC = "arn:aws:sns:us-east-1:123456789012:sg-guard-alerts";
 const APPROVED = "arn:aws:iam::123456789012:role/Deployer";
 const config: RevertConfig = { monitoredGroupIds: [GROUP], approvedPrincipals: [APPROVED, "arn:aws:sts::123456789012:assumed-role/Ops/*"], topicArn: TOPIC };
-
-/** CloudTrail's AuthorizeSecurityGroupIngress event through EventBridge: one SSH rule from anywhere, with its rule id. */
-function authorize(withRuleSet = true) {
-    return {
-        version: "0",
-        id: "7bf73129-1428-4cd3-a780-95db273d1602",
-        "detail-type": "AWS API Call via CloudTrail",
-        source: "aws.ec2",
-        account: "123456789012",
-        time: "2026-11-26T10:00:00Z",
-        region: "us-east-1",
-        resources: [],
-        detail: {
-            eventVersion: "1.09",
-            userIdentity: {
-                type: "AssumedRole",
-                arn: "arn:aws:sts::123456789012:assumed-role/Developer/alice",
-                sessionContext: { sessionIssuer: { type: "Role", arn: "arn:aws:iam::123456789012:role/Developer" } },
-            },
-            eventTime: "2026-11-26T10:00:00Z",
-            eventSource: "ec2.amazonaws.com",
-            eventName: "AuthorizeSecurityGroupIngress",
-            awsRegion: "us-east-1",
-            sourceIPAddress: "203.0.113.7",
-            requestParameters: { groupId: GROUP, ipPermissions: { items: [{ ipProtocol: "tcp", fromPort: 22, toPort: 22, ipRanges: { items: [{ cidrIp: "0.0.0.0/0" }] } }] } },
-            responseElements: withRuleSet
-                ? { _return: true, securityGroupRuleSet: { items: [{ groupId: GROUP, securityGroupRuleId: "sgr-0aaaaaaaaaaaaaaa1", isEgress: false, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" }] } }
-                : { _return: true },
-            eventID: "f1b3c5d7-0000-4000-8000-000000000001",
-        },
-    };
-}
+const authorize = sshFromAnywhere;
 
 describe("security group revert: properties", () => {
     let ec2: FakeEc2;
@@ -115,6 +83,16 @@ describe("security group revert: properties", () => {
             }),
             150,
         );
+    });
+
+    // The shrunk input of the property above once the SNS fake refused what the real client refuses: half a surrogate
+    // pair, which a JSON event may carry as "\ud800", made Publish throw URIError after the revoke, on every retry.
+    it("pins: a caller ARN with half a surrogate pair is reported (U+FFFD in its place), not a URIError after the revoke", async () => {
+        const event = withValueAt(authorize(), ["detail", "userIdentity", "arn"], "arn:aws:sts::123456789012:assumed-role/Dev/\ud800");
+        const result = await deliver(event);
+        assert.equal(result.status, "reverted");
+        assert.equal(sns.messages.length, 1);
+        assert.match(sns.messages[0].Message, /Who: arn:aws:sts::123456789012:assumed-role\/Dev\/\ufffd/);
     });
 
     describe("repeated delivery (EventBridge and Lambda's asynchronous invocation deliver at least once)", () => {

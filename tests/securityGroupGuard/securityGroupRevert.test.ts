@@ -16,60 +16,9 @@ import {
     RevertConfig,
 } from "../../handlers/securityGroupGuard/securityGroupRevert";
 import { accessDenied, awsError, ec2Throttling, ec2Unauthorized } from "../faults";
-
-const GROUP = "sg-0a1b2c3d4e5f60718";
-const TOPIC = "arn:aws:sns:us-east-1:123456789012:sg-guard-alerts";
-const INTRUDER = {
-    type: "AssumedRole",
-    principalId: "AROAEXAMPLE:alice",
-    arn: "arn:aws:sts::123456789012:assumed-role/Developer/alice",
-    accountId: "123456789012",
-    sessionContext: {
-        sessionIssuer: { type: "Role", arn: "arn:aws:iam::123456789012:role/Developer", userName: "Developer" },
-    },
-};
+import { authorize, event, GROUP, rule, TOPIC } from "./events";
 
 const config: RevertConfig = { monitoredGroupIds: [GROUP], approvedPrincipals: [], topicArn: TOPIC };
-
-function event(eventName: string, requestParameters: unknown, responseElements: unknown = null, extra: Record<string, unknown> = {}) {
-    return {
-        version: "0",
-        id: "7bf73129-1428-4cd3-a780-95db273d1602",
-        "detail-type": "AWS API Call via CloudTrail",
-        source: "aws.ec2",
-        account: "123456789012",
-        time: "2026-11-26T10:00:00Z",
-        region: "us-east-1",
-        resources: [],
-        detail: {
-            eventVersion: "1.09",
-            userIdentity: INTRUDER,
-            eventTime: "2026-11-26T10:00:00Z",
-            eventSource: "ec2.amazonaws.com",
-            eventName,
-            awsRegion: "us-east-1",
-            sourceIPAddress: "203.0.113.7",
-            requestParameters,
-            responseElements,
-            eventID: "f1b3c5d7-0000-4000-8000-000000000001",
-            ...extra,
-        },
-    };
-}
-
-/** An AuthorizeSecurityGroupIngress event as CloudTrail records it (lists as `{ items: [...] }`). */
-function authorize(permissions: unknown[], rules: unknown[] | null, extra: Record<string, unknown> = {}) {
-    return event(
-        "AuthorizeSecurityGroupIngress",
-        { groupId: GROUP, ipPermissions: { items: permissions } },
-        rules === null ? { requestId: "r-1", _return: true } : { requestId: "r-1", _return: true, securityGroupRuleSet: { items: rules } },
-        extra,
-    );
-}
-
-function rule(id: string, fields: Record<string, unknown>) {
-    return { groupOwnerId: "123456789012", groupId: GROUP, securityGroupRuleId: id, isEgress: false, ...fields };
-}
 
 describe("security group revert handler", () => {
     const ec2Mock = mockClient(EC2Client);
