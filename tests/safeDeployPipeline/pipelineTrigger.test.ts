@@ -7,42 +7,12 @@ import {
     configFromEnvironment,
     handlePipelineJob,
     parseDeploymentRequest,
-    TriggerConfig,
 } from "../../handlers/safeDeployPipeline/pipelineTrigger";
 import { createZip, crc32, readZip } from "../../handlers/safeDeployPipeline/zipArchive";
 import { accessDenied, awsError, notFound, throttling } from "../faults";
+import { EXECUTION, JOB, jobEvent, STATE_MACHINE, TEMPLATE, triggerConfig } from "./events";
 
-const STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:deploy-workflow-1a2b3c4";
-const EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:deploy-workflow-1a2b3c4:0f1e2d3c-0000-4000-8000-00000000abcd";
-const JOB = "0f1e2d3c-0000-4000-8000-00000000abcd";
-const config: TriggerConfig = {
-    stateMachineArn: STATE_MACHINE,
-    templateBucket: "artifacts-bucket",
-    templatePrefix: "deploy-templates/",
-    templateUrlBase: "https://artifacts-bucket.s3.us-east-1.amazonaws.com/",
-    stackNamePrefix: "blueprints-dev-",
-    defaultInputFile: "deploy.json",
-};
-const TEMPLATE = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n";
-
-/** A job event as CodePipeline sends it to a Lambda invoke action. */
-function jobEvent(extra: { userParameters?: string; continuationToken?: string; artifacts?: unknown[] } = {}) {
-    return {
-        "CodePipeline.job": {
-            id: JOB,
-            accountId: "123456789012",
-            data: {
-                actionConfiguration: { configuration: { FunctionName: "trigger", ...(extra.userParameters !== undefined ? { UserParameters: extra.userParameters } : {}) } },
-                inputArtifacts: extra.artifacts ?? [
-                    { location: { s3Location: { bucketName: "artifacts-bucket", objectKey: "deploy-pipeline/SourceOutp/AbCdEf1" }, type: "S3" }, revision: null, name: "SourceOutput" },
-                ],
-                outputArtifacts: [],
-                artifactCredentials: { accessKeyId: "ASIAEXAMPLE", secretAccessKey: "secret", sessionToken: "token" },
-                ...(extra.continuationToken ? { continuationToken: extra.continuationToken } : {}),
-            },
-        },
-    };
-}
+const config = triggerConfig;
 
 const body = (bytes: Buffer) => ({ transformToByteArray: async () => new Uint8Array(bytes) }) as any;
 const revision = (files: Record<string, string>) => body(createZip(files));

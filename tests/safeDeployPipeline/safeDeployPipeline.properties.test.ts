@@ -3,43 +3,20 @@
 import fc from "fast-check";
 import assert from "node:assert/strict";
 import { inspectChangeSet } from "../../handlers/safeDeployPipeline/changeSetInspection";
-import { handlePipelineJob, TriggerConfig } from "../../handlers/safeDeployPipeline/pipelineTrigger";
+import { handlePipelineJob } from "../../handlers/safeDeployPipeline/pipelineTrigger";
 import { createZip, readZip } from "../../handlers/safeDeployPipeline/zipArchive";
 import { transientFaults } from "../faults";
 import { FakeCloudFormation, FakeCodePipeline, FakeS3, FakeSfn } from "../hostile/fakes";
 import { hostileObject, hostileString, hostileValue, JS_NAMES, mutatedEvent } from "../hostile/generators";
 import { holds, outcome } from "../hostile/properties";
+import { EXECUTION, JOB, jobEvent, TEMPLATE, triggerConfig } from "./events";
 
-const JOB = "0f1e2d3c-0000-4000-8000-00000000abcd";
-const STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:deploy-workflow-1a2b3c4";
-const EXECUTION = `arn:aws:states:us-east-1:123456789012:execution:deploy-workflow-1a2b3c4:${JOB}`;
 const ARTIFACT = "artifacts-bucket/deploy-pipeline/SourceOutp/AbCdEf1";
-const config: TriggerConfig = {
-    stateMachineArn: STATE_MACHINE,
-    templateBucket: "artifacts-bucket",
-    templatePrefix: "deploy-templates/",
-    templateUrlBase: "https://artifacts-bucket.s3.us-east-1.amazonaws.com/",
-    stackNamePrefix: "blueprints-dev-",
-    defaultInputFile: "deploy.json",
-};
 const DEPLOY = { stackName: "blueprints-dev-app", parameters: { Retention: 600, Name: "x" }, capabilities: ["CAPABILITY_IAM"] };
-const TEMPLATE = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n";
+const config = triggerConfig;
 
-function jobEvent(continuationToken?: string) {
-    return {
-        "CodePipeline.job": {
-            id: JOB,
-            accountId: "123456789012",
-            data: {
-                actionConfiguration: { configuration: { FunctionName: "trigger", UserParameters: '{"inputFile":"deploy.json"}' } },
-                inputArtifacts: [{ location: { s3Location: { bucketName: "artifacts-bucket", objectKey: "deploy-pipeline/SourceOutp/AbCdEf1" }, type: "S3" }, revision: null, name: "SourceOutput" }],
-                outputArtifacts: [],
-                artifactCredentials: { accessKeyId: "ASIAEXAMPLE", secretAccessKey: "secret", sessionToken: "token" },
-                ...(continuationToken ? { continuationToken } : {}),
-            },
-        },
-    };
-}
+/** The job as the pipeline sends it, naming its input file. */
+const pipelineJob = (continuationToken?: string) => jobEvent({ userParameters: '{"inputFile":"deploy.json"}', continuationToken });
 
 describe("safe deploy pipeline: properties", () => {
     let s3: FakeS3;
@@ -72,7 +49,7 @@ describe("safe deploy pipeline: properties", () => {
 
     it("on any variant of a real job, reports the job's result once, or fails as MalformedEventError having done nothing", async () => {
         await holds(
-            fc.asyncProperty(mutatedEvent(jobEvent()), async (event) => {
+            fc.asyncProperty(mutatedEvent(pipelineJob()), async (event) => {
                 reset();
                 // A job CodePipeline does not know cannot be reported: that AWS error is thrown for Lambda to retry.
                 const result = await outcome(() => invoke(event), ["MalformedEventError", "JobNotFoundException"]);
@@ -94,7 +71,7 @@ describe("safe deploy pipeline: properties", () => {
         await holds(
             fc.asyncProperty(text, fc.oneof(fc.constant("template.yaml"), hostileString().filter((n) => Buffer.byteLength(n) < 1_000)), async (deployJson, templateName) => {
                 reset({ "deploy.json": deployJson, [templateName]: TEMPLATE });
-                const result = await outcome(() => invoke(jobEvent()), []);
+                const result = await outcome(() => invoke(pipelineJob()), []);
                 assert.ok("value" in result);
                 assertReported(result);
                 if (sfn.executions.size > 0) {
@@ -137,42 +114,42 @@ describe("safe deploy pipeline: properties", () => {
 
     describe("repeated invocation (CodePipeline invokes the function asynchronously: at least once)", () => {
         it("pins: a second invocation of a job already reported leaves its execution running and reports nothing", async () => {
-            assert.equal((await invoke(jobEvent())).status, "started");
-            const again = await invoke(jobEvent());
+            assert.equal((await invoke(pipelineJob())).status, "started");
+            const again = await invoke(pipelineJob());
             assert.deepEqual(again, { status: "already-reported", jobId: JOB, executionArn: EXECUTION });
             assert.equal(sfn.executions.get(EXECUTION)?.status, "RUNNING", "the deployment the pipeline watches goes on");
             assert.equal(sfn.executions.size, 1);
         });
 
         it("a second invocation after the execution ended reports nothing new and starts nothing", async () => {
-            await invoke(jobEvent());
+            await invoke(pipelineJob());
             sfn.executions.get(EXECUTION)!.status = "SUCCEEDED";
-            assert.equal((await invoke(jobEvent())).status, "already-reported");
+            assert.equal((await invoke(pipelineJob())).status, "already-reported");
             assert.equal(sfn.executions.size, 1);
         });
 
         it("when the success report landed but its answer was lost, the deployment goes on", async () => {
             cp.fail("PutJobSuccessResult", transientFaults[2][1], { after: true });
-            const result = await invoke(jobEvent());
+            const result = await invoke(pipelineJob());
             assert.equal(result.status, "already-reported");
             assert.equal(sfn.executions.get(EXECUTION)?.status, "RUNNING");
             assert.equal(cp.jobs.get(JOB)?.status, "Succeeded");
         });
 
         it("an invocation that died after starting the execution is completed by the retry with the execution's outcome", async () => {
-            await invoke(jobEvent());
+            await invoke(pipelineJob());
             cp.jobs.set(JOB, { status: "InProgress" });
             sfn.executions.get(EXECUTION)!.status = "FAILED";
-            const retry = await invoke(jobEvent());
+            const retry = await invoke(pipelineJob());
             assert.equal(retry.status, "failed");
             assert.equal(cp.jobs.get(JOB)?.status, "Failed");
         });
 
         it("a repeated continuation reports nothing twice", async () => {
-            await invoke(jobEvent());
+            await invoke(pipelineJob());
             const next = "1f2e3d4c-0000-4000-8000-00000000beef";
             cp.addJob(next);
-            const continuation = { "CodePipeline.job": { ...jobEvent(EXECUTION)["CodePipeline.job"], id: next } };
+            const continuation = { "CodePipeline.job": { ...pipelineJob(EXECUTION)["CodePipeline.job"], id: next } };
             assert.equal((await invoke(continuation)).status, "running");
             assert.equal((await invoke(continuation)).status, "already-reported");
         });
@@ -183,7 +160,7 @@ describe("safe deploy pipeline: properties", () => {
             for (const command of ["GetObject", "PutObject", "StartExecution"]) {
                 it(`${command} failing with ${what} fails the job with the reason, and leaves nothing running`, async () => {
                     ({ GetObject: s3, PutObject: s3, StartExecution: sfn } as const)[command as "GetObject"].fail(command, fault);
-                    const result = await invoke(jobEvent());
+                    const result = await invoke(pipelineJob());
                     assert.equal(result.status, "failed");
                     assert.equal(cp.jobs.get(JOB)?.status, "Failed");
                     assert.ok([...sfn.executions.values()].every((e) => e.status !== "RUNNING"));
@@ -192,7 +169,7 @@ describe("safe deploy pipeline: properties", () => {
 
             it(`PutJobSuccessResult failing with ${what} fails the job, then stops the execution it started`, async () => {
                 cp.fail("PutJobSuccessResult", fault);
-                const result = await invoke(jobEvent());
+                const result = await invoke(pipelineJob());
                 assert.equal(result.status, "failed");
                 assert.equal(sfn.executions.get(EXECUTION)?.status, "ABORTED");
             });
@@ -200,8 +177,8 @@ describe("safe deploy pipeline: properties", () => {
             it(`PutJobFailureResult failing with ${what} as well makes the invocation throw, for Lambda to retry`, async () => {
                 s3.fail("GetObject", fault);
                 cp.fail("PutJobFailureResult", fault);
-                await assert.rejects(invoke(jobEvent()), { name: fault().name });
-                const retry = await invoke(jobEvent());
+                await assert.rejects(invoke(pipelineJob()), { name: fault().name });
+                const retry = await invoke(pipelineJob());
                 assert.equal(retry.status, "started");
             });
         }
