@@ -1,9 +1,11 @@
 // Action handler of the budget guardrail: swaps the project group's EC2 policy between full access and
-// read-only access. Idempotent (reads what is attached first) and all-or-nothing (undoes its own attach
-// when the detach fails), so a failed run leaves the group as it found it and the execution fails visibly.
+// read-only access. Idempotent (reads what is attached first) and all-or-nothing where it can tell (undoes its own
+// attach when the detach failed without effect), so a failed run leaves the group as it found it, or holding both
+// policies when a detach's effect is unknown, never neither, and the execution fails visibly.
 import type { IAM } from "@aws-sdk/client-iam";
 import { hasErrorName, namedError } from "../shared/errors";
 import { retryWhileAccessDenied } from "../shared/retry";
+import { shown } from "../shared/text";
 
 /**
  * `enforce`: read-only instead of full access. `restore`: full access again. `release`: neither (the program
@@ -61,10 +63,16 @@ function isNoSuchEntity(err: unknown): boolean {
     return errorName(err) === "NoSuchEntity" || errorName(err) === "NoSuchEntityException";
 }
 
+/**
+ * Throttling, a service error, or a request that timed out or lost its connection after the SDK's own retries
+ * (the SDK's transient error names and Node's socket codes). Every call here is safe to repeat: the swap reads the
+ * group's policies first, attaching an attached policy succeeds, and a policy already detached is NoSuchEntity.
+ */
 function isTransient(err: unknown): boolean {
-    if (/^(Throttling|ThrottlingException|TooManyRequestsException|RequestLimitExceeded|ServiceFailure|ServiceUnavailable|InternalFailure)$/.test(errorName(err))) {
+    if (/^(Throttling|ThrottlingException|TooManyRequestsException|RequestLimitExceeded|ServiceFailure|ServiceUnavailable|InternalFailure|TimeoutError|RequestTimeout|RequestTimeoutException)$/.test(errorName(err))) {
         return true;
     }
+    if (isObject(err) && typeof err.code === "string" && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)$/.test(err.code)) return true;
     const meta = isObject(err) && isObject(err.$metadata) ? err.$metadata : undefined;
     return (isObject(err) && err.$fault === "server") || (typeof meta?.httpStatusCode === "number" && meta.httpStatusCode >= 500);
 }
@@ -101,7 +109,7 @@ function lifecycleActionOf(event: unknown): LifecycleAction | undefined {
     if (!isObject(event) || !isObject(event.tf)) return undefined;
     const action = event.tf.action;
     if (action !== "create" && action !== "update" && action !== "delete") {
-        throw invalidEnforcementRequest(`tf.action must be "create", "update" or "delete"; got ${JSON.stringify(action ?? null)}`);
+        throw invalidEnforcementRequest(`tf.action must be "create", "update" or "delete"; got ${shown(action ?? null)}`);
     }
     return action;
 }
@@ -109,7 +117,7 @@ function lifecycleActionOf(event: unknown): LifecycleAction | undefined {
 function groupNamed(value: unknown, where: string, fallback: string): string {
     if (value === undefined) return fallback;
     if (typeof value !== "string" || !GROUP_NAME.test(value)) {
-        throw invalidEnforcementRequest(`${where} must be an IAM group name; got ${JSON.stringify(value)}`);
+        throw invalidEnforcementRequest(`${where} must be an IAM group name; got ${shown(value)}`);
     }
     return value;
 }
@@ -134,7 +142,7 @@ export function modeOf(event: unknown): EnforcementMode {
     if (isObject(event) && isObject(event.tf) && event.tf.action === "delete") return "release";
     const mode = isObject(event) ? event.mode : undefined;
     if (mode !== "enforce" && mode !== "restore") {
-        throw invalidEnforcementRequest(`mode must be "enforce" or "restore"; got ${JSON.stringify(mode ?? null)}`);
+        throw invalidEnforcementRequest(`mode must be "enforce" or "restore"; got ${shown(mode ?? null)}`);
     }
     return mode;
 }
@@ -155,7 +163,8 @@ async function attachedPolicies(groupName: string, deps: EnforcementDeps): Promi
 /**
  * `enforce` leaves the group with AmazonEC2ReadOnlyAccess instead of AmazonEC2FullAccess; `restore` does the
  * reverse; `release` detaches both. The grant is attached before the other policy is detached, so the group is
- * never without EC2 read access mid-swap; if a detach fails, this run's attach is undone and the error is thrown.
+ * never without EC2 read access mid-swap; if a detach fails without effect, this run's attach is undone and the error
+ * is thrown. A call that failed but took effect (its answer lost) counts as done.
  */
 export async function swapGroupPolicy(event: unknown, config: EnforcementConfig, deps: EnforcementDeps): Promise<EnforcementResult> {
     const log = deps.log ?? (() => undefined);
@@ -198,13 +207,26 @@ export async function swapGroupPolicy(event: unknown, config: EnforcementConfig,
         return { mode, groupName, changed: false, attached: [], detached: [], attachedPolicies: before };
     }
 
+    // A call that failed may still have taken effect (a timeout after IAM applied it, the answer lost): the group's
+    // policies, read again, tell which, so the error never claims a state the group is not in. Undefined: unreadable.
+    const readAgain = async (): Promise<string[] | undefined> => {
+        try {
+            return await attachedPolicies(groupName, deps);
+        } catch {
+            return undefined;
+        }
+    };
     const attached: string[] = [];
     const detached: string[] = [];
     for (const grant of toAttach) {
         try {
             await deps.iam.attachGroupPolicy({ GroupName: groupName, PolicyArn: grant });
         } catch (err) {
-            throw classify(err, `attaching ${grant} to group ${groupName}`);
+            const now = await readAgain();
+            if (!now?.includes(grant)) {
+                throw classify(err, `attaching ${grant} to group ${groupName} (${now ? "nothing was changed" : "whether it took effect is unknown; a rerun completes the swap"})`);
+            }
+            log("attach took effect although its call failed", { groupName, policyArn: grant, error: errorSummary(err) });
         }
         attached.push(grant);
     }
@@ -217,6 +239,17 @@ export async function swapGroupPolicy(event: unknown, config: EnforcementConfig,
                 // Detached by someone else since the read: the requested state holds.
                 log("policy already detached", { groupName, policyArn: revoke });
                 continue;
+            }
+            const now = await readAgain();
+            if (now && !now.includes(revoke)) {
+                log("detach took effect although its call failed", { groupName, policyArn: revoke, error: errorSummary(err) });
+                detached.push(revoke);
+                continue;
+            }
+            if (!now) {
+                // Undoing the attach could leave the group with neither policy if the detach did land; keep it.
+                const kept = attached.length > 0 ? `${attached.join(", ")} stays attached; ` : "";
+                throw classify(err, `detaching ${revoke} from group ${groupName} (whether it took effect is unknown; ${kept}a rerun completes the swap)`);
             }
             for (const grant of attached) {
                 try {

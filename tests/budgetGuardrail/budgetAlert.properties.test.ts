@@ -1,57 +1,17 @@
 // Properties of the budget alert handler under hostile input, repeated delivery and failing AWS calls.
 import fc from "fast-check";
 import assert from "node:assert/strict";
-import { BudgetAlertConfig, handleBudgetAlert, parseBudgetNotification } from "../../handlers/budgetGuardrail/budgetAlert";
+import { handleBudgetAlert, parseBudgetNotification } from "../../handlers/budgetGuardrail/budgetAlert";
 import { transientFaults } from "../faults";
 import { FakeSfn } from "../hostile/fakes";
 import { hostileString, mutatedEvent } from "../hostile/generators";
 import { holds, outcome } from "../hostile/properties";
+import { alertConfig, budgetMessageLines, snsEvent, TOPIC } from "./events";
 
-const TOPIC = "arn:aws:sns:us-east-1:123456789012:budget-guardrail-alerts-1a2b3c4";
-const MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:budget-guardrail-enforce-5d6e7f8";
-const config: BudgetAlertConfig = { budgetName: "budget-guardrail-dev", accountId: "123456789012", topicArn: TOPIC, stateMachineArn: MACHINE };
+const config = alertConfig;
 const ERRORS = ["MalformedEventError", "MalformedNotificationError"];
-
-const LINES = [
-    "AWS Budget Notification March 05, 2026",
-    "AWS Account 123456789012",
-    "",
-    "Dear AWS Customer,",
-    "",
-    "You requested that we alert you when the ACTUAL Cost associated with your budget-guardrail-dev budget is greater than $2.00 for the current month.",
-    "",
-    "Budget Name: budget-guardrail-dev",
-    "Budget Type: Cost",
-    "Budgeted Amount: $2.00",
-    "Alert Type: ACTUAL",
-    "Alert Threshold: > $2.00",
-    "ACTUAL Amount: $2.17",
-    "",
-    "[1] https://console.aws.amazon.com/costmanagement/home#/budgets",
-];
-
-/** An SNS delivery of AWS Budgets' notification to the function, as Lambda receives it. */
-function snsEvent(message = LINES.join("\n"), messageId = "0afa48ef-db9f-5b07-9359-149237adeae5") {
-    return {
-        Records: [
-            {
-                EventSource: "aws:sns",
-                EventVersion: "1.0",
-                EventSubscriptionArn: `${TOPIC}:0afa48ef-db9f-5b07-9359-149237adeae5`,
-                Sns: {
-                    Type: "Notification",
-                    MessageId: messageId,
-                    TopicArn: TOPIC,
-                    Subject: "AWS Budgets: budget-guardrail-dev has exceeded your alert threshold",
-                    Message: message,
-                    Timestamp: "2026-03-05T01:01:38.638Z",
-                    SignatureVersion: "1",
-                    MessageAttributes: {},
-                },
-            },
-        ],
-    };
-}
+const LINES = budgetMessageLines();
+const BUDGET_NAME_LINE = LINES.indexOf("Budget Name: budget-guardrail-dev");
 
 /** Whether the handler had the right to start enforcement for this input: the guarded budget's ACTUAL alert, from its topic. */
 function justifiesEnforcement(event: any): boolean {
@@ -97,7 +57,7 @@ describe("budget alert handler: properties", () => {
                 sfn.executions.clear();
                 const lines = [...LINES];
                 lines[at] = text;
-                lines[7] = lines[7] === "Budget Name: budget-guardrail-dev" && at !== 7 ? `Budget Name: ${name}` : lines[7];
+                lines[BUDGET_NAME_LINE] = at !== BUDGET_NAME_LINE ? `Budget Name: ${name}` : lines[BUDGET_NAME_LINE];
                 await deliver(snsEvent(lines.join("\n")));
                 for (const e of sfn.executions.values()) assert.equal(JSON.parse(e.input).budgetName, config.budgetName);
             }),
@@ -145,7 +105,7 @@ describe("budget alert handler: properties", () => {
 
         it("a failure on the second record fails the delivery; the retry starts the first record's execution once", async () => {
             const two = snsEvent();
-            two.Records.push(snsEvent(undefined, "1b2c3d4e-0000-4000-8000-000000000002").Records[0]);
+            two.Records.push(snsEvent(undefined, { messageId: "1b2c3d4e-0000-4000-8000-000000000002" }).Records[0]);
             sfn.fail("StartExecution", transientFaults[0][1], { skip: 1 });
             await assert.rejects(handleBudgetAlert(two, config, { sfn: sfn.client }));
             const retry = await handleBudgetAlert(two, config, { sfn: sfn.client });

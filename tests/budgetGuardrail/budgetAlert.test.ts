@@ -2,64 +2,15 @@ import { SFN, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import assert from "node:assert/strict";
 import {
-    BudgetAlertConfig,
     configFromEnvironment,
     executionName,
     handleBudgetAlert,
     parseBudgetNotification,
 } from "../../handlers/budgetGuardrail/budgetAlert";
 import { accessDenied, awsError, notFound, throttling } from "../faults";
+import { alertConfig, budgetMessage, MACHINE, snsEvent, TOPIC } from "./events";
 
-const TOPIC = "arn:aws:sns:us-east-1:123456789012:budget-guardrail-alerts-1a2b3c4";
-const MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:budget-guardrail-enforce-5d6e7f8";
-const config: BudgetAlertConfig = { budgetName: "budget-guardrail-dev", accountId: "123456789012", topicArn: TOPIC, stateMachineArn: MACHINE };
-
-/** The text AWS Budgets publishes, as in real deliveries (a monthly budget; daily ones say "per day"). */
-function budgetMessage(fields: { name?: string; type?: string; amount?: string; account?: string } = {}): string {
-    const type = fields.type ?? "ACTUAL";
-    const name = fields.name ?? "budget-guardrail-dev";
-    return [
-        "AWS Budget Notification March 05, 2026",
-        `AWS Account ${fields.account ?? "123456789012"}`,
-        "",
-        "Dear AWS Customer,",
-        "",
-        `You requested that we alert you when the ${type} Cost associated with your ${name} budget is greater than $2.00 for the current month. ` +
-            `The ${type} Cost associated with this budget is ${fields.amount ?? "$2.17"}. You can find additional details below and by accessing the AWS Budgets dashboard [1].`,
-        "",
-        `Budget Name: ${name}`,
-        "Budget Type: Cost",
-        "Budgeted Amount: $2.00",
-        `Alert Type: ${type}`,
-        "Alert Threshold: > $2.00",
-        `${type} Amount: ${fields.amount ?? "$2.17"}`,
-        "",
-        "[1] https://console.aws.amazon.com/costmanagement/home#/budgets",
-        "",
-    ].join("\n");
-}
-
-function snsEvent(message: string, extra: { topicArn?: string; messageId?: string; subject?: string } = {}) {
-    return {
-        Records: [
-            {
-                EventSource: "aws:sns",
-                EventVersion: "1.0",
-                EventSubscriptionArn: `${TOPIC}:0afa48ef-db9f-5b07-9359-149237adeae5`,
-                Sns: {
-                    Type: "Notification",
-                    MessageId: extra.messageId ?? "0afa48ef-db9f-5b07-9359-149237adeae5",
-                    TopicArn: extra.topicArn ?? TOPIC,
-                    Subject: extra.subject ?? "AWS Budgets: budget-guardrail-dev has exceeded your alert threshold",
-                    Message: message,
-                    Timestamp: "2026-03-05T01:01:38.638Z",
-                    SignatureVersion: "1",
-                    MessageAttributes: {},
-                },
-            },
-        ],
-    };
-}
+const config = alertConfig;
 
 describe("budget alert handler", () => {
     const sfnMock = mockClient(SFNClient);
