@@ -8,6 +8,7 @@
 // $LATEST back exactly as Pulumi configured it, so the program sees no drift.
 import type { FunctionConfiguration, Lambda } from "@aws-sdk/client-lambda";
 import { retryWhileAccessDenied } from "../shared/retry";
+import { shown } from "../shared/text";
 
 export type Release = "stable" | "candidate";
 
@@ -104,19 +105,26 @@ export async function publishDemoVersions(event: unknown, config: PublisherConfi
     const log = deps.log ?? (() => undefined);
     const e = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
     if (e.functionName !== config.functionName) {
-        throw new Error(`this publisher only works on ${config.functionName}; got functionName ${JSON.stringify(e.functionName)}`);
+        throw new Error(`this publisher only works on ${config.functionName}; got functionName ${shown(e.functionName)}`);
     }
     if (typeof e.codeSha256 !== "string" || e.codeSha256.length === 0) {
-        throw new Error(`codeSha256 must be the deployed code's hash; got ${JSON.stringify(e.codeSha256)}`);
+        throw new Error(`codeSha256 must be the deployed code's hash; got ${shown(e.codeSha256)}`);
     }
     const functionName = config.functionName;
-    const latest = await settled(functionName, deps);
+    let latest = await settled(functionName, deps);
     if (latest.CodeSha256 !== e.codeSha256) {
         throw new Error(`${functionName}'s code (${latest.CodeSha256}) is not the code this deployment uploaded (${e.codeSha256}); run the deployment again`);
     }
+    if (latest.Environment?.Variables?.[RELEASE_VARIABLE] === "candidate") {
+        // An earlier run switched $LATEST to the candidate and could not switch it back (its error said so). Only this
+        // publisher sets "candidate", so putting "stable" back completes that run's restore, and its retry can go on.
+        log("restoring the stable release left by an earlier run");
+        await deps.lambda.updateFunctionConfiguration({ FunctionName: functionName, Environment: { Variables: { ...latest.Environment.Variables, [RELEASE_VARIABLE]: "stable" } } });
+        latest = await settled(functionName, deps);
+    }
     const variables = { ...(latest.Environment?.Variables ?? {}) };
     if (variables[RELEASE_VARIABLE] !== "stable") {
-        throw new Error(`${functionName}'s $LATEST must have ${RELEASE_VARIABLE}=stable; found ${JSON.stringify(variables[RELEASE_VARIABLE] ?? null)}`);
+        throw new Error(`${functionName}'s $LATEST must have ${RELEASE_VARIABLE}=stable; found ${shown(variables[RELEASE_VARIABLE] ?? null)}`);
     }
     const candidateVariables = { ...variables, [RELEASE_VARIABLE]: "candidate" };
     const versions = await allVersions(functionName, deps);

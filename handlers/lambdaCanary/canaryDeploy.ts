@@ -8,7 +8,9 @@
 import type { CloudWatch, MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import type { AliasConfiguration, FunctionConfiguration, Lambda } from "@aws-sdk/client-lambda";
 import type { SNS } from "@aws-sdk/client-sns";
-import { isStrategy, Strategy, strategyNames, weightsFor } from "./canaryWeights";
+import { hasErrorName } from "../shared/errors";
+import { fitChars, fitSnsMessage, shown } from "../shared/text";
+import { assertValidSchedule, isStrategy, maximumSteps, Strategy, strategyNames, weightsFor } from "./canaryWeights";
 
 export type InsufficientDataPolicy = "wait" | "fail";
 
@@ -218,7 +220,7 @@ function describeAllowed(names: readonly string[], prefix: string | undefined): 
 
 function integerIn(value: unknown, key: string, min: number, max: number): number {
     if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-        invalid(`${key} must be an integer from ${min} to ${max}; got ${JSON.stringify(value)}`);
+        invalid(`${key} must be an integer from ${min} to ${max}; got ${shown(value)}`);
     }
     return value;
 }
@@ -227,9 +229,10 @@ function integerIn(value: unknown, key: string, min: number, max: number): numbe
 function normalizeKeys(raw: Json): Json {
     const out: Json = {};
     for (const [key, value] of Object.entries(raw)) {
-        const canonical = POST_KEYS[key] ?? key;
+        // Own keys only: "constructor" or "__proto__" must not find Object's own members in the table.
+        const canonical = Object.hasOwn(POST_KEYS, key) ? POST_KEYS[key] : key;
         if (!REQUEST_KEYS.includes(canonical)) {
-            invalid(`unknown input key "${key}"; the input takes ${REQUEST_KEYS.join(", ")}`);
+            invalid(`unknown input key ${shown(key)}; the input takes ${REQUEST_KEYS.join(", ")}`);
         }
         if (canonical in out) invalid(`the input gives ${canonical} twice (as "${canonical}" and as "${key}")`);
         out[canonical] = value;
@@ -242,32 +245,32 @@ function normalizeKeys(raw: Json): Json {
  * Standard workflow. Throws InvalidDeploymentInputError naming the key, the value and what is allowed.
  */
 export function parseDeploymentRequest(raw: unknown, config: DeployerConfig): DeploymentRequest {
-    if (!isObject(raw)) invalid(`the input must be a JSON object like {"functionName": ..., "aliasName": ..., "newVersion": ..., "steps": ..., "intervalSeconds": ..., "strategy": ...}; got ${JSON.stringify(raw)}`);
+    if (!isObject(raw)) invalid(`the input must be a JSON object like {"functionName": ..., "aliasName": ..., "newVersion": ..., "steps": ..., "intervalSeconds": ..., "strategy": ...}; got ${shown(raw)}`);
     const input = normalizeKeys(raw);
 
     const functionName = input.functionName;
     if (typeof functionName !== "string" || !FUNCTION_NAME.test(functionName)) {
-        invalid(`functionName must be a function name (1-64 letters, digits, - or _; not an ARN); got ${JSON.stringify(functionName)}`);
+        invalid(`functionName must be a function name (1-64 letters, digits, - or _; not an ARN); got ${shown(functionName)}`);
     }
     if (!isAllowedFunction(functionName, config)) {
         invalid(
-            `functionName "${functionName}" is not a function this deployer may shift (allowed: ${describeAllowed(config.allowedFunctionNames, config.allowedFunctionPrefix)})`,
+            `functionName "${functionName}" is not one of the functions this deployer may shift (allowed: ${describeAllowed(config.allowedFunctionNames, config.allowedFunctionPrefix)})`,
         );
     }
     const aliasName = input.aliasName;
     if (typeof aliasName !== "string" || !ALIAS_NAME.test(aliasName)) {
-        invalid(`aliasName must be an alias name (1-128 letters, digits, - or _, not only digits); got ${JSON.stringify(aliasName)}`);
+        invalid(`aliasName must be an alias name (1-128 letters, digits, - or _, not only digits); got ${shown(aliasName)}`);
     }
     const rawVersion = input.newVersion;
     const newVersion = typeof rawVersion === "number" && Number.isInteger(rawVersion) ? String(rawVersion) : rawVersion;
     if (typeof newVersion !== "string" || !VERSION.test(newVersion)) {
-        invalid(`newVersion must be a published version number like "2" (not $LATEST or an alias); got ${JSON.stringify(rawVersion)}`);
+        invalid(`newVersion must be a published version number like "2" (not $LATEST or an alias); got ${shown(rawVersion)}`);
     }
     const strategy = input.strategy ?? "linear";
-    if (!isStrategy(strategy)) invalid(`strategy must be one of ${strategyNames().join(", ")}; got ${JSON.stringify(strategy)}`);
+    if (!isStrategy(strategy)) invalid(`strategy must be one of ${strategyNames().join(", ")}; got ${shown(strategy)}`);
     if (strategy !== "canary" && input.steps === undefined) invalid(`steps is required for the ${strategy} strategy`);
     if (input.steps !== undefined && (typeof input.steps !== "number" || !Number.isInteger(input.steps))) {
-        invalid(`steps must be an integer; got ${JSON.stringify(input.steps)}`);
+        invalid(`steps must be an integer; got ${shown(input.steps)}`);
     }
     if (input.canaryWeight !== undefined && strategy !== "canary") {
         invalid(`canaryWeight applies to the canary strategy only; the ${strategy} strategy takes steps`);
@@ -278,12 +281,13 @@ export function parseDeploymentRequest(raw: unknown, config: DeployerConfig): De
     try {
         weights = weightsFor(strategy, input.steps as number | undefined, input.canaryWeight as number | undefined);
     } catch (err) {
-        invalid(err instanceof Error ? err.message : String(err));
+        if (hasErrorName(err, "InvalidWeights")) invalid(err.message);
+        throw err;
     }
 
     const alarmNames = input.alarmNames ?? [];
     if (!Array.isArray(alarmNames) || alarmNames.some((a) => typeof a !== "string" || a.length < 1 || a.length > 255)) {
-        invalid(`alarmNames must be a list of CloudWatch alarm names; got ${JSON.stringify(alarmNames)}`);
+        invalid(`alarmNames must be a list of CloudWatch alarm names; got ${shown(alarmNames)}`);
     }
     if (alarmNames.length > MAX_ALARMS) invalid(`alarmNames may list at most ${MAX_ALARMS} alarms; got ${alarmNames.length}`);
     for (const alarm of alarmNames as string[]) {
@@ -294,12 +298,12 @@ export function parseDeploymentRequest(raw: unknown, config: DeployerConfig): De
 
     const maxErrorRate = input.maxErrorRate ?? config.health.maxErrorRate;
     if (typeof maxErrorRate !== "number" || !Number.isFinite(maxErrorRate) || maxErrorRate < 0 || maxErrorRate >= 1) {
-        invalid(`maxErrorRate must be a number from 0 (any error fails) up to but excluding 1; got ${JSON.stringify(maxErrorRate)}`);
+        invalid(`maxErrorRate must be a number from 0 (any error fails) up to but excluding 1; got ${shown(maxErrorRate)}`);
     }
     const minInvocations = integerIn(input.minInvocations ?? config.health.minInvocations, "minInvocations", 1, 1_000_000);
     const onInsufficientData = input.onInsufficientData ?? config.health.onInsufficientData;
     if (onInsufficientData !== "wait" && onInsufficientData !== "fail") {
-        invalid(`onInsufficientData must be "wait" or "fail"; got ${JSON.stringify(onInsufficientData)}`);
+        invalid(`onInsufficientData must be "wait" or "fail"; got ${shown(onInsufficientData)}`);
     }
     const maxInsufficientDataWaits = integerIn(
         input.maxInsufficientDataWaits ?? config.health.maxInsufficientDataWaits,
@@ -348,21 +352,19 @@ async function versionConfiguration(
     }
 }
 
-/**
- * Validates a request against the alias and versions as they are now, and plans the rollout. Read-only:
- * any failure leaves the alias untouched. Throws InvalidDeploymentInputError for a request that cannot be
- * deployed; AWS errors (throttling, access denied) propagate as they are.
- */
-export async function validateDeployment(raw: unknown, config: DeployerConfig, deps: ValidateDeps): Promise<DeploymentPlan> {
-    const request = parseDeploymentRequest(raw, config);
-    const { functionName, aliasName, newVersion } = request;
-    let alias: AliasConfiguration;
+/** The alias as it is now; a missing alias is a request that cannot be deployed. */
+async function currentAlias(lambda: ValidateDeps["lambda"], functionName: string, aliasName: string): Promise<AliasConfiguration> {
     try {
-        alias = await deps.lambda.getAlias({ FunctionName: functionName, Name: aliasName });
+        return await lambda.getAlias({ FunctionName: functionName, Name: aliasName });
     } catch (err) {
         if (isNotFound(err)) invalid(`alias ${aliasName} of function ${functionName} does not exist`);
         throw err;
     }
+}
+
+/** Plans a validated request against the alias as it was read; reads the versions and alarms, changes nothing. */
+async function planAgainst(request: DeploymentRequest, alias: AliasConfiguration, deps: ValidateDeps): Promise<DeploymentPlan> {
+    const { functionName, aliasName, newVersion } = request;
     const originalVersion = alias.FunctionVersion ?? "";
     if (!VERSION.test(originalVersion)) {
         invalid(`alias ${functionName}:${aliasName} points to ${originalVersion || "nothing"}; traffic shifting needs a published primary version`);
@@ -405,28 +407,68 @@ export async function validateDeployment(raw: unknown, config: DeployerConfig, d
     };
 }
 
-/** Checks a plan handed back by the workflow; a malformed one fails the task before any call. */
+/**
+ * Validates a request against the alias and versions as they are now, and plans the rollout. Read-only:
+ * any failure leaves the alias untouched. Throws InvalidDeploymentInputError for a request that cannot be
+ * deployed; AWS errors (throttling, access denied) propagate as they are.
+ */
+export async function validateDeployment(raw: unknown, config: DeployerConfig, deps: ValidateDeps): Promise<DeploymentPlan> {
+    const request = parseDeploymentRequest(raw, config);
+    return planAgainst(request, await currentAlias(deps.lambda, request.functionName, request.aliasName), deps);
+}
+
+function isFraction(w: unknown): boolean {
+    return typeof w === "number" && Number.isFinite(w) && w > 0 && w <= 1;
+}
+
+/** What is wrong with a health policy handed back by the workflow, or undefined. */
+function healthProblem(h: unknown): string | undefined {
+    if (!isObject(h)) return "health is not an object";
+    const { maxErrorRate, minInvocations, onInsufficientData, maxInsufficientDataWaits, alarmNames } = h;
+    if (typeof maxErrorRate !== "number" || !Number.isFinite(maxErrorRate) || maxErrorRate < 0 || maxErrorRate >= 1) return "health.maxErrorRate is not in [0, 1)";
+    if (typeof minInvocations !== "number" || !Number.isInteger(minInvocations) || minInvocations < 1) return "health.minInvocations is not a positive integer";
+    if (onInsufficientData !== "wait" && onInsufficientData !== "fail") return "health.onInsufficientData is not wait or fail";
+    if (typeof maxInsufficientDataWaits !== "number" || !Number.isInteger(maxInsufficientDataWaits) || maxInsufficientDataWaits < 0 || maxInsufficientDataWaits > MAX_INSUFFICIENT_DATA_WAITS) {
+        return `health.maxInsufficientDataWaits is not an integer from 0 to ${MAX_INSUFFICIENT_DATA_WAITS}`;
+    }
+    if (!Array.isArray(alarmNames) || alarmNames.length > MAX_ALARMS || alarmNames.some((a) => typeof a !== "string" || a.length < 1 || a.length > 255)) {
+        return `health.alarmNames is not a list of at most ${MAX_ALARMS} alarm names`;
+    }
+    return undefined;
+}
+
+/** What is wrong with a plan handed back by the workflow, or undefined. */
+function planProblem(p: Json): string | undefined {
+    const name = (v: unknown, pattern: RegExp) => typeof v === "string" && pattern.test(v);
+    if (!name(p.functionName, FUNCTION_NAME) || !name(p.aliasName, ALIAS_NAME)) return "functionName or aliasName is not a name";
+    if (!name(p.newVersion, VERSION) || !name(p.originalVersion, VERSION) || p.newVersion === p.originalVersion) return "newVersion and originalVersion are not two published versions";
+    if (!isStrategy(p.strategy)) return "strategy is not one of the strategies";
+    const weights = p.weights;
+    if (!Array.isArray(weights) || weights.length < 1 || weights.length > maximumSteps() || !weights.every(isFraction)) return "weights are not a list of fractions";
+    try {
+        assertValidSchedule(weights);
+    } catch (err) {
+        if (hasErrorName(err, "InvalidWeights")) return err.message;
+        throw err;
+    }
+    if (p.shiftCount !== weights.length - 1) return "shiftCount does not match the weights";
+    const interval = p.intervalSeconds;
+    if (typeof interval !== "number" || !Number.isInteger(interval) || interval < MIN_INTERVAL_SECONDS || interval > MAX_INTERVAL_SECONDS) {
+        return `intervalSeconds is not an integer from ${MIN_INTERVAL_SECONDS} to ${MAX_INTERVAL_SECONDS}`;
+    }
+    return healthProblem(p.health);
+}
+
+/**
+ * Checks a plan handed back by the workflow as thoroughly as the request it came from: a malformed one (a task
+ * invoked by hand, or a state edited in between) fails the task before any call, rather than shifting weights no
+ * request asked for or judging health by a policy that is not there.
+ */
 export function requirePlan(value: unknown): DeploymentPlan {
     if (!isObject(value)) throw deploymentError("InvalidDeploymentInput", "the task input has no plan object");
-    const p = value as unknown as DeploymentPlan;
-    const ok =
-        typeof p.functionName === "string" &&
-        FUNCTION_NAME.test(p.functionName) &&
-        typeof p.aliasName === "string" &&
-        ALIAS_NAME.test(p.aliasName) &&
-        typeof p.newVersion === "string" &&
-        VERSION.test(p.newVersion) &&
-        typeof p.originalVersion === "string" &&
-        VERSION.test(p.originalVersion) &&
-        p.newVersion !== p.originalVersion &&
-        Array.isArray(p.weights) &&
-        p.weights.length >= 1 &&
-        p.weights[p.weights.length - 1] === 1 &&
-        p.shiftCount === p.weights.length - 1 &&
-        Number.isInteger(p.intervalSeconds) &&
-        isObject(p.health);
-    if (!ok) throw deploymentError("InvalidDeploymentInput", `the task input has a malformed plan: ${JSON.stringify(value).slice(0, 300)}`);
-    return p;
+    const problem = planProblem(value);
+    if (problem) throw deploymentError("InvalidDeploymentInput", `the task input has a malformed plan (${problem}): ${shown(value, 300)}`);
+    return value as unknown as DeploymentPlan;
 }
 
 async function readAlias(lambda: TrafficDeps["lambda"], plan: DeploymentPlan): Promise<AliasConfiguration> {
@@ -443,6 +485,13 @@ function hasNoWeights(alias: AliasConfiguration): boolean {
     return Object.keys(additionalWeights(alias)).length === 0;
 }
 
+/** Whether the alias serves `version`, routing exactly `weights` to others. */
+function serves(alias: AliasConfiguration, version: string, weights: Record<string, number>): boolean {
+    const routed = additionalWeights(alias);
+    const keys = Object.keys(weights);
+    return alias.FunctionVersion === version && Object.keys(routed).length === keys.length && keys.every((v) => routed[v] === weights[v]);
+}
+
 function changedOutside(alias: AliasConfiguration, plan: DeploymentPlan, action: string): Error {
     return deploymentError(
         "AliasChangedOutsideDeployment",
@@ -450,47 +499,73 @@ function changedOutside(alias: AliasConfiguration, plan: DeploymentPlan, action:
     );
 }
 
-/** Routes `weights[index]` of the alias's traffic to the new version, keeping the original version primary. */
-export async function shiftTraffic(event: unknown, deps: TrafficDeps): Promise<StepState> {
+/**
+ * Moves the alias to `version` with `weights`, conditionally on the revision read. When the update fails, the alias
+ * is read again: an update that landed with its answer lost (a timeout; the SDK's own retry of it then fails its
+ * condition with PreconditionFailedException) left the alias where this call wanted it, which is success, not a
+ * reason to retry or roll back. Returns the alias's new revision.
+ */
+async function moveAlias(lambda: TrafficDeps["lambda"], plan: DeploymentPlan, version: string, weights: Record<string, number>, revisionId: string | undefined): Promise<string | undefined> {
+    try {
+        const out = await lambda.updateAlias({
+            FunctionName: plan.functionName,
+            Name: plan.aliasName,
+            FunctionVersion: version,
+            RoutingConfig: { AdditionalVersionWeights: weights },
+            RevisionId: revisionId,
+        });
+        return out.RevisionId;
+    } catch (err) {
+        let now: AliasConfiguration;
+        try {
+            now = await readAlias(lambda, plan);
+        } catch {
+            throw err;
+        }
+        if (now.RevisionId !== revisionId && serves(now, version, weights)) return now.RevisionId;
+        throw err;
+    }
+}
+
+/** A shift as applied, with the revision it left the alias at. */
+interface Applied<T> {
+    readonly result: T;
+    readonly revisionId: string | undefined;
+}
+
+async function applyShift(event: unknown, deps: TrafficDeps): Promise<Applied<StepState>> {
     if (!isObject(event)) throw deploymentError("InvalidDeploymentInput", "the shift task needs {plan, index}");
     const plan = requirePlan(event.plan);
     const index = event.index;
     if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= plan.shiftCount) {
-        throw deploymentError("InvalidDeploymentInput", `step index must be an integer from 0 to ${plan.shiftCount - 1}; got ${JSON.stringify(index)}`);
+        throw deploymentError("InvalidDeploymentInput", `step index must be an integer from 0 to ${plan.shiftCount - 1}; got ${shown(index)}`);
     }
     const weight = plan.weights[index];
     const alias = await readAlias(deps.lambda, plan);
     if (!isMidDeployment(alias, plan)) throw changedOutside(alias, plan, `shifting to ${weight}`);
-    await deps.lambda.updateAlias({
-        FunctionName: plan.functionName,
-        Name: plan.aliasName,
-        FunctionVersion: plan.originalVersion,
-        RoutingConfig: { AdditionalVersionWeights: { [plan.newVersion]: weight } },
-        RevisionId: alias.RevisionId,
-    });
-    return { index, weight, appliedAt: (deps.now ?? (() => new Date()))().toISOString(), insufficientWaits: 0 };
+    const revisionId = await moveAlias(deps.lambda, plan, plan.originalVersion, { [plan.newVersion]: weight }, alias.RevisionId);
+    return { result: { index, weight, appliedAt: (deps.now ?? (() => new Date()))().toISOString(), insufficientWaits: 0 }, revisionId };
 }
 
-/** Makes the new version primary and clears the routing config. Idempotent. */
-export async function finalizeDeployment(event: unknown, deps: TrafficDeps): Promise<Outcome> {
+/** Routes `weights[index]` of the alias's traffic to the new version, keeping the original version primary. */
+export async function shiftTraffic(event: unknown, deps: TrafficDeps): Promise<StepState> {
+    return (await applyShift(event, deps)).result;
+}
+
+async function applyFinalize(event: unknown, deps: TrafficDeps): Promise<Applied<Outcome>> {
     if (!isObject(event)) throw deploymentError("InvalidDeploymentInput", "the finalize task needs {plan}");
     const plan = requirePlan(event.plan);
     const target = `${plan.functionName}:${plan.aliasName}`;
     const alias = await readAlias(deps.lambda, plan);
     let unchanged = false;
+    let revisionId = alias.RevisionId;
     if (alias.FunctionVersion === plan.newVersion && hasNoWeights(alias)) {
         unchanged = true;
     } else {
         if (!isMidDeployment(alias, plan)) throw changedOutside(alias, plan, "finalizing");
-        await deps.lambda.updateAlias({
-            FunctionName: plan.functionName,
-            Name: plan.aliasName,
-            FunctionVersion: plan.newVersion,
-            RoutingConfig: { AdditionalVersionWeights: {} },
-            RevisionId: alias.RevisionId,
-        });
+        revisionId = await moveAlias(deps.lambda, plan, plan.newVersion, {}, alias.RevisionId);
     }
-    return {
+    const result: Outcome = {
         status: "finalized",
         unchanged,
         functionName: plan.functionName,
@@ -501,23 +576,35 @@ export async function finalizeDeployment(event: unknown, deps: TrafficDeps): Pro
             `Strategy: ${plan.strategy}, weights ${plan.weights.join(" -> ")}, ${plan.intervalSeconds} s between steps.`,
         ].join("\n"),
     };
+    return { result, revisionId };
+}
+
+/** Makes the new version primary and clears the routing config. Idempotent. */
+export async function finalizeDeployment(event: unknown, deps: TrafficDeps): Promise<Outcome> {
+    return (await applyFinalize(event, deps)).result;
+}
+
+/** A value of the workflow's state as text: a string as it is, anything else as JSON (never String() of an object). */
+function textOf(value: unknown, fallback: string): string {
+    if (value === undefined || value === null) return fallback;
+    return typeof value === "string" ? value : shown(value, 1000);
 }
 
 /** Why a deployment is being rolled back, from the workflow state (a caught error or a failed health check). */
 export function rollbackReason(state: Json): string {
     const error = isObject(state.error) ? state.error : undefined;
     if (error) {
-        let cause = String(error.Cause ?? "");
+        let cause = textOf(error.Cause, "");
         try {
             const parsed = JSON.parse(cause);
             if (isObject(parsed) && typeof parsed.errorMessage === "string") cause = parsed.errorMessage;
         } catch {
             // Causes that are not a Lambda error document are shown as they are.
         }
-        return `${String(error.Error ?? "an error")}: ${cause}`.slice(0, 1000);
+        return fitChars(`${textOf(error.Error, "an error")}: ${cause}`, 1000);
     }
     const health = isObject(state.health) ? state.health : undefined;
-    if (health) return `health check ${String(health.status)}: ${String(health.reason ?? "")}`;
+    if (health) return fitChars(`health check ${textOf(health.status, "")}: ${textOf(health.reason, "")}`, 1000);
     return "no reason recorded";
 }
 
@@ -529,22 +616,18 @@ export function rollbackReason(state: Json): string {
 export async function rollbackDeployment(event: unknown, deps: TrafficDeps): Promise<Outcome> {
     if (!isObject(event) || !isObject(event.state)) throw deploymentError("InvalidDeploymentInput", "the rollback task needs {state: {plan, ...}}");
     const plan = requirePlan(event.state.plan);
-    const reason = rollbackReason(event.state);
+    return rollBack(plan, rollbackReason(event.state), await readAlias(deps.lambda, plan), deps);
+}
+
+async function rollBack(plan: DeploymentPlan, reason: string, alias: AliasConfiguration, deps: TrafficDeps): Promise<Outcome> {
     const target = `${plan.functionName}:${plan.aliasName}`;
-    const alias = await readAlias(deps.lambda, plan);
     let unchanged = false;
     if (alias.FunctionVersion === plan.originalVersion && hasNoWeights(alias)) {
         unchanged = true;
     } else {
         const finalized = alias.FunctionVersion === plan.newVersion && hasNoWeights(alias);
         if (!finalized && !isMidDeployment(alias, plan)) throw changedOutside(alias, plan, "rolling back");
-        await deps.lambda.updateAlias({
-            FunctionName: plan.functionName,
-            Name: plan.aliasName,
-            FunctionVersion: plan.originalVersion,
-            RoutingConfig: { AdditionalVersionWeights: {} },
-            RevisionId: alias.RevisionId,
-        });
+        await moveAlias(deps.lambda, plan, plan.originalVersion, {}, alias.RevisionId);
     }
     return {
         status: "rolledBack",
@@ -570,7 +653,7 @@ export async function runTrafficTask(event: unknown, deps: TrafficDeps): Promise
         case "rollback":
             return rollbackDeployment(event, deps);
         default:
-            throw deploymentError("InvalidDeploymentInput", `action must be shift, finalize or rollback; got ${JSON.stringify(action)}`);
+            throw deploymentError("InvalidDeploymentInput", `action must be shift, finalize or rollback; got ${shown(action)}`);
     }
 }
 
@@ -643,9 +726,14 @@ async function alarmStates(cloudwatch: Pick<CloudWatch, "describeAlarms">, names
 export async function checkHealth(event: unknown, deps: HealthDeps): Promise<HealthResult> {
     if (!isObject(event) || !isObject(event.step)) throw deploymentError("InvalidDeploymentInput", "the health task needs {plan, step}");
     const plan = requirePlan(event.plan);
-    const appliedAt = Date.parse(String(event.step.appliedAt));
-    if (!Number.isFinite(appliedAt)) throw deploymentError("InvalidDeploymentInput", `step.appliedAt must be a timestamp; got ${JSON.stringify(event.step.appliedAt)}`);
+    const raw = event.step.appliedAt;
+    const appliedAt = typeof raw === "string" ? Date.parse(raw) : NaN;
     const now = (deps.now ?? (() => new Date()))().getTime();
+    // The shift task wrote it moments ago; a time outside the workflow's year (or in the future) would ask CloudWatch
+    // for decades of minutes, or for none.
+    if (!Number.isFinite(appliedAt) || appliedAt > now + 300_000 || appliedAt < now - MAX_DURATION_SECONDS * 1000 - 86_400_000) {
+        throw deploymentError("InvalidDeploymentInput", `step.appliedAt must be the time the step's weight took effect (ISO 8601, within the workflow's year); got ${shown(raw)}`);
+    }
     // Whole minutes, as Lambda publishes them: from the minute the weight changed to the end of the current one.
     const start = Math.floor(appliedAt / 60_000) * 60_000;
     const end = Math.max(Math.ceil(now / 60_000) * 60_000, start + 60_000);
@@ -768,7 +856,7 @@ export function assertFitsSimpleDeployer(request: DeploymentRequest, raw: unknow
 }
 
 async function notify(sns: SimpleDeployDeps["sns"], topicArn: string, subject: string, message: string): Promise<void> {
-    await sns.publish({ TopicArn: topicArn, Subject: subject, Message: message });
+    await sns.publish({ TopicArn: topicArn, Subject: subject, Message: fitSnsMessage(message) });
 }
 
 export interface SimpleDeploymentResult extends Outcome {
@@ -776,21 +864,57 @@ export interface SimpleDeploymentResult extends Outcome {
 }
 
 /**
+ * Undoes what this run changed. `own` is the alias revision this run last wrote: only an alias still at that
+ * revision is rolled back. An alias at its original version without weights has nothing of this run left; any other
+ * state was made by someone else (another deployment, or a duplicate delivery of this request running beside it)
+ * and is left alone, which fails loudly.
+ */
+async function undoOwnChange(plan: DeploymentPlan, reason: string, own: string | undefined, deps: TrafficDeps): Promise<Outcome> {
+    const alias = await readAlias(deps.lambda, plan);
+    if (own !== undefined && alias.RevisionId === own) return rollBack(plan, reason, alias, deps);
+    if (alias.FunctionVersion === plan.originalVersion && hasNoWeights(alias)) return rollBack(plan, reason, alias, deps);
+    throw changedOutside(alias, plan, "rolling back");
+}
+
+function errorText(err: unknown): string {
+    return err instanceof Error ? `${err.name}: ${err.message}` : shown(err);
+}
+
+/**
  * Runs a whole rollout in one invocation: validate, then for each step shift, wait, check health (waiting
- * longer for data as the policy allows), then finalize. Any failure after validation rolls back and throws;
- * success and rollback are published to the topic.
+ * longer for data as the policy allows), then finalize. Any failure after validation rolls back this run's own
+ * change and throws; success and rollback are published to the topic. A request whose new version the alias already
+ * serves alone is done: it succeeds without a change or a notification (Lambda may deliver an asynchronous request
+ * twice, and the first delivery has reported it).
  */
 export async function runSimpleDeployment(raw: unknown, config: SimpleDeployerConfig, deps: SimpleDeployDeps): Promise<SimpleDeploymentResult> {
     const log = deps.log ?? (() => undefined);
     const request = parseDeploymentRequest(raw, config);
     assertFitsSimpleDeployer(request, raw, config);
-    const plan = await validateDeployment(raw, config, deps);
+    const alias = await currentAlias(deps.lambda, request.functionName, request.aliasName);
+    if (alias.FunctionVersion === request.newVersion && hasNoWeights(alias)) {
+        const done: SimpleDeploymentResult = {
+            status: "finalized",
+            unchanged: true,
+            functionName: request.functionName,
+            aliasName: request.aliasName,
+            version: request.newVersion,
+            message: `${request.functionName}:${request.aliasName} already serves version ${request.newVersion} to all traffic; nothing was changed.`,
+            steps: [],
+        };
+        log("already deployed", { ...done });
+        return done;
+    }
+    const plan = await planAgainst(request, alias, deps);
     const traffic = { lambda: deps.lambda, now: deps.now };
     const steps: SimpleDeploymentResult["steps"][number][] = [];
+    let own: string | undefined;
     let outcome: Outcome;
     try {
         for (let index = 0; index < plan.shiftCount; index++) {
-            const step = await shiftTraffic({ plan, index }, traffic);
+            const shifted = await applyShift({ plan, index }, traffic);
+            own = shifted.revisionId;
+            const step = shifted.result;
             log("shifted", { weight: step.weight });
             for (let waits = 0; ; waits++) {
                 const needed = (plan.intervalSeconds + simpleDeployerReserveSeconds(plan.weights)) * 1000;
@@ -813,25 +937,33 @@ export async function runSimpleDeployment(raw: unknown, config: SimpleDeployerCo
                 }
             }
         }
-        outcome = await finalizeDeployment({ plan }, traffic);
+        const finalized = await applyFinalize({ plan }, traffic);
+        own = finalized.revisionId;
+        outcome = finalized.result;
     } catch (err) {
         const state: Json =
             errorName(err) === "UnhealthyDeployment"
                 ? { plan, health: (err as { health?: HealthResult }).health }
-                : { plan, error: { Error: errorName(err) || "Error", Cause: err instanceof Error ? err.message : String(err) } };
+                : { plan, error: { Error: errorName(err) || "Error", Cause: err instanceof Error ? err.message : shown(err) } };
+        const reason = rollbackReason(state);
         let rolledBack: Outcome;
         try {
-            rolledBack = await rollbackDeployment({ state }, traffic);
+            rolledBack = await undoOwnChange(plan, reason, own, traffic);
         } catch (rollbackErr) {
-            const message = `Deployment of version ${plan.newVersion} to ${plan.functionName}:${plan.aliasName} failed (${rollbackReason(state)}) and its rollback failed too: ${rollbackErr instanceof Error ? rollbackErr.message : String(rollbackErr)}. Check the alias now.`;
-            await notify(deps.sns, config.topicArn, "Canary deployment rollback FAILED", message).catch((e) => log("notification failed", { error: String(e) }));
-            throw new Error(message);
+            const message = `Deployment of version ${plan.newVersion} to ${plan.functionName}:${plan.aliasName} failed (${reason}) and its rollback failed too: ${errorText(rollbackErr)}. Check the alias now.`;
+            await notify(deps.sns, config.topicArn, "Canary deployment rollback FAILED", message).catch((e) => log("notification failed", { error: errorText(e) }));
+            throw deploymentError("RollbackFailed", message);
         }
-        await notify(deps.sns, config.topicArn, "Canary deployment rolled back", rolledBack.message).catch((e) => log("notification failed", { error: String(e) }));
+        await notify(deps.sns, config.topicArn, "Canary deployment rolled back", rolledBack.message).catch((e) => log("notification failed", { error: errorText(e) }));
         log("rolled back", { ...rolledBack });
         throw err;
     }
-    await notify(deps.sns, config.topicArn, "Canary deployment succeeded", outcome.message);
+    try {
+        await notify(deps.sns, config.topicArn, "Canary deployment succeeded", outcome.message);
+    } catch (err) {
+        // The deployment stands: a lost notification must not undo it, but the run fails so the errors alarm says so.
+        throw deploymentError("NotificationFailed", `${outcome.message}\nThe success notification could not be published: ${errorText(err)}`);
+    }
     log("finalized", { ...outcome });
     return { ...outcome, steps };
 }

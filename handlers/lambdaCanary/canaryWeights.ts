@@ -1,7 +1,9 @@
 // Traffic weights of a canary rollout: the share of an alias's traffic the new version receives after each
 // step. Every schedule is strictly increasing and ends at exactly 1 (the new version becomes primary); the
 // weights before the last are what UpdateAlias sends as AdditionalVersionWeights, which Lambda accepts
-// strictly between 0 and 1.
+// strictly between 0 and 1. A schedule that cannot be made is an InvalidWeights error, named so that a caller tells
+// it from a bug (a TypeError or RangeError the engine raises).
+import { namedError } from "../shared/errors";
 
 export type Strategy = "linear" | "exponential" | "canary";
 
@@ -34,9 +36,13 @@ export function isStrategy(value: unknown): value is Strategy {
     return typeof value === "string" && (STRATEGIES as readonly string[]).includes(value);
 }
 
+function invalidWeights(message: string): Error {
+    return namedError("InvalidWeights", message);
+}
+
 function requireSteps(strategy: string, steps: number, max: number): void {
     if (!Number.isInteger(steps) || steps < 1 || steps > max) {
-        throw new RangeError(`steps must be an integer from 1 to ${max} for the ${strategy} strategy; got ${JSON.stringify(steps)}`);
+        throw invalidWeights(`steps must be an integer from 1 to ${max} for the ${strategy} strategy; got ${JSON.stringify(steps)}`);
     }
 }
 
@@ -60,7 +66,7 @@ export function exponentialWeights(steps: number): number[] {
 /** One canary step, then everything: [canaryWeight, 1]. */
 export function canaryWeights(canaryWeight: number): number[] {
     if (typeof canaryWeight !== "number" || !Number.isFinite(canaryWeight) || canaryWeight < MIN_WEIGHT || canaryWeight >= 1) {
-        throw new RangeError(`canaryWeight must be at least ${MIN_WEIGHT} and below 1; got ${JSON.stringify(canaryWeight)}`);
+        throw invalidWeights(`canaryWeight must be at least ${MIN_WEIGHT} and below 1; got ${JSON.stringify(canaryWeight)}`);
     }
     return [canaryWeight, 1];
 }
@@ -85,14 +91,14 @@ export function weightsFor(strategy: Strategy, steps: number | undefined, canary
             break;
         case "canary":
             if (steps !== undefined && steps !== 2) {
-                throw new RangeError(
+                throw invalidWeights(
                     `the canary strategy has exactly 2 steps (canaryWeight, then 100%); got steps ${JSON.stringify(steps)}. Hold the canary longer with intervalSeconds`,
                 );
             }
             weights = canaryWeights(canaryWeight ?? defaultCanaryWeight());
             break;
         default:
-            throw new RangeError(`strategy must be one of ${STRATEGIES.join(", ")}; got ${JSON.stringify(strategy)}`);
+            throw invalidWeights(`strategy must be one of ${STRATEGIES.join(", ")}; got ${JSON.stringify(strategy)}`);
     }
     assertValidSchedule(weights);
     return weights;
@@ -100,10 +106,10 @@ export function weightsFor(strategy: Strategy, steps: number | undefined, canary
 
 /** Throws unless the weights rise strictly, stay within (0, 1) before the last, and end at exactly 1. */
 export function assertValidSchedule(weights: readonly number[]): void {
-    if (weights.length === 0) throw new RangeError("a rollout needs at least one weight");
-    if (weights[weights.length - 1] !== 1) throw new RangeError(`the last weight must be exactly 1; got ${weights[weights.length - 1]}`);
+    if (weights.length === 0) throw invalidWeights("a rollout needs at least one weight");
+    if (weights[weights.length - 1] !== 1) throw invalidWeights(`the last weight must be exactly 1; got ${weights[weights.length - 1]}`);
     weights.forEach((w, i) => {
-        if (!Number.isFinite(w) || w <= 0 || w > 1) throw new RangeError(`weight ${i} is ${w}; weights must be in (0, 1]`);
-        if (i > 0 && w <= weights[i - 1]) throw new RangeError(`weight ${i} (${w}) does not rise above weight ${i - 1} (${weights[i - 1]})`);
+        if (!Number.isFinite(w) || w <= 0 || w > 1) throw invalidWeights(`weight ${i} is ${w}; weights must be in (0, 1]`);
+        if (i > 0 && w <= weights[i - 1]) throw invalidWeights(`weight ${i} (${w}) does not rise above weight ${i - 1} (${weights[i - 1]})`);
     });
 }

@@ -182,11 +182,25 @@ describe("canary demo", () => {
             assert.equal(calls(PublishVersionCommand).length + calls(UpdateFunctionConfigurationCommand).length, 0);
         });
 
-        it("refuses a $LATEST that is not the stable release", async () => {
+        it("refuses a $LATEST that is neither release", async () => {
             const fn = fakeFunction();
-            fn.latest.Variables = { DEMO_RELEASE: "candidate" };
-            await assert.rejects(publishDemoVersions(event, { functionName: FN }, deps()), /must have DEMO_RELEASE=stable; found "candidate"/);
+            fn.latest.Variables = { DEMO_RELEASE: "beta" };
+            await assert.rejects(publishDemoVersions(event, { functionName: FN }, deps()), /must have DEMO_RELEASE=stable; found "beta"/);
             assert.equal(calls(PublishVersionCommand).length, 0);
+        });
+
+        it("pins: a $LATEST an earlier run left on the candidate (its restore failed) is put back to stable, and the retry completes", async () => {
+            const fn = fakeFunction();
+            fn.latest.Variables = { DEMO_RELEASE: "candidate", OTHER: "kept" };
+            const result = await publishDemoVersions(event, { functionName: FN }, deps());
+            assert.deepEqual(fn.latest.Variables, { DEMO_RELEASE: "stable", OTHER: "kept" });
+            assert.deepEqual(
+                fn.versions.map((v) => [v.Version, v.Environment.Variables.DEMO_RELEASE]),
+                [
+                    [result.stableVersion, "stable"],
+                    [result.candidateVersion, "candidate"],
+                ],
+            );
         });
     });
 });

@@ -7,8 +7,6 @@ import {
     checkHealth,
     classifyHealth,
     configFromEnvironment,
-    DeployerConfig,
-    DeploymentPlan,
     finalizeDeployment,
     healthQueries,
     nextAction,
@@ -19,24 +17,11 @@ import {
     runTrafficTask,
     shiftTraffic,
     simpleDeployerConfigFromEnvironment,
-    SimpleDeployerConfig,
     validateDeployment,
 } from "../../handlers/lambdaCanary/canaryDeploy";
 import { accessDenied, awsError, notFound, throttling } from "../faults";
+import { config, FN, plan, request, ROLE, shortRequest, simpleConfig, STATE_MACHINE, TOPIC } from "./events";
 
-const FN = "orders-api";
-const ROLE = "arn:aws:iam::123456789012:role/orders-api";
-const STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:canary-workflow";
-const TOPIC = "arn:aws:sns:us-east-1:123456789012:canary-events";
-
-const config: DeployerConfig = {
-    allowedFunctionNames: [FN],
-    allowedFunctionPrefix: "team-",
-    allowedAlarmNames: ["orders-api-p99"],
-    health: { maxErrorRate: 0.01, minInvocations: 10, onInsufficientData: "wait", maxInsufficientDataWaits: 2 },
-};
-const simpleConfig: SimpleDeployerConfig = { ...config, topicArn: TOPIC, timeoutSeconds: 900, stateMachineArn: STATE_MACHINE };
-const request = { functionName: FN, aliasName: "live", newVersion: "2", steps: 4, intervalSeconds: 120, strategy: "linear" };
 
 let lambdaMock: AwsStub<any, any, any>;
 let cwMock: AwsStub<any, any, any>;
@@ -85,20 +70,6 @@ function metrics(invocations: number[], errors: number[] = [], throttles: number
 const updates = () => lambdaMock.commandCalls(UpdateAliasCommand).map((c) => c.args[0].input);
 const published = () => snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
 
-function plan(overrides: Partial<DeploymentPlan> = {}): DeploymentPlan {
-    return {
-        functionName: FN,
-        aliasName: "live",
-        newVersion: "2",
-        originalVersion: "1",
-        strategy: "linear",
-        weights: [0.25, 0.5, 0.75, 1],
-        shiftCount: 3,
-        intervalSeconds: 120,
-        health: { ...config.health, alarmNames: [] },
-        ...overrides,
-    };
-}
 
 describe("canary deploy handlers", () => {
     before(() => {
@@ -153,7 +124,7 @@ describe("canary deploy handlers", () => {
             ["an unknown key", { ...request, intervalSecs: 60 }, /unknown input key "intervalSecs"; the input takes functionName, aliasName/],
             ["a key given twice", { ...request, interval: 60 }, /gives intervalSeconds twice \(as "intervalSeconds" and as "interval"\)/],
             ["a function ARN", { ...request, functionName: "arn:aws:lambda:us-east-1:123456789012:function:x" }, /functionName must be a function name .*not an ARN/],
-            ["a function outside the allow-list", { ...request, functionName: "payroll" }, /functionName "payroll" is not a function this deployer may shift \(allowed: names orders-api; names starting with "team-"\)/],
+            ["a function outside the allow-list", { ...request, functionName: "payroll" }, /functionName "payroll" is not one of the functions this deployer may shift \(allowed: names orders-api; names starting with "team-"\)/],
             ["a numeric alias name", { ...request, aliasName: "42" }, /aliasName must be an alias name/],
             ["$LATEST as the new version", { ...request, newVersion: "$LATEST" }, /newVersion must be a published version number like "2" \(not \$LATEST or an alias\); got "\$LATEST"/],
             ["no steps for linear", { ...request, steps: undefined }, /steps is required for the linear strategy/],
@@ -391,7 +362,7 @@ describe("canary deploy handlers", () => {
             await assert.rejects(checkHealth({ plan: plan(), step }, deps()), { name: "ThrottlingException" });
             cwMock.on(GetMetricDataCommand).rejects(accessDenied("cloudwatch:GetMetricData"));
             await assert.rejects(checkHealth({ plan: plan(), step }, deps()), { name: "AccessDenied" });
-            await assert.rejects(checkHealth({ plan: plan(), step: { ...step, appliedAt: "yesterday" } }, deps()), /step.appliedAt must be a timestamp/);
+            await assert.rejects(checkHealth({ plan: plan(), step: { ...step, appliedAt: "yesterday" } }, deps()), /step.appliedAt must be the time the step's weight took effect/);
         });
 
         it("classifies and decides by the same rules the workflow's Decide state uses", () => {
@@ -418,7 +389,7 @@ describe("canary deploy handlers", () => {
             },
             remainingMs: () => remaining,
         });
-        const short = { functionName: FN, aliasName: "live", newVersion: "2", steps: 2, intervalSeconds: 120, strategy: "linear" };
+        const short = shortRequest;
         beforeEach(() => {
             sleeps.length = 0;
             snsMock.on(PublishCommand).resolves({ MessageId: "m-1" });
@@ -481,15 +452,24 @@ describe("canary deploy handlers", () => {
             lambdaMock.on(UpdateAliasCommand).callsFake((input) => {
                 if (++calls > 1) throw accessDenied("lambda:UpdateAlias");
                 alias.RoutingConfig = input.RoutingConfig;
-                return {};
+                alias.RevisionId = "rev-2";
+                return { ...structuredClone(alias), Name: "live" };
             });
             await assert.rejects(runSimpleDeployment(short, simpleConfig, deps()), /and its rollback failed too: .*lambda:UpdateAlias\. Check the alias now/);
             assert.equal(published()[0].Subject, "Canary deployment rollback FAILED");
         });
 
         it("a rejected request changes nothing and notifies nobody", async () => {
+            fakeAlias("$LATEST");
+            await assert.rejects(runSimpleDeployment(short, simpleConfig, deps()), /points to \$LATEST/);
+            assert.equal(updates().length + published().length, 0);
+        });
+
+        it("a request whose version the alias already serves alone is done: no change, no notification, no error", async () => {
             fakeAlias("2");
-            await assert.rejects(runSimpleDeployment(short, simpleConfig, deps()), /already serves version 2/);
+            const result = await runSimpleDeployment(short, simpleConfig, deps());
+            assert.deepEqual([result.status, result.unchanged, result.version, result.steps], ["finalized", true, "2", []]);
+            assert.match(result.message, /orders-api:live already serves version 2 to all traffic; nothing was changed/);
             assert.equal(updates().length + published().length, 0);
         });
     });

@@ -313,7 +313,7 @@ describe("LambdaCanaryDeployer component", () => {
             try {
                 plan = await validate.handler({ input: { functionName: demo, aliasName: "live", newVersion: "2", strategy: "canary", intervalSeconds: 120 } });
                 assert.deepEqual([plan.originalVersion, plan.weights, plan.health.minInvocations], ["1", [0.1, 1], 50]);
-                await assert.rejects(validate.handler({ input: { functionName: "payroll", aliasName: "live", newVersion: "2", steps: 2, intervalSeconds: 60 } }), /not a function this deployer may shift/);
+                await assert.rejects(validate.handler({ input: { functionName: "payroll", aliasName: "live", newVersion: "2", steps: 2, intervalSeconds: 60 } }), /not one of the functions this deployer may shift/);
             } finally {
                 validate.restore();
             }
