@@ -7,6 +7,7 @@ import type { CloudWatch } from "@aws-sdk/client-cloudwatch";
 import type { AttributeValue, DynamoDB } from "@aws-sdk/client-dynamodb";
 import type { SNS } from "@aws-sdk/client-sns";
 import { namedError } from "../shared/errors";
+import { fitSnsMessage, shown } from "../shared/text";
 import { runSnapshotScheduler, ScheduleTagWarning, SnapshotTaskDeps, windowEnding } from "./snapshotScheduler";
 
 const SNAPSHOT_ACTION = "ebs-snapshot-scheduler";
@@ -140,9 +141,9 @@ export function taskFromItem(item: Record<string, AttributeValue>): TaskRecord {
     const fail = (what: string) => taskDefinitionError(`task ${id}: ${what}`);
     const data = Object.fromEntries(Object.entries(item).map(([k, v]) => [k, fromAttributeValue(v)]));
     if (typeof data.action !== "string" || !taskActions().includes(data.action)) {
-        throw fail(`action ${JSON.stringify(data.action ?? null)} is not one of ${taskActions().join(", ")}`);
+        throw fail(`action ${shown(data.action ?? null)} is not one of ${taskActions().join(", ")}`);
     }
-    if (typeof data.enabled !== "boolean") throw fail(`enabled must be a boolean; got ${JSON.stringify(data.enabled ?? null)}`);
+    if (typeof data.enabled !== "boolean") throw fail(`enabled must be a boolean; got ${shown(data.enabled ?? null)}`);
     if (data.parameters !== undefined && !isObject(data.parameters)) throw fail("parameters must be a map");
     if (data.description !== undefined && typeof data.description !== "string") throw fail("description must be a string");
     return {
@@ -171,11 +172,11 @@ function triggerTime(event: unknown, now: Date): Date {
     if (!isObject(event)) throw malformedEventError("the event must be an object");
     const detailType = event["detail-type"];
     if (detailType !== undefined && detailType !== "Scheduled Event") {
-        throw malformedEventError(`expected a "Scheduled Event", got ${JSON.stringify(detailType)}`);
+        throw malformedEventError(`expected a "Scheduled Event", got ${shown(detailType)}`);
     }
     if (event.time === undefined) return now;
     const at = typeof event.time === "string" ? new Date(event.time) : new Date(NaN);
-    if (Number.isNaN(at.getTime())) throw malformedEventError(`time ${JSON.stringify(event.time)} is not an ISO 8601 time`);
+    if (Number.isNaN(at.getTime())) throw malformedEventError(`time ${shown(event.time)} is not an ISO 8601 time`);
     return at;
 }
 
@@ -213,7 +214,13 @@ interface ReportedWarning {
 
 function report(summary: RunSummary, engineIssues: readonly string[]): string {
     const failed = summary.tasks.filter((t) => t.status === "failed");
-    const warned = summary.tasks.filter((t) => summary.newWarnings.some((w) => w.taskId === t.taskId));
+    const byTask = new Map<string, TaskWarning[]>();
+    for (const w of summary.newWarnings) {
+        const list = byTask.get(w.taskId);
+        if (list) list.push(w);
+        else byTask.set(w.taskId, [w]);
+    }
+    const warned = summary.tasks.filter((t) => byTask.has(t.taskId));
     return [
         `Ops Automator run for the window ending ${summary.windowEnd} (${summary.windowMinutes} minutes): ` +
             `${failed.length} of ${summary.tasks.length} task(s) failed.`,
@@ -224,7 +231,7 @@ function report(summary: RunSummary, engineIssues: readonly string[]): string {
                   `Warnings (reported once; the other instances are served, and fixing the tag resumes this one):`,
                   ...warned.flatMap((t) => [
                       `Task ${t.taskId}${t.action ? ` (${t.action})` : ""}:`,
-                      ...summary.newWarnings.filter((w) => w.taskId === t.taskId).map((w) => `  - ${w.message}`),
+                      ...(byTask.get(t.taskId) ?? []).map((w) => `  - ${w.message}`),
                   ]),
               ]
             : []),
@@ -305,7 +312,8 @@ export async function runOpsAutomator(event: unknown, config: RunnerConfig, deps
     let notified = false;
     if (summary.failures > 0 || summary.newWarnings.length > 0 || engineIssues.length > 0) {
         try {
-            await deps.sns.publish({ TopicArn: config.topicArn, Subject: subject(summary), Message: report(summary, engineIssues) });
+            // Cut to SNS's limit: thousands of failing instances or bad tags would otherwise fail Publish on every run.
+            await deps.sns.publish({ TopicArn: config.topicArn, Subject: subject(summary), Message: fitSnsMessage(report(summary, engineIssues)) });
             notified = true;
         } catch (err) {
             engineIssues.push(`could not notify ${config.topicArn}: ${errorText(err)}`);
@@ -338,7 +346,8 @@ export async function runOpsAutomator(event: unknown, config: RunnerConfig, deps
             engineIssues.push(`could not forget the resolved warning ${key}: ${errorText(err)}`);
         }
     }
-    for (const w of warnings) log("warning", { ...w, notified: summary.newWarnings.includes(w) && notified });
+    const notifiedNow = new Set(notified ? summary.newWarnings : []);
+    for (const w of warnings) log("warning", { ...w, notified: notifiedNow.has(w) });
 
     if (summary.failures === 0 && engineIssues.length === 0) {
         log("run succeeded", { ...summary });

@@ -6,6 +6,7 @@
 // makes a retried run skip what it already took.
 import type { EC2, Instance, Snapshot, Tag } from "@aws-sdk/client-ec2";
 import { namedError } from "../shared/errors";
+import { fitChars, shown } from "../shared/text";
 
 // Module constants stay unexported: exported consts are read through `exports`, which closure serialization would
 // then capture whole.
@@ -200,6 +201,8 @@ export function localMinutes(window: SnapshotWindow, timeZone: string, format: I
 export interface DueSlot {
     readonly slot: string;
     readonly retentionDays: number;
+    /** The due minute (milliseconds since the epoch): two zones' names for one moment share it. */
+    readonly minute: number;
 }
 
 /**
@@ -207,11 +210,15 @@ export interface DueSlot {
  * day; a repeated one has the same slot both times, so it is taken once.
  */
 export function dueSlot(schedule: SnapshotSchedule, window: SnapshotWindow, minutesOf: (zone: string) => LocalMinute[]): DueSlot | undefined {
-    const hit = minutesOf(schedule.timeZone).find((m) => m.time === schedule.time && schedule.days.includes(m.weekday));
-    if (!hit) return undefined;
+    const minutes = minutesOf(schedule.timeZone);
+    const at = minutes.findIndex((m) => m.time === schedule.time && schedule.days.includes(m.weekday));
+    if (at < 0) return undefined;
+    const hit = minutes[at];
     return {
         slot: `${hit.date}T${schedule.time.slice(0, 2)}:${schedule.time.slice(2)} ${schedule.timeZone}`,
         retentionDays: schedule.retentionDays,
+        // localMinutes lists the window's minutes in order, the last one the window's end.
+        minute: window.end.getTime() - (minutes.length - 1 - at) * 60_000,
     };
 }
 
@@ -230,9 +237,9 @@ export function snapshotTaskParameters(raw: unknown): SnapshotTaskParameters {
     const unknown = Object.keys(p).filter((k) => !known.includes(k));
     if (unknown.length > 0) throw taskParametersError(`unknown parameter(s) ${unknown.join(", ")} (allowed: ${known.join(", ")})`);
     const { deleteExpired = true, defaultRetentionDays = scheduleDefaults().retentionDays } = p as Record<string, unknown>;
-    if (typeof deleteExpired !== "boolean") throw taskParametersError(`deleteExpired must be true or false; got ${JSON.stringify(deleteExpired)}`);
+    if (typeof deleteExpired !== "boolean") throw taskParametersError(`deleteExpired must be true or false; got ${shown(deleteExpired)}`);
     if (typeof defaultRetentionDays !== "number" || !Number.isInteger(defaultRetentionDays) || defaultRetentionDays < 1 || defaultRetentionDays > 3650) {
-        throw taskParametersError(`defaultRetentionDays must be a whole number from 1 to 3650; got ${JSON.stringify(defaultRetentionDays)}`);
+        throw taskParametersError(`defaultRetentionDays must be a whole number from 1 to 3650; got ${shown(defaultRetentionDays)}`);
     }
     return { deleteExpired, defaultRetentionDays };
 }
@@ -348,23 +355,32 @@ export async function runSnapshotScheduler(parameters: unknown, context: Snapsho
     };
     const issues: string[] = [];
     const warnings: ScheduleTagWarning[] = [];
-    const due: { instanceId: string; name?: string; slot: DueSlot }[] = [];
+    const due: { instanceId: string; name?: string; slot: DueSlot; slots: string[] }[] = [];
     for (const instance of instances) {
         const instanceId = instance.InstanceId;
         if (!instanceId) continue;
-        const slots = new Map<string, DueSlot>();
+        // Tags due at the same moment (the same minute, whatever zone or spelling names it: Asia/Kolkata and
+        // asia/kolkata, or 0900 Asia/Kolkata and 0330 UTC) take one snapshot, kept for the longest retention; the
+        // slot written is chosen whatever order EC2 lists the tags in, so a retried run finds it.
+        const moments = new Map<number, { slot: DueSlot; slots: string[] }>();
         for (const tag of instance.Tags ?? []) {
             if (!tag.Key || !isScheduleTagKey(tag.Key)) continue;
             try {
                 const slot = dueSlot(parseScheduleTag(tag.Key, tag.Value ?? "", defaults), window, minutesOf);
-                // Two tags naming the same minute take one snapshot, kept for the longer retention.
-                if (slot && (slots.get(slot.slot)?.retentionDays ?? 0) < slot.retentionDays) slots.set(slot.slot, slot);
+                if (!slot) continue;
+                const same = moments.get(slot.minute);
+                if (!same) moments.set(slot.minute, { slot, slots: [slot.slot] });
+                else {
+                    same.slots.push(slot.slot);
+                    const better = slot.retentionDays > same.slot.retentionDays || (slot.retentionDays === same.slot.retentionDays && slot.slot < same.slot.slot);
+                    if (better) same.slot = slot;
+                }
             } catch (err) {
                 warnings.push({ instanceId, tagKey: tag.Key, tagValue: tag.Value ?? "", message: `${instanceId}: ${(err as Error).message}` });
                 log("schedule tag ignored", { instanceId, tagKey: tag.Key, tagValue: tag.Value ?? "", reason: (err as Error).message });
             }
         }
-        for (const slot of slots.values()) due.push({ instanceId, name: tagValue(instance.Tags, "Name"), slot });
+        for (const { slot, slots } of moments.values()) due.push({ instanceId, name: tagValue(instance.Tags, "Name"), slot, slots });
     }
 
     const existing = due.length > 0 || params.deleteExpired ? await ownSnapshots(deps.ec2, context.markerValue) : [];
@@ -376,8 +392,8 @@ export async function runSnapshotScheduler(parameters: unknown, context: Snapsho
 
     const created: CreatedSnapshots[] = [];
     const alreadyTaken: { instanceId: string; slot: string }[] = [];
-    for (const { instanceId, name, slot } of due) {
-        if (taken.has(`${instanceId}|${slot.slot}`)) {
+    for (const { instanceId, name, slot, slots } of due) {
+        if (slots.some((s) => taken.has(`${instanceId}|${s}`))) {
             alreadyTaken.push({ instanceId, slot: slot.slot });
             continue;
         }
@@ -394,7 +410,9 @@ export async function runSnapshotScheduler(parameters: unknown, context: Snapsho
                             { Key: INSTANCE_KEY, Value: instanceId },
                             { Key: SLOT_KEY, Value: slot.slot },
                             { Key: EXPIRES_KEY, Value: expiresAt },
-                            { Key: "Name", Value: `${name ?? instanceId} ${slot.slot}`.slice(0, 256) },
+                            // EC2 counts a tag value's 256 characters by code point; a cut through an emoji would
+                            // leave half a surrogate pair, which the SDK refuses to send (URIError) on every run.
+                            { Key: "Name", Value: fitChars(`${name ?? instanceId} ${slot.slot}`, 256) },
                         ],
                     },
                 ],

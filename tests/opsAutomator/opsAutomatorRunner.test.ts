@@ -8,35 +8,13 @@ import {
     configFromEnvironment,
     fromAttributeValue,
     runOpsAutomator,
-    RunnerConfig,
     taskFromItem,
     TasksFailedError,
 } from "../../handlers/opsAutomator/opsAutomator";
-import { snapshotTaskItem } from "../../scenarios/opsAutomator/component";
 import { accessDenied, ec2Throttling, notFound, throttling } from "../faults";
+import { disabled, runnerConfig, scheduled, seed } from "./events";
 
-const config: RunnerConfig = {
-    tableName: "ops-automator-tasks-1a2b3c4",
-    topicArn: "arn:aws:sns:us-east-1:123456789012:ops-automator-issues",
-    metricNamespace: "AwsBlueprints/OpsAutomator",
-    engineName: "ops-automator-dev",
-    windowMinutes: 5,
-    snapshotMarkerValue: "ops-automator-tasks-1a2b3c4",
-};
-
-const seed = JSON.parse(snapshotTaskItem(true, 15)) as Record<string, AttributeValue>;
-const disabled: Record<string, AttributeValue> = { ...seed, taskId: { S: "paused-copy" }, enabled: { BOOL: false } };
-const scheduled = (time: string) => ({
-    version: "0",
-    id: "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
-    "detail-type": "Scheduled Event",
-    source: "aws.events",
-    account: "123456789012",
-    time,
-    region: "us-east-1",
-    resources: ["arn:aws:events:us-east-1:123456789012:rule/ops-automator-schedule"],
-    detail: {},
-});
+const config = runnerConfig;
 
 describe("Ops Automator runner", () => {
     const dynamo = mockClient(DynamoDBClient);
