@@ -1,4 +1,6 @@
 // API Gateway REST API Lambda-proxy requests and responses, shared by the multi-region API's handlers.
+import { namedError } from "../shared/errors";
+import { shown } from "../shared/text";
 
 /** What a Lambda proxy integration must return: API Gateway turns it into the HTTP response. */
 export interface ProxyResult {
@@ -13,10 +15,9 @@ export interface ProxyEvent {
     readonly path?: string;
 }
 
-function describeValue(value: unknown): string {
-    if (value === undefined) return "undefined";
-    const text = JSON.stringify(value) ?? String(value);
-    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+/** An event that is not API Gateway's: a wiring error, named as the other handlers name theirs. */
+function malformedEventError(message: string): Error {
+    return namedError("MalformedEventError", message);
 }
 
 /**
@@ -25,14 +26,14 @@ function describeValue(value: unknown): string {
  */
 export function proxyEvent(event: unknown, handler: string): ProxyEvent {
     if (event === null || typeof event !== "object" || Array.isArray(event)) {
-        throw new Error(`${handler}: expected an API Gateway proxy event object; got ${describeValue(event)}`);
+        throw malformedEventError(`${handler}: expected an API Gateway proxy event object; got ${shown(event, 120)}`);
     }
     const { httpMethod, path } = event as Record<string, unknown>;
     if (typeof httpMethod !== "string" || !/^[A-Z]+$/.test(httpMethod)) {
-        throw new Error(`${handler}: the event has no valid httpMethod (is it an API Gateway REST proxy event?); got ${describeValue(httpMethod)}`);
+        throw malformedEventError(`${handler}: the event has no valid httpMethod (is it an API Gateway REST proxy event?); got ${shown(httpMethod, 120)}`);
     }
     if (path !== undefined && path !== null && typeof path !== "string") {
-        throw new Error(`${handler}: the event's path must be a string; got ${describeValue(path)}`);
+        throw malformedEventError(`${handler}: the event's path must be a string; got ${shown(path, 120)}`);
     }
     return { httpMethod, path: typeof path === "string" ? path : undefined };
 }
@@ -46,7 +47,7 @@ export function allowedOrigin(value: string | undefined, variable: string): stri
     if (value === "*" || /^https:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/.test(value) || /^http:\/\/localhost(:\d{1,5})?$/.test(value)) {
         return value;
     }
-    throw new Error(`${variable} must be "*" or one origin like https://app.example.com (scheme and host, no path); got ${describeValue(value)}`);
+    throw new Error(`${variable} must be "*" or one origin like https://app.example.com (scheme and host, no path); got ${shown(value, 120)}`);
 }
 
 /** CORS headers of a simple GET response. A single origin varies by Origin so caches never serve it to another site. */

@@ -6,6 +6,7 @@
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-cancel.html
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-requests.html (persistent requests)
 import type { EC2 } from "@aws-sdk/client-ec2";
+import { shown } from "../shared/text";
 
 export interface SpotRequestCancelDeps {
     readonly ec2: Pick<EC2, "cancelSpotInstanceRequests">;
@@ -23,7 +24,7 @@ const REQUEST_ID = /^sir-[0-9a-z]{8,}$/;
 /** Throws unless `id` is a Spot instance request id (`sir-` and at least eight letters or digits). */
 export function checkSpotRequestId(id: unknown): string {
     if (typeof id !== "string" || !REQUEST_ID.test(id)) {
-        throw new Error(`spotInstanceRequestId must be a Spot instance request id like sir-0123abcd; got ${JSON.stringify(id ?? null)}`);
+        throw new Error(`spotInstanceRequestId must be a Spot instance request id like sir-0123abcd; got ${shown(id ?? null)}`);
     }
     return id;
 }

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { ProxyResult } from "../../handlers/multiRegionApi/apiProxy";
 import { configFromEnvironment, healthCheck, healthOf } from "../../handlers/multiRegionApi/healthCheck";
+import { restRequest } from "./events";
 
-const get = { httpMethod: "GET", path: "/healthcheck", resource: "/healthcheck", headers: { "User-Agent": "Amazon-Route53-Health-Check-Service" } };
+const get = restRequest("/healthcheck");
 
 /** How Route 53 judges an HTTPS_STR_MATCH check: a 2xx/3xx status and the search string in the first 5,120 bytes of the body. */
 function route53Healthy(result: ProxyResult, searchString = "ok"): boolean {

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { allowedOrigin, corsHeaders, proxyEvent } from "../../handlers/multiRegionApi/apiProxy";
 import { answeringRegion, configFromEnvironment, helloRegion, regionOfFunctionArn } from "../../handlers/multiRegionApi/helloRegion";
+import { functionArn, restRequest } from "./events";
 
-const get = { httpMethod: "GET", path: "/helloworld", resource: "/helloworld", headers: { Accept: "application/json" }, requestContext: { stage: "prod" } };
-const arn = (region: string, partition = "aws") => `arn:${partition}:lambda:${region}:123456789012:function:api-${region}-hello-29e68a9`;
+const get = restRequest("/helloworld");
+const arn = functionArn;
 const config = { runtimeRegion: "us-east-1", allowOrigin: "*" };
 
 describe("helloRegion handler", () => {
