@@ -4,7 +4,7 @@
 // policies when a detach's effect is unknown, never neither, and the execution fails visibly.
 import type { IAM } from "@aws-sdk/client-iam";
 import { hasErrorName, namedError } from "../shared/errors";
-import { retryWhileAccessDenied } from "../shared/retry";
+import { isTransient, retryWhileAccessDenied } from "../shared/retry";
 import { shown } from "../shared/text";
 
 /**
@@ -63,27 +63,17 @@ function isNoSuchEntity(err: unknown): boolean {
     return errorName(err) === "NoSuchEntity" || errorName(err) === "NoSuchEntityException";
 }
 
-/**
- * Throttling, a service error, or a request that timed out or lost its connection after the SDK's own retries
- * (the SDK's transient error names and Node's socket codes). Every call here is safe to repeat: the swap reads the
- * group's policies first, attaching an attached policy succeeds, and a policy already detached is NoSuchEntity.
- */
-function isTransient(err: unknown): boolean {
-    if (/^(Throttling|ThrottlingException|TooManyRequestsException|RequestLimitExceeded|ServiceFailure|ServiceUnavailable|InternalFailure|TimeoutError|RequestTimeout|RequestTimeoutException)$/.test(errorName(err))) {
-        return true;
-    }
-    if (isObject(err) && typeof err.code === "string" && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)$/.test(err.code)) return true;
-    const meta = isObject(err) && isObject(err.$metadata) ? err.$metadata : undefined;
-    return (isObject(err) && err.$fault === "server") || (typeof meta?.httpStatusCode === "number" && meta.httpStatusCode >= 500);
-}
-
 // Not named `describe`: closure serialization leaves a name that is a global of the serializing process (mocha's
 // `describe` in tests) uncaptured, so the archive would call that global instead.
 function errorSummary(err: unknown): string {
     return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
-/** Rethrows AWS failures so the state machine can tell transient ones (retried) from the rest (fail the execution). */
+/**
+ * Rethrows AWS failures so the state machine can tell transient ones (retried) from the rest (fail the execution).
+ * Every call here is safe to repeat: the swap reads the group's policies first, attaching an attached policy
+ * succeeds, and a policy already detached is NoSuchEntity.
+ */
 function classify(err: unknown, what: string): Error {
     if (hasErrorName(err, "RetryableError") || hasErrorName(err, "InvalidEnforcementRequest")) return err;
     if (isTransient(err)) return retryableError(`${what}: ${errorSummary(err)}`, err);

@@ -9,6 +9,7 @@ import type { CloudWatch, MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import type { AliasConfiguration, FunctionConfiguration, Lambda } from "@aws-sdk/client-lambda";
 import type { SNS } from "@aws-sdk/client-sns";
 import { hasErrorName } from "../shared/errors";
+import { isTransient, retryWhile } from "../shared/retry";
 import { fitChars, fitSnsMessage, shown } from "../shared/text";
 import { assertValidSchedule, isStrategy, maximumSteps, Strategy, strategyNames, weightsFor } from "./canaryWeights";
 
@@ -889,9 +890,19 @@ function errorText(err: unknown): string {
  */
 export async function runSimpleDeployment(raw: unknown, config: SimpleDeployerConfig, deps: SimpleDeployDeps): Promise<SimpleDeploymentResult> {
     const log = deps.log ?? (() => undefined);
+    // Nothing retries this function (its asynchronous retries are off: a failed run has rolled back), so it repeats
+    // itself what the workflow's Retry repeats: every step re-reads the alias and changes it conditionally, and the
+    // checks only read. A transient failure that outlasts the SDK's own attempts no longer rolls a rollout back.
+    const again = <T>(call: () => Promise<T>, attempts = 3): Promise<T> =>
+        retryWhile(call, (e) => isTransient(e) || ["PreconditionFailedException", "MetricDataUnavailable"].includes(errorName(e)), {
+            sleep: deps.sleep,
+            attempts,
+            delayMs: 2000,
+            onRetry: (attempt, err) => log("retrying after a transient failure", { attempt, error: errorText(err) }),
+        });
     const request = parseDeploymentRequest(raw, config);
     assertFitsSimpleDeployer(request, raw, config);
-    const alias = await currentAlias(deps.lambda, request.functionName, request.aliasName);
+    const alias = await again(() => currentAlias(deps.lambda, request.functionName, request.aliasName));
     if (alias.FunctionVersion === request.newVersion && hasNoWeights(alias)) {
         const done: SimpleDeploymentResult = {
             status: "finalized",
@@ -905,14 +916,14 @@ export async function runSimpleDeployment(raw: unknown, config: SimpleDeployerCo
         log("already deployed", { ...done });
         return done;
     }
-    const plan = await planAgainst(request, alias, deps);
+    const plan = await again(() => planAgainst(request, alias, deps));
     const traffic = { lambda: deps.lambda, now: deps.now };
     const steps: SimpleDeploymentResult["steps"][number][] = [];
     let own: string | undefined;
     let outcome: Outcome;
     try {
         for (let index = 0; index < plan.shiftCount; index++) {
-            const shifted = await applyShift({ plan, index }, traffic);
+            const shifted = await again(() => applyShift({ plan, index }, traffic));
             own = shifted.revisionId;
             const step = shifted.result;
             log("shifted", { weight: step.weight });
@@ -925,7 +936,7 @@ export async function runSimpleDeployment(raw: unknown, config: SimpleDeployerCo
                     );
                 }
                 await deps.sleep(plan.intervalSeconds * 1000);
-                const health = await checkHealth({ plan, step }, { cloudwatch: deps.cloudwatch, now: deps.now });
+                const health = await again(() => checkHealth({ plan, step }, { cloudwatch: deps.cloudwatch, now: deps.now }));
                 log("health", { ...health });
                 const action = nextAction(health.status, plan.health, waits);
                 if (action === "advance") {
@@ -937,7 +948,7 @@ export async function runSimpleDeployment(raw: unknown, config: SimpleDeployerCo
                 }
             }
         }
-        const finalized = await applyFinalize({ plan }, traffic);
+        const finalized = await again(() => applyFinalize({ plan }, traffic));
         own = finalized.revisionId;
         outcome = finalized.result;
     } catch (err) {
@@ -948,7 +959,8 @@ export async function runSimpleDeployment(raw: unknown, config: SimpleDeployerCo
         const reason = rollbackReason(state);
         let rolledBack: Outcome;
         try {
-            rolledBack = await undoOwnChange(plan, reason, own, traffic);
+            // The rollback is what leaves the alias safe: it gets more attempts, as in the workflow.
+            rolledBack = await again(() => undoOwnChange(plan, reason, own, traffic), 5);
         } catch (rollbackErr) {
             const message = `Deployment of version ${plan.newVersion} to ${plan.functionName}:${plan.aliasName} failed (${reason}) and its rollback failed too: ${errorText(rollbackErr)}. Check the alias now.`;
             await notify(deps.sns, config.topicArn, "Canary deployment rollback FAILED", message).catch((e) => log("notification failed", { error: errorText(e) }));

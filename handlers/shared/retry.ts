@@ -1,8 +1,12 @@
-// Retrying the first AWS call of a function that runs right after its role was created.
+// Retrying AWS calls a handler may safely repeat.
 //
-// IAM is eventually consistent: a role and policy created moments before a deployment invokes the function may
-// not have reached the service being called yet, which then refuses the call with AccessDenied. AWS's advice is to
-// retry: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
+// The first call of a function that runs right after its role was created: IAM is eventually consistent, so a role
+// and policy created moments before a deployment invokes the function may not have reached the service being called
+// yet, which then refuses the call with AccessDenied. AWS's advice is to retry:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
+//
+// A transient failure (throttling, a 5xx, a timeout) that outlasted the SDK's own three attempts, where no orchestrator
+// retries the handler and the call is safe to repeat (a read, or a change that re-reads what it changes).
 
 export interface PermissionRetry {
     /** Waits the given number of milliseconds (injected, so tests need not wait). */
@@ -25,18 +29,38 @@ export function isAccessDenied(err: unknown): boolean {
 }
 
 /**
- * Runs `call`, retrying it while AWS refuses it with AccessDenied, at most `attempts` calls in all with linearly
- * growing waits; the last refusal, and any other error, is thrown as it came.
+ * Throttling, a service error, or a request that timed out or lost its connection (the SDK's transient error names,
+ * its server-fault marker or a 5xx status, and Node's socket codes).
  */
-export async function retryWhileAccessDenied<T>(call: () => Promise<T>, retry: PermissionRetry): Promise<T> {
+export function isTransient(err: unknown): boolean {
+    if (/^(Throttling|ThrottlingException|TooManyRequestsException|RequestLimitExceeded|ServiceFailure|ServiceUnavailable|InternalFailure|TimeoutError|RequestTimeout|RequestTimeoutException)$/.test(errorNameOf(err))) {
+        return true;
+    }
+    if (typeof err !== "object" || err === null) return false;
+    const e = err as Record<string, unknown>;
+    if (typeof e.code === "string" && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)$/.test(e.code)) return true;
+    const status = typeof e.$metadata === "object" && e.$metadata !== null ? (e.$metadata as Record<string, unknown>).httpStatusCode : undefined;
+    return e.$fault === "server" || (typeof status === "number" && status >= 500);
+}
+
+/**
+ * Runs `call`, retrying it while it fails with an error `retryable` accepts, at most `attempts` calls in all with
+ * linearly growing waits; the last such error, and any other, is thrown as it came.
+ */
+export async function retryWhile<T>(call: () => Promise<T>, retryable: (err: unknown) => boolean, retry: PermissionRetry): Promise<T> {
     if (!Number.isInteger(retry.attempts) || retry.attempts < 1) throw new Error(`attempts must be a positive integer; got ${retry.attempts}`);
     for (let attempt = 1; ; attempt++) {
         try {
             return await call();
         } catch (err) {
-            if (!isAccessDenied(err) || attempt >= retry.attempts) throw err;
+            if (!retryable(err) || attempt >= retry.attempts) throw err;
             retry.onRetry?.(attempt, err);
             await retry.sleep(retry.delayMs * attempt);
         }
     }
+}
+
+/** Runs `call`, retrying it while AWS refuses it with AccessDenied (see retryWhile). */
+export async function retryWhileAccessDenied<T>(call: () => Promise<T>, retry: PermissionRetry): Promise<T> {
+    return retryWhile(call, isAccessDenied, retry);
 }

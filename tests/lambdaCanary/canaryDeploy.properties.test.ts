@@ -342,12 +342,12 @@ describe("canary deployer: properties", () => {
     describe("failing AWS calls", () => {
         const commands = ["GetAlias", "GetFunctionConfiguration", "DescribeAlarms", "UpdateAlias", "GetMetricData", "Publish"];
 
-        it("any call of the simple deployer failing (throttling, a 500, a timeout; before or after its effect) ends in a known state, reported", async () => {
+        it("any call of the simple deployer failing (throttling, a 500, a timeout; before or after its effect; once or for good) ends in a known state, reported", async () => {
             await holds(
-                fc.asyncProperty(fc.constantFrom(...commands), fc.constantFrom(...transientFaults), fc.nat({ max: 3 }), fc.boolean(), async (command, [, fault], skip, after) => {
+                fc.asyncProperty(fc.constantFrom(...commands), fc.constantFrom(...transientFaults), fc.nat({ max: 3 }), fc.boolean(), fc.integer({ min: 1, max: 6 }), async (command, [, fault], skip, after, times) => {
                     reset();
                     const fake = command === "Publish" ? sns : ["DescribeAlarms", "GetMetricData"].includes(command) ? cloudwatch : lambda;
-                    fake.fail(command, fault, { skip, after });
+                    fake.fail(command, fault, { skip, after, times });
                     const result = await outcome(() => runSimpleDeployment({ ...shortRequest, alarmNames: ["orders-api-p99"] }, simpleConfig, simpleDeps()), [
                         fault().name,
                         "NotificationFailed",
@@ -374,6 +374,22 @@ describe("canary deployer: properties", () => {
                 }),
                 100,
             );
+        });
+
+        it("pins: the simple deployer repeats a step whose call failed transiently, as the workflow's Retry does, instead of rolling back", async () => {
+            cloudwatch.fail("GetMetricData", transientFaults[0][1], { times: 2 });
+            lambda.fail("UpdateAlias", transientFaults[1][1]);
+            const result = await runSimpleDeployment(shortRequest, simpleConfig, simpleDeps());
+            assert.equal(result.status, "finalized");
+            assert.deepEqual(subjects(), ["Canary deployment succeeded"]);
+            assert.deepEqual(slept, [2_000, 120_000, 2_000, 4_000], "a shift retried after 2 s; the interval; the check retried after 2 s and 4 s");
+        });
+
+        it("a call that keeps failing fails the run after three attempts: the rollout is rolled back and says why", async () => {
+            cloudwatch.fail("GetMetricData", transientFaults[2][1], { times: 3 });
+            await assert.rejects(runSimpleDeployment(shortRequest, simpleConfig, simpleDeps()), { name: "TimeoutError" });
+            assert.deepEqual(alias(), { version: "1", weights: {} });
+            assert.match(sns.messages[0].Message, /Reason: TimeoutError: Connection timed out/);
         });
 
         for (const [what, fault] of transientFaults) {
