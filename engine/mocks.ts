@@ -457,7 +457,10 @@ const INVOKE_RESULTS: Record<string, (inputs: Record<string, any>, region: strin
             locationTypes: rows.map(() => "availability-zone"),
         };
     },
-    "aws:ec2/getVpc:getVpc": (_i, region) => ({ id: "vpc-0d3fa17de5a2e9c01", arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:vpc/vpc-0d3fa17de5a2e9c01`, cidrBlock: "172.31.0.0/16", default: true }),
+    "aws:ec2/getVpc:getVpc": (inputs, region) => {
+        if (inputs.default && !account.defaultVpc) throw new Error("invoking aws:ec2/getVpc:getVpc: no matching EC2 VPC found");
+        return { id: "vpc-0d3fa17de5a2e9c01", arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:vpc/vpc-0d3fa17de5a2e9c01`, cidrBlock: "172.31.0.0/16", default: true };
+    },
     // The plural lookup, filtered by is-default, lists the default VPC, or nothing in an account without one.
     "aws:ec2/getVpcs:getVpcs": (inputs, region) => {
         const filters: Array<{ name: string; values: string[] }> = inputs.filters ?? [];
