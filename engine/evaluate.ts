@@ -138,6 +138,11 @@ const RUNTIME_WARNING = "warning: [runtime] ";
 export interface RunOptions extends StackSource {
     /** Run as `pulumi preview` (documentation-only values warn) or, false, as `pulumi up` (they are refused). @default true */
     readonly preview?: boolean;
+    /**
+     * Keep the runtime's error lines (`error: [runtime] ...`) to the run's problems instead of also printing them, for
+     * a caller that reports a failed run's problems itself (see programProblems). @default false
+     */
+    readonly quiet?: boolean;
 }
 
 const TEST_RUNNER_GLOBALS = [
@@ -193,7 +198,7 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, optio
     console.error = (...args: unknown[]) => {
         const text = format(...args);
         if (text.startsWith(RUNTIME_ERROR)) logged.push(text.slice(RUNTIME_ERROR.length));
-        error(...args);
+        if (!options.quiet || !text.startsWith(RUNTIME_ERROR)) error(...args);
     };
     try {
         const program = require(entry);

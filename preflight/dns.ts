@@ -3,9 +3,8 @@
 // unexpired, lives in the region its user needs, and covers the names it serves).
 import { ACMClient, DescribeCertificateCommand } from "@aws-sdk/client-acm";
 import { GetHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
-import { CheckContext, deployedOfType, errorName, Finding, ofType, PlannedResource, settingPaths, settingsNaming } from "./model";
+import { CheckContext, deployedOfType, errorName, Finding, ofType, PlannedResource, settingPaths, settingsNaming, GLOBAL_REGION } from "./model";
 
-const GLOBAL_REGION = "us-east-1";
 const ACM_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
 
 /** A name without its trailing dot, lowercase, as Route 53 compares names. */

@@ -7,6 +7,9 @@ import type { DeployedResource } from "./state";
 
 export type Severity = "error" | "warning";
 
+/** Where account-wide quotas (S3 buckets) and global services (IAM, Route 53, CloudFront) answer. */
+export const GLOBAL_REGION = "us-east-1";
+
 /** One thing the account or region would refuse, or that would not work as the stack expects. */
 export interface Finding {
     readonly severity: Severity;

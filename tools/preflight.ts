@@ -41,7 +41,7 @@ export async function preflight(values: Values<typeof preflightCommand.options>,
             run,
             deployed,
             clients: new AwsClients({ profile: config["aws:profile"] }),
-            evaluate: (model) => runProgram(model.stack),
+            evaluate: (model) => runProgram(model.stack, {}, { quiet: true }),
         });
         status.done();
         io.stdout.write(values.json ? reportJson(report) : renderReport(report));
