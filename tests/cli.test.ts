@@ -11,6 +11,7 @@ import { guardCommand, runGuard } from "../tools/guard";
 import { plansCommand } from "../tools/plan";
 import { planDiff, planDiffCommand } from "../tools/planDiff";
 import { policyCommand } from "../tools/policyCheck";
+import { preflightCommand } from "../tools/preflight";
 import { previewCommand } from "../tools/preview";
 import { taggableCommand } from "../tools/taggableTypes";
 import { ROOT } from "../engine/evaluate";
@@ -48,6 +49,7 @@ const TOOLS = [
     { script: "plan:diff", file: "tools/planDiff.ts", command: planDiffCommand, stack: true },
     { script: "guard", file: "tools/guard.ts", command: guardCommand, stack: true },
     { script: "authz", file: "tools/authz.ts", command: authzCommand, stack: true, setup: true },
+    { script: "preflight", file: "tools/preflight.ts", command: preflightCommand, stack: true, setup: true },
     { script: "policy:taggable", file: "tools/taggableTypes.ts", command: taggableCommand, stack: false },
     { script: "docs", file: "tools/docs.ts", command: docsCommand, stack: false },
 ];

@@ -40,6 +40,13 @@ function markedValues(node: unknown, at: string, out: Map<string, Scalar>): Map<
     return out;
 }
 
+/** A deployment through a named profile and an assumed role into an allowed account: every provider must carry them. */
+const DEPLOYER = {
+    "aws:profile": "acme-platform",
+    "aws:assumeRoles": [{ roleArn: "arn:aws:iam::210987654321:role/blueprints-deployer", sessionName: "pulumi-up" }],
+    "aws:allowedAccountIds": ["210987654321"],
+};
+
 function toConfig(values: Record<string, unknown>): Record<string, string> {
     return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
@@ -80,12 +87,20 @@ describe("example stack files (scenarios/<configKey>/example.yaml)", function ()
                 for (const [key, scalar] of markedValues(copy.get("config"), "", new Map())) scalar.value = FILL[key.slice(PROJECT.length + 1)];
                 const filled = copy.toJS().config as Record<string, unknown>;
                 assert.deepEqual(findDocumentationOnlyValues(toConfig(filled)), []);
-                const run = await runProgram("example", { ...filled, "aws:region": "eu-west-1" }, {
+                const run = await runProgram("example", { ...filled, ...DEPLOYER, "aws:region": "eu-west-1" }, {
                     stackFile: file,
                     preview: false,
                 });
                 assert.deepEqual(SCENARIO_KEYS.filter((k) => run.exports[k] !== undefined), [scenario]);
                 assert.ok(run.resources.length > 1);
+                // Explicit providers do not read the stack's aws: settings by themselves; each must be given them.
+                const providers = run.resources.filter((r) => r.type === "pulumi:providers:aws");
+                if (scenario === "multiRegionApi") assert.deepEqual(providers.map((p) => p.inputs.region).sort(), ["us-east-1", "us-west-2"]);
+                for (const provider of providers) {
+                    assert.equal(provider.inputs.profile, DEPLOYER["aws:profile"], provider.name);
+                    assert.deepEqual(JSON.parse(provider.inputs.assumeRoles), DEPLOYER["aws:assumeRoles"], provider.name);
+                    assert.deepEqual(JSON.parse(provider.inputs.allowedAccountIds), DEPLOYER["aws:allowedAccountIds"], provider.name);
+                }
             });
         });
     }

@@ -67,7 +67,7 @@ export class PatchInspectProtect extends Blueprint {
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const network = { owner: name, setting: "vpcId and subnetId (patchInspectProtect.vpcId, patchInspectProtect.subnetId)", parent: this };
         const vpcId = s.vpcId ?? defaultVpcId(network);
-        const subnetId = s.subnetId ?? defaultSubnetId(vpcId, network);
+        const subnetId = s.subnetId ?? defaultSubnetId(vpcId, network, { instanceTypes: [s.instanceType], typeSetting: "patchInspectProtect.instanceType" });
 
         const group = new aws.ec2.SecurityGroup(
             `${name}-server`,

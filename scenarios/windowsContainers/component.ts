@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { acknowledgeTags, Blueprint } from "../../components/common";
 import { accountAdministersKey, logsEncryptStatement } from "../../components/iam";
 import { InstanceRole } from "../../components/instanceRole";
+import { subnetsOffering } from "../../components/network";
 import { ArgsOf, resolveArgs } from "../../components/scenario";
 import { loadBalancerLogBucket } from "../../components/storage";
 import { protectedStackRules, windowsContainersSettings, WindowsContainersSettings } from "./settings";
@@ -254,7 +255,18 @@ export class WindowsContainerCluster extends Blueprint {
         const group = new aws.autoscaling.Group(
             `${name}-hosts`,
             {
-                vpcZoneIdentifiers: vpc.privateSubnetIds,
+                // awsx takes the region's first zones; the group uses those of them that offer the instance type.
+                vpcZoneIdentifiers: subnetsOffering(
+                    [{ name: "subnet-id", values: vpc.privateSubnetIds }],
+                    { instanceTypes: [s.instanceType], typeSetting: "windowsContainers.instanceType" },
+                    {
+                        owner: name,
+                        setting: "windowsContainers.availabilityZones (more zones)",
+                        parent: this,
+                        candidates: vpc.privateSubnetIds,
+                        describe: "the VPC (private subnets)",
+                    },
+                ),
                 minSize: s.minInstances,
                 maxSize: s.maxInstances,
                 desiredCapacity: s.minInstances,

@@ -11,7 +11,7 @@ import {
 } from "../../scenarios/athenaAnalytics/component";
 import { build, json, promiseOf, Resources } from "../../engine/evaluate";
 import { assertActionsExist, grants, list, PolicyStatement } from "../iam";
-import { ACCOUNT_ID, clearRecorded, recordedResources, withoutDefaultVpc } from "../../engine/mocks";
+import { ACCOUNT_ID, clearRecorded, recordedResources, withoutDefaultVpc, withoutInstanceTypes } from "../../engine/mocks";
 
 async function analytics(args: AthenaAnalyticsArgs = {}) {
     const { value, resources } = await build(() => new AthenaAnalytics("billboard", args));
@@ -282,6 +282,25 @@ describe("AthenaAnalytics component", () => {
             const catalogOnly = await analytics({ createWorkstation: false });
             assert.equal(catalogOnly.r.ofType("aws:ec2/instance:Instance").length, 0);
             assert.equal(await promiseOf(catalogOnly.a.workgroupName), catalogOnly.r.one("aws:athena/workgroup:Workgroup").outputs.name);
+        });
+    });
+
+    it("launches the workstation in a default subnet whose zone offers its type, and names the type when no zone does", async () => {
+        await withoutInstanceTypes({ "us-east-1a": ["t3.large"] }, async () => {
+            const { r } = await analytics();
+            assert.equal(r.one("aws:ec2/instance:Instance").inputs.subnetId, "subnet-0d3fa17de5a2e9c0b", "the default subnet in us-east-1b");
+        });
+        await withoutInstanceTypes({ "us-east-1a": ["t3.large"], "us-east-1b": ["t3.large"], "us-east-1c": ["t3.large"] }, async () => {
+            const { a } = await analytics();
+            await assert.rejects(promiseOf(a.instanceId), /billboard: no Availability Zone of us-east-1 offers t3\.large; set athenaAnalytics\.instanceType to a type offered there/);
+        });
+        // Offered only where the default VPC has no default subnet: the settings that place it elsewhere are named.
+        await withoutInstanceTypes({ "us-east-1a": ["t3.large"], "us-east-1b": ["t3.large"] }, async () => {
+            const { a } = await analytics();
+            await assert.rejects(
+                promiseOf(a.instanceId),
+                /billboard: no subnet of the default VPC lies in an Availability Zone offering t3\.large \(offered in us-east-1c\); set subnetId \(athenaAnalytics\.subnetId\), or athenaAnalytics\.instanceType$/,
+            );
         });
     });
 

@@ -10,7 +10,7 @@ import {
 import { dueSlot, localMinutes, parseScheduleTag, windowEnding } from "../../handlers/opsAutomator/snapshotScheduler";
 import { build, json, promiseOf, Resources } from "../../engine/evaluate";
 import { assertActionsExist, grants, list, PolicyStatement } from "../iam";
-import { withoutDefaultVpc } from "../../engine/mocks";
+import { withoutDefaultVpc, withoutInstanceTypes } from "../../engine/mocks";
 
 async function protectStack(args: PatchInspectProtectArgs = {}) {
     const { value, resources } = await build(() => new PatchInspectProtect("pip", args));
@@ -194,6 +194,19 @@ describe("PatchInspectProtect component", () => {
             );
             const given = await protectStack({ vpcId: "vpc-0123456789abcdef0", subnetId: "subnet-0123456789abcdef0" });
             assert.equal(await promiseOf(given.pip.instanceId), given.r.one("aws:ec2/instance:Instance").outputs.id);
+        });
+    });
+
+    it("places the server in a default subnet whose zone offers its type, and names the type when no zone does", async () => {
+        await withoutInstanceTypes({ "us-east-1a": ["m5.large"] }, async () => {
+            const { r } = await protectStack({ instanceType: "m5.large" });
+            const instance = r.one("aws:ec2/instance:Instance");
+            assert.equal(instance.inputs.subnetId, "subnet-0d3fa17de5a2e9c0b", "the default subnet in us-east-1b");
+            assert.equal(r.one("aws:ebs/volume:Volume").inputs.availabilityZone, instance.outputs.availabilityZone, "the data volume follows the instance");
+        });
+        await withoutInstanceTypes({ "us-east-1a": ["m5.large"], "us-east-1b": ["m5.large"], "us-east-1c": ["m5.large"] }, async () => {
+            const { pip } = await protectStack({ instanceType: "m5.large" });
+            await assert.rejects(promiseOf(pip.instanceId), /pip: no Availability Zone of us-east-1 offers m5\.large; set patchInspectProtect\.instanceType/);
         });
     });
 
