@@ -150,7 +150,11 @@ export const SDK_ACTIONS: Readonly<Record<string, (input: any, c: CallContext) =
         const created: { SnapshotId?: string; VolumeId?: string }[] = c.output?.Snapshots ?? [];
         const tags = requestTagContext(input.TagSpecifications, "snapshot");
         return [
-            { action: "ec2:CreateSnapshots", resource: ec2Arn(c, `instance/${input.InstanceSpecification.InstanceId}`) },
+            {
+                action: "ec2:CreateSnapshots",
+                resource: ec2Arn(c, `instance/${input.InstanceSpecification.InstanceId}`),
+                context: tagContext(c.tags[ec2Arn(c, `instance/${input.InstanceSpecification.InstanceId}`)]),
+            },
             ...created.map((s) => ({ action: "ec2:CreateSnapshots", resource: ec2Arn(c, `volume/${s.VolumeId}`) })),
             ...created.map((s) => ({ action: "ec2:CreateSnapshots", resource: snapshotArn(c, String(s.SnapshotId)), context: tags })),
             ...(Object.keys(tags).length > 0
@@ -428,6 +432,8 @@ export const HANDLER_RUNS: Readonly<Record<string, HandlerRun>> = {
             const expired = `arn:aws:ec2:${ix.region}::snapshot/snap-0e0e0e0e0e0e0e0e0`;
             const ownTags = { "ops-automator:created-by": marker, "ops-automator:instance-id": "i-0a0a0a0a0a0a0a0a0", "ops-automator:slot": "2024-12-01T23:30 UTC", "ops-automator:expires-at": "2024-12-16T23:30:00.000Z" };
             const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+            // The instances the engine is given are those of its own deployment (the DescribeInstances tag filter).
+            const own = env.INSTANCE_TAG_KEY ? { [env.INSTANCE_TAG_KEY]: env.INSTANCE_TAG_VALUE } : {};
             return [
                 {
                     name: "a run snapshots a due instance, deletes an expired snapshot, reports a bad schedule tag and forgets a fixed one",
@@ -443,8 +449,8 @@ export const HANDLER_RUNS: Readonly<Record<string, HandlerRun>> = {
                             Reservations: [
                                 {
                                     Instances: [
-                                        { InstanceId: "i-0a0a0a0a0a0a0a0a0", Tags: tagList({ "scheduler:ebs-snapshot": "2330;7;utc;all", Name: "web" }) },
-                                        { InstanceId: "i-0b0b0b0b0b0b0b0b0", Tags: tagList({ "scheduler:ebs-snapshot": "25:00" }) },
+                                        { InstanceId: "i-0a0a0a0a0a0a0a0a0", Tags: tagList({ "scheduler:ebs-snapshot": "2330;7;utc;all", Name: "web", ...own }) },
+                                        { InstanceId: "i-0b0b0b0b0b0b0b0b0", Tags: tagList({ "scheduler:ebs-snapshot": "25:00", ...own }) },
                                     ],
                                 },
                             ],
@@ -458,7 +464,7 @@ export const HANDLER_RUNS: Readonly<Record<string, HandlerRun>> = {
                         },
                         PublishCommand: { MessageId: "95df01b4-ee98-5cb9-9903-4c221d41eb5e" },
                     },
-                    tags: { [expired]: ownTags },
+                    tags: { [expired]: ownTags, [`arn:aws:ec2:${ix.region}:${ix.account}:instance/i-0a0a0a0a0a0a0a0a0`]: own },
                 },
             ];
         },

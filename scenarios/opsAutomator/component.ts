@@ -91,6 +91,8 @@ export class OpsAutomator extends Blueprint {
         // The table's name is unique per deployment, so two engines in one account never touch each other's snapshots.
         const markerValue = table.name;
         const marker = snapshotTagKeys();
+        // Every taggable resource of a stack carries its environment tag; instances of other deployments do not match.
+        const instanceTag = s.instanceTag ?? { key: "environment", value: this.tags.environment ?? pulumi.getStack() };
 
         const ec2Arn = (resource: string) => pulumi.interpolate`arn:${partition}:ec2:${region}:${identity.accountId}:${resource}`;
         const snapshotArn = pulumi.interpolate`arn:${partition}:ec2:${region}::snapshot/*`;
@@ -110,7 +112,14 @@ export class OpsAutomator extends Blueprint {
                 actions: ["ec2:DescribeInstances", "ec2:DescribeSnapshots"],
                 resources: ["*"],
             },
-            { sid: "SnapshotSources", actions: ["ec2:CreateSnapshots"], resources: [ec2Arn("instance/*"), ec2Arn("volume/*")] },
+            {
+                sid: "SnapshotOwnInstances",
+                actions: ["ec2:CreateSnapshots"],
+                resources: [ec2Arn("instance/*")],
+                conditions: { StringEquals: { [`aws:ResourceTag/${instanceTag.key}`]: instanceTag.value } },
+            },
+            // CreateSnapshots names an instance; its volumes are authorized as well, and only the instance's are taken.
+            { sid: "SnapshotVolumesOfOwnInstances", actions: ["ec2:CreateSnapshots"], resources: [ec2Arn("volume/*")] },
             {
                 sid: "SnapshotsCarryTheMarker",
                 actions: ["ec2:CreateSnapshots"],
@@ -151,6 +160,8 @@ export class OpsAutomator extends Blueprint {
                     ENGINE_NAME: engineName,
                     WINDOW_MINUTES: String(minutes),
                     SNAPSHOT_MARKER: markerValue,
+                    INSTANCE_TAG_KEY: instanceTag.key,
+                    INSTANCE_TAG_VALUE: instanceTag.value,
                 },
                 timeoutSeconds: s.timeoutSeconds,
                 memorySizeMb: s.memorySizeMb,
