@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { isMap, isScalar, isSeq, parseDocument, Scalar } from "yaml";
-import { Account, Leftover, leftovers, replacements, selects, StackDeployment, typesWithoutRows } from "../checks/account/model";
+import { Account, Finding, Leftover, leftovers, replacements, selects, StackDeployment, typesWithoutRows } from "../checks/account/model";
 import { OUTSIDE_KINDS, TYPE_FACTS } from "../checks/account/facts";
 import { REPLACEMENTS } from "../checks/account/replacements";
 import { PROJECT } from "../components/settings";
