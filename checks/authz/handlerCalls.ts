@@ -67,6 +67,9 @@ const requestTagContext = (specs: readonly { ResourceType?: string; Tags?: { Key
     return { ...Object.fromEntries(tags.map((t) => [`aws:RequestTag/${t.Key}`, String(t.Value)])), "aws:TagKeys": tags.map((t) => String(t.Key)) };
 };
 
+const stackArn = (c: CallContext, name: string): string =>
+    name.startsWith("arn:") ? name : `arn:aws:cloudformation:${c.region}:${c.account}:stack/${name}/0a1b2c3d-0000-4000-8000-00000000000f`;
+
 const ec2Arn = (c: CallContext, resource: string): string => `arn:aws:ec2:${c.region}:${c.account}:${resource}`;
 // Snapshots are the one EC2 resource whose ARN has no account (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html#amazonec2-resources-for-iam-policies).
 const snapshotArn = (c: CallContext, id: string): string => `arn:aws:ec2:${c.region}::snapshot/${id}`;
@@ -124,6 +127,9 @@ export const SDK_ACTIONS: Readonly<Record<string, (input: any, c: CallContext) =
             context: c.output?.ChangeSetName ? { "cloudformation:ChangeSetName": String(c.output.ChangeSetName) } : undefined,
         },
     ],
+    // Both are authorized on the stack, named by its ARN with the stack id (a name resolves to the current stack).
+    DescribeStacksCommand: (input, c) => [{ action: "cloudformation:DescribeStacks", resource: stackArn(c, input.StackName) }],
+    DeleteStackCommand: (input, c) => [{ action: "cloudformation:DeleteStack", resource: stackArn(c, input.StackName) }],
     ListAttachedGroupPoliciesCommand: (input, c) => [{ action: "iam:ListAttachedGroupPolicies", resource: groupArn(c, input.GroupName) }],
     AttachGroupPolicyCommand: (input, c) => [{ action: "iam:AttachGroupPolicy", resource: groupArn(c, input.GroupName), context: { "iam:PolicyARN": input.PolicyArn } }],
     DetachGroupPolicyCommand: (input, c) => [{ action: "iam:DetachGroupPolicy", resource: groupArn(c, input.GroupName), context: { "iam:PolicyARN": input.PolicyArn } }],
@@ -326,6 +332,34 @@ export const HANDLER_RUNS: Readonly<Record<string, HandlerRun>> = {
             ];
         },
     },
+    "aws-blueprints:delivery:SafeDeployPipeline/sample-cleanup": {
+        clients: [CloudFormationClient],
+        scenarios: ({ ix, component }) => {
+            // The invocation the stack records is the event the provider sends on destroy, plus the action.
+            const invocation = ix.ofType("aws:lambda/invocation:Invocation").find((i) => i.parentUrn === component.urn && i.name.endsWith("-sample-cleanup"));
+            const input = JSON.parse(invocation?.inputs.input ?? "{}");
+            let deleted = false;
+            const stack = { StackName: input.stackName, StackId: `arn:aws:cloudformation:${ix.region}:${ix.account}:stack/${input.stackName}/0a1b2c3d-0000-4000-8000-00000000000f`, StackStatus: "CREATE_COMPLETE", CreationTime: new Date(0) };
+            return [
+                {
+                    name: "pulumi destroy deletes the sample stack",
+                    event: { ...input, tf: { action: "delete", prev_input: input } },
+                    // Deleted at once: the first look after the deletion finds it gone.
+                    answers: {
+                        DescribeStacksCommand: () => {
+                            if (!deleted) return { Stacks: [stack] };
+                            throw Object.assign(new Error(`Stack with id ${input.stackName} does not exist`), { name: "ValidationError" });
+                        },
+                        DeleteStackCommand: () => {
+                            deleted = true;
+                            return {};
+                        },
+                    },
+                    immediateTimers: true,
+                },
+            ];
+        },
+    },
     "aws-blueprints:delivery:SafeDeployPipeline/trigger": {
         clients: [CodePipelineClient, SFNClient, S3Client],
         scenarios: ({ ix, env }) => {
@@ -466,6 +500,15 @@ export const HANDLER_RUNS: Readonly<Record<string, HandlerRun>> = {
                     },
                     tags: { [expired]: ownTags, [`arn:aws:ec2:${ix.region}:${ix.account}:instance/i-0a0a0a0a0a0a0a0a0`]: own },
                 },
+                ...ix
+                    .ofType("aws:lambda/invocation:Invocation")
+                    .filter((i) => i.parentUrn === component.urn && i.inputs.lifecycleScope === "CRUD")
+                    .map((i) => ({
+                        name: "pulumi destroy deletes the engine's snapshots",
+                        event: { ...JSON.parse(i.inputs.input), tf: { action: "delete", prev_input: JSON.parse(i.inputs.input) } },
+                        answers: { DescribeSnapshotsCommand: { Snapshots: [{ SnapshotId: "snap-0e0e0e0e0e0e0e0e0", State: "completed", Tags: tagList(ownTags) }] } },
+                        tags: { [expired]: ownTags },
+                    })),
             ];
         },
     },

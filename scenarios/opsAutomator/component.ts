@@ -3,6 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { configFromEnvironment, failureMetricName, reportedWarningPrefix, runOpsAutomator } from "../../handlers/opsAutomator/opsAutomator";
+import { cleanUpSnapshots, isSnapshotCleanup } from "../../handlers/opsAutomator/snapshotCleanup";
 import { snapshotTagKeys } from "../../handlers/opsAutomator/snapshotScheduler";
 import { Blueprint } from "../../components/common";
 import { Statement } from "../../components/iam";
@@ -173,12 +174,15 @@ export class OpsAutomator extends Blueprint {
                     const { DynamoDB } = require("@aws-sdk/client-dynamodb");
                     const { EC2 } = require("@aws-sdk/client-ec2");
                     const { SNS } = require("@aws-sdk/client-sns");
+                    const log = (message: string, data?: Record<string, unknown>) => console.log(JSON.stringify({ message, ...data }));
+                    // The managed invocation that deletes the engine's snapshots when the stack is destroyed.
+                    if (isSnapshotCleanup(event)) return cleanUpSnapshots(event, process.env.SNAPSHOT_MARKER ?? "", { ec2: new EC2({}), log });
                     return runOpsAutomator(event, configFromEnvironment(process.env), {
                         dynamodb: new DynamoDB({}),
                         cloudwatch: new CloudWatch({}),
                         sns: new SNS({}),
                         ec2: new EC2({}),
-                        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+                        log,
                     });
                 },
             },
@@ -190,6 +194,18 @@ export class OpsAutomator extends Blueprint {
             { functionName: runner.functionName, maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
             { parent: this },
         );
+
+        // Snapshots are not Pulumi resources: an unprotected stack deletes them when it is destroyed (or the scenario
+        // is removed). The provider invokes the runner again on delete (lifecycle scope CRUD); the invocation depends on
+        // the runner and its role, and the schedule depends on it, so no run starts after the cleanup and the role is
+        // still there during it. A protected stack keeps its snapshots (its page says how to delete them).
+        const cleanup = this.protectStateful
+            ? undefined
+            : new aws.lambda.Invocation(
+                  `${name}-snapshot-cleanup`,
+                  { functionName: runner.functionName, input: JSON.stringify({ cleanup: "snapshots" }), lifecycleScope: "CRUD" },
+                  { parent: this, dependsOn: [runner] },
+              );
 
         const rule = new aws.cloudwatch.EventRule(
             `${name}-schedule`,
@@ -204,7 +220,7 @@ export class OpsAutomator extends Blueprint {
         new aws.cloudwatch.EventTarget(
             `${name}-target`,
             { rule: rule.name, arn: runner.arn, retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 } },
-            { parent: this, dependsOn: [permission] },
+            { parent: this, dependsOn: [permission, ...(cleanup ? [cleanup] : [])] },
         );
 
         topicAlarm(
