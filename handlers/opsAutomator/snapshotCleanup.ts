@@ -1,11 +1,9 @@
 // Deletes every snapshot an Ops Automator engine took, when the stack that runs it is destroyed: the snapshots are
 // not Pulumi resources, and once the engine is gone nothing else knows its marker. Run from a managed invocation
 // (lifecycle scope CRUD) of the engine's own function, whose role may delete only snapshots carrying its marker.
-import type { EC2, Snapshot } from "@aws-sdk/client-ec2";
+import type { EC2 } from "@aws-sdk/client-ec2";
 import { lifecycleAction } from "../shared/lifecycle";
-import { snapshotTagKeys } from "./snapshotScheduler";
-
-const MAX_PAGES = 1000;
+import { ownSnapshots } from "./snapshotScheduler";
 
 export interface SnapshotCleanupDeps {
     readonly ec2: Pick<EC2, "describeSnapshots" | "deleteSnapshot">;
@@ -33,20 +31,7 @@ export async function cleanUpSnapshots(event: unknown, markerValue: string, deps
     if (action !== "delete") return { action, deleted: [] };
     if (!markerValue) throw new Error("the engine gave no snapshot marker value");
     const log = deps.log ?? (() => undefined);
-    const snapshots: Snapshot[] = [];
-    let token: string | undefined;
-    for (let page = 0; ; page++) {
-        if (page >= MAX_PAGES) throw new Error(`DescribeSnapshots returned more than ${MAX_PAGES} pages`);
-        const out = await deps.ec2.describeSnapshots({
-            OwnerIds: ["self"],
-            Filters: [{ Name: `tag:${snapshotTagKeys().marker}`, Values: [markerValue] }],
-            MaxResults: 1000,
-            NextToken: token,
-        });
-        snapshots.push(...(out.Snapshots ?? []));
-        token = out.NextToken;
-        if (!token) break;
-    }
+    const snapshots = await ownSnapshots(deps.ec2, markerValue);
     const deleted: string[] = [];
     const failed: string[] = [];
     for (const s of snapshots) {

@@ -317,7 +317,8 @@ async function taggedInstances(ec2: SnapshotTaskDeps["ec2"], scope: SnapshotTask
     throw new Error(`DescribeInstances returned more than ${MAX_PAGES} pages`);
 }
 
-async function ownSnapshots(ec2: SnapshotTaskDeps["ec2"], markerValue: string): Promise<Snapshot[]> {
+/** Every snapshot in the client's region carrying an engine's marker (all pages). */
+export async function ownSnapshots(ec2: Pick<EC2, "describeSnapshots">, markerValue: string): Promise<Snapshot[]> {
     const snapshots: Snapshot[] = [];
     let token: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
