@@ -57,7 +57,7 @@ export const globalSettings = z.object({
             .union([z.literal(""), z.email("must be an email address")])
             .default("")
             .transform((v) => (v === "" ? undefined : v)),
-        "Email address subscribed to every scenario's notification topic (confirm the email AWS sends). Empty means no email subscription.",
+        "Email address subscribed to every scenario's notification topic (confirm the email AWS sends). Empty means no email subscription. Changing it replaces each subscription: the new address gets a confirmation to accept, and the old one stops receiving.",
         { allowed: "empty, or an email address" },
     ),
     logRetentionDays: setting(
