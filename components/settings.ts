@@ -47,7 +47,7 @@ export const userTagKey = z
 export const globalSettings = z.object({
     environment: setting(
         z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, "must be 2-16 lowercase letters, digits or dashes, starting with a letter"),
-        "Environment name: part of resource names and the `environment` tag. Set it when the stack's name is not one.",
+        "Environment name: part of resource names, the `environment` tag and what the stack's functions and policies select (tag values, name prefixes), so two stacks in one account need different ones. Set it when the stack's name is not one.",
         { whenUnset: "the stack's name", allowed: "2-16 lowercase letters, digits or dashes, starting with a letter" },
     ),
     owner: z.string().min(1, "must not be empty").default("platform-team").describe("Team or person accountable for the stack; becomes the `owner` tag."),
@@ -57,7 +57,7 @@ export const globalSettings = z.object({
             .union([z.literal(""), z.email("must be an email address")])
             .default("")
             .transform((v) => (v === "" ? undefined : v)),
-        "Email address subscribed to every scenario's notification topic (confirm the email AWS sends). Empty means no email subscription.",
+        "Email address subscribed to every scenario's notification topic (confirm the email AWS sends). Empty means no email subscription. Changing it replaces each subscription: the new address gets a confirmation to accept, and the old one stops receiving.",
         { allowed: "empty, or an email address" },
     ),
     logRetentionDays: setting(

@@ -14,6 +14,8 @@ function raw(stack: string, overrides: Record<string, unknown> = {}): { values: 
     const config = stackConfig(stack, overrides);
     const values: Record<string, string> = {};
     for (const [k, v] of Object.entries(config)) if (k.startsWith("aws-blueprints:")) values[k.slice("aws-blueprints:".length)] = v;
+    // The program's environment when the file sets none: the stack's name (what parseSettings does given { stack }).
+    values.environment ??= stack;
     return { values, region: config["aws:region"] };
 }
 

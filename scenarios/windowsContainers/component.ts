@@ -434,7 +434,8 @@ export class WindowsContainerCluster extends Blueprint {
         const taskDefinition = new aws.ecs.TaskDefinition(
             `${name}-iis`,
             {
-                family: "windows-simple-iis",
+                // Families are names in the region: two stacks registering one would share its revisions.
+                family: `windows-simple-iis-${pulumi.getStack()}`,
                 requiresCompatibilities: ["EC2"],
                 runtimePlatform: { operatingSystemFamily: operatingSystemFamily(server), cpuArchitecture: "X86_64" },
                 containerDefinitions: pulumi

@@ -52,7 +52,8 @@ describe("PatchInspectProtect component", () => {
 
     it("carries the Patch Group tag and the post's eight hourly snapshot tags, which the snapshot task reads", async () => {
         const tags = plain.r.one("aws:ec2/instance:Instance").inputs.tags;
-        assert.equal(tags["Patch Group"], "Windows Servers");
+        // The default patch group is the deployment's own (its environment, here the stack "test"): one baseline per group and OS.
+        assert.equal(tags["Patch Group"], "Windows Servers test");
         for (const [k, v] of Object.entries(POST_TAGS)) assert.equal(tags[k], v, k);
         assert.equal(Object.keys(tags).filter((k) => k.startsWith("scheduler:ebs-snapshot")).length, 8);
         // Due at 09:00 UTC on a Thursday, not on a Saturday.
@@ -107,14 +108,14 @@ describe("PatchInspectProtect component", () => {
         ]);
         assert.equal(baseline.inputs.approvalRules[0].approveAfterDays, 7);
         const group = r.one("aws:ssm/patchGroup:PatchGroup");
-        assert.deepEqual([group.inputs.baselineId, group.inputs.patchGroup], [baseline.outputs.id, "Windows Servers"]);
+        assert.deepEqual([group.inputs.baselineId, group.inputs.patchGroup], [baseline.outputs.id, "Windows Servers test"]);
         const window = r.one("aws:ssm/maintenanceWindow:MaintenanceWindow");
         assert.equal(window.inputs.schedule, "cron(0 22 ? * SUN *)");
         assert.equal(window.inputs.scheduleTimezone, "UTC");
         assert.ok(cron("0 22 ? * SUN *", { preset: "aws-cloud-watch" }).isValid());
         assert.deepEqual([window.inputs.duration, window.inputs.cutoff], [3, 1]);
         const target = r.one("aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget");
-        assert.deepEqual(target.inputs.targets, [{ key: "tag:Patch Group", values: ["Windows Servers"] }]);
+        assert.deepEqual(target.inputs.targets, [{ key: "tag:Patch Group", values: ["Windows Servers test"] }]);
         const task = r.one("aws:ssm/maintenanceWindowTask:MaintenanceWindowTask");
         assert.deepEqual([task.inputs.taskType, task.inputs.taskArn], ["RUN_COMMAND", "AWS-RunPatchBaseline"]);
         assert.deepEqual(task.inputs.targets, [{ key: "WindowTargetIds", values: [target.outputs.id] }]);

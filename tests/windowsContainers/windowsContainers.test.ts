@@ -137,7 +137,8 @@ describe("WindowsContainerCluster component", () => {
     it("defines the post's windows-simple-iis task on the host's Windows release, logging to CloudWatch", async () => {
         const { r } = http;
         const task = r.one("aws:ecs/taskDefinition:TaskDefinition");
-        assert.equal(task.inputs.family, "windows-simple-iis");
+        // The family is a name in the region: each stack registers its own.
+        assert.equal(task.inputs.family, "windows-simple-iis-test");
         assert.deepEqual(task.inputs.requiresCompatibilities, ["EC2"]);
         assert.deepEqual(task.inputs.runtimePlatform, { operatingSystemFamily: "WINDOWS_SERVER_2022_FULL", cpuArchitecture: "X86_64" });
         assert.equal(task.inputs.networkMode, undefined, "the post's default (NAT) network mode");
