@@ -30,7 +30,7 @@ function ec2InstanceTypes(): ReadonlySet<string> {
 }
 export const instanceType = z
     .string()
-    .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type like m5.large")
+    .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type like m5.large", abort: true })
     .refine((t) => ec2InstanceTypes().has(t), "must be an EC2 instance type like m5.large: EC2 has no type of that name");
 export const wholeNumber = (min: number, max: number) =>
     z.number().int(`must be a whole number from ${min} to ${max}`).min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`);
