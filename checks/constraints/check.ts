@@ -60,9 +60,12 @@ export interface StackCheck {
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
-/** Secrets as their value; assets and archives (files the provider uploads, not values) as undefined. */
+/** Stands for an asset or archive (files the provider uploads): sent to AWS, but nothing here measures it. */
+const UPLOAD = Object.freeze({ upload: true });
+
+/** Secrets as their value, assets and archives as UPLOAD. */
 function plain(value: unknown): unknown {
-    if (value instanceof pulumi.asset.Asset || value instanceof pulumi.asset.Archive) return undefined;
+    if (value instanceof pulumi.asset.Asset || value instanceof pulumi.asset.Archive) return UPLOAD;
     if (Array.isArray(value)) return value.map(plain);
     if (value && typeof value === "object") {
         const o = value as Record<string, unknown>;
@@ -151,13 +154,13 @@ function mapOf(place: Place): { keyPatterns: string[]; value: Place } | undefine
     return undefined;
 }
 
-/** A list of {Key, Value} in CloudFormation where the provider takes a map (tags). */
+/** A list of {Key, Value} (or {Name, Value}) in CloudFormation where the provider takes a map (tags, dimensions). */
 function keyValueItems(place: Place): { key: Place; value: Place } | undefined {
     if (!isArrayNode(place.schema, place.node)) return undefined;
     const items = resolve(place.schema, place.node).items;
     if (!items) return undefined;
     const itemPlace = { schema: place.schema, node: items, where: `${place.where}/[]` };
-    const key = childByName(itemPlace, "Key");
+    const key = childByName(itemPlace, "Key") ?? childByName(itemPlace, "Name");
     const value = childByName(itemPlace, "Value");
     return key && value ? { key, value } : undefined;
 }
@@ -282,6 +285,10 @@ function walk(state: WalkState, value: unknown, path: string, normalized: string
     if (value === undefined || value === null) return;
     if (place === null) {
         note(state, normalized, "provider");
+        return;
+    }
+    if (value === UPLOAD) {
+        note(state, normalized, "none");
         return;
     }
     if (Array.isArray(value)) {

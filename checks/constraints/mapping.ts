@@ -24,7 +24,7 @@ const SES_TAGS = "AWS::SES::ContactList#/Tags";
 
 /** Every custom resource type the program registers (a new one fails the constraints test until it is added). */
 export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
-    "aws:acm/certificate:Certificate": { cfn: "AWS::CertificateManager::Certificate", inputs: { options: null, "options.certificateTransparencyLoggingPreference": "CertificateTransparencyLoggingPreference" } },
+    "aws:acm/certificate:Certificate": { cfn: "AWS::CertificateManager::Certificate", inputs: { "options.certificateTransparencyLoggingPreference": "CertificateTransparencyLoggingPreference" } },
     // Waits until ACM issues the certificate (DescribeCertificate); the record names are compared by the provider.
     "aws:acm/certificateValidation:CertificateValidation": { inputs: { "validationRecordFqdns[]": null } },
     "aws:apigateway/account:Account": { cfn: "AWS::ApiGateway::Account" },
@@ -53,8 +53,6 @@ export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
         inputs: {
             restApi: "/RestApiId",
             stageName: "/StageName",
-            // "*/*" or "<resource path>/<method>": split by the provider into ResourcePath and HttpMethod.
-            methodPath: null,
             settings: "",
             "settings.throttlingBurstLimit": "ThrottlingBurstLimit",
             "settings.throttlingRateLimit": "ThrottlingRateLimit",
@@ -93,9 +91,6 @@ export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
             timeUnit: "Budget/TimeUnit",
             limitAmount: "Budget/BudgetLimit/Amount",
             limitUnit: "Budget/BudgetLimit/Unit",
-            // CloudFormation takes the filters as one JSON map of name to values.
-            "costFilters[].name": null,
-            "costFilters[].values[]": null,
             "notifications[].comparisonOperator": "NotificationsWithSubscribers/[]/Notification/ComparisonOperator",
             "notifications[].notificationType": "NotificationsWithSubscribers/[]/Notification/NotificationType",
             "notifications[].threshold": "NotificationsWithSubscribers/[]/Notification/Threshold",
@@ -108,7 +103,7 @@ export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
     "aws:cfg/deliveryChannel:DeliveryChannel": { cfn: "AWS::Config::DeliveryChannel", inputs: { snapshotDeliveryProperties: "ConfigSnapshotDeliveryProperties" } },
     "aws:cfg/recorder:Recorder": { cfn: "AWS::Config::ConfigurationRecorder", inputs: { roleArn: "RoleARN" } },
     // CloudFormation starts a recorder it creates; the API's StartConfigurationRecorder names it (a hand rule).
-    "aws:cfg/recorderStatus:RecorderStatus": { cfn: "AWS::Config::ConfigurationRecorder", inputs: { isEnabled: null } },
+    "aws:cfg/recorderStatus:RecorderStatus": { cfn: "AWS::Config::ConfigurationRecorder" },
     "aws:cfg/rule:Rule": { cfn: "AWS::Config::ConfigRule", inputs: { name: "ConfigRuleName" } },
     "aws:cloudfront/cachePolicy:CachePolicy": {
         cfn: "AWS::CloudFront::CachePolicy",
@@ -180,10 +175,8 @@ export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
         inputs: {
             name: "AlarmName",
             okActions: "OKActions",
-            // A map of name to value here, a list of {Name, Value} in CloudFormation: keys and values are checked by hand.
-            "dimensions.{}": null,
             metricQueries: "Metrics",
-            "metricQueries[].metric.dimensions.{}": null,
+            "metricQueries[].metric.dimensions": "Metrics/[]/MetricStat/Metric/Dimensions",
             "metricQueries[].metric.metricName": "Metrics/[]/MetricStat/Metric/MetricName",
             "metricQueries[].metric.namespace": "Metrics/[]/MetricStat/Metric/Namespace",
             "metricQueries[].metric.period": "Metrics/[]/MetricStat/Period",
@@ -346,7 +339,7 @@ export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
     "aws:lambda/invocation:Invocation": {
         inputs: { functionName: "AWS::Lambda::Function#/FunctionName", lifecycleScope: null, "triggers.{}": null },
     },
-    "aws:lambda/permission:Permission": { cfn: "AWS::Lambda::Permission", inputs: { function: "FunctionName", statementId: null, invokedViaFunctionUrl: null } },
+    "aws:lambda/permission:Permission": { cfn: "AWS::Lambda::Permission", inputs: { function: "FunctionName" } },
     "aws:lb/listener:Listener": {
         cfn: "AWS::ElasticLoadBalancingV2::Listener",
         inputs: {
@@ -375,19 +368,12 @@ export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
         cfn: "AWS::ElasticLoadBalancingV2::LoadBalancer",
         inputs: {
             loadBalancerType: "Type",
-            // Scheme and attributes in the API: checked by hand rules.
-            internal: null,
-            enableDeletionProtection: null,
-            dropInvalidHeaderFields: null,
             "accessLogs.bucket": BUCKET_REF,
-            "accessLogs.enabled": null,
-            "accessLogs.prefix": null,
         },
     },
     "aws:lb/targetGroup:TargetGroup": {
         cfn: "AWS::ElasticLoadBalancingV2::TargetGroup",
         inputs: {
-            deregistrationDelay: null,
             "healthCheck.enabled": "HealthCheckEnabled",
             "healthCheck.healthyThreshold": "HealthyThresholdCount",
             "healthCheck.unhealthyThreshold": "UnhealthyThresholdCount",
@@ -418,7 +404,7 @@ export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
     },
     "aws:rds/parameterGroup:ParameterGroup": {
         cfn: "AWS::RDS::DBParameterGroup",
-        inputs: { name: "DBParameterGroupName", "parameters[].name": null, "parameters[].value": null, "parameters[].applyMethod": null },
+        inputs: { name: "DBParameterGroupName" },
     },
     "aws:rds/subnetGroup:SubnetGroup": { cfn: "AWS::RDS::DBSubnetGroup", inputs: { name: "DBSubnetGroupName", description: "DBSubnetGroupDescription" } },
     "aws:route53/healthCheck:HealthCheck": {
@@ -454,8 +440,6 @@ export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
             "rules[].transitions[].days": "Rules/[]/Transitions/[]/TransitionInDays",
             "rules[].transitions[].storageClass": "Rules/[]/Transitions/[]/StorageClass",
             "rules[].filter.prefix": "Rules/[]/Prefix",
-            // An empty filter: the rule applies to every object.
-            "rules[].filter": null,
         },
     },
     "aws:s3/bucketLogging:BucketLogging": {
@@ -471,7 +455,7 @@ export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
     // Objects are written with PutObject, which CloudFormation has no type for; their hand rules are S3's object limits.
     "aws:s3/bucketObjectv2:BucketObjectv2": {
         cfn: "AWS::S3::Bucket",
-        inputs: { bucket: BUCKET_REF, key: null, content: null, contentBase64: null, source: null, contentType: null, cacheControl: null, "tags.{}": null },
+        inputs: { bucket: BUCKET_REF },
     },
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": {
         cfn: "AWS::S3::Bucket",
@@ -491,7 +475,7 @@ export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
         },
     },
     "aws:s3/bucketVersioning:BucketVersioning": { cfn: "AWS::S3::Bucket", at: "VersioningConfiguration", inputs: { bucket: BUCKET_REF, versioningConfiguration: "" } },
-    "aws:secretsmanager/secret:Secret": { cfn: "AWS::SecretsManager::Secret", inputs: { recoveryWindowInDays: null } },
+    "aws:secretsmanager/secret:Secret": { cfn: "AWS::SecretsManager::Secret" },
     "aws:secretsmanager/secretVersion:SecretVersion": { cfn: "AWS::SecretsManager::Secret", inputs: { secretId: "Id" } },
     "aws:sesv2/configurationSet:ConfigurationSet": {
         cfn: "AWS::SES::ConfigurationSet",
@@ -530,8 +514,6 @@ export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
             "taskInvocationParameters.runCommandParameters.documentVersion": "TaskInvocationParameters/MaintenanceWindowRunCommandParameters/DocumentVersion",
             "taskInvocationParameters.runCommandParameters.timeoutSeconds": "TaskInvocationParameters/MaintenanceWindowRunCommandParameters/TimeoutSeconds",
             "taskInvocationParameters.runCommandParameters.comment": "TaskInvocationParameters/MaintenanceWindowRunCommandParameters/Comment",
-            "taskInvocationParameters.runCommandParameters.parameters[].name": null,
-            "taskInvocationParameters.runCommandParameters.parameters[].values[]": null,
             "taskInvocationParameters.runCommandParameters.cloudwatchConfig.cloudwatchLogGroupName":
                 "TaskInvocationParameters/MaintenanceWindowRunCommandParameters/CloudWatchOutputConfig/CloudWatchLogGroupName",
             "taskInvocationParameters.runCommandParameters.cloudwatchConfig.cloudwatchOutputEnabled":

@@ -596,7 +596,8 @@ export const HAND_RULES: readonly HandRule[] = [
     // EventBridge.
     maxLength(["aws:cloudwatch/eventRule:EventRule"], "description", 512, PUT_RULE),
     maxLength(["aws:cloudwatch/eventRule:EventRule"], "scheduleExpression", 256, PUT_RULE),
-    maxLength(["aws:cloudwatch/eventRule:EventRule"], "eventPattern", 4096, PUT_RULE),
+    // 2048 is the default quota; it can be raised to 4096.
+    maxLength(["aws:cloudwatch/eventRule:EventRule"], "eventPattern", 2048, "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html"),
     {
         types: ["aws:cloudwatch/eventRule:EventRule"],
         paths: ["eventPattern", "scheduleExpression"],
@@ -645,7 +646,7 @@ export const HAND_RULES: readonly HandRule[] = [
     },
     {
         types: ["aws:lb/loadBalancer:LoadBalancer"],
-        paths: ["subnets[]", "internal", "loadBalancerType"],
+        paths: ["subnets[]"],
         rule: "an Application Load Balancer in at least two subnets",
         source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#availability-zones",
         check: (r) => {
@@ -868,7 +869,7 @@ export const HAND_RULES: readonly HandRule[] = [
     characters(
         ["aws:ec2/volumeAttachment:VolumeAttachment"],
         "deviceName",
-        /^(\/dev\/(sd|xvd)[b-z]|xvd[b-z])$/,
+        /^(\/dev\/(sd|xvd)[b-z][a-z]?|xvd[b-z][a-z]?)$/,
         "a device name EC2 documents for an extra EBS volume: /dev/sd[b-z] or /dev/xvd[b-z] on Linux, xvd[b-z] on Windows",
         "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/device_naming.html",
     ),
@@ -933,6 +934,20 @@ export const HAND_RULES: readonly HandRule[] = [
         },
     },
 
+    characters(
+        ["aws:apigateway/methodSettings:MethodSettings"],
+        "methodPath",
+        /^(\*\/\*|.+\/(ANY|DELETE|GET|HEAD|OPTIONS|PATCH|POST|PUT|\*))$/,
+        "*/* for every method, or <resource path>/<HTTP method>",
+        "https://docs.aws.amazon.com/apigateway/latest/api/API_Stage.html",
+    ),
+    characters(
+        ["aws:lb/loadBalancer:LoadBalancer"],
+        "accessLogs.prefix",
+        /^(?!.*AWSLogs)/,
+        "a prefix without the string AWSLogs",
+        "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html",
+    ),
     // Scaling policies.
     oneOf(["aws:appautoscaling/policy:Policy"], "policyType", ["StepScaling", "TargetTrackingScaling", "PredictiveScaling"], "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html"),
     oneOf(["aws:appautoscaling/policy:Policy", "aws:appautoscaling/target:Target"], "serviceNamespace", ["ecs", "elasticmapreduce", "ec2", "appstream", "dynamodb", "rds", "sagemaker", "custom-resource", "comprehend", "lambda", "cassandra", "kafka", "elasticache", "neptune", "workspaces"], "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html"),
