@@ -2,6 +2,7 @@
 // registered resource with its parent, options and inputs. The offline engine under the tools and the test suite.
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import { autoName } from "./autoNames";
 
 export const ACCOUNT_ID = "123456789012";
 export const DEFAULT_REGION = "us-east-1";
@@ -66,9 +67,14 @@ function uuid(seed: string): string {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** The physical name the provider would generate: the logical name plus a stable suffix. */
-function physicalName(logical: string, type: string): string {
-    return `${logical}-${hex(`${type}::${logical}`, 7)}`;
+/**
+ * The name a resource has in AWS: the one the program gave, else the one pulumi-aws generates for its type
+ * (engine/autoNames.ts), else, for a type without a name of its own, the logical name plus a stable suffix.
+ */
+export function physicalName(logical: string, type: string, inputs: Record<string, any> = {}): string {
+    if (inputs.name !== undefined) return inputs.name;
+    const auto = autoName(type, logical, inputs);
+    return auto?.rule.property === "name" ? auto.value : `${logical}-${hex(`${type}::${logical}`, 7)}`;
 }
 
 type OutputFn = (ctx: { name: string; physical: string; region: string; inputs: Record<string, any> }) => Record<string, any>;
@@ -114,7 +120,7 @@ const RESOURCE_OUTPUTS: Record<string, OutputFn> = {
     "aws:cloudwatch/eventRule:EventRule": ({ physical, region }) => ({ id: physical, arn: `arn:aws:events:${region}:${ACCOUNT_ID}:rule/${physical}` }),
     "aws:cloudwatch/metricAlarm:MetricAlarm": ({ physical, region }) => ({ id: physical, arn: `arn:aws:cloudwatch:${region}:${ACCOUNT_ID}:alarm:${physical}` }),
     "aws:s3/bucket:Bucket": ({ name, inputs, region }) => {
-        const bucket = inputs.bucket ?? physicalName(name, "bucket").toLowerCase();
+        const bucket = inputs.bucket ?? autoName("aws:s3/bucket:Bucket", name)!.value;
         return { id: bucket, bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`, region };
     },
     "aws:cloudtrail/trail:Trail": ({ physical, region }) => ({ id: physical, arn: `arn:aws:cloudtrail:${region}:${ACCOUNT_ID}:trail/${physical}` }),
@@ -596,12 +602,15 @@ class Mocks implements pulumi.runtime.Mocks {
             return { id, state: { ...args.inputs } };
         }
         const region = args.inputs.region ?? regionOfProvider(args.provider) ?? new pulumi.Config("aws").get("region") ?? DEFAULT_REGION;
-        const physical = args.inputs.name ?? physicalName(args.name, args.type);
+        const physical = physicalName(args.name, args.type, args.inputs);
+        // The input the provider fills when the program leaves it out (a bucket's `bucket`, a target's `targetId`).
+        const auto = autoName(args.type, args.name, args.inputs);
+        const named = auto && args.inputs[auto.rule.property] === undefined ? { [auto.rule.property]: auto.value } : {};
         const service = args.type.split(":")[1]?.split("/")[0] ?? "unknown";
         const fn = RESOURCE_OUTPUTS[args.type] ?? arnOnly(service, (p) => `${args.name}/${p}`);
         const outputs = fn({ name: args.name, physical, region, inputs: args.inputs });
         const id = outputs.id ?? physical;
-        return { id, state: { ...args.inputs, name: physical, ...outputs, id } };
+        return { id, state: { ...args.inputs, name: physical, ...named, ...outputs, id } };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {

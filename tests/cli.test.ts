@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { defineCommand, EXIT_USAGE, Io, parseCommand, progress, runCommand, stackName, UsageError, usage } from "../tools/cli";
 import { authzCommand } from "../tools/authz";
+import { constraintsCommand } from "../tools/constraints";
 import { controlsCommand } from "../tools/controls";
 import { docsCommand } from "../tools/docs";
 import { guardCommand, runGuard } from "../tools/guard";
@@ -50,6 +51,7 @@ const TOOLS = [
     { script: "guard", file: "tools/guard.ts", command: guardCommand, stack: true },
     { script: "authz", file: "tools/authz.ts", command: authzCommand, stack: true, setup: true },
     { script: "preflight", file: "tools/preflight.ts", command: preflightCommand, stack: true, setup: true },
+    { script: "constraints", file: "tools/constraints.ts", command: constraintsCommand, stack: true, setup: true },
     { script: "policy:taggable", file: "tools/taggableTypes.ts", command: taggableCommand, stack: false },
     { script: "docs", file: "tools/docs.ts", command: docsCommand, stack: false },
 ];

@@ -1,12 +1,17 @@
 // The example stack files (scenarios/<key>/example.yaml) filled in as a user would, and one evaluation of each per
-// test process (per stack name), shared by the example tests and the account model's tests.
-import { readFileSync } from "node:fs";
+// test process (per stack name), shared by the example tests, the account model's tests and the constraints layer.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { isMap, isScalar, isSeq, parseDocument, Scalar } from "yaml";
 import { PROJECT } from "../components/settings";
 import { ProgramRun, ROOT, runProgram } from "../engine/evaluate";
 
 export const exampleFile = (key: string) => path.join("scenarios", key, "example.yaml");
+
+/** The scenarios that have an example stack file. */
+export function exampleScenarios(): string[] {
+    return readdirSync(path.join(ROOT, "scenarios")).filter((d) => existsSync(path.join(ROOT, exampleFile(d)))).sort();
+}
 
 /** The region the example runs use (the examples leave it to `pulumi config set`). */
 export const EXAMPLE_REGION = "eu-west-1";

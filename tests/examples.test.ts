@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { findDocumentationOnlyValues, PROJECT } from "../components/settings";
 import { SCENARIO_KEYS } from "../scenarios";
 import { ROOT } from "../engine/evaluate";
-import { DEPLOYER, exampleFile, filledExample, FILL, markedValues, runExample } from "./exampleRuns";
-
-const SCENARIOS = path.join(ROOT, "scenarios");
+import { DEPLOYER, exampleFile, exampleScenarios, filledExample, FILL, markedValues, runExample } from "./exampleRuns";
 
 function toConfig(values: Record<string, unknown>): Record<string, string> {
     return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
@@ -15,7 +13,7 @@ function toConfig(values: Record<string, unknown>): Record<string, string> {
 
 describe("example stack files (scenarios/<configKey>/example.yaml)", function () {
     this.timeout(5 * 60 * 1000);
-    const scenarios = readdirSync(SCENARIOS).filter((d) => existsSync(path.join(ROOT, exampleFile(d)))).sort();
+    const scenarios = exampleScenarios();
 
     it("there is one per scenario section", () => {
         assert.deepEqual(scenarios, [...SCENARIO_KEYS].sort());

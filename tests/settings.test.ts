@@ -477,6 +477,17 @@ describe("settings", () => {
             assert.equal(found[1], "aws-blueprints:athenaAnalytics.subnetId: is required with subnetType private: a private subnet with a NAT route; got nothing (the key is missing)");
         });
 
+        it("every instance type key: a type EC2 does not have, which fits the pattern", () => {
+            const found = problems("dev", {
+                "aws-blueprints:patchInspectProtect": { enabled: true, instanceType: "t3.mediun" },
+                "aws-blueprints:spotFleet": { enabled: true, instanceTypes: ["t3.micro", "m5.larg"] },
+            });
+            assert.deepEqual(found.sort(), [
+                'aws-blueprints:patchInspectProtect.instanceType: must be an EC2 instance type like m5.large: EC2 has no type of that name; got "t3.mediun"',
+                'aws-blueprints:spotFleet.instanceTypes[1]: must be an EC2 instance type like m5.large: EC2 has no type of that name; got "m5.larg"',
+            ]);
+        });
+
         it("athenaAnalytics: a data location that is not an S3 folder", () => {
             const [p] = problems("dev", { "aws-blueprints:athenaAnalytics": { enabled: true, dataLocation: "s3://bucket/data.csv" } });
             assert.equal(p, 'aws-blueprints:athenaAnalytics.dataLocation: must be an S3 location like s3://my-bucket/billboard/ (ending with /); got "s3://bucket/data.csv"');

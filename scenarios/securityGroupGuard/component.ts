@@ -49,6 +49,8 @@ export class SecurityGroupGuard extends Blueprint {
             sampleGroup = new aws.ec2.SecurityGroup(
                 `${name}-web`,
                 {
+                    // EC2 refuses a group name that begins with "sg-", which the auto-name of "sg-guard-web" would.
+                    namePrefix: `web-sample-${name}-`,
                     description: "Web Server Security Group",
                     vpcId:
                         s.sampleGroupVpcId ??

@@ -187,7 +187,7 @@ export class WindowsContainerCluster extends Blueprint {
             `${name}-alb-to-hosts`,
             {
                 securityGroupId: albGroup.id,
-                description: "To the tasks' host port",
+                description: "To the host port of the tasks",
                 ipProtocol: "tcp",
                 fromPort: 8080,
                 toPort: 8080,

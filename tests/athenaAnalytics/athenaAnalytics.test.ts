@@ -374,7 +374,7 @@ describe("AthenaAnalytics component", () => {
             [{ subnetId: "subnet-xyz" }, /subnetId: must be a subnet id like subnet-0123456789abcdef0; got "subnet-xyz"/],
             [{ instanceType: "m7g.large" }, /instanceType: must be an x86_64 type: RStudio Server comes from Posit's x86_64 package; got "m7g.large"/],
             [{ instanceType: "t4g.xlarge" }, /instanceType: must be an x86_64 type.*; got "t4g.xlarge"/],
-            [{ instanceType: "large" }, /instanceType: must be an EC2 instance type like t3.large; got "large"/],
+            [{ instanceType: "large" }, /instanceType: must be an EC2 instance type like m5.large; got "large"$/],
             [{ rstudioUser: "root" }, /rstudioUser: must not be root; got "root"/],
             [{ rstudioServerVersion: "latest" }, /rstudioServerVersion: must be a version like 2024.12.1-563; got "latest"/],
             [{ rstudioServerSha256: "abc" }, /rstudioServerSha256: must be 64 lowercase hex digits; got "abc"/],
