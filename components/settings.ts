@@ -19,7 +19,19 @@ export const ipv4Cidr = z
         /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/,
         "must be an IPv4 CIDR block like 203.0.113.0/24",
     );
-export const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type like m5.large");
+let knownInstanceTypes: ReadonlySet<string> | undefined;
+/**
+ * EC2's instance types as the AWS SDK's EC2 model lists them: a type EC2 does not have passes the pattern but fails
+ * at launch. The deploying process has the SDK (npm ci installs it); it is loaded only when a stack names a type.
+ */
+function ec2InstanceTypes(): ReadonlySet<string> {
+    knownInstanceTypes ??= new Set(Object.values(require("@aws-sdk/client-ec2")._InstanceType as Record<string, string>));
+    return knownInstanceTypes;
+}
+export const instanceType = z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type like m5.large", abort: true })
+    .refine((t) => ec2InstanceTypes().has(t), "must be an EC2 instance type like m5.large: EC2 has no type of that name");
 export const wholeNumber = (min: number, max: number) =>
     z.number().int(`must be a whole number from ${min} to ${max}`).min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`);
 
@@ -47,7 +59,7 @@ export const userTagKey = z
 export const globalSettings = z.object({
     environment: setting(
         z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, "must be 2-16 lowercase letters, digits or dashes, starting with a letter"),
-        "Environment name: part of resource names and the `environment` tag. Set it when the stack's name is not one.",
+        "Environment name: part of resource names, the `environment` tag and what the stack's functions and policies select (tag values, name prefixes), so two stacks in one account need different ones. Set it when the stack's name is not one.",
         { whenUnset: "the stack's name", allowed: "2-16 lowercase letters, digits or dashes, starting with a letter" },
     ),
     owner: z.string().min(1, "must not be empty").default("platform-team").describe("Team or person accountable for the stack; becomes the `owner` tag."),
@@ -57,7 +69,7 @@ export const globalSettings = z.object({
             .union([z.literal(""), z.email("must be an email address")])
             .default("")
             .transform((v) => (v === "" ? undefined : v)),
-        "Email address subscribed to every scenario's notification topic (confirm the email AWS sends). Empty means no email subscription.",
+        "Email address subscribed to every scenario's notification topic (confirm the email AWS sends). Empty means no email subscription. Changing it replaces each subscription: the new address gets a confirmation to accept, and the old one stops receiving.",
         { allowed: "empty, or an email address" },
     ),
     logRetentionDays: setting(

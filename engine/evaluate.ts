@@ -138,6 +138,11 @@ const RUNTIME_WARNING = "warning: [runtime] ";
 export interface RunOptions extends StackSource {
     /** Run as `pulumi preview` (documentation-only values warn) or, false, as `pulumi up` (they are refused). @default true */
     readonly preview?: boolean;
+    /**
+     * Keep the runtime's error lines (`error: [runtime] ...`) to the run's problems instead of also printing them, for
+     * a caller that reports a failed run's problems itself (see programProblems). @default false
+     */
+    readonly quiet?: boolean;
 }
 
 const TEST_RUNNER_GLOBALS = [
@@ -188,6 +193,13 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, optio
         if (text.startsWith(RUNTIME_WARNING)) warnings.push(text.slice(RUNTIME_WARNING.length));
         else warn(...args);
     };
+    const logged: string[] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => {
+        const text = format(...args);
+        if (text.startsWith(RUNTIME_ERROR)) logged.push(text.slice(RUNTIME_ERROR.length));
+        if (!options.quiet || !text.startsWith(RUNTIME_ERROR)) error(...args);
+    };
     try {
         const program = require(entry);
         const exports = (await resolveDeep({ ...program }).catch((err) => {
@@ -197,10 +209,44 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, optio
         if (mockFailures().length > 0) throw new Error(mockFailures().join("\n"));
         if (failures.length > 0) throw failures[0];
         return { stack, exports, resources: [...recordedResources()], warnings };
+    } catch (err) {
+        // The first failure rejects the run; the others are still on their way, so the run's problems wait until no
+        // more arrive (outputs failing later reject on later turns of the event loop).
+        for (let seen = -1, rounds = 0; seen !== failures.length + logged.length && rounds < 50; rounds++) {
+            seen = failures.length + logged.length;
+            await settle().catch(() => undefined);
+            await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        const messages = [err, ...failures, ...logged].map(programMessage);
+        if (err !== null && typeof err === "object") runProblems.set(err, [...new Set(messages.filter((m) => m !== ""))]);
+        throw err;
     } finally {
         console.warn = warn;
+        console.error = error;
         process.off("unhandledRejection", onRejection);
     }
+}
+
+/** Under the mocks `pulumi.log.error` writes `error: [runtime] <message>` to console.error. */
+const RUNTIME_ERROR = "error: [runtime] ";
+const runProblems = new WeakMap<object, readonly string[]>();
+
+/** A program's own message, without the SDK's wrapping of where a failed output was being sent. */
+function programMessage(failure: unknown): string {
+    const text = failure instanceof Error ? failure.message : String(failure);
+    return text
+        .replace(/^Error serializing arguments for invoke \S+ (Error: )?/, "")
+        .replace(/^(error serializing property "[^"]*": )+/, "")
+        .split("\n")[0]
+        .trim();
+}
+
+/**
+ * Every distinct problem a failed `runProgram` met, the first (the one it rejected with) first: a run stops at its
+ * first failure, while the program may fail for several reasons (each scenario names its own setting).
+ */
+export function programProblems(err: unknown): readonly string[] {
+    return (err !== null && typeof err === "object" && runProblems.get(err)) || [programMessage(err)];
 }
 
 const runs = new Map<string, Promise<ProgramRun>>();

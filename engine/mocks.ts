@@ -2,6 +2,7 @@
 // registered resource with its parent, options and inputs. The offline engine under the tools and the test suite.
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import { autoName } from "./autoNames";
 
 export const ACCOUNT_ID = "123456789012";
 export const DEFAULT_REGION = "us-east-1";
@@ -66,9 +67,14 @@ function uuid(seed: string): string {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** The physical name the provider would generate: the logical name plus a stable suffix. */
-function physicalName(logical: string, type: string): string {
-    return `${logical}-${hex(`${type}::${logical}`, 7)}`;
+/**
+ * The name a resource has in AWS: the one the program gave, else the one pulumi-aws generates for its type
+ * (engine/autoNames.ts), else, for a type without a name of its own, the logical name plus a stable suffix.
+ */
+export function physicalName(logical: string, type: string, inputs: Record<string, any> = {}): string {
+    if (inputs.name !== undefined) return inputs.name;
+    const auto = autoName(type, logical, inputs);
+    return auto?.rule.property === "name" ? auto.value : `${logical}-${hex(`${type}::${logical}`, 7)}`;
 }
 
 type OutputFn = (ctx: { name: string; physical: string; region: string; inputs: Record<string, any> }) => Record<string, any>;
@@ -114,7 +120,7 @@ const RESOURCE_OUTPUTS: Record<string, OutputFn> = {
     "aws:cloudwatch/eventRule:EventRule": ({ physical, region }) => ({ id: physical, arn: `arn:aws:events:${region}:${ACCOUNT_ID}:rule/${physical}` }),
     "aws:cloudwatch/metricAlarm:MetricAlarm": ({ physical, region }) => ({ id: physical, arn: `arn:aws:cloudwatch:${region}:${ACCOUNT_ID}:alarm:${physical}` }),
     "aws:s3/bucket:Bucket": ({ name, inputs, region }) => {
-        const bucket = inputs.bucket ?? physicalName(name, "bucket").toLowerCase();
+        const bucket = inputs.bucket ?? autoName("aws:s3/bucket:Bucket", name)!.value;
         return { id: bucket, bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`, region };
     },
     "aws:cloudtrail/trail:Trail": ({ physical, region }) => ({ id: physical, arn: `arn:aws:cloudtrail:${region}:${ACCOUNT_ID}:trail/${physical}` }),
@@ -140,8 +146,9 @@ const RESOURCE_OUTPUTS: Record<string, OutputFn> = {
         const id = `vpc-${hex(name, 17)}`;
         return { id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:vpc/${id}` };
     },
-    "aws:ec2/subnet:Subnet": ({ name, region }) => {
+    "aws:ec2/subnet:Subnet": ({ name, region, inputs }) => {
         const id = `subnet-${hex(name, 17)}`;
+        if (typeof inputs.availabilityZone === "string") subnetZones.set(id, inputs.availabilityZone);
         return { id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:subnet/${id}` };
     },
     "aws:ec2/launchTemplate:LaunchTemplate": ({ name, region }) => {
@@ -213,7 +220,7 @@ const RESOURCE_OUTPUTS: Record<string, OutputFn> = {
             publicIp: inputs.associatePublicIpAddress ? `198.51.100.${(n % 250) + 4}` : "",
             publicDns: inputs.associatePublicIpAddress ? `ec2-198-51-100-${(n % 250) + 4}.compute-1.amazonaws.com` : "",
             instanceState: "running",
-            availabilityZone: inputs.availabilityZone ?? `${region}a`,
+            availabilityZone: inputs.availabilityZone ?? (typeof inputs.subnetId === "string" ? zoneOfSubnet(inputs.subnetId, region) : `${region}a`),
             // The provider reports the Spot request of a Spot instance. The market options sit in the launch
             // template, which the mock cannot read; the program launches only Spot instances from templates.
             ...(inputs.launchTemplate ? { spotInstanceRequestId: `sir-${hex(`sir::${name}`, 8)}`, instanceLifecycle: "spot" } : {}),
@@ -373,8 +380,14 @@ function invocationResult(input: unknown): string {
 
 /** Outputs of awsx components: remote components are one opaque resource under mocks, so ids are all there is. */
 const COMPONENT_OUTPUTS: Record<string, OutputFn> = {
-    "awsx:ec2:Vpc": ({ name }) => {
-        const subnets = (kind: string) => [0, 1].map((i) => `subnet-${hex(`${name}-${kind}-${i}`, 17)}`);
+    "awsx:ec2:Vpc": ({ name, region }) => {
+        // awsx puts subnet i of each kind in the region's zone i.
+        const subnets = (kind: string) =>
+            [0, 1].map((i) => {
+                const id = `subnet-${hex(`${name}-${kind}-${i}`, 17)}`;
+                subnetZones.set(id, zonesOf(region)[i]);
+                return id;
+            });
         return {
             vpcId: `vpc-${hex(name, 17)}`,
             publicSubnetIds: subnets("public"),
@@ -423,10 +436,37 @@ const INVOKE_RESULTS: Record<string, (inputs: Record<string, any>, region: strin
     "aws:index/getRegion:getRegion": (_i, region) => ({ id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region }),
     "aws:index/getAvailabilityZones:getAvailabilityZones": (_i, region) => ({
         id: region,
-        names: ["a", "b", "c"].map((z) => `${region}${z}`),
+        names: zonesOf(region),
         zoneIds: [1, 2, 3].map((n) => `use1-az${n}`),
     }),
-    "aws:ec2/getVpc:getVpc": (_i, region) => ({ id: "vpc-0d3fa17de5a2e9c01", arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:vpc/vpc-0d3fa17de5a2e9c01`, cidrBlock: "172.31.0.0/16", default: true }),
+    // DescribeInstanceTypeOfferings by Availability Zone: one row per zone and requested type the zone offers. The
+    // program always filters by instance type (the unfiltered answer is every type AWS has).
+    "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": (inputs, region) => {
+        const filters: Array<{ name: string; values: string[] }> = inputs.filters ?? [];
+        const types = filters.find((f) => f.name === "instance-type")?.values;
+        if (inputs.locationType !== "availability-zone" || !types) {
+            const reason = "the getInstanceTypeOfferings mock answers by availability-zone, filtered by instance-type";
+            failures.push(reason);
+            throw new Error(reason);
+        }
+        const locations = filters.find((f) => f.name === "location")?.values;
+        const rows = zonesOf(region)
+            .filter((zone) => !locations || locations.includes(zone))
+            .flatMap((zone) => types.filter((t) => !(account.unofferedInstanceTypes[zone] ?? []).includes(t)).map((t) => ({ zone, t })));
+        return {
+            id: region,
+            region,
+            filters: inputs.filters,
+            locationType: inputs.locationType,
+            instanceTypes: rows.map((r) => r.t),
+            locations: rows.map((r) => r.zone),
+            locationTypes: rows.map(() => "availability-zone"),
+        };
+    },
+    "aws:ec2/getVpc:getVpc": (inputs, region) => {
+        if (inputs.default && !account.defaultVpc) throw new Error("invoking aws:ec2/getVpc:getVpc: no matching EC2 VPC found");
+        return { id: "vpc-0d3fa17de5a2e9c01", arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:vpc/vpc-0d3fa17de5a2e9c01`, cidrBlock: "172.31.0.0/16", default: true };
+    },
     // The plural lookup, filtered by is-default, lists the default VPC, or nothing in an account without one.
     "aws:ec2/getVpcs:getVpcs": (inputs, region) => {
         const filters: Array<{ name: string; values: string[] }> = inputs.filters ?? [];
@@ -441,16 +481,22 @@ const INVOKE_RESULTS: Record<string, (inputs: Record<string, any>, region: strin
         value: "ami-0abcdef1234567890",
         arn: `arn:aws:ssm:${region}::parameter${inputs.name}`,
     }),
-    "aws:ec2/getSubnets:getSubnets": (inputs, region) => ({
-        id: region,
-        filters: inputs.filters,
-        ids: ["subnet-0d3fa17de5a2e9c0a", "subnet-0d3fa17de5a2e9c0b"],
-    }),
+    // DescribeSubnets filters: subnet-id picks among given subnets, else the default VPC's default subnets answer;
+    // default-for-az and availability-zone narrow them as in AWS.
+    "aws:ec2/getSubnets:getSubnets": (inputs, region) => {
+        const filters: Array<{ name: string; values: string[] }> = inputs.filters ?? [];
+        const values = (name: string) => filters.find((f) => f.name === name)?.values;
+        let ids = values("subnet-id") ?? (account.defaultVpc ? [...DEFAULT_SUBNETS] : []);
+        if (values("default-for-az")?.includes("true")) ids = account.defaultVpc ? ids.filter((id) => DEFAULT_SUBNETS.includes(id)) : [];
+        const zones = values("availability-zone");
+        if (zones) ids = ids.filter((id) => zones.includes(zoneOfSubnet(id, region)));
+        return { id: region, filters: inputs.filters, ids };
+    },
     "aws:ec2/getSubnet:getSubnet": (inputs, region) => ({
         id: inputs.id,
         arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:subnet/${inputs.id}`,
         vpcId: "vpc-0d3fa17de5a2e9c01",
-        availabilityZone: `${region}a`,
+        availabilityZone: zoneOfSubnet(inputs.id, region),
         cidrBlock: "172.31.0.0/20",
         mapPublicIpOnLaunch: true,
     }),
@@ -471,27 +517,68 @@ const INVOKE_RESULTS: Record<string, (inputs: Record<string, any>, region: strin
     },
 };
 
-/** What the mocked account holds, where accounts differ (landing-zone accounts have no default VPC). */
-const account: { defaultVpc: boolean; hostedZones?: readonly string[] } = { defaultVpc: true };
+/** What the mocked account holds, where accounts differ. */
+export interface MockAccount {
+    /** The region has a default VPC (landing-zone accounts usually have none). */
+    readonly defaultVpc: boolean;
+    /** The only public hosted zones, by name; unset, every name has one. */
+    readonly hostedZones?: readonly string[];
+    /**
+     * Instance types an Availability Zone does not offer, by zone name (`us-east-1a`). AZ names map to different
+     * physical zones per account, and not every zone offers every type.
+     */
+    readonly unofferedInstanceTypes: Readonly<Record<string, readonly string[]>>;
+}
 
-/** Runs `body` against an account without a default VPC, restoring the usual account afterwards. */
-export async function withoutDefaultVpc<T>(body: () => Promise<T>): Promise<T> {
-    account.defaultVpc = false;
+const USUAL_ACCOUNT: MockAccount = { defaultVpc: true, unofferedInstanceTypes: {} };
+let account: MockAccount = USUAL_ACCOUNT;
+
+/** Runs `body` against an account that differs from the usual one as `facts` say, restoring it afterwards. */
+export async function withAccount<T>(facts: Partial<MockAccount>, body: () => Promise<T>): Promise<T> {
+    const saved = account;
+    account = { ...account, ...facts };
     try {
         return await body();
     } finally {
-        account.defaultVpc = true;
+        account = saved;
     }
 }
 
+/** Runs `body` against an account without a default VPC, restoring the usual account afterwards. */
+export function withoutDefaultVpc<T>(body: () => Promise<T>): Promise<T> {
+    return withAccount({ defaultVpc: false }, body);
+}
+
 /** Runs `body` against an account whose only public hosted zones are `names` (usually every name has one). */
-export async function withHostedZones<T>(names: readonly string[], body: () => Promise<T>): Promise<T> {
-    account.hostedZones = names;
-    try {
-        return await body();
-    } finally {
-        account.hostedZones = undefined;
-    }
+export function withHostedZones<T>(names: readonly string[], body: () => Promise<T>): Promise<T> {
+    return withAccount({ hostedZones: names }, body);
+}
+
+/** Runs `body` against an account where these zones do not offer these instance types (`{ "us-east-1a": ["t3.micro"] }`). */
+export function withoutInstanceTypes<T>(unoffered: Readonly<Record<string, readonly string[]>>, body: () => Promise<T>): Promise<T> {
+    return withAccount({ unofferedInstanceTypes: unoffered }, body);
+}
+
+/** The mocked region's Availability Zones. */
+function zonesOf(region: string): string[] {
+    return ["a", "b", "c"].map((z) => `${region}${z}`);
+}
+
+/** The default VPC's default subnets, in its first two zones. */
+const DEFAULT_SUBNETS = ["subnet-0d3fa17de5a2e9c0a", "subnet-0d3fa17de5a2e9c0b"];
+
+/** Zone of each subnet the program created or an awsx VPC reported, by id. */
+const subnetZones = new Map<string, string>();
+
+/**
+ * The zone a subnet lies in: the default subnets in the region's first zones, a created subnet in its own, and any
+ * other (a subnet id from the settings) in a zone derived from its id, as an existing subnet has one.
+ */
+function zoneOfSubnet(id: string, region: string): string {
+    const zones = zonesOf(region);
+    const index = DEFAULT_SUBNETS.indexOf(id);
+    if (index >= 0) return zones[index];
+    return subnetZones.get(id) ?? zones[parseInt(hex(id, 2), 16) % zones.length];
 }
 
 /** Region of each explicit AWS provider, by provider id (a resource names its provider as "<provider urn>::<provider id>"). */
@@ -505,7 +592,8 @@ class Mocks implements pulumi.runtime.Mocks {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
         if (!args.custom) {
             const component = COMPONENT_OUTPUTS[args.type];
-            const state = component ? component({ name: args.name, physical: args.name, region: DEFAULT_REGION, inputs: args.inputs }) : {};
+            const region = new pulumi.Config("aws").get("region") ?? DEFAULT_REGION;
+            const state = component ? component({ name: args.name, physical: args.name, region, inputs: args.inputs }) : {};
             return { id: "", state };
         }
         if (args.type === "pulumi:providers:aws") {
@@ -514,12 +602,15 @@ class Mocks implements pulumi.runtime.Mocks {
             return { id, state: { ...args.inputs } };
         }
         const region = args.inputs.region ?? regionOfProvider(args.provider) ?? new pulumi.Config("aws").get("region") ?? DEFAULT_REGION;
-        const physical = args.inputs.name ?? physicalName(args.name, args.type);
+        const physical = physicalName(args.name, args.type, args.inputs);
+        // The input the provider fills when the program leaves it out (a bucket's `bucket`, a target's `targetId`).
+        const auto = autoName(args.type, args.name, args.inputs);
+        const named = auto && args.inputs[auto.rule.property] === undefined ? { [auto.rule.property]: auto.value } : {};
         const service = args.type.split(":")[1]?.split("/")[0] ?? "unknown";
         const fn = RESOURCE_OUTPUTS[args.type] ?? arnOnly(service, (p) => `${args.name}/${p}`);
         const outputs = fn({ name: args.name, physical, region, inputs: args.inputs });
         const id = outputs.id ?? physical;
-        return { id, state: { ...args.inputs, name: physical, ...outputs, id } };
+        return { id, state: { ...args.inputs, name: physical, ...named, ...outputs, id } };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {

@@ -122,6 +122,7 @@ describe("authorization of what AWS services do to our resources (iam-simulate)"
                 InstanceSpecification: { InstanceId: "i-1" },
                 TagSpecifications: [{ ResourceType: "snapshot", Tags: [{ Key: "k", Value: "v" }] }],
                 SnapshotId: "snap-1",
+                StackName: "s",
             };
             const output = { Snapshots: [{ SnapshotId: "snap-1", VolumeId: "vol-1" }] };
             for (const check of map(input, { ...c, output })) {
@@ -150,7 +151,8 @@ describe("authorization of what AWS services do to our resources (iam-simulate)"
         const results = await Promise.all(revokes.map((q) => simulate(q, "123456789012")));
         assert.deepEqual(results.map((r) => r.decision), ["allowed", "denied"]);
         assert.match(results[1].reasons.join(" "), /no statement of the role's policies .* allows ec2:RevokeSecurityGroupIngress on arn:aws:ec2:us-east-1:123456789012:security-group\//);
-        assert.deepEqual(results[1].request.context["aws:ResourceTag/blueprints:guard"], "revert", "the tagged group's tag is in the request context");
+        // dev watches groups tagged with its own environment.
+        assert.deepEqual(results[1].request.context["aws:ResourceTag/blueprints:guard"], "dev", "the tagged group's tag is in the request context");
 
         const { results: full } = await evaluate("dev");
         const untagged = full.map((r) => (r.request.action === "ec2:RevokeSecurityGroupIngress" && r.request.resource.endsWith("sg-0fedcba9876543210") ? { ...r, decision: "denied" as const } : r));

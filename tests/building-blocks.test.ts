@@ -4,7 +4,8 @@ import { tagTransformation } from "../components/common";
 import { validateStatements } from "../components/iam";
 import { HandlerFunction } from "../components/lambda";
 import { EncryptedTopic } from "../components/notifications";
-import { build, json, Resources } from "../engine/evaluate";
+import { AWS_CONFIG_KEYS, regionalProvider, stackProviderArgs } from "../components/providers";
+import { build, json, promiseOf, Resources } from "../engine/evaluate";
 
 const noop = async () => "ok";
 
@@ -106,6 +107,78 @@ describe("shared building blocks", () => {
             const r = new Resources(resources);
             assert.deepEqual(r.one("aws:sqs/queue:Queue").inputs.tags, { environment: "override", scenario: "x", team: "a" });
             assert.equal(r.one("aws:sqs/queuePolicy:QueuePolicy").inputs.tags, undefined);
+        });
+    });
+
+    describe("regional providers (components/providers.ts)", () => {
+        // A value for every key of the AWS package's `aws:` namespace, as a stack file holds it (JSON for non-text keys).
+        const STACK_AWS_CONFIG: Record<string, string> = {
+            "aws:region": "eu-west-1",
+            "aws:accessKey": "AKIAIOSFODNN7EXAMPLE",
+            "aws:allowedAccountIds": JSON.stringify(["210987654321"]),
+            "aws:assumeRoleWithWebIdentity": JSON.stringify({ roleArn: "arn:aws:iam::210987654321:role/ci", webIdentityTokenFile: "/var/run/token" }),
+            "aws:assumeRoles": JSON.stringify([{ roleArn: "arn:aws:iam::210987654321:role/deployer", sessionName: "pulumi", externalId: "blueprints" }]),
+            "aws:customCaBundle": "/etc/ssl/corp-ca.pem",
+            "aws:defaultTags": JSON.stringify({ tags: { department: "platform" } }),
+            "aws:ec2MetadataServiceEndpoint": "http://169.254.169.254",
+            "aws:ec2MetadataServiceEndpointMode": "IPv4",
+            "aws:endpoints": JSON.stringify([{ sts: "https://sts.eu-west-1.amazonaws.com" }]),
+            "aws:forbiddenAccountIds": JSON.stringify(["111122223333"]),
+            "aws:httpProxy": "http://proxy.internal:3128",
+            "aws:httpsProxy": "http://proxy.internal:3128",
+            "aws:ignoreTags": JSON.stringify({ keyPrefixes: ["kubernetes.io/"] }),
+            "aws:insecure": "false",
+            "aws:maxRetries": "7",
+            "aws:noProxy": "169.254.169.254",
+            "aws:profile": "blueprints-prod",
+            "aws:retryMode": "adaptive",
+            "aws:s3UsEast1RegionalEndpoint": "regional",
+            "aws:s3UsePathStyle": "true",
+            "aws:secretKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "aws:sharedConfigFiles": JSON.stringify(["/home/ci/.aws/config"]),
+            "aws:sharedCredentialsFiles": JSON.stringify(["/home/ci/.aws/credentials"]),
+            "aws:skipCredentialsValidation": "true",
+            "aws:skipMetadataApiCheck": "false",
+            "aws:skipRegionValidation": "false",
+            "aws:skipRequestingAccountId": "true",
+            "aws:stsRegion": "eu-west-1",
+            "aws:tagPolicyCompliance": "warning",
+            "aws:token": "FwoGZXIvYXdzEXAMPLE",
+            "aws:tokenBucketRateLimiterCapacity": "5000",
+            "aws:useDualstackEndpoint": "true",
+            "aws:useFipsEndpoint": "false",
+            "aws:userAgents": JSON.stringify(["blueprints/1.0"]),
+        };
+
+        it("knows every key of the AWS package's configuration namespace but the region", () => {
+            const packageKeys = Object.keys(require("@pulumi/aws/config/vars")).filter((k) => k !== "region").sort();
+            assert.deepEqual(Object.keys(AWS_CONFIG_KEYS).sort(), packageKeys);
+            assert.deepEqual(Object.keys(STACK_AWS_CONFIG).map((k) => k.slice(4)).filter((k) => k !== "region").sort(), packageKeys);
+        });
+
+        it("reads each key as the AWS package reads it: JSON lists, objects, numbers and booleans parsed, text as is", async () => {
+            const awsConfig = require("@pulumi/aws/config/vars") as Record<string, unknown>;
+            const { value } = await build(() => ({ args: stackProviderArgs(), expected: Object.fromEntries(Object.keys(AWS_CONFIG_KEYS).map((k) => [k, awsConfig[k]])) }), STACK_AWS_CONFIG);
+            const resolved: Record<string, unknown> = {};
+            for (const [k, v] of Object.entries(value.args)) resolved[k] = await promiseOf(v);
+            assert.deepEqual(resolved, value.expected);
+            assert.deepEqual(resolved.assumeRoles, [{ roleArn: "arn:aws:iam::210987654321:role/deployer", sessionName: "pulumi", externalId: "blueprints" }]);
+            assert.equal(resolved.maxRetries, 7);
+            assert.equal(resolved.skipCredentialsValidation, true);
+        });
+
+        it("gives a regional provider the stack's settings and its own region, and sets nothing the stack leaves unset", async () => {
+            const { resources } = await build(
+                () => {
+                    regionalProvider("west", "us-west-2");
+                },
+                { "aws:region": "eu-west-1", "aws:profile": "blueprints-prod", "aws:defaultTags": JSON.stringify({ tags: { department: "platform" } }) },
+            );
+            const provider = new Resources(resources).one("pulumi:providers:aws", "west");
+            assert.equal(provider.inputs.region, "us-west-2");
+            assert.equal(provider.inputs.profile, "blueprints-prod");
+            assert.deepEqual(JSON.parse(provider.inputs.defaultTags), { tags: { department: "platform" } });
+            for (const key of ["assumeRoles", "accessKey", "allowedAccountIds", "endpoints"]) assert.equal(provider.inputs[key], undefined, key);
         });
     });
 });

@@ -5,12 +5,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { defineCommand, EXIT_USAGE, Io, parseCommand, progress, runCommand, stackName, UsageError, usage } from "../tools/cli";
 import { authzCommand } from "../tools/authz";
+import { constraintsCommand } from "../tools/constraints";
 import { controlsCommand } from "../tools/controls";
 import { docsCommand } from "../tools/docs";
 import { guardCommand, runGuard } from "../tools/guard";
 import { plansCommand } from "../tools/plan";
 import { planDiff, planDiffCommand } from "../tools/planDiff";
 import { policyCommand } from "../tools/policyCheck";
+import { preflightCommand } from "../tools/preflight";
 import { previewCommand } from "../tools/preview";
 import { taggableCommand } from "../tools/taggableTypes";
 import { ROOT } from "../engine/evaluate";
@@ -48,6 +50,8 @@ const TOOLS = [
     { script: "plan:diff", file: "tools/planDiff.ts", command: planDiffCommand, stack: true },
     { script: "guard", file: "tools/guard.ts", command: guardCommand, stack: true },
     { script: "authz", file: "tools/authz.ts", command: authzCommand, stack: true, setup: true },
+    { script: "preflight", file: "tools/preflight.ts", command: preflightCommand, stack: true, setup: true },
+    { script: "constraints", file: "tools/constraints.ts", command: constraintsCommand, stack: true, setup: true },
     { script: "policy:taggable", file: "tools/taggableTypes.ts", command: taggableCommand, stack: false },
     { script: "docs", file: "tools/docs.ts", command: docsCommand, stack: false },
 ];

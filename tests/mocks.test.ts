@@ -3,7 +3,7 @@ import * as awsx from "@pulumi/awsx";
 import assert from "node:assert/strict";
 import { ServiceRole } from "../components/iam";
 import { build, json, promiseOf, Resources } from "../engine/evaluate";
-import { mockFailures } from "../engine/mocks";
+import { mockFailures, withoutDefaultVpc, withoutInstanceTypes } from "../engine/mocks";
 
 describe("mock harness", () => {
     it("renders iam.getPolicyDocument like the provider", async () => {
@@ -40,6 +40,31 @@ describe("mock harness", () => {
         assert.match(await promiseOf(value.vpcId), /^vpc-[0-9a-f]{17}$/);
         assert.equal((await promiseOf(value.privateSubnetIds)).length, 2);
         assert.equal(new Resources(resources).ofType("aws:ec2/subnet:Subnet").length, 0, "no children are visible");
+    });
+
+    it("answers instance type offerings by zone as DescribeInstanceTypeOfferings does, leaving out what a zone does not offer", async () => {
+        const offerings = (types: string[]) =>
+            build(() => aws.ec2.getInstanceTypeOfferingsOutput({ locationType: "availability-zone", filters: [{ name: "instance-type", values: types }] }));
+        const all = await promiseOf((await offerings(["t3.micro", "m5.large"])).value);
+        assert.deepEqual(
+            all.locations.map((zone, i) => `${zone} ${all.instanceTypes[i]} ${all.locationTypes[i]}`),
+            ["a", "b", "c"].flatMap((z) => [`us-east-1${z} t3.micro availability-zone`, `us-east-1${z} m5.large availability-zone`]),
+        );
+        await withoutInstanceTypes({ "us-east-1b": ["m5.large"] }, async () => {
+            const some = await promiseOf((await offerings(["m5.large"])).value);
+            assert.deepEqual(some.locations, ["us-east-1a", "us-east-1c"]);
+        });
+    });
+
+    it("answers subnet lookups by their filters: default subnets per zone, given ids, none without a default VPC", async () => {
+        const lookup = (filters: { name: string; values: string[] }[]) => build(() => aws.ec2.getSubnetsOutput({ filters }).ids);
+        const defaults = [{ name: "vpc-id", values: ["vpc-0d3fa17de5a2e9c01"] }, { name: "default-for-az", values: ["true"] }];
+        assert.deepEqual(await promiseOf((await lookup(defaults)).value), ["subnet-0d3fa17de5a2e9c0a", "subnet-0d3fa17de5a2e9c0b"]);
+        assert.deepEqual(await promiseOf((await lookup([...defaults, { name: "availability-zone", values: ["us-east-1b", "us-east-1c"] }])).value), ["subnet-0d3fa17de5a2e9c0b"]);
+        assert.deepEqual(await promiseOf((await lookup([{ name: "subnet-id", values: ["subnet-0123456789abcdef0"] }])).value), ["subnet-0123456789abcdef0"]);
+        await withoutDefaultVpc(async () => assert.deepEqual(await promiseOf((await lookup(defaults)).value), []));
+        const { value } = await build(() => aws.ec2.getSubnetOutput({ id: "subnet-0d3fa17de5a2e9c0b" }).availabilityZone);
+        assert.equal(await promiseOf(value), "us-east-1b");
     });
 
     it("fails loudly on an invoke it has no realistic result for", async () => {

@@ -14,6 +14,8 @@ function raw(stack: string, overrides: Record<string, unknown> = {}): { values: 
     const config = stackConfig(stack, overrides);
     const values: Record<string, string> = {};
     for (const [k, v] of Object.entries(config)) if (k.startsWith("aws-blueprints:")) values[k.slice("aws-blueprints:".length)] = v;
+    // The program's environment when the file sets none: the stack's name (what parseSettings does given { stack }).
+    values.environment ??= stack;
     return { values, region: config["aws:region"] };
 }
 
@@ -473,6 +475,17 @@ describe("settings", () => {
             const found = problems("dev", { "aws-blueprints:athenaAnalytics": { enabled: true, subnetType: "private", instanceType: "m7g.large" } });
             assert.match(found[0], /^aws-blueprints:athenaAnalytics\.instanceType: must be an x86_64 type.*; got "m7g\.large"$/);
             assert.equal(found[1], "aws-blueprints:athenaAnalytics.subnetId: is required with subnetType private: a private subnet with a NAT route; got nothing (the key is missing)");
+        });
+
+        it("every instance type key: a type EC2 does not have, which fits the pattern", () => {
+            const found = problems("dev", {
+                "aws-blueprints:patchInspectProtect": { enabled: true, instanceType: "t3.mediun" },
+                "aws-blueprints:spotFleet": { enabled: true, instanceTypes: ["t3.micro", "m5.larg"] },
+            });
+            assert.deepEqual(found.sort(), [
+                'aws-blueprints:patchInspectProtect.instanceType: must be an EC2 instance type like m5.large: EC2 has no type of that name; got "t3.mediun"',
+                'aws-blueprints:spotFleet.instanceTypes[1]: must be an EC2 instance type like m5.large: EC2 has no type of that name; got "m5.larg"',
+            ]);
         });
 
         it("athenaAnalytics: a data location that is not an S3 folder", () => {

@@ -198,6 +198,23 @@ describe("deployment workflow (.github/workflows/deploy.yml)", () => {
     });
 });
 
+describe("deployment workflow: the preflight before every pulumi up", () => {
+    const wf = workflow("deploy.yml");
+    for (const name of ["dev", "prod"]) {
+        it(`${name}: exports the deployed stack and runs the preflight on it, with the deployment's credentials, before pulumi up`, () => {
+            const job = wf.jobs[name];
+            const credentials = index(job, uses("aws-actions/configure-aws-credentials@"), "AWS credentials");
+            const cli = index(job, (s) => uses("pulumi/actions@")(s) && s.with?.command === undefined, "Pulumi CLI install");
+            const exported = index(job, runs(/^pulumi stack export --stack "\$STACK" --file state\.json$/), "pulumi stack export");
+            const preflight = index(job, runs(/^npm run preflight -- --stack "\$STACK" --state state\.json$/), "npm run preflight");
+            const up = index(job, (s) => uses("pulumi/actions@")(s) && s.with?.command === "up", "pulumi up");
+            assert.ok(credentials < preflight && cli < exported && exported < preflight && preflight < up, "credentials and state first, then the preflight, then up");
+            assert.equal(job.steps[preflight].if, undefined, "a failed preflight stops the job");
+            assert.ok(job.steps[exported].env?.PULUMI_CONFIG_PASSPHRASE, "the export can open the stack");
+        });
+    }
+});
+
 describe("both workflows", () => {
     for (const file of ["preview.yml", "deploy.yml"]) {
         it(`${file}: pins every action to a major version and runs only npm scripts that exist`, () => {

@@ -176,6 +176,12 @@ class UrnResolver {
     }
 }
 
+/** The URNs `pulumi up` knows the resources by: each one's own and those its aliases cover, as the engine computes them. */
+export function engineUrns(stack: string, project: string, resources: readonly RecordedResource[]): Set<string> {
+    const urns = new UrnResolver(stack, project, resources);
+    return new Set(resources.flatMap((r) => [urns.urn(r.urn), ...urns.aliases(r)]));
+}
+
 // ---- values -----------------------------------------------------------------------------------------------
 
 function isSecretValue(value: unknown): boolean {

@@ -15,7 +15,7 @@ const bin = (name) => path.join(ROOT, "node_modules", ".bin", name);
 // Incremental type-checking: a warm clone re-checks only what changed; a fresh clone checks everything once.
 const TSC_ARGS = ["--noEmit", "--noCheck", "false", "--incremental", "--tsBuildInfoFile", path.join(ROOT, "node_modules", ".cache", "aws-blueprints", "tsbuildinfo")];
 // Test files that evaluate whole stacks or run the tools as processes: left out of the quick loop.
-const WHOLE_PROGRAM = new Set(["authz", "cli", "examples", "guard", "plan", "planDiff", "policy", "preview", "stack", "workflows"]);
+const WHOLE_PROGRAM = new Set(["authz", "cli", "examples", "guard", "plan", "planDiff", "policy", "preflight", "preview", "stack", "workflows"]);
 
 function run(name, command, args, live) {
     const started = Date.now();

@@ -67,6 +67,9 @@ const requestTagContext = (specs: readonly { ResourceType?: string; Tags?: { Key
     return { ...Object.fromEntries(tags.map((t) => [`aws:RequestTag/${t.Key}`, String(t.Value)])), "aws:TagKeys": tags.map((t) => String(t.Key)) };
 };
 
+const stackArn = (c: CallContext, name: string): string =>
+    name.startsWith("arn:") ? name : `arn:aws:cloudformation:${c.region}:${c.account}:stack/${name}/0a1b2c3d-0000-4000-8000-00000000000f`;
+
 const ec2Arn = (c: CallContext, resource: string): string => `arn:aws:ec2:${c.region}:${c.account}:${resource}`;
 // Snapshots are the one EC2 resource whose ARN has no account (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html#amazonec2-resources-for-iam-policies).
 const snapshotArn = (c: CallContext, id: string): string => `arn:aws:ec2:${c.region}::snapshot/${id}`;
@@ -124,6 +127,9 @@ export const SDK_ACTIONS: Readonly<Record<string, (input: any, c: CallContext) =
             context: c.output?.ChangeSetName ? { "cloudformation:ChangeSetName": String(c.output.ChangeSetName) } : undefined,
         },
     ],
+    // Both are authorized on the stack, named by its ARN with the stack id (a name resolves to the current stack).
+    DescribeStacksCommand: (input, c) => [{ action: "cloudformation:DescribeStacks", resource: stackArn(c, input.StackName) }],
+    DeleteStackCommand: (input, c) => [{ action: "cloudformation:DeleteStack", resource: stackArn(c, input.StackName) }],
     ListAttachedGroupPoliciesCommand: (input, c) => [{ action: "iam:ListAttachedGroupPolicies", resource: groupArn(c, input.GroupName) }],
     AttachGroupPolicyCommand: (input, c) => [{ action: "iam:AttachGroupPolicy", resource: groupArn(c, input.GroupName), context: { "iam:PolicyARN": input.PolicyArn } }],
     DetachGroupPolicyCommand: (input, c) => [{ action: "iam:DetachGroupPolicy", resource: groupArn(c, input.GroupName), context: { "iam:PolicyARN": input.PolicyArn } }],
@@ -150,7 +156,11 @@ export const SDK_ACTIONS: Readonly<Record<string, (input: any, c: CallContext) =
         const created: { SnapshotId?: string; VolumeId?: string }[] = c.output?.Snapshots ?? [];
         const tags = requestTagContext(input.TagSpecifications, "snapshot");
         return [
-            { action: "ec2:CreateSnapshots", resource: ec2Arn(c, `instance/${input.InstanceSpecification.InstanceId}`) },
+            {
+                action: "ec2:CreateSnapshots",
+                resource: ec2Arn(c, `instance/${input.InstanceSpecification.InstanceId}`),
+                context: tagContext(c.tags[ec2Arn(c, `instance/${input.InstanceSpecification.InstanceId}`)]),
+            },
             ...created.map((s) => ({ action: "ec2:CreateSnapshots", resource: ec2Arn(c, `volume/${s.VolumeId}`) })),
             ...created.map((s) => ({ action: "ec2:CreateSnapshots", resource: snapshotArn(c, String(s.SnapshotId)), context: tags })),
             ...(Object.keys(tags).length > 0
@@ -322,6 +332,34 @@ export const HANDLER_RUNS: Readonly<Record<string, HandlerRun>> = {
             ];
         },
     },
+    "aws-blueprints:delivery:SafeDeployPipeline/sample-cleanup": {
+        clients: [CloudFormationClient],
+        scenarios: ({ ix, component }) => {
+            // The invocation the stack records is the event the provider sends on destroy, plus the action.
+            const invocation = ix.ofType("aws:lambda/invocation:Invocation").find((i) => i.parentUrn === component.urn && i.name.endsWith("-sample-cleanup"));
+            const input = JSON.parse(invocation?.inputs.input ?? "{}");
+            let deleted = false;
+            const stack = { StackName: input.stackName, StackId: `arn:aws:cloudformation:${ix.region}:${ix.account}:stack/${input.stackName}/0a1b2c3d-0000-4000-8000-00000000000f`, StackStatus: "CREATE_COMPLETE", CreationTime: new Date(0) };
+            return [
+                {
+                    name: "pulumi destroy deletes the sample stack",
+                    event: { ...input, tf: { action: "delete", prev_input: input } },
+                    // Deleted at once: the first look after the deletion finds it gone.
+                    answers: {
+                        DescribeStacksCommand: () => {
+                            if (!deleted) return { Stacks: [stack] };
+                            throw Object.assign(new Error(`Stack with id ${input.stackName} does not exist`), { name: "ValidationError" });
+                        },
+                        DeleteStackCommand: () => {
+                            deleted = true;
+                            return {};
+                        },
+                    },
+                    immediateTimers: true,
+                },
+            ];
+        },
+    },
     "aws-blueprints:delivery:SafeDeployPipeline/trigger": {
         clients: [CodePipelineClient, SFNClient, S3Client],
         scenarios: ({ ix, env }) => {
@@ -428,6 +466,8 @@ export const HANDLER_RUNS: Readonly<Record<string, HandlerRun>> = {
             const expired = `arn:aws:ec2:${ix.region}::snapshot/snap-0e0e0e0e0e0e0e0e0`;
             const ownTags = { "ops-automator:created-by": marker, "ops-automator:instance-id": "i-0a0a0a0a0a0a0a0a0", "ops-automator:slot": "2024-12-01T23:30 UTC", "ops-automator:expires-at": "2024-12-16T23:30:00.000Z" };
             const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+            // The instances the engine is given are those of its own deployment (the DescribeInstances tag filter).
+            const own = env.INSTANCE_TAG_KEY ? { [env.INSTANCE_TAG_KEY]: env.INSTANCE_TAG_VALUE } : {};
             return [
                 {
                     name: "a run snapshots a due instance, deletes an expired snapshot, reports a bad schedule tag and forgets a fixed one",
@@ -443,8 +483,8 @@ export const HANDLER_RUNS: Readonly<Record<string, HandlerRun>> = {
                             Reservations: [
                                 {
                                     Instances: [
-                                        { InstanceId: "i-0a0a0a0a0a0a0a0a0", Tags: tagList({ "scheduler:ebs-snapshot": "2330;7;utc;all", Name: "web" }) },
-                                        { InstanceId: "i-0b0b0b0b0b0b0b0b0", Tags: tagList({ "scheduler:ebs-snapshot": "25:00" }) },
+                                        { InstanceId: "i-0a0a0a0a0a0a0a0a0", Tags: tagList({ "scheduler:ebs-snapshot": "2330;7;utc;all", Name: "web", ...own }) },
+                                        { InstanceId: "i-0b0b0b0b0b0b0b0b0", Tags: tagList({ "scheduler:ebs-snapshot": "25:00", ...own }) },
                                     ],
                                 },
                             ],
@@ -458,8 +498,17 @@ export const HANDLER_RUNS: Readonly<Record<string, HandlerRun>> = {
                         },
                         PublishCommand: { MessageId: "95df01b4-ee98-5cb9-9903-4c221d41eb5e" },
                     },
-                    tags: { [expired]: ownTags },
+                    tags: { [expired]: ownTags, [`arn:aws:ec2:${ix.region}:${ix.account}:instance/i-0a0a0a0a0a0a0a0a0`]: own },
                 },
+                ...ix
+                    .ofType("aws:lambda/invocation:Invocation")
+                    .filter((i) => i.parentUrn === component.urn && i.inputs.lifecycleScope === "CRUD")
+                    .map((i) => ({
+                        name: "pulumi destroy deletes the engine's snapshots",
+                        event: { ...JSON.parse(i.inputs.input), tf: { action: "delete", prev_input: JSON.parse(i.inputs.input) } },
+                        answers: { DescribeSnapshotsCommand: { Snapshots: [{ SnapshotId: "snap-0e0e0e0e0e0e0e0e0", State: "completed", Tags: tagList(ownTags) }] } },
+                        tags: { [expired]: ownTags },
+                    })),
             ];
         },
     },

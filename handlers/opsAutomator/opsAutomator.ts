@@ -50,6 +50,8 @@ export interface RunnerConfig {
     readonly windowMinutes: number;
     /** Marker tag value of the snapshots this engine creates. */
     readonly snapshotMarkerValue: string;
+    /** The tag an instance must also carry for this engine to snapshot it (its own deployment's). */
+    readonly instanceTag?: { readonly key: string; readonly value: string };
 }
 
 export interface RunnerDeps {
@@ -184,7 +186,7 @@ async function runTask(task: TaskRecord, window: ReturnType<typeof windowEnding>
     try {
         switch (task.action) {
             case SNAPSHOT_ACTION: {
-                const result = await runSnapshotScheduler(task.parameters, { window, markerValue: config.snapshotMarkerValue }, { ec2: deps.ec2, log: deps.log });
+                const result = await runSnapshotScheduler(task.parameters, { window, markerValue: config.snapshotMarkerValue, instanceTag: config.instanceTag }, { ec2: deps.ec2, log: deps.log });
                 return {
                     taskId: task.taskId,
                     action: task.action,
@@ -375,5 +377,6 @@ export function configFromEnvironment(env: Readonly<Record<string, string | unde
         engineName: need("ENGINE_NAME"),
         windowMinutes,
         snapshotMarkerValue: need("SNAPSHOT_MARKER"),
+        ...(env.INSTANCE_TAG_KEY ? { instanceTag: { key: env.INSTANCE_TAG_KEY, value: env.INSTANCE_TAG_VALUE ?? "" } } : {}),
     };
 }

@@ -248,6 +248,11 @@ export interface SnapshotTaskContext {
     readonly window: SnapshotWindow;
     /** Value of the marker tag: identifies this engine's snapshots (its IAM role may delete only those). */
     readonly markerValue: string;
+    /**
+     * A tag an instance must also carry: two engines in one account each serve their own deployment's instances
+     * rather than snapshotting every scheduled instance twice.
+     */
+    readonly instanceTag?: { readonly key: string; readonly value: string };
 }
 
 export interface SnapshotTaskDeps {
@@ -298,7 +303,7 @@ function tagValue(tags: readonly Tag[] | undefined, key: string): string | undef
     return tags?.find((t) => t.Key === key)?.Value;
 }
 
-async function taggedInstances(ec2: SnapshotTaskDeps["ec2"]): Promise<Instance[]> {
+async function taggedInstances(ec2: SnapshotTaskDeps["ec2"], scope: SnapshotTaskContext["instanceTag"]): Promise<Instance[]> {
     const instances: Instance[] = [];
     let token: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -307,6 +312,7 @@ async function taggedInstances(ec2: SnapshotTaskDeps["ec2"]): Promise<Instance[]
             Filters: [
                 { Name: "tag-key", Values: [TAG_PREFIX, `${TAG_PREFIX}:*`] },
                 { Name: "instance-state-name", Values: ["pending", "running", "stopping", "stopped"] },
+                ...(scope ? [{ Name: `tag:${scope.key}`, Values: [scope.value] }] : []),
             ],
             MaxResults: 1000,
             NextToken: token,
@@ -318,7 +324,8 @@ async function taggedInstances(ec2: SnapshotTaskDeps["ec2"]): Promise<Instance[]
     throw new Error(`DescribeInstances returned more than ${MAX_PAGES} pages`);
 }
 
-async function ownSnapshots(ec2: SnapshotTaskDeps["ec2"], markerValue: string): Promise<Snapshot[]> {
+/** Every snapshot in the client's region carrying an engine's marker (all pages). */
+export async function ownSnapshots(ec2: Pick<EC2, "describeSnapshots">, markerValue: string): Promise<Snapshot[]> {
     const snapshots: Snapshot[] = [];
     let token: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -347,7 +354,7 @@ export async function runSnapshotScheduler(parameters: unknown, context: Snapsho
     const { window } = context;
     const defaults = { ...scheduleDefaults(), retentionDays: params.defaultRetentionDays };
 
-    const instances = await taggedInstances(deps.ec2);
+    const instances = await taggedInstances(deps.ec2, context.instanceTag);
     const zones = new Map<string, LocalMinute[]>();
     const minutesOf = (zone: string) => {
         if (!zones.has(zone)) zones.set(zone, localMinutes(window, zone));

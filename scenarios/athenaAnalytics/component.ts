@@ -440,7 +440,7 @@ export class AthenaAnalytics extends Blueprint {
             const profile = new aws.iam.InstanceProfile(`${name}-workstation`, { role: role.role.name }, { parent: this });
 
             const network = { owner: name, setting: "subnetId (athenaAnalytics.subnetId)", parent: this };
-            const subnetId = s.subnetId ?? defaultSubnetId(defaultVpcId(network), network);
+            const subnetId = s.subnetId ?? defaultSubnetId(defaultVpcId(network), network, { instanceTypes: [s.instanceType], typeSetting: "athenaAnalytics.instanceType" });
             const vpcId = aws.ec2.getSubnetOutput({ id: subnetId }, { parent: this }).vpcId;
             const securityGroup = new aws.ec2.SecurityGroup(
                 `${name}-workstation`,

@@ -1,7 +1,7 @@
 // The one declaration of every key of `aws-blueprints:athenaAnalytics`: type, range, default and description.
 import { z } from "zod";
 import { enabled } from "../../components/scenario";
-import { wholeNumber } from "../../components/settings";
+import { instanceType, wholeNumber } from "../../components/settings";
 
 const workstationCidr = z
     .string()
@@ -21,9 +21,7 @@ export const athenaAnalyticsSettings = z
         bytesScannedCutoffMb: wholeNumber(10, 10_000_000).default(10240).describe("Athena cancels a query that scans more than this many MB (Athena's minimum is 10)."),
         resultsExpirationDays: wholeNumber(1, 3650).default(30).describe("Days query results are kept."),
         createWorkstation: z.boolean().default(true).describe("Create the RStudio Server workstation; without it, only the catalog, the workgroup and the queries."),
-        instanceType: z
-            .string()
-            .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type like t3.large")
+        instanceType: instanceType
             // Graviton families carry a "g" after the generation digit (t4g, m7g, c7gn, r8gd).
             .refine((t) => !/^[a-z]+\d+[a-z]*g[a-z]*(-[a-z]+)?\./.test(t), "must be an x86_64 type: RStudio Server comes from Posit's x86_64 package")
             .default("t3.large").describe("Instance type of the workstation: x86_64 (the post recommends t2.large or bigger)."),

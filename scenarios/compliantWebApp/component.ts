@@ -80,12 +80,28 @@ export class CompliantWebApp extends Blueprint {
         const flowLogs = new FlowLogs(`${name}-flow-logs`, { kmsKeyArn: key.arn, retentionDays: this.logRetentionDays, protect }, child);
         const production = new TieredVpc(
             `${name}-production`,
-            { cidr: s.network.productionCidr, azCount: s.network.availabilityZones, natGateways: s.network.natGateways, flowLogs, purpose: "production" },
+            {
+                cidr: s.network.productionCidr,
+                azCount: s.network.availabilityZones,
+                natGateways: s.network.natGateways,
+                flowLogs,
+                purpose: "production",
+                // The web and app tiers spread over every zone of the production VPC.
+                instances: { instanceTypes: [s.web.instanceType, s.app.instanceType], typeSetting: "compliantWebApp.web.instanceType or compliantWebApp.app.instanceType" },
+            },
             child,
         );
         const management = new TieredVpc(
             `${name}-management`,
-            { cidr: s.network.managementCidr, azCount: s.network.availabilityZones, natGateways: s.network.managementNatGateways, flowLogs, purpose: "management" },
+            {
+                cidr: s.network.managementCidr,
+                azCount: s.network.availabilityZones,
+                natGateways: s.network.managementNatGateways,
+                flowLogs,
+                purpose: "management",
+                // The bastion runs in the first zone's public subnet.
+                instances: s.bastion ? { instanceTypes: [s.bastion.instanceType], typeSetting: "compliantWebApp.bastion.instanceType" } : undefined,
+            },
             child,
         );
         // Management hosts (public and private tiers) reach the production app and database tiers, and back.

@@ -3,6 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceRole } from "../../components/iam";
+import { InstancePlacement, zonesOffering } from "../../components/network";
 import { subnetCidrs, Tier, TIERS } from "./cidr";
 
 export interface FlowLogsArgs {
@@ -51,8 +52,10 @@ export class FlowLogs extends pulumi.ComponentResource {
 export interface TieredVpcArgs {
     /** The VPC's CIDR block. */
     readonly cidr: string;
-    /** Availability Zones (the first N available ones of the region). */
+    /** Availability Zones: the first N available ones of the region that offer `instances`' types. */
     readonly azCount: number;
+    /** What runs in every zone of the VPC: its instance types and the setting naming them. @default none */
+    readonly instances?: InstancePlacement;
     /** NAT gateways for the private subnets. */
     readonly natGateways: "none" | "single" | "perAz";
     /** Where the VPC's flow log goes. */
@@ -84,9 +87,20 @@ export class TieredVpc extends pulumi.ComponentResource {
     constructor(name: string, args: TieredVpcArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aws-blueprints:cjis:TieredVpc", name, {}, opts);
         const cidrs = subnetCidrs(args.cidr, args.azCount);
-        const azs = aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names.apply((names) => {
-            if (names.length < args.azCount) throw new Error(`${name}: the region has ${names.length} available AZs; ${args.azCount} needed`);
-            return names.slice(0, args.azCount);
+        const available = aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names;
+        const instances = args.instances?.instanceTypes.length ? args.instances : undefined;
+        const offering = instances ? zonesOffering(instances, { owner: name, parent: this }) : available;
+        const azs = pulumi.all([available, offering]).apply(([names, offered]) => {
+            const usable = names.filter((zone) => offered.includes(zone));
+            if (usable.length < args.azCount) {
+                if (!instances) throw new Error(`${name}: the region has ${usable.length} available AZs; ${args.azCount} needed`);
+                const types = [...new Set(instances.instanceTypes)].join(" and ");
+                throw new Error(
+                    `${name}: ${usable.length} available Availability Zone(s) of the region offer ${types} (${usable.join(", ")}); ${args.azCount} needed: ` +
+                        `set ${instances.typeSetting} to types offered in ${args.azCount} zones`,
+                );
+            }
+            return usable.slice(0, args.azCount);
         });
         const letter = (i: number) => String.fromCharCode(97 + i);
 

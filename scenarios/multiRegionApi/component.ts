@@ -8,6 +8,7 @@ import { configFromEnvironment as helloConfig, helloRegion } from "../../handler
 import { Blueprint } from "../../components/common";
 import { policyDocument, Statement, validateStatements } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
+import { regionalProvider } from "../../components/providers";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
 import { ArgsOf, ResolvedArgs, resolveArgs } from "../../components/scenario";
 import { denyInsecureTransport } from "../../components/storage";
@@ -100,7 +101,7 @@ export class MultiRegionApi extends Blueprint {
 
         const providers = new Map<string, aws.Provider>();
         for (const region of new Set([...regions, METRICS_REGION])) {
-            providers.set(region, new aws.Provider(`${name}-${region}`, { region }, { parent: this }));
+            providers.set(region, regionalProvider(`${name}-${region}`, region, { parent: this }));
         }
         const provider = (region: string) => providers.get(region)!;
         const global = provider(METRICS_REGION);

@@ -3,6 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { configFromEnvironment, failureMetricName, reportedWarningPrefix, runOpsAutomator } from "../../handlers/opsAutomator/opsAutomator";
+import { cleanUpSnapshots, isSnapshotCleanup } from "../../handlers/opsAutomator/snapshotCleanup";
 import { snapshotTagKeys } from "../../handlers/opsAutomator/snapshotScheduler";
 import { Blueprint } from "../../components/common";
 import { Statement } from "../../components/iam";
@@ -91,6 +92,8 @@ export class OpsAutomator extends Blueprint {
         // The table's name is unique per deployment, so two engines in one account never touch each other's snapshots.
         const markerValue = table.name;
         const marker = snapshotTagKeys();
+        // Every taggable resource of a stack carries its environment tag; instances of other deployments do not match.
+        const instanceTag = s.instanceTag ?? { key: "environment", value: this.tags.environment ?? pulumi.getStack() };
 
         const ec2Arn = (resource: string) => pulumi.interpolate`arn:${partition}:ec2:${region}:${identity.accountId}:${resource}`;
         const snapshotArn = pulumi.interpolate`arn:${partition}:ec2:${region}::snapshot/*`;
@@ -110,7 +113,14 @@ export class OpsAutomator extends Blueprint {
                 actions: ["ec2:DescribeInstances", "ec2:DescribeSnapshots"],
                 resources: ["*"],
             },
-            { sid: "SnapshotSources", actions: ["ec2:CreateSnapshots"], resources: [ec2Arn("instance/*"), ec2Arn("volume/*")] },
+            {
+                sid: "SnapshotOwnInstances",
+                actions: ["ec2:CreateSnapshots"],
+                resources: [ec2Arn("instance/*")],
+                conditions: { StringEquals: { [`aws:ResourceTag/${instanceTag.key}`]: instanceTag.value } },
+            },
+            // CreateSnapshots names an instance; its volumes are authorized as well, and only the instance's are taken.
+            { sid: "SnapshotVolumesOfOwnInstances", actions: ["ec2:CreateSnapshots"], resources: [ec2Arn("volume/*")] },
             {
                 sid: "SnapshotsCarryTheMarker",
                 actions: ["ec2:CreateSnapshots"],
@@ -151,6 +161,8 @@ export class OpsAutomator extends Blueprint {
                     ENGINE_NAME: engineName,
                     WINDOW_MINUTES: String(minutes),
                     SNAPSHOT_MARKER: markerValue,
+                    INSTANCE_TAG_KEY: instanceTag.key,
+                    INSTANCE_TAG_VALUE: instanceTag.value,
                 },
                 timeoutSeconds: s.timeoutSeconds,
                 memorySizeMb: s.memorySizeMb,
@@ -162,12 +174,15 @@ export class OpsAutomator extends Blueprint {
                     const { DynamoDB } = require("@aws-sdk/client-dynamodb");
                     const { EC2 } = require("@aws-sdk/client-ec2");
                     const { SNS } = require("@aws-sdk/client-sns");
+                    const log = (message: string, data?: Record<string, unknown>) => console.log(JSON.stringify({ message, ...data }));
+                    // The managed invocation that deletes the engine's snapshots when the stack is destroyed.
+                    if (isSnapshotCleanup(event)) return cleanUpSnapshots(event, process.env.SNAPSHOT_MARKER ?? "", { ec2: new EC2({}), log });
                     return runOpsAutomator(event, configFromEnvironment(process.env), {
                         dynamodb: new DynamoDB({}),
                         cloudwatch: new CloudWatch({}),
                         sns: new SNS({}),
                         ec2: new EC2({}),
-                        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+                        log,
                     });
                 },
             },
@@ -179,6 +194,18 @@ export class OpsAutomator extends Blueprint {
             { functionName: runner.functionName, maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
             { parent: this },
         );
+
+        // Snapshots are not Pulumi resources: an unprotected stack deletes them when it is destroyed (or the scenario
+        // is removed). The provider invokes the runner again on delete (lifecycle scope CRUD); the invocation depends on
+        // the runner and its role, and the schedule depends on it, so no run starts after the cleanup and the role is
+        // still there during it. A protected stack keeps its snapshots (its page says how to delete them).
+        const cleanup = this.protectStateful
+            ? undefined
+            : new aws.lambda.Invocation(
+                  `${name}-snapshot-cleanup`,
+                  { functionName: runner.functionName, input: JSON.stringify({ cleanup: "snapshots" }), lifecycleScope: "CRUD" },
+                  { parent: this, dependsOn: [runner] },
+              );
 
         const rule = new aws.cloudwatch.EventRule(
             `${name}-schedule`,
@@ -193,7 +220,7 @@ export class OpsAutomator extends Blueprint {
         new aws.cloudwatch.EventTarget(
             `${name}-target`,
             { rule: rule.name, arn: runner.arn, retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 } },
-            { parent: this, dependsOn: [permission] },
+            { parent: this, dependsOn: [permission, ...(cleanup ? [cleanup] : [])] },
         );
 
         topicAlarm(

@@ -1,7 +1,7 @@
 // The one declaration of every key of `aws-blueprints:opsAutomator`: type, range, default and description.
 import { z } from "zod";
-import { enabled } from "../../components/scenario";
-import { wholeNumber } from "../../components/settings";
+import { enabled, setting } from "../../components/scenario";
+import { userTagKey, wholeNumber } from "../../components/settings";
 import { SCHEDULE_MINUTES } from "./schedule";
 
 const allowedMinutes = `${SCHEDULE_MINUTES.slice(0, -1).join(", ")} or ${SCHEDULE_MINUTES[SCHEDULE_MINUTES.length - 1]}`;
@@ -29,6 +29,17 @@ export const opsAutomatorSettings = z
         defaultRetentionDays: wholeNumber(1, 3650)
             .default(15)
             .describe("Retention in days for schedule tags that leave it out. Seeds the task item: later changes are made in the item."),
+        instanceTag: setting(
+            z
+                .object({
+                    key: userTagKey.describe("Tag key, e.g. `environment`."),
+                    value: z.string().max(256).describe("Tag value the instance must carry."),
+                })
+                .strict()
+                .optional(),
+            "Tag a scheduled instance must also carry for this engine to snapshot it, so two engines in one account each serve their own instances.",
+            { whenUnset: "`environment` = the stack's environment" },
+        ),
         memorySizeMb: wholeNumber(128, 10240).default(256).describe("Memory of the runner in MB."),
         timeoutSeconds: wholeNumber(30, 900).default(300).describe("Time limit of one run in seconds."),
     })

@@ -58,6 +58,7 @@ export class PatchInspectProtect extends Blueprint {
         super("aws-blueprints:operations:PatchInspectProtect", name, "patch-inspect-protect", args, opts);
         const s = resolveArgs<typeof patchInspectProtectSettings, Inputs>(name, patchInspectProtectSettings, args);
         const severities = severitiesFrom(s.minimumSeverity);
+        const patchGroup = s.patchGroup ?? `Windows Servers ${this.tags.environment ?? pulumi.getStack()}`;
         try {
             this.snapshotTags = snapshotScheduleTags(s.snapshotTimes, s.snapshotRetentionDays, s.snapshotTimeZone, s.snapshotDays);
         } catch (err) {
@@ -67,7 +68,7 @@ export class PatchInspectProtect extends Blueprint {
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const network = { owner: name, setting: "vpcId and subnetId (patchInspectProtect.vpcId, patchInspectProtect.subnetId)", parent: this };
         const vpcId = s.vpcId ?? defaultVpcId(network);
-        const subnetId = s.subnetId ?? defaultSubnetId(vpcId, network);
+        const subnetId = s.subnetId ?? defaultSubnetId(vpcId, network, { instanceTypes: [s.instanceType], typeSetting: "patchInspectProtect.instanceType" });
 
         const group = new aws.ec2.SecurityGroup(
             `${name}-server`,
@@ -126,7 +127,7 @@ export class PatchInspectProtect extends Blueprint {
                 metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
                 rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: s.rootVolumeGb, deleteOnTermination: true },
                 disableApiTermination: this.protectStateful,
-                tags: { Name: `${name} Windows server`, "Patch Group": s.patchGroup, ...this.snapshotTags },
+                tags: { Name: `${name} Windows server`, "Patch Group": patchGroup, ...this.snapshotTags },
             },
             // A new AMI release must not replace a running server: it is patched in place by the maintenance window.
             { parent: this, ignoreChanges: ["ami"] },
@@ -160,7 +161,7 @@ export class PatchInspectProtect extends Blueprint {
             },
             { parent: this },
         );
-        new aws.ssm.PatchGroup(`${name}-patch-group`, { baselineId: baseline.id, patchGroup: s.patchGroup }, { parent: this });
+        new aws.ssm.PatchGroup(`${name}-patch-group`, { baselineId: baseline.id, patchGroup: patchGroup }, { parent: this });
 
         const window = new aws.ssm.MaintenanceWindow(
             `${name}-window`,
@@ -179,8 +180,8 @@ export class PatchInspectProtect extends Blueprint {
             {
                 windowId: window.id,
                 resourceType: "INSTANCE",
-                description: `Instances tagged Patch Group = ${s.patchGroup}`,
-                targets: [{ key: "tag:Patch Group", values: [s.patchGroup] }],
+                description: `Instances tagged Patch Group = ${patchGroup}`,
+                targets: [{ key: "tag:Patch Group", values: [patchGroup] }],
             },
             { parent: this },
         );

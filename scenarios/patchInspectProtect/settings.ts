@@ -1,6 +1,6 @@
 // The one declaration of every key of `aws-blueprints:patchInspectProtect`: type, range, default and description.
 import { z } from "zod";
-import { enabled } from "../../components/scenario";
+import { enabled, setting } from "../../components/scenario";
 import { instanceType, wholeNumber } from "../../components/settings";
 
 const hhmm = z
@@ -21,12 +21,14 @@ export const patchInspectProtectSettings = z
         subnetId: z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id like subnet-0123456789abcdef0").optional().meta({ description: "Subnet of the instance, given with `vpcId`; it needs outbound HTTPS to Systems Manager (NAT, a public IP or VPC endpoints).", whenUnset: "a default subnet of the default VPC" }),
         rootVolumeGb: wholeNumber(30, 16384).default(50).describe("Root volume in GiB (Windows needs at least 30)."),
         dataVolumeGb: wholeNumber(1, 16384).default(20).describe("Size of the extra data volume in GiB."),
-        patchGroup: z
-            .string()
-            .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u, "must be a tag value: 1-256 letters, digits, spaces and _ . : / = + - @")
-            .default("Windows Servers")
-            .describe("Value of the `Patch Group` tag, the patch baseline's registration and the maintenance window's target."),
-        approveAfterDays: wholeNumber(0, 360).default(7).describe("Days after release before a security update is approved."),
+        patchGroup: setting(
+            z
+                .string()
+                .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u, "must be a tag value: 1-256 letters, digits, spaces and _ . : / = + - @")
+                .optional(),
+            "Value of the `Patch Group` tag, the patch baseline's registration and the maintenance window's target. A patch group has one baseline per operating system in a region, so two stacks in one account need different ones.",
+            { whenUnset: "`Windows Servers <environment>`" },
+        ),        approveAfterDays: wholeNumber(0, 360).default(7).describe("Days after release before a security update is approved."),
         maintenanceSchedule: z
             .string()
             .regex(/^(cron|rate)\(.+\)$/, "must be a cron(...) or rate(...) expression like cron(0 22 ? * SUN *)")

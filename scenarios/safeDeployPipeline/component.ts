@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { configFromEnvironment as inspectionConfig, inspectChangeSet } from "../../handlers/safeDeployPipeline/changeSetInspection";
 import { configFromEnvironment as triggerConfig, handlePipelineJob } from "../../handlers/safeDeployPipeline/pipelineTrigger";
+import { cleanUpSampleStack } from "../../handlers/safeDeployPipeline/sampleCleanup";
 import { createZip } from "../../handlers/safeDeployPipeline/zipArchive";
 import { Blueprint } from "../../components/common";
 import { logDeliveryStatement, policyDocument, ServiceRole, Statement } from "../../components/iam";
@@ -142,9 +143,8 @@ export class SafeDeployPipeline extends Blueprint {
         const templateUrlBase = pulumi.interpolate`https://${artifacts.bucket}.s3.${region}.${partition.dnsSuffix}/${STAGED_TEMPLATES}`;
         const stagedTemplates = pulumi.interpolate`${artifacts.arn}/${STAGED_TEMPLATES}*`;
 
-        const deploymentRoleArn = s.deploymentRoleArn
-            ? pulumi.output(s.deploymentRoleArn)
-            : this.sampleDeploymentRole(name, prefix, partition.partition, region, account);
+        const sampleRole = s.deploymentRoleArn ? undefined : this.sampleDeploymentRole(name, prefix, partition.partition, region, account);
+        const deploymentRoleArn = sampleRole ? sampleRole.arn : pulumi.output(s.deploymentRoleArn!);
         this.deploymentRoleArn = deploymentRoleArn;
 
         const inspect = new HandlerFunction(
@@ -319,6 +319,9 @@ export class SafeDeployPipeline extends Blueprint {
                     { parent: this, dependsOn: [notification, sourceVersioning] },
                 );
                 pipelineDependencies.push(sample);
+                if (!this.protectStateful) {
+                    pipelineDependencies.push(this.sampleCleanup(name, this.sampleStackName, partition.partition, region, account, sampleRole?.resources ?? []));
+                }
             }
             this.sourceBucket = sourceBucket.bucket;
             this.sourceObjectKey = objectKey;
@@ -496,7 +499,7 @@ export class SafeDeployPipeline extends Blueprint {
         partition: pulumi.Output<string>,
         region: pulumi.Output<string>,
         account: pulumi.Output<string>,
-    ): pulumi.Output<string> {
+    ): { arn: pulumi.Output<string>; resources: pulumi.Resource[] } {
         const role = new aws.iam.Role(
             `${name}-deployer`,
             {
@@ -533,6 +536,55 @@ export class SafeDeployPipeline extends Blueprint {
             { parent: this },
         );
         // The role's permissions must exist before CloudFormation first assumes it.
-        return pulumi.all([role.arn, policy.id]).apply(([arn]) => arn);
+        return { arn: pulumi.all([role.arn, policy.id]).apply(([arn]) => arn), resources: [role, policy] };
+    }
+
+    /**
+     * Deletes the sample stack when this stack is destroyed (or the sample is no longer deployed): the pipeline
+     * created it, so Pulumi does not know it. The provider invokes the function again on delete (lifecycle scope
+     * CRUD); the invocation depends on the sample deployment role, which CloudFormation deletes the stack with, so the
+     * role is deleted only after the stack, and the pipeline depends on the invocation, so it is gone before the
+     * cleanup runs. Stacks of your own revisions are yours to delete (the page says how).
+     */
+    private sampleCleanup(
+        name: string,
+        stackName: string,
+        partition: pulumi.Output<string>,
+        region: pulumi.Output<string>,
+        account: pulumi.Output<string>,
+        deploymentRole: readonly pulumi.Resource[],
+    ): aws.lambda.Invocation {
+        const poll = { pollSeconds: 10, maxPolls: 85 };
+        const cleanup = new HandlerFunction(
+            `${name}-sample-cleanup`,
+            {
+                description: "Deletes the pipeline's sample CloudFormation stack when the Pulumi stack is destroyed",
+                statements: [
+                    {
+                        sid: "DeleteSampleStack",
+                        actions: ["cloudformation:DescribeStacks", "cloudformation:DeleteStack"],
+                        resources: [pulumi.interpolate`arn:${partition}:cloudformation:${region}:${account}:stack/${stackName}/*`],
+                    },
+                ],
+                timeoutSeconds: 900,
+                logRetentionDays: this.logRetentionDays,
+                protect: this.protectStateful,
+                callback: async (event: unknown) => {
+                    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
+                    const { CloudFormation } = require("@aws-sdk/client-cloudformation");
+                    return cleanUpSampleStack(event, poll, {
+                        cloudformation: new CloudFormation({}),
+                        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+                        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+                    });
+                },
+            },
+            { parent: this },
+        );
+        return new aws.lambda.Invocation(
+            `${name}-sample-cleanup`,
+            { functionName: cleanup.functionName, input: JSON.stringify({ stackName }), lifecycleScope: "CRUD" },
+            { parent: this, dependsOn: [cleanup, ...deploymentRole] },
+        );
     }
 }

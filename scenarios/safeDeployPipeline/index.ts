@@ -10,7 +10,9 @@ export const safeDeployPipeline = defineScenario({
         const pipeline = new SafeDeployPipeline("safe-deploy", {
             ...shared,
             ...settings,
-            stackNamePrefix: settings.stackNamePrefix ?? `blueprints-${all.environment}-`,
+            // Environments are lower case, so the capital letter ends the environment: `blueprints-prod-App-` is not the
+            // beginning of `blueprints-prod-eu-App-` (CloudFormation stack names and IAM ARN patterns are case-sensitive).
+            stackNamePrefix: settings.stackNamePrefix ?? `blueprints-${all.environment}-App-`,
         });
         return pick(pipeline, ["pipelineName", "stateMachineArn", "artifactBucket", "sourceBucket", "sourceObjectKey", "stackNamePrefix", "sampleStackName", "deploymentRoleArn", "triggerFunctionName", "inspectFunctionName", "topicArn"]);
     },

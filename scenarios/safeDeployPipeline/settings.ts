@@ -10,7 +10,11 @@ export const safeDeployPipelineSettings = z
             .string()
             .regex(/^[A-Za-z][-A-Za-z0-9]{0,63}$/, "must start with a letter and hold up to 64 letters, digits or dashes")
             .optional()
-            .meta({ description: "The pipeline may only create and change stacks whose names start with this.", whenUnset: "\"blueprints-<environment>-\"" }),
+            .meta({
+                description:
+                    "The pipeline may only create and change stacks whose names start with this. It must not be the beginning of another pipeline's prefix in the same account and region.",
+                whenUnset: "\"blueprints-<environment>-App-\" (until this version \"blueprints-<environment>-\", which was the beginning of another environment's: prod's of prod-eu's)",
+            }),
         source: z
             .discriminatedUnion("type", [
                 z

@@ -29,6 +29,8 @@ export class SecurityGroupGuard extends Blueprint {
         super("aws-blueprints:security:SecurityGroupGuard", name, "security-group-guard", args, opts);
         const s = resolveArgs<typeof securityGroupGuardSettings, Inputs>(name, securityGroupGuardSettings, args);
         const createSample = s.createSampleGroup;
+        // A tag value of the stack's own by default: another stack's guard in the account never reverts this stack's groups.
+        const monitoredTag = s.monitoredTag ? { key: s.monitoredTag.key, value: s.monitoredTag.value ?? this.tags.environment ?? pulumi.getStack() } : undefined;
         const ids = s.monitoredGroupIds;
 
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
@@ -47,13 +49,15 @@ export class SecurityGroupGuard extends Blueprint {
             sampleGroup = new aws.ec2.SecurityGroup(
                 `${name}-web`,
                 {
+                    // EC2 refuses a group name that begins with "sg-", which the auto-name of "sg-guard-web" would.
+                    namePrefix: `web-sample-${name}-`,
                     description: "Web Server Security Group",
                     vpcId:
                         s.sampleGroupVpcId ??
                         defaultVpcId({ owner: name, setting: "sampleGroupVpcId (securityGroupGuard.sampleGroupVpcId)", parent: this }),
                     tags: {
                         Name: "Web Server Security Group",
-                        ...(s.monitoredTag ? { [s.monitoredTag.key]: s.monitoredTag.value } : {}),
+                        ...(monitoredTag ? { [monitoredTag.key]: monitoredTag.value } : {}),
                     },
                 },
                 { parent: this },
@@ -114,12 +118,12 @@ export class SecurityGroupGuard extends Blueprint {
                 resources: [...ids, ...(sampleGroup ? [sampleGroup.id] : [])].map(groupArn),
             });
         }
-        if (s.monitoredTag) {
+        if (monitoredTag) {
             statements.push({
                 sid: "RevokeOnTaggedGroups",
                 actions: ["ec2:RevokeSecurityGroupIngress"],
                 resources: [groupArn("*")],
-                conditions: { StringEquals: { [`aws:ResourceTag/${s.monitoredTag.key}`]: s.monitoredTag.value } },
+                conditions: { StringEquals: { [`aws:ResourceTag/${monitoredTag.key}`]: monitoredTag.value } },
             });
         }
 
@@ -135,8 +139,8 @@ export class SecurityGroupGuard extends Blueprint {
                 statements,
                 environment: {
                     MONITORED_GROUP_IDS: monitoredIds.apply((list) => list.join(",")),
-                    MONITORED_TAG_KEY: s.monitoredTag?.key ?? "",
-                    MONITORED_TAG_VALUE: s.monitoredTag?.value ?? "",
+                    MONITORED_TAG_KEY: monitoredTag?.key ?? "",
+                    MONITORED_TAG_VALUE: monitoredTag?.value ?? "",
                     APPROVED_PRINCIPALS: approved.apply((list) => list.join(",")),
                     // The function exists only after the sample rule does, so the program's own rule is never reverted,
                     // however late CloudTrail delivers the event that created it.
@@ -275,7 +279,8 @@ export class SecurityGroupGuard extends Blueprint {
     ): pulumi.Output<string> {
         const trailName = `${name}-${pulumi.getStack()}`;
         const trailArn = pulumi.interpolate`arn:${partition}:cloudtrail:${region}:${accountId}:trail/${trailName}`;
-        const bucket = new aws.s3.Bucket(`${name}-trail-logs`, { forceDestroy: false }, this.stateful());
+        // CloudTrail writes to it until the trail is gone: an unprotected stack deletes it with its logs.
+        const bucket = new aws.s3.Bucket(`${name}-trail-logs`, { forceDestroy: !this.protectStateful }, this.stateful());
         new aws.s3.BucketPublicAccessBlock(
             `${name}-trail-logs`,
             { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },

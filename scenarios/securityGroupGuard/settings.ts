@@ -19,7 +19,9 @@ export const securityGroupGuardSettings = z
             z
                 .object({
                     key: userTagKey.describe("Tag key, e.g. `guarded`."),
-                    value: z.string().max(256).describe("Tag value the group must carry, e.g. `true`."),
+                    value: setting(z.string().max(256).optional(), "Tag value the group must carry, e.g. `true`.", {
+                        whenUnset: "the stack's environment, so two stacks in one account watch different groups",
+                    }),
                 })
                 .strict()
                 .optional(),
@@ -48,7 +50,7 @@ export const securityGroupGuardSettings = z
             .boolean()
             .default(false)
             .describe(
-                "Create a multi-region trail (log-file validation, private encrypted versioned bucket). The guard needs CloudTrail management events; most accounts already have a trail.",
+                "Create a multi-region trail (log-file validation, private encrypted versioned bucket). The guard needs a trail logging management events in the account; create one in one stack per account (the first copy of management events is free, each further one is billed) and leave it off where a trail exists (an organization trail, or the compliantWebApp audit trail).",
             ),
         memorySizeMb: z.number().int().min(128).max(10240).default(256).describe("Memory of the revert function in MB."),
     })

@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { Blueprint } from "../../components/common";
+import { defaultVpcId } from "../../components/network";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
 import { ArgsOf, resolveArgs } from "../../components/scenario";
 import { loadBalancerLogBucket } from "../../components/storage";
@@ -162,10 +163,10 @@ export class SniLoadBalancer extends Blueprint {
             vpcId = s.vpcId;
             subnetIds = [...s.subnetIds];
         } else {
-            const vpc = aws.ec2.getVpcOutput({ default: true }, { parent: this });
-            vpcId = vpc.id;
+            const defaultVpc = defaultVpcId({ owner: name, setting: "vpcId and subnetIds (sniLoadBalancer.vpcId, sniLoadBalancer.subnetIds)", parent: this });
+            vpcId = defaultVpc;
             subnetIds = aws.ec2.getSubnetsOutput(
-                { filters: [{ name: "vpc-id", values: [vpc.id] }, { name: "default-for-az", values: ["true"] }] },
+                { filters: [{ name: "vpc-id", values: [defaultVpc] }, { name: "default-for-az", values: ["true"] }] },
                 { parent: this },
             ).ids;
         }

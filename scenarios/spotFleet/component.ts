@@ -14,6 +14,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { cancelSpotRequest, checkSpotRequestId } from "../../handlers/spotFleet/spotRequestCancel";
 import { Blueprint } from "../../components/common";
+import { defaultVpcId, SubnetFilter, subnetsOffering } from "../../components/network";
 import { EncryptedTopic } from "../../components/notifications";
 import { ArgsOf, resolveArgs } from "../../components/scenario";
 import { checkFleet, fleetShape, InterruptionBehavior } from "./fleetRules";
@@ -104,15 +105,26 @@ export class SpotFleet extends Blueprint {
         super("aws-blueprints:compute:SpotFleet", name, args.scenario ?? "spot-fleet", args, opts);
         this.interruptionBehavior = behavior;
 
-        const vpcId = s.vpcId ?? aws.ec2.getVpcOutput({ default: true }, { parent: this }).id;
-        const subnetIds: pulumi.Output<string[]> = s.subnetIds
-            ? pulumi.all([...s.subnetIds])
-            : aws.ec2
-                  .getSubnetsOutput({ filters: [{ name: "vpc-id", values: [vpcId] }, { name: "default-for-az", values: ["true"] }] }, { parent: this })
-                  .ids.apply((ids) => {
-                      if (ids.length === 0) throw new Error(`${name}: the default VPC has no default subnets; give vpcId and subnetIds`);
-                      return [...ids].sort();
-                  });
+        // Where the program chooses subnets it chooses ones whose zone offers the types: the default VPC's default
+        // subnets for the group (any of its types will do), and for each standalone instance one of the given or
+        // default subnets offering its own type.
+        const network = { owner: name, setting: "vpcId and subnetIds (spotFleet.vpcId, spotFleet.subnetIds)", parent: this };
+        const vpcId = s.vpcId ?? defaultVpcId(network);
+        const candidates: SubnetFilter[] = s.subnetIds
+            ? [{ name: "subnet-id", values: [...s.subnetIds] }]
+            : [
+                  { name: "vpc-id", values: [vpcId] },
+                  { name: "default-for-az", values: ["true"] },
+              ];
+        const describe = s.subnetIds ? "spotFleet.subnetIds" : "the default VPC";
+        const placed = (instanceTypes: readonly string[], offering: "all" | "any") =>
+            subnetsOffering(
+                candidates,
+                { instanceTypes, offering, typeSetting: "spotFleet.instanceTypes" },
+                { ...network, describe, candidates: s.subnetIds ? [...s.subnetIds] : undefined },
+            );
+        const subnetsFor = new Map<string, pulumi.Output<string[]>>();
+        const subnetsOfType = (type: string) => subnetsFor.get(type) ?? subnetsFor.set(type, placed([type], "all")).get(type)!;
 
         const alerts = new EncryptedTopic(
             `${name}-interruptions`,
@@ -186,7 +198,8 @@ export class SpotFleet extends Blueprint {
                     minSize: shape.minSize,
                     maxSize: shape.maxSize,
                     desiredCapacity: desired,
-                    vpcZoneIdentifiers: subnetIds,
+                    // Subnets given by the user are theirs to choose: the group launches the types each zone offers.
+                    vpcZoneIdentifiers: s.subnetIds ? [...s.subnetIds] : placed(types, "any"),
                     capacityRebalance: shape.capacityRebalance,
                     healthCheckType: "EC2",
                     mixedInstancesPolicy: {
@@ -214,7 +227,7 @@ export class SpotFleet extends Blueprint {
                     {
                         launchTemplate: { id: template.id, version },
                         instanceType: types[i % types.length],
-                        subnetId: subnetIds.apply((ids) => ids[i % ids.length]),
+                        subnetId: subnetsOfType(types[i % types.length]).apply((ids) => ids[i % ids.length]),
                         // Repeats the template's root volume, so the instance's own settings say it is encrypted.
                         rootBlockDevice: {
                             volumeSize: rootGiB,

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { acknowledgeTags, Blueprint } from "../../components/common";
 import { accountAdministersKey, logsEncryptStatement } from "../../components/iam";
 import { InstanceRole } from "../../components/instanceRole";
+import { subnetsOffering } from "../../components/network";
 import { ArgsOf, resolveArgs } from "../../components/scenario";
 import { loadBalancerLogBucket } from "../../components/storage";
 import { protectedStackRules, windowsContainersSettings, WindowsContainersSettings } from "./settings";
@@ -186,7 +187,7 @@ export class WindowsContainerCluster extends Blueprint {
             `${name}-alb-to-hosts`,
             {
                 securityGroupId: albGroup.id,
-                description: "To the tasks' host port",
+                description: "To the host port of the tasks",
                 ipProtocol: "tcp",
                 fromPort: 8080,
                 toPort: 8080,
@@ -254,7 +255,18 @@ export class WindowsContainerCluster extends Blueprint {
         const group = new aws.autoscaling.Group(
             `${name}-hosts`,
             {
-                vpcZoneIdentifiers: vpc.privateSubnetIds,
+                // awsx takes the region's first zones; the group uses those of them that offer the instance type.
+                vpcZoneIdentifiers: subnetsOffering(
+                    [{ name: "subnet-id", values: vpc.privateSubnetIds }],
+                    { instanceTypes: [s.instanceType], typeSetting: "windowsContainers.instanceType" },
+                    {
+                        owner: name,
+                        setting: "windowsContainers.availabilityZones (more zones)",
+                        parent: this,
+                        candidates: vpc.privateSubnetIds,
+                        describe: "the VPC (private subnets)",
+                    },
+                ),
                 minSize: s.minInstances,
                 maxSize: s.maxInstances,
                 desiredCapacity: s.minInstances,
@@ -422,7 +434,8 @@ export class WindowsContainerCluster extends Blueprint {
         const taskDefinition = new aws.ecs.TaskDefinition(
             `${name}-iis`,
             {
-                family: "windows-simple-iis",
+                // Families are names in the region: two stacks registering one would share its revisions.
+                family: `windows-simple-iis-${pulumi.getStack()}`,
                 requiresCompatibilities: ["EC2"],
                 runtimePlatform: { operatingSystemFamily: operatingSystemFamily(server), cpuArchitecture: "X86_64" },
                 containerDefinitions: pulumi

@@ -11,7 +11,7 @@ import {
 } from "../../scenarios/athenaAnalytics/component";
 import { build, json, promiseOf, Resources } from "../../engine/evaluate";
 import { assertActionsExist, grants, list, PolicyStatement } from "../iam";
-import { ACCOUNT_ID, clearRecorded, recordedResources, withoutDefaultVpc } from "../../engine/mocks";
+import { ACCOUNT_ID, clearRecorded, recordedResources, withoutDefaultVpc, withoutInstanceTypes } from "../../engine/mocks";
 
 async function analytics(args: AthenaAnalyticsArgs = {}) {
     const { value, resources } = await build(() => new AthenaAnalytics("billboard", args));
@@ -285,6 +285,25 @@ describe("AthenaAnalytics component", () => {
         });
     });
 
+    it("launches the workstation in a default subnet whose zone offers its type, and names the type when no zone does", async () => {
+        await withoutInstanceTypes({ "us-east-1a": ["t3.large"] }, async () => {
+            const { r } = await analytics();
+            assert.equal(r.one("aws:ec2/instance:Instance").inputs.subnetId, "subnet-0d3fa17de5a2e9c0b", "the default subnet in us-east-1b");
+        });
+        await withoutInstanceTypes({ "us-east-1a": ["t3.large"], "us-east-1b": ["t3.large"], "us-east-1c": ["t3.large"] }, async () => {
+            const { a } = await analytics();
+            await assert.rejects(promiseOf(a.instanceId), /billboard: no Availability Zone of us-east-1 offers t3\.large; set athenaAnalytics\.instanceType to a type offered there/);
+        });
+        // Offered only where the default VPC has no default subnet: the settings that place it elsewhere are named.
+        await withoutInstanceTypes({ "us-east-1a": ["t3.large"], "us-east-1b": ["t3.large"] }, async () => {
+            const { a } = await analytics();
+            await assert.rejects(
+                promiseOf(a.instanceId),
+                /billboard: no subnet of the default VPC lies in an Availability Zone offering t3\.large \(offered in us-east-1c\); set subnetId \(athenaAnalytics\.subnetId\), or athenaAnalytics\.instanceType$/,
+            );
+        });
+    });
+
     it("ships the setup log to its log group and installs R and RStudio Server at boot", async () => {
         const { r } = await defaults();
         const userData: string = r.one("aws:ec2/instance:Instance").inputs.userData;
@@ -355,7 +374,7 @@ describe("AthenaAnalytics component", () => {
             [{ subnetId: "subnet-xyz" }, /subnetId: must be a subnet id like subnet-0123456789abcdef0; got "subnet-xyz"/],
             [{ instanceType: "m7g.large" }, /instanceType: must be an x86_64 type: RStudio Server comes from Posit's x86_64 package; got "m7g.large"/],
             [{ instanceType: "t4g.xlarge" }, /instanceType: must be an x86_64 type.*; got "t4g.xlarge"/],
-            [{ instanceType: "large" }, /instanceType: must be an EC2 instance type like t3.large; got "large"/],
+            [{ instanceType: "large" }, /instanceType: must be an EC2 instance type like m5.large; got "large"$/],
             [{ rstudioUser: "root" }, /rstudioUser: must not be root; got "root"/],
             [{ rstudioServerVersion: "latest" }, /rstudioServerVersion: must be a version like 2024.12.1-563; got "latest"/],
             [{ rstudioServerSha256: "abc" }, /rstudioServerSha256: must be 64 lowercase hex digits; got "abc"/],

@@ -6,7 +6,8 @@ import { cidrsOverlap, parseCidr, subnetCidrs } from "../../scenarios/compliantW
 import { architectureOf } from "../../scenarios/compliantWebApp/tiers";
 import { build, json, promiseOf, RecordedResource, Resources, runProgram, stackConfig } from "../../engine/evaluate";
 import { assertActionsExist, grants, PolicyStatement } from "../iam";
-import { ACCOUNT_ID, recordedResources } from "../../engine/mocks";
+import { ACCOUNT_ID, recordedResources, withoutInstanceTypes } from "../../engine/mocks";
+import { FlowLogs, TieredVpc } from "../../scenarios/compliantWebApp/network";
 
 const ZONE = "Z0123456789ABCDEFGHIJ";
 const BASE: CompliantWebAppArgs = {
@@ -671,6 +672,39 @@ describe("CompliantWebApp AWS Config defaults", () => {
     it("scopes the required-tags rule by the scenario tag when the component has no environment tag", async () => {
         const { r } = await environment({ tags: { owner: "platform-team" } });
         assert.deepEqual(r.one("aws:cfg/rule:Rule", "cjis-config-required-tags").inputs.scope, { tagKey: "scenario", tagValue: "compliant-web-app" });
+    });
+});
+
+describe("CompliantWebApp placement: Availability Zones that offer the tiers' instance types", () => {
+    it("builds the production VPC in the first zones offering the web and app types, the management VPC where the bastion's is offered", async () => {
+        await withoutInstanceTypes({ "us-east-1a": ["m6i.large"], "us-east-1b": ["t4g.nano"] }, async () => {
+            const { r } = await environment({ app: { instanceType: "m6i.large" }, bastion: { allowedCidr: "203.0.113.0/24", keyName: "ops" } });
+            const zones = (purpose: string) => byName(r.ofType("aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith(`cjis-${purpose}-private-`))).map((s) => s.inputs.availabilityZone);
+            assert.deepEqual(zones("production"), ["us-east-1b", "us-east-1c"]);
+            assert.deepEqual(zones("management"), ["us-east-1a", "us-east-1c"]);
+            const bastion = r.one("aws:ec2/instance:Instance");
+            assert.equal(bastion.outputs.availabilityZone, "us-east-1a", "the bastion's public subnet is in a zone offering t4g.nano");
+        });
+    });
+
+    it("fails naming the zone count and the type settings when too few zones offer the types", async () => {
+        await withoutInstanceTypes({ "us-east-1a": ["t4g.micro"], "us-east-1b": ["t4g.micro"] }, async () => {
+            const { value } = await build(() => {
+                const flowLogs = new FlowLogs("cjis-flow-logs", { kmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, retentionDays: 30, protect: false });
+                return new TieredVpc("cjis-production", {
+                    cidr: "10.0.0.0/16",
+                    azCount: 2,
+                    natGateways: "none",
+                    flowLogs,
+                    purpose: "production",
+                    instances: { instanceTypes: ["t4g.micro", "t4g.micro"], typeSetting: "compliantWebApp.web.instanceType or compliantWebApp.app.instanceType" },
+                });
+            });
+            await assert.rejects(
+                promiseOf(value.subnetIds.private[0]),
+                /cjis-production: 1 available Availability Zone\(s\) of the region offer t4g\.micro \(us-east-1c\); 2 needed: set compliantWebApp\.web\.instanceType or compliantWebApp\.app\.instanceType to types offered in 2 zones$/,
+            );
+        });
     });
 });
 

@@ -87,7 +87,9 @@ describe("OpsAutomator component", () => {
         assert.deepEqual(
             only("ec2:CreateSnapshots").map((s) => [list(s.Resource), s.Condition]),
             [
-                [[`arn:aws:ec2:us-east-1:${ACCOUNT_ID}:instance/*`, `arn:aws:ec2:us-east-1:${ACCOUNT_ID}:volume/*`], undefined],
+                // Only instances of its own deployment (tagged with its environment, here the stack "test"); their volumes.
+                [[`arn:aws:ec2:us-east-1:${ACCOUNT_ID}:instance/*`], { StringEquals: { "aws:ResourceTag/environment": "test" } }],
+                [[`arn:aws:ec2:us-east-1:${ACCOUNT_ID}:volume/*`], undefined],
                 [[snapshots], { StringEquals: { "aws:RequestTag/ops-automator:created-by": marker } }],
             ],
         );

@@ -291,6 +291,7 @@ describe("Ops Automator runner", () => {
                 SNAPSHOT_MARKER: "t",
             };
             assert.deepEqual(configFromEnvironment(env), { tableName: "t", topicArn: env.TOPIC_ARN, metricNamespace: "ns", engineName: "e", windowMinutes: 15, snapshotMarkerValue: "t" });
+            assert.deepEqual(configFromEnvironment({ ...env, INSTANCE_TAG_KEY: "environment", INSTANCE_TAG_VALUE: "dev" }).instanceTag, { key: "environment", value: "dev" });
             assert.throws(() => configFromEnvironment({ ...env, TABLE_NAME: undefined }), /TABLE_NAME is not set/);
             assert.throws(() => configFromEnvironment({ ...env, WINDOW_MINUTES: "7" }), /WINDOW_MINUTES must divide 60; got "7"/);
         });

@@ -195,6 +195,12 @@ describe("snapshot scheduler task", () => {
         assert.equal(ec2Mock.commandCalls(DescribeSnapshotsCommand)[0].args[0].input.Filters![0].Name, `tag:${KEYS.marker}`);
     });
 
+    it("with an instance tag, asks only for its own deployment's instances (server-side), so two engines never snapshot one server twice", async () => {
+        await runSnapshotScheduler({}, { ...context, instanceTag: { key: "environment", value: "dev" } }, deps());
+        const filters = ec2Mock.commandCalls(DescribeInstancesCommand)[0].args[0].input.Filters;
+        assert.deepEqual(filters?.[2], { Name: "tag:environment", Values: ["dev"] });
+    });
+
     it("snapshots every attached volume of each due instance, tagged with its slot and expiry at creation", async () => {
         const result = await runSnapshotScheduler({}, context, deps());
         assert.deepEqual(

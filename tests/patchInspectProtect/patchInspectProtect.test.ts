@@ -10,7 +10,7 @@ import {
 import { dueSlot, localMinutes, parseScheduleTag, windowEnding } from "../../handlers/opsAutomator/snapshotScheduler";
 import { build, json, promiseOf, Resources } from "../../engine/evaluate";
 import { assertActionsExist, grants, list, PolicyStatement } from "../iam";
-import { withoutDefaultVpc } from "../../engine/mocks";
+import { withoutDefaultVpc, withoutInstanceTypes } from "../../engine/mocks";
 
 async function protectStack(args: PatchInspectProtectArgs = {}) {
     const { value, resources } = await build(() => new PatchInspectProtect("pip", args));
@@ -52,7 +52,8 @@ describe("PatchInspectProtect component", () => {
 
     it("carries the Patch Group tag and the post's eight hourly snapshot tags, which the snapshot task reads", async () => {
         const tags = plain.r.one("aws:ec2/instance:Instance").inputs.tags;
-        assert.equal(tags["Patch Group"], "Windows Servers");
+        // The default patch group is the deployment's own (its environment, here the stack "test"): one baseline per group and OS.
+        assert.equal(tags["Patch Group"], "Windows Servers test");
         for (const [k, v] of Object.entries(POST_TAGS)) assert.equal(tags[k], v, k);
         assert.equal(Object.keys(tags).filter((k) => k.startsWith("scheduler:ebs-snapshot")).length, 8);
         // Due at 09:00 UTC on a Thursday, not on a Saturday.
@@ -107,14 +108,14 @@ describe("PatchInspectProtect component", () => {
         ]);
         assert.equal(baseline.inputs.approvalRules[0].approveAfterDays, 7);
         const group = r.one("aws:ssm/patchGroup:PatchGroup");
-        assert.deepEqual([group.inputs.baselineId, group.inputs.patchGroup], [baseline.outputs.id, "Windows Servers"]);
+        assert.deepEqual([group.inputs.baselineId, group.inputs.patchGroup], [baseline.outputs.id, "Windows Servers test"]);
         const window = r.one("aws:ssm/maintenanceWindow:MaintenanceWindow");
         assert.equal(window.inputs.schedule, "cron(0 22 ? * SUN *)");
         assert.equal(window.inputs.scheduleTimezone, "UTC");
         assert.ok(cron("0 22 ? * SUN *", { preset: "aws-cloud-watch" }).isValid());
         assert.deepEqual([window.inputs.duration, window.inputs.cutoff], [3, 1]);
         const target = r.one("aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget");
-        assert.deepEqual(target.inputs.targets, [{ key: "tag:Patch Group", values: ["Windows Servers"] }]);
+        assert.deepEqual(target.inputs.targets, [{ key: "tag:Patch Group", values: ["Windows Servers test"] }]);
         const task = r.one("aws:ssm/maintenanceWindowTask:MaintenanceWindowTask");
         assert.deepEqual([task.inputs.taskType, task.inputs.taskArn], ["RUN_COMMAND", "AWS-RunPatchBaseline"]);
         assert.deepEqual(task.inputs.targets, [{ key: "WindowTargetIds", values: [target.outputs.id] }]);
@@ -194,6 +195,19 @@ describe("PatchInspectProtect component", () => {
             );
             const given = await protectStack({ vpcId: "vpc-0123456789abcdef0", subnetId: "subnet-0123456789abcdef0" });
             assert.equal(await promiseOf(given.pip.instanceId), given.r.one("aws:ec2/instance:Instance").outputs.id);
+        });
+    });
+
+    it("places the server in a default subnet whose zone offers its type, and names the type when no zone does", async () => {
+        await withoutInstanceTypes({ "us-east-1a": ["m5.large"] }, async () => {
+            const { r } = await protectStack({ instanceType: "m5.large" });
+            const instance = r.one("aws:ec2/instance:Instance");
+            assert.equal(instance.inputs.subnetId, "subnet-0d3fa17de5a2e9c0b", "the default subnet in us-east-1b");
+            assert.equal(r.one("aws:ebs/volume:Volume").inputs.availabilityZone, instance.outputs.availabilityZone, "the data volume follows the instance");
+        });
+        await withoutInstanceTypes({ "us-east-1a": ["m5.large"], "us-east-1b": ["m5.large"], "us-east-1c": ["m5.large"] }, async () => {
+            const { pip } = await protectStack({ instanceType: "m5.large" });
+            await assert.rejects(promiseOf(pip.instanceId), /pip: no Availability Zone of us-east-1 offers m5\.large; set patchInspectProtect\.instanceType/);
         });
     });
 

@@ -8,7 +8,7 @@ import { awsError } from "../faults";
 import { amiParameter, SpotFleet, SpotFleetArgs } from "../../scenarios/spotFleet/component";
 import { architectureOf, hibernationInstanceTypes } from "../../scenarios/spotFleet/fleetRules";
 import { build, json, promiseOf, Resources, ROOT } from "../../engine/evaluate";
-import { recordedResources } from "../../engine/mocks";
+import { recordedResources, withoutInstanceTypes } from "../../engine/mocks";
 
 async function fleet(args: SpotFleetArgs = {}) {
     const { value, resources } = await build(() => new SpotFleet("fleet", args));
@@ -69,6 +69,27 @@ describe("SpotFleet component", () => {
             const { r } = await fleet({ vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"] });
             assert.deepEqual(r.one("aws:autoscaling/group:Group").inputs.vpcZoneIdentifiers, ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"]);
             assert.equal(r.one("aws:ec2/securityGroup:SecurityGroup").inputs.vpcId, "vpc-0123456789abcdef0");
+        });
+    });
+
+    describe("placement", () => {
+        it("spreads the group over the default subnets whose zone offers any of its types", async () => {
+            await withoutInstanceTypes({ "us-east-1a": ["t2.micro"] }, async () => {
+                const { r } = await fleet();
+                assert.deepEqual(r.one("aws:autoscaling/group:Group").inputs.vpcZoneIdentifiers, DEFAULT_SUBNETS, "t3.micro and t3a.micro still launch in us-east-1a");
+            });
+            await withoutInstanceTypes({ "us-east-1a": ["t3.micro", "t3a.micro", "t2.micro"] }, async () => {
+                const { r } = await fleet();
+                assert.deepEqual(r.one("aws:autoscaling/group:Group").inputs.vpcZoneIdentifiers, [DEFAULT_SUBNETS[1]]);
+            });
+        });
+
+        it("names the instance types when no zone offers them", async () => {
+            const nowhere = Object.fromEntries(["a", "b", "c"].map((z) => [`us-east-1${z}`, ["m7i-flex.large"]]));
+            await withoutInstanceTypes(nowhere, async () => {
+                const { fleet: f } = await fleet({ instanceTypes: ["m7i-flex.large"], interruptionBehavior: "stop", desiredCapacity: 1 });
+                await assert.rejects(promiseOf(f.instanceIds), /fleet: no Availability Zone of us-east-1 offers m7i-flex\.large; set spotFleet\.instanceTypes to a type offered there/);
+            });
         });
     });
 
@@ -135,6 +156,22 @@ describe("SpotFleet component", () => {
                 assert.equal(i.inputs.rootBlockDevice.encrypted, true);
             }
             assert.deepEqual(await promiseOf(f.instanceIds), instances.map((i) => i.outputs.id));
+        });
+
+        it("puts each instance in a subnet whose zone offers its type, in the given subnets' order", async () => {
+            // t2 is a previous generation, missing from newer zones.
+            await withoutInstanceTypes({ "us-east-1a": ["t2.micro"] }, async () => {
+                const { r } = await fleet({ interruptionBehavior: "stop", desiredCapacity: 3 });
+                const instances = r.ofType("aws:ec2/instance:Instance").sort((a, b) => a.name.localeCompare(b.name));
+                assert.deepEqual(instances.map((i) => [i.inputs.instanceType, i.inputs.subnetId]), [
+                    ["t3.micro", DEFAULT_SUBNETS[0]],
+                    ["t3a.micro", DEFAULT_SUBNETS[1]],
+                    ["t2.micro", DEFAULT_SUBNETS[1]],
+                ]);
+            });
+            const given = ["subnet-0bbbbbbbbbbbbbbb2", "subnet-0aaaaaaaaaaaaaaa1"];
+            const { r } = await fleet({ interruptionBehavior: "stop", desiredCapacity: 2, vpcId: "vpc-0123456789abcdef0", subnetIds: given });
+            assert.deepEqual(r.ofType("aws:ec2/instance:Instance").sort((a, b) => a.name.localeCompare(b.name)).map((i) => i.inputs.subnetId), given);
         });
 
         it("each instance's persistent Spot request is cancelled before the instance is deleted or replaced", async () => {

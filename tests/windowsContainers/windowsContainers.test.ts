@@ -10,7 +10,7 @@ import { evaluate } from "../../policy/rules";
 import { subjectsOf } from "../../tools/policyCheck";
 import { build, json, promiseOf, Resources } from "../../engine/evaluate";
 import { assertActionsExist } from "../iam";
-import { ACCOUNT_ID, recordedResources } from "../../engine/mocks";
+import { ACCOUNT_ID, recordedResources, withoutInstanceTypes } from "../../engine/mocks";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-1111-4222-8333-444455556666";
 const OFFICE = "203.0.113.0/24";
@@ -45,6 +45,21 @@ describe("WindowsContainerCluster component", () => {
         assert.deepEqual(alb.inputs.subnets, vpc.outputs.publicSubnetIds);
         assert.equal(alb.inputs.internal, false);
         assert.equal(alb.inputs.dropInvalidHeaderFields, true);
+    });
+
+    it("launches instances only in the VPC's zones that offer the instance type, and names it when none does", async () => {
+        await withoutInstanceTypes({ "us-east-1a": ["m5.large"] }, async () => {
+            const { r } = await cluster();
+            const vpc = r.one("awsx:ec2:Vpc");
+            assert.deepEqual(r.one("aws:autoscaling/group:Group").inputs.vpcZoneIdentifiers, [vpc.outputs.privateSubnetIds[1]], "only the us-east-1b subnet");
+        });
+        await withoutInstanceTypes({ "us-east-1a": ["m5.large"], "us-east-1b": ["m5.large"] }, async () => {
+            const { win } = await cluster();
+            await assert.rejects(
+                promiseOf(win.autoScalingGroupName),
+                /win: no subnet of the VPC \(private subnets\) lies in an Availability Zone offering m5\.large \(offered in us-east-1c\); set windowsContainers\.availabilityZones \(more zones\), or windowsContainers\.instanceType$/,
+            );
+        });
     });
 
     it("launches the current ECS-optimised Windows AMI with user data joining the cluster, IMDSv2 and encrypted volumes", async () => {
@@ -122,7 +137,8 @@ describe("WindowsContainerCluster component", () => {
     it("defines the post's windows-simple-iis task on the host's Windows release, logging to CloudWatch", async () => {
         const { r } = http;
         const task = r.one("aws:ecs/taskDefinition:TaskDefinition");
-        assert.equal(task.inputs.family, "windows-simple-iis");
+        // The family is a name in the region: each stack registers its own.
+        assert.equal(task.inputs.family, "windows-simple-iis-test");
         assert.deepEqual(task.inputs.requiresCompatibilities, ["EC2"]);
         assert.deepEqual(task.inputs.runtimePlatform, { operatingSystemFamily: "WINDOWS_SERVER_2022_FULL", cpuArchitecture: "X86_64" });
         assert.equal(task.inputs.networkMode, undefined, "the post's default (NAT) network mode");
