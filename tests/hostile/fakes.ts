@@ -447,16 +447,42 @@ export class FakeDynamo extends Fake<DynamoDB> {
 // ------------------------------------------------------------------------------------------------------------
 // CloudFormation: change sets, one page each.
 
+export interface FakeStack {
+    status: string;
+    reason?: string;
+    /** DescribeStacks calls a deletion takes to finish (then DELETE_COMPLETE, or `deleteFails`: DELETE_FAILED). */
+    deleting?: number;
+    deleteFails?: boolean;
+}
+
 export class FakeCloudFormation extends Fake<CloudFormation> {
     readonly changeSets = new Map<string, { Status: string; StackName: string; ChangeSetName: string; Changes: unknown[] }>();
+    readonly stacks = new Map<string, FakeStack>();
 
     constructor() {
         super(new CloudFormation({ region: REGION, credentials }), "all");
-        const { DescribeChangeSetCommand } = require("@aws-sdk/client-cloudformation");
+        const { DescribeChangeSetCommand, DescribeStacksCommand, DeleteStackCommand } = require("@aws-sdk/client-cloudformation");
         this.on(DescribeChangeSetCommand, false, (i) => {
             const cs = this.changeSets.get(i.ChangeSetName);
             if (!cs) throw awsError("ChangeSetNotFound", `ChangeSet [${i.ChangeSetName}] does not exist`, 404);
             return structuredClone(cs);
+        });
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html: a stack that does
+        // not exist (or was deleted, by name) is a ValidationError.
+        this.on(DescribeStacksCommand, false, (i) => {
+            const stack = this.stacks.get(i.StackName);
+            if (!stack || stack.status === "DELETE_COMPLETE") throw awsError("ValidationError", `Stack with id ${i.StackName} does not exist`);
+            if (stack.status === "DELETE_IN_PROGRESS" && (stack.deleting = (stack.deleting ?? 1) - 1) <= 0) {
+                Object.assign(stack, stack.deleteFails ? { status: "DELETE_FAILED", reason: "The following resource(s) failed to delete: [Queue]." } : { status: "DELETE_COMPLETE" });
+            }
+            return { Stacks: [{ StackName: i.StackName, StackStatus: stack.status, StackStatusReason: stack.reason, CreationTime: new Date(0) }] };
+        });
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStack.html: deleting a stack that
+        // does not exist, or is being deleted, succeeds.
+        this.on(DeleteStackCommand, true, (i) => {
+            const stack = this.stacks.get(i.StackName);
+            if (stack && stack.status !== "DELETE_COMPLETE" && stack.status !== "DELETE_IN_PROGRESS") stack.status = "DELETE_IN_PROGRESS";
+            return {};
         });
     }
 }
@@ -587,7 +613,7 @@ export class FakeEc2 extends Fake<EC2> {
             const keyMatches = (key: string) =>
                 !keyFilter || (keyFilter.Values ?? []).some((v) => (v.endsWith("*") ? key.startsWith(v.slice(0, -1)) : key === v));
             const instances = [...this.instances]
-                .filter(([, x]) => Object.keys(x.tags).some(keyMatches) && (!stateFilter || (stateFilter.Values ?? []).includes(x.state)))
+                .filter(([, x]) => Object.keys(x.tags).some(keyMatches) && (!stateFilter || (stateFilter.Values ?? []).includes(x.state)) && tagsMatch(x.tags, filters))
                 .map(([InstanceId, x]) => ({ InstanceId, Tags: tagList(x.tags), State: { Name: x.state } }));
             return { Reservations: instances.length > 0 ? [{ Instances: instances }] : [] };
         });

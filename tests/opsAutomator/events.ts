@@ -14,6 +14,8 @@ export const runnerConfig: RunnerConfig = {
     engineName: "ops-automator-dev",
     windowMinutes: 5,
     snapshotMarkerValue: MARKER,
+    // The component's default: only its own deployment's instances.
+    instanceTag: { key: "environment", value: "dev" },
 };
 
 /** The snapshot scheduler's task item, as the component seeds it. */

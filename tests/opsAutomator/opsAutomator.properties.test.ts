@@ -5,6 +5,7 @@ import { AttributeValue } from "@aws-sdk/client-dynamodb";
 import fc from "fast-check";
 import assert from "node:assert/strict";
 import { runOpsAutomator, RunSummary } from "../../handlers/opsAutomator/opsAutomator";
+import { cleanUpSnapshots, isSnapshotCleanup } from "../../handlers/opsAutomator/snapshotCleanup";
 import { snapshotTagKeys } from "../../handlers/opsAutomator/snapshotScheduler";
 import { transientFaults } from "../faults";
 import { FakeCloudWatch, FakeDynamo, FakeEc2, FakeSns } from "../hostile/fakes";
@@ -116,7 +117,8 @@ describe("Ops Automator: properties", () => {
         dynamo.items.clear();
         for (const item of items) dynamo.items.set(item.taskId.S!, structuredClone(item));
         ec2.instances.clear();
-        for (const [id, tags] of Object.entries(instances)) ec2.instances.set(id, { tags, volumes: ["vol-01", "vol-02"], state: "running" });
+        // Every instance carries this deployment's tag (config.instanceTag) unless its tags say another environment.
+        for (const [id, tags] of Object.entries(instances)) ec2.instances.set(id, { tags: { environment: "dev", ...tags }, volumes: ["vol-01", "vol-02"], state: "running" });
         ec2.snapshots.clear();
         ec2.snapshots.set("snap-0expired0000000001", { volumeId: "vol-9", state: "completed", tags: { [KEYS.marker]: MARKER, [KEYS.expires]: "2026-11-20T09:00:00.000Z" } });
         ec2.snapshots.set("snap-0current0000000002", { volumeId: "vol-9", state: "completed", tags: { [KEYS.marker]: MARKER, [KEYS.expires]: "2026-12-20T09:00:00.000Z" } });
@@ -159,10 +161,11 @@ describe("Ops Automator: properties", () => {
 
     it("reads any schedule tags anyone writes: a bad one is a warning, never a failure; one snapshot set per instance and moment; a repeated delivery takes none", async () => {
         await holds(
-            fc.asyncProperty(fc.array(instanceTags(), { minLength: 1, maxLength: 3 }), async (tagSets) => {
-                reset(Object.fromEntries(tagSets.map((tags, i) => [`i-0${String(i).padStart(16, "0")}`, tags])));
+            fc.asyncProperty(fc.array(fc.tuple(instanceTags(), fc.boolean()), { minLength: 1, maxLength: 3 }), async (tagSets) => {
+                reset(Object.fromEntries(tagSets.map(([tags, own], i) => [`i-0${String(i).padStart(16, "0")}`, own ? tags : { ...tags, environment: "prod" }])));
                 const first: RunSummary = await run();
                 assert.equal(first.failures, 0, `tags are an owner's data, never a failure: ${JSON.stringify(first.tasks.flatMap((t) => t.issues))}`);
+                for (const c of creates()) assert.equal(ec2.instances.get(c.input.InstanceSpecification.InstanceId)?.tags.environment, "dev", "only this deployment's instances");
                 for (const [id, n] of createdPerInstance()) assert.equal(n, 1, `${id}: one crash-consistent set per run`);
                 for (const c of creates()) {
                     const name = c.input.TagSpecifications[0].Tags.find((t: { Key: string }) => t.Key === "Name").Value;
@@ -255,6 +258,43 @@ describe("Ops Automator: properties", () => {
                     assert.ok(!dynamo.items.has(stale.taskId.S), "the resolved warning is forgotten");
                 }),
                 60,
+            );
+        });
+    });
+
+    describe("snapshot cleanup (the runner's managed invocation on pulumi destroy)", () => {
+        /** What the runner's function does with an event (scenarios/opsAutomator/component.ts): a cleanup, or a run. */
+        const invoke = (event: unknown): Promise<unknown> => (isSnapshotCleanup(event) ? cleanUpSnapshots(event, MARKER, { ec2: ec2.client }) : run(event));
+        const cleanup = (action: string) => ({ cleanup: "snapshots", tf: { action, prev_input: action === "create" ? null : { cleanup: "snapshots" } } });
+        const own = () => [...ec2.snapshots].filter(([, s]) => s.tags[KEYS.marker] === MARKER).map(([id]) => id);
+
+        it("on any variant of the deployment's invocation or a scheduled event, deletes this engine's snapshots only on a delete", async () => {
+            await holds(
+                fc.asyncProperty(fc.oneof(mutatedEvent(cleanup("delete")), mutatedEvent(cleanup("update")), mutatedEvent(EVENT)), async (event: any) => {
+                    reset();
+                    await outcome(() => invoke(event), [...RUN_ERRORS, { name: "Error", message: /^not a managed invocation event/ }]);
+                    assert.ok(ec2.snapshots.has("snap-0foreign0000000003"), "another engine's snapshot is never deleted");
+                    const deletedCurrent = !ec2.snapshots.has("snap-0current0000000002");
+                    if (deletedCurrent) assert.ok(event?.tf?.action === "delete" && event.cleanup === "snapshots", `deleted unexpired snapshots on ${JSON.stringify(event).slice(0, 200)}`);
+                }),
+                80,
+            );
+        });
+
+        it("a delete repeated, or retried after any call failed (before or after its effect), leaves none of its snapshots and fails loudly until then", async () => {
+            await holds(
+                fc.asyncProperty(fc.constantFrom("DescribeSnapshots", "DeleteSnapshot"), fc.constantFrom(...transientFaults), fc.nat({ max: 1 }), fc.boolean(), async (command, [, fault], skip, after) => {
+                    reset();
+                    ec2.fail(command, fault, { skip, after });
+                    const first = await outcome(() => invoke(cleanup("delete")), [fault().name, { name: "Error", message: /^could not delete 1 of 2 snapshots/ }]);
+                    if ("value" in first) assert.deepEqual(own(), [], "reported done only when none is left");
+                    ec2.clearLog();
+                    await invoke(cleanup("delete"));
+                    const again = await invoke(cleanup("delete"));
+                    assert.deepEqual([own(), (again as { deleted: string[] }).deleted], [[], []]);
+                    assert.ok(ec2.snapshots.has("snap-0foreign0000000003"));
+                }),
+                40,
             );
         });
     });

@@ -33,3 +33,11 @@ export function jobEvent(extra: { userParameters?: string; continuationToken?: s
         },
     };
 }
+
+/** The sample stack the pipeline deploys, which its cleanup deletes on pulumi destroy. */
+export const SAMPLE_STACK = "blueprints-dev-App-sample-app";
+
+/** The deployment's managed invocation of the sample cleanup (aws.lambda.Invocation, lifecycle scope CRUD). */
+export function sampleCleanupEvent(action: string, stackName: string = SAMPLE_STACK) {
+    return { stackName, tf: { action, prev_input: { stackName } } };
+}

@@ -4,12 +4,13 @@ import fc from "fast-check";
 import assert from "node:assert/strict";
 import { inspectChangeSet } from "../../handlers/safeDeployPipeline/changeSetInspection";
 import { handlePipelineJob } from "../../handlers/safeDeployPipeline/pipelineTrigger";
+import { cleanUpSampleStack } from "../../handlers/safeDeployPipeline/sampleCleanup";
 import { createZip, readZip } from "../../handlers/safeDeployPipeline/zipArchive";
 import { transientFaults } from "../faults";
 import { FakeCloudFormation, FakeCodePipeline, FakeS3, FakeSfn } from "../hostile/fakes";
 import { hostileObject, hostileString, hostileValue, JS_NAMES, mutatedEvent } from "../hostile/generators";
 import { holds, outcome } from "../hostile/properties";
-import { EXECUTION, JOB, jobEvent, TEMPLATE, triggerConfig } from "./events";
+import { EXECUTION, JOB, jobEvent, SAMPLE_STACK, sampleCleanupEvent, TEMPLATE, triggerConfig } from "./events";
 
 const ARTIFACT = "artifacts-bucket/deploy-pipeline/SourceOutp/AbCdEf1";
 const DEPLOY = { stackName: "blueprints-dev-app", parameters: { Retention: 600, Name: "x" }, capabilities: ["CAPABILITY_IAM"] };
@@ -182,6 +183,61 @@ describe("safe deploy pipeline: properties", () => {
                 assert.equal(retry.status, "started");
             });
         }
+    });
+
+    describe("sample stack cleanup (a managed invocation on pulumi destroy)", () => {
+        let cfn: FakeCloudFormation;
+        beforeEach(() => (cfn = new FakeCloudFormation()));
+        afterEach(() => cfn.restore());
+        const OTHER = "blueprints-dev-other";
+        function stacks(deleting = 2, deleteFails = false) {
+            cfn.stacks.clear();
+            cfn.stacks.set(SAMPLE_STACK, { status: "UPDATE_COMPLETE", deleting, deleteFails });
+            cfn.stacks.set(OTHER, { status: "CREATE_COMPLETE" });
+            cfn.clearLog();
+        }
+        const cleanUp = (event: unknown, maxPolls = 5) => cleanUpSampleStack(event, { pollSeconds: 10, maxPolls }, { cloudformation: cfn.client, sleep: async () => undefined });
+        const ERRORS = ["StackDeleteFailed", "StackDeleteTimeout", { name: "Error", message: /^(not a managed invocation event|stackName must be a CloudFormation stack name)/ }];
+
+        it("on any variant of the invocation, deletes only the stack it names, only on delete, and reports it gone only when it is", async () => {
+            await holds(
+                fc.asyncProperty(fc.oneof(mutatedEvent(sampleCleanupEvent("delete")), mutatedEvent(sampleCleanupEvent("update")), mutatedEvent(sampleCleanupEvent("delete", OTHER))), async (event: any) => {
+                    stacks();
+                    const result = await outcome(() => cleanUp(event), ERRORS);
+                    for (const c of cfn.changes()) {
+                        assert.equal(event?.tf?.action, "delete", "a stack is deleted on the deployment's delete only");
+                        assert.equal(c.input.StackName, event.stackName, "only the stack the invocation names");
+                    }
+                    if ("value" in result && result.value.outcome === "deleted") assert.equal(cfn.stacks.get(result.value.stackName!)?.status, "DELETE_COMPLETE");
+                    if ("error" in result && result.error.name === "Error") assert.equal(cfn.calls.length, 0, "a malformed invocation calls nothing");
+                }),
+                100,
+            );
+        });
+
+        it("a delete repeated, or retried after any call failed (before or after its effect), finds the stack absent and succeeds", async () => {
+            await holds(
+                fc.asyncProperty(fc.constantFrom("DescribeStacks", "DeleteStack"), fc.constantFrom(...transientFaults), fc.nat({ max: 2 }), fc.boolean(), async (command, [, fault], skip, after) => {
+                    stacks();
+                    cfn.fail(command, fault, { skip, after });
+                    const first = await outcome(() => cleanUp(sampleCleanupEvent("delete")), [fault().name]);
+                    if ("value" in first) assert.equal(cfn.stacks.get(SAMPLE_STACK)?.status, "DELETE_COMPLETE");
+                    cfn.clearLog();
+                    const retry = await cleanUp(sampleCleanupEvent("delete"));
+                    assert.ok(["deleted", "absent"].includes(retry.outcome!));
+                    assert.equal((await cleanUp(sampleCleanupEvent("delete"))).outcome, "absent");
+                    assert.equal(cfn.stacks.get(OTHER)?.status, "CREATE_COMPLETE");
+                }),
+                40,
+            );
+        });
+
+        it("a stack CloudFormation cannot delete, or one still deleting when the polls run out, fails the destroy by name", async () => {
+            stacks(2, true);
+            await assert.rejects(cleanUp(sampleCleanupEvent("delete")), { name: "StackDeleteFailed", message: /failed to delete: \[Queue\]/ });
+            stacks(10);
+            await assert.rejects(cleanUp(sampleCleanupEvent("delete"), 3), { name: "StackDeleteTimeout" });
+        });
     });
 
     describe("change-set inspection", () => {

@@ -3,11 +3,12 @@ import { mockClient } from "aws-sdk-client-mock";
 import assert from "node:assert/strict";
 import { cleanUpSampleStack } from "../../handlers/safeDeployPipeline/sampleCleanup";
 import { accessDenied, awsError, throttling } from "../faults";
+import { SAMPLE_STACK, sampleCleanupEvent } from "./events";
 
-const NAME = "blueprints-dev-App-sample-app";
+const NAME = SAMPLE_STACK;
 const stack = (StackStatus: string, StackStatusReason?: string) => ({ Stacks: [{ StackName: NAME, StackStatus, StackStatusReason, CreationTime: new Date(0) }] as any });
 const missing = () => awsError("ValidationError", `Stack with id ${NAME} does not exist`);
-const event = (action: string) => ({ stackName: NAME, tf: { action, prev_input: { stackName: NAME } } });
+const event = (action: string) => sampleCleanupEvent(action);
 
 describe("sample stack cleanup handler (runs on pulumi destroy)", () => {
     const cfn = mockClient(CloudFormationClient);
