@@ -102,7 +102,7 @@ export const EXISTING_LOOKUPS: Readonly<Record<string, ExistingLookup>> = {
         },
         severity: "error",
         outcome: "a patch group has one patch baseline per operating system: RegisterPatchBaselineForPatchGroup fails with AlreadyExistsException",
-        fix: "give the stack a patch group of its own ({setting}), or deregister the other baseline",
+        fix: "give the stack a patch group of its own (patchInspectProtect.patchGroup), or deregister the other baseline",
     },
     // ---- explicit names ----
     "aws:cloudwatch/logGroup:LogGroup": {

@@ -127,7 +127,7 @@ describe("preflight of the target account (npm run preflight), on recorded AWS a
             assert.match(about(claimed.report, "existing", /aws:cfg\/recorder/)[0].problem, /^cjis-config-recorder-4b1f0e2 exists already/);
             assert.match(about(claimed.report, "existing", /aws:cfg\/deliveryChannel/)[0].problem, /^cjis-config-delivery-8e3a1f5 exists already/);
             const [patchGroup] = about(claimed.report, "existing", /patchGroup/);
-            assert.match(patchGroup.problem, /patch group Windows Servers -> patch-inspect-protect-baseline-9a2c4e1 exists already: .*AlreadyExistsException/);
+            assert.match(patchGroup.problem, /patch group Windows Servers all -> patch-inspect-protect-baseline-9a2c4e1 exists already: .*AlreadyExistsException/);
             assert.match(patchGroup.fix, /patchInspectProtect\.patchGroup/);
         });
 
