@@ -147,24 +147,6 @@ export const SERVICE_NAMES: Readonly<Record<string, string>> = {
     xray: "X-Ray",
 };
 
-/** What the resource part of an ARN outside the stack is, in words. */
-export const EXTERNAL_RESOURCES: Readonly<Record<string, string>> = {
-    "ec2:security-group": "security groups",
-    "ec2:snapshot": "EBS snapshots",
-    "ec2:volume": "EBS volumes",
-    "ec2:instance": "instances",
-    "ec2:image": "AMIs",
-    "cloudformation:stack": "stacks",
-    "lambda:function": "functions",
-    "cloudwatch:alarm": "alarms",
-    "ssm:parameter": "parameters",
-    "ssm:document": "documents",
-    "ssm:managed-instance": "managed instances",
-    "s3:": "buckets",
-    "logs:log-group": "log groups",
-    "iam:role": "roles",
-};
-
 /** Event sources (the `source` of an event pattern) as the service that sends the events. */
 export const EVENT_SOURCES: Readonly<Record<string, string>> = {
     "aws.ec2": "Amazon EC2",

@@ -5,7 +5,7 @@
 // network traffic from the listeners, target groups and security-group rules the stack registers.
 import type { RecordedResource } from "../engine/mocks";
 import type { AuthzRequest } from "../checks/authz/wires";
-import { EVENT_SOURCES, EXTERNAL_RESOURCES, isIgnored, NODE_TYPES, NodeKind, OWNER_INPUTS, SATELLITE_TYPES, SERVICE_NAMES, TARGET_KINDS } from "./kinds";
+import { EVENT_SOURCES, isIgnored, NODE_TYPES, NodeKind, OWNER_INPUTS, SATELLITE_TYPES, SERVICE_NAMES, TARGET_KINDS } from "./kinds";
 
 export type GroupKind = "component" | "region" | "vpc" | "tier";
 
@@ -416,7 +416,7 @@ export function buildArchitecture(resources: readonly RecordedResource[], reques
         if (!vpcId) return parent;
         const vpc = ix.ofType("aws:ec2/vpc:Vpc").find((v) => v.outputs.id === vpcId);
         const vpcGroup = addGroup({
-            id: safeId(`vpc_${vpc?.name ?? vpcId}`),
+            id: safeId(`${parent}_vpc_${vpc?.name ?? vpcId}`),
             label: vpc ? `VPC ${vpc.name} ${vpc.inputs.cidrBlock ?? ""}`.trim() : "existing VPC",
             kind: "vpc",
             parent,
@@ -464,15 +464,14 @@ export function buildArchitecture(resources: readonly RecordedResource[], reques
         const id = safeId(`ext_${key}`);
         const node = nodes.get(id);
         if (!node) nodes.set(id, { id, name, label: name, kind, category: "external", external: true, urns: [], details: [] });
-        else if (kind && !node.kind.split(", ").includes(kind)) nodes.set(id, { ...node, kind: [...node.kind.split(", ").filter(Boolean), kind].sort().join(", ") });
         return id;
     };
     const externalFor = (arn: string, action: string): string => {
         const service = arn === "*" ? action.split(":")[0] : arn.split(":")[2];
         const resource = arn === "*" ? "" : arn.split(":").slice(5).join(":");
         const type = /^([a-z-]+)[/:]/.exec(resource)?.[1] ?? "";
-        const what = EXTERNAL_RESOURCES[`${service}:${type}`] ?? (type ? `${type}s` : "API");
-        return external(service, SERVICE_NAMES[service] ?? service, what);
+        // Which of its resources a node outside the stack stands for is on the edges (the actions name them).
+        return external(service, SERVICE_NAMES[service] ?? service, "AWS service");
     };
 
     // ---- edges from the enumerated requests ----

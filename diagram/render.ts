@@ -192,7 +192,8 @@ export function toMermaid(a: Architecture, options: RenderOptions = {}): string 
     const emit = (group: string | undefined, indent: string) => {
         for (const n of nodesIn.get(group) ?? []) {
             const change = options.changes?.get(n.id);
-            const label = [change ? `${change.toUpperCase()}: ${n.label}` : n.label, `<small>${n.kind}</small>`].map(mq).join("<br/>");
+            const name = mq(change ? `${change.toUpperCase()}: ${n.label}` : n.label);
+            const label = n.kind ? `${name}<br/><small>${mq(n.kind)}</small>` : name;
             lines.push(`${indent}${n.id}${n.external ? `(["${label}"])` : `["${label}"]`}`);
         }
         for (const g of (children.get(group) ?? []).sort((x, y) => x.id.localeCompare(y.id))) {
