@@ -304,6 +304,8 @@ function patternSource(pattern: any, ix: Index): { from?: RecordedResource; serv
     return { service: EVENT_SOURCES[sources[0]] ?? sources[0] ?? "AWS", label };
 }
 
+const FRONT_DOORS = ["aws:lb/loadBalancer:LoadBalancer", "aws:cloudfront/distribution:Distribution", "aws:apigateway/restApi:RestApi", "aws:sns/topic:Topic", "aws:sqs/queue:Queue", "aws:s3/bucket:Bucket"];
+
 /** Short facts a node's label adds under its kind. */
 function nodeDetails(r: RecordedResource, folded: readonly RecordedResource[]): string[] {
     const i = r.inputs ?? {};
@@ -340,6 +342,8 @@ function nodeDetails(r: RecordedResource, folded: readonly RecordedResource[]): 
             break;
     }
     const count = (type: string) => folded.filter((f) => f.type === type).length;
+    // Certificates and DNS records say what a front door serves; elsewhere (an alarm on a certificate) they are noise.
+    if (!FRONT_DOORS.includes(r.type)) return out.filter((d) => d !== "");
     const certificates = count("aws:acm/certificate:Certificate");
     if (certificates > 0) out.push(`${certificates} TLS certificate${certificates > 1 ? "s" : ""}`);
     const records = count("aws:route53/record:Record");

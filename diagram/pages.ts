@@ -51,7 +51,7 @@ export function overview(a: Architecture): Architecture {
             category: "delivery",
             external: false,
             urns: members.flatMap((m) => m.urns),
-            details: [[...kinds].sort(([x], [y]) => x.localeCompare(y)).map(([k, count]) => `${count} ${k}`).join(", ")],
+            details: [[...kinds].sort(([x], [y]) => x.localeCompare(y)).map(([k, count]) => `${count} ${count > 1 && !k.endsWith("s") ? `${k}s` : k}`).join(", ")],
         });
     }
     const edges = new Map<string, DiagramEdge>();

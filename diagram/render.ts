@@ -118,7 +118,8 @@ export function toDot(a: Architecture, options: RenderOptions = {}, rankdir: "LR
         for (const n of nodesIn.get(group) ?? []) lines.push(`${indent}${nodeStatement(n, options.changes?.get(n.id))}`);
         for (const g of (children.get(group) ?? []).sort((x, y) => x.id.localeCompare(y.id))) {
             lines.push(`${indent}subgraph ${quote(`cluster_${g.id}`)} {`);
-            lines.push(`${indent}  label=${quote(g.label)} labeljust=l ${GROUP_STYLE[g.kind]};`);
+            // Two spaces of slack: browsers' fonts run a little wider than Graphviz's estimate of them.
+            lines.push(`${indent}  label=${quote(`${g.label}  `)} labeljust=l ${GROUP_STYLE[g.kind]};`);
             emit(g.id, `${indent}  `);
             lines.push(`${indent}}`);
         }
