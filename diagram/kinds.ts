@@ -41,6 +41,7 @@ export const NODE_TYPES: Readonly<Record<string, NodeKind>> = {
     "aws:cfg/recorder:Recorder": { kind: "Config recorder", category: "monitoring" },
     "aws:cfg/rule:Rule": { kind: "Config rule", category: "monitoring" },
     "aws:budgets/budget:Budget": { kind: "budget", category: "monitoring" },
+    "aws:inspector2/enabler:Enabler": { kind: "Inspector scanning", category: "monitoring" },
     "aws:codepipeline/pipeline:Pipeline": { kind: "pipeline", category: "delivery" },
     "aws:ssm/maintenanceWindow:MaintenanceWindow": { kind: "maintenance window", category: "delivery" },
     "aws:ssm/patchBaseline:PatchBaseline": { kind: "patch baseline", category: "delivery" },

@@ -159,9 +159,12 @@ class Index {
     }
 
     /** The resource a request's `source` names (its logical name): the custom resource before a component of that name. */
-    resolveSource(name: string): RecordedResource | undefined {
+    resolveSource(name: string, principal: string): RecordedResource | undefined {
         const named = this.resources.filter((r) => r.name === name && !isIgnored(r.type));
-        return named.find((r) => NODE_TYPES[r.type]) ?? named.find((r) => r.custom) ?? named[0];
+        const nodes = named.filter((r) => NODE_TYPES[r.type]);
+        // A distribution and its bucket may share a name: the service making the request tells which one acts.
+        const service = principal.startsWith("arn:") ? "" : principal.split(".")[0];
+        return nodes.find((r) => service !== "" && r.type.startsWith(`aws:${service}/`)) ?? nodes[0] ?? named.find((r) => r.custom) ?? named[0];
     }
 }
 
@@ -472,8 +475,6 @@ export function buildArchitecture(resources: readonly RecordedResource[], reques
     };
     const externalFor = (arn: string, action: string): string => {
         const service = arn === "*" ? action.split(":")[0] : arn.split(":")[2];
-        const resource = arn === "*" ? "" : arn.split(":").slice(5).join(":");
-        const type = /^([a-z-]+)[/:]/.exec(resource)?.[1] ?? "";
         // Which of its resources a node outside the stack stands for is on the edges (the actions name them).
         return external(service, SERVICE_NAMES[service] ?? service, "AWS service");
     };
@@ -482,7 +483,7 @@ export function buildArchitecture(resources: readonly RecordedResource[], reques
     const grouped = new Map<string, { from: string; to: string; requests: AuthzRequest[] }>();
     const placements: RequestPlacement[] = [];
     for (const q of requests) {
-        const source = ix.resolveSource(q.source);
+        const source = ix.resolveSource(q.source, q.principal);
         const fromUrn = source ? own.owner(source) : undefined;
         const from = fromUrn ? idOf(fromUrn) : undefined;
         if (!from) throw new Error(`request "${q.description}": its source ${q.source} folds into no node`);
