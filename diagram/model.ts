@@ -102,7 +102,12 @@ class Index {
     /** Who depends on each resource, through which input. */
     readonly dependents = new Map<string, { by: RecordedResource; input: string }[]>();
     readonly region: string;
-    constructor(readonly resources: readonly RecordedResource[]) {
+    readonly providers: readonly RecordedResource[];
+    readonly resources: readonly RecordedResource[];
+    constructor(all: readonly RecordedResource[]) {
+        this.providers = all.filter((r) => r.type === "pulumi:providers:aws");
+        const resources = all.filter((r) => !isIgnored(r.type));
+        this.resources = resources;
         for (const r of resources) this.byUrn.set(r.urn, r);
         for (const r of resources) {
             for (const [input, deps] of Object.entries(r.propertyDependencies ?? {})) {
@@ -131,7 +136,7 @@ class Index {
     }
 
     regionOf(r: RecordedResource): string {
-        const provider = r.provider ? this.byUrn.get(r.provider.split("::").slice(0, 4).join("::")) ?? this.resources.find((p) => r.provider!.startsWith(p.urn)) : undefined;
+        const provider = r.provider ? this.providers.find((p) => r.provider === p.urn || r.provider!.startsWith(`${p.urn}::`)) : undefined;
         return String(provider?.inputs.region ?? this.region);
     }
 
@@ -171,7 +176,7 @@ class Index {
 /** Inputs that name a resource to act on or to allow, not one the resource is made of. */
 const REFERENCE_INPUTS = ["environment", "policy", "definition", "tags", "description", "assumeRolePolicy", "eventPattern", "userData", "input", "inputTransformer"];
 /** Inputs through which a policy or attachment puts a key or group to use for the resource it configures. */
-const USE_INPUTS = ["rules", "kmsKeyId", "kmsMasterKeyId", "kmsKeyArn", "encryptionConfiguration", "serverSideEncryption", "securityGroupIds", "vpcSecurityGroupIds"];
+const USE_INPUTS = ["accessLogSettings", "loggingConfig", "loggingConfiguration", "rules", "kmsKeyId", "kmsMasterKeyId", "kmsKeyArn", "encryptionConfiguration", "serverSideEncryption", "securityGroupIds", "vpcSecurityGroupIds"];
 
 /** Which node every resource folds into. */
 class Ownership {
@@ -357,7 +362,7 @@ function nodeDetails(r: RecordedResource, folded: readonly RecordedResource[]): 
 
 /** The stack's architecture: nodes, groups, and the edges of every enumerated request. */
 export function buildArchitecture(resources: readonly RecordedResource[], requests: readonly AuthzRequest[], options: ArchitectureOptions = {}): Architecture {
-    const ix = new Index(resources.filter((r) => !isIgnored(r.type)));
+    const ix = new Index(resources);
     // A resource a request targets that nothing owns is a node of its own.
     const first = new Ownership(ix, new Set());
     const promoted = new Set<string>();
