@@ -10,6 +10,7 @@ import {
     simpleDeployerConfigFromEnvironment,
     validateDeployment,
 } from "../../handlers/lambdaCanary/canaryDeploy";
+import { TRANSIENT_ERROR_NAMES } from "../../handlers/shared/retry";
 import { Blueprint } from "../../components/common";
 import { logDeliveryStatement, ServiceRole, Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
@@ -31,7 +32,9 @@ export interface CanaryWorkflowTargets {
 // Transient failures of the Lambda service or of the SDK calls inside a task; the handlers re-read the alias
 // before every change, so repeating a task is safe.
 const LAMBDA_TRANSIENT = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Lambda.ClientExecutionTimeoutException"];
-const API_TRANSIENT = ["TooManyRequestsException", "ThrottlingException", "Throttling", "ServiceException", "ResourceConflictException", "PreconditionFailedException", "MetricDataUnavailable"];
+// What a task's own SDK call throws after the SDK's retries (a timeout included), and what the handlers raise for a
+// changed alias or metrics not there yet.
+const API_TRANSIENT = [...new Set([...TRANSIENT_ERROR_NAMES, "ServiceException", "ResourceConflictException", "PreconditionFailedException", "MetricDataUnavailable"])];
 const SNS_TRANSIENT = ["SNS.ThrottledException", "SNS.InternalErrorException", "SNS.KMSThrottlingException", "SNS.SdkClientException", "SNS.AmazonSNSException"];
 
 function lambdaRetry(maxAttempts: number): object[] {
