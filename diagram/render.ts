@@ -42,8 +42,9 @@ const EDGE_COLOR: Readonly<Record<Flow, string>> = {
     logs: "#8a8a8a",
     encrypt: "#c7362b",
 };
+/** A component's margin keeps the edge labels along its top edge clear of its title (left to right, Graphviz places them there). */
 const GROUP_STYLE: Readonly<Record<DiagramGroup["kind"], string>> = {
-    component: 'style="rounded" color="#232f3e" penwidth=1.4 fontsize=13',
+    component: 'style="rounded" color="#232f3e" penwidth=1.4 fontsize=13 margin=20',
     region: 'style="rounded,dashed" color="#147eba" fontsize=12',
     vpc: 'style="rounded" color="#3c8a2e" penwidth=1.2 fontsize=12',
     tier: 'style="rounded,filled" color="#b9d7b4" fillcolor="#f4faf3" fontsize=11',
