@@ -45,7 +45,11 @@ export interface DiagramEdge {
     /** The verified requests the edge draws; empty for edges read from event patterns and network resources. */
     readonly requests: AuthzRequest[];
     /** Where an edge without requests comes from. */
-    readonly derived?: "event pattern" | "listener" | "target group" | "security group rule";
+    readonly derived?: "event pattern" | "listener" | "target group" | "security group rule" | "health check" | "config rule" | "peering" | "log export" | "nat";
+    /** The edge ends at this group's border (a VPC a peering joins); `to` is a node inside it. */
+    readonly toGroup?: string;
+    /** What it carries flows both ways (a peering). */
+    readonly bidirectional?: boolean;
     /** Its target is known only at run time (read from a state machine's input). */
     readonly unresolved: boolean;
 }
@@ -592,6 +596,74 @@ export function buildArchitecture(resources: readonly RecordedResource[], reques
     }
     edges.push(...traffic.values());
 
+    // ---- what flows without a request: the resources' inputs name both ends ----
+    const derivedEdge = (from: string, to: string, label: string, flow: Flow, derived: DiagramEdge["derived"], extra: Partial<DiagramEdge> = {}) =>
+        edges.push({ id: `${from}->${to}#${derived!.replace(/ /g, "_")}`, from, to, label, flow, requests: [], derived, unresolved: false, ...extra });
+    // A Route 53 health check sends requests to the endpoint its inputs name (fqdn, port, resourcePath); an API's
+    // default endpoint is <api-id>.execute-api.<region>.amazonaws.com
+    // (https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-call-api.html).
+    for (const check of ix.ofType("aws:route53/healthCheck:HealthCheck")) {
+        const i = check.inputs ?? {};
+        const fqdn = String(i.fqdn ?? "");
+        const target =
+            ix.ofType("aws:apigateway/restApi:RestApi").find((api) => fqdn === `${api.outputs.id}.execute-api.${ix.regionOf(api)}.amazonaws.com`) ??
+            ix.ofType("aws:lb/loadBalancer:LoadBalancer").find((lb) => fqdn !== "" && fqdn === lb.outputs.dnsName) ??
+            ix.ofType("aws:cloudfront/distribution:Distribution").find((d) => fqdn !== "" && fqdn === d.outputs.domainName);
+        const from = nodeIdOf(check);
+        const to = nodeIdOf(target);
+        if (!from || !to) continue;
+        const protocol = String(i.type ?? "").replace(/_STR_MATCH$/, "");
+        derivedEdge(from, to, `${portLabel(protocol, i.port, i.port)}${i.resourcePath ? ` ${i.resourcePath}` : ""}`, "traffic", "health check");
+    }
+    // AWS Config evaluates its rules against the configuration items the recorder of the rule's account and region
+    // records (https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config.html); a rule in a region
+    // whose recorder the stack does not create is fed by the account's own recorder, drawn as AWS Config.
+    for (const rule of ix.ofType("aws:cfg/rule:Rule")) {
+        const to = nodeIdOf(rule);
+        const recorder = ix.ofType("aws:cfg/recorder:Recorder").find((c) => ix.regionOf(c) === ix.regionOf(rule));
+        const from = nodeIdOf(recorder) ?? external("config", "AWS Config", "configuration recorder");
+        if (to) derivedEdge(from, to, "configuration items", "data", "config rule");
+    }
+    // A peering joins the two VPCs its inputs name; traffic crosses it both ways (where the route tables allow).
+    const vpcGroupOf = (vpcId: unknown): string | undefined => {
+        const vpc = ix.ofType("aws:ec2/vpc:Vpc").find((v) => v.outputs.id === vpcId);
+        return vpc ? [...groups.values()].find((g) => g.kind === "vpc" && g.id.endsWith(safeId(`_vpc_${vpc.name}`)))?.id : undefined;
+    };
+    const firstNodeIn = (group: string): string | undefined => {
+        const inside = (g: string | undefined): boolean => g !== undefined && (g === group || inside(groups.get(g)?.parent));
+        return [...nodes.values()].filter((n) => inside(n.group)).sort((a, b) => a.id.localeCompare(b.id))[0]?.id;
+    };
+    for (const peering of ix.ofType("aws:ec2/vpcPeeringConnection:VpcPeeringConnection")) {
+        const from = nodeIdOf(peering);
+        for (const [input, side] of [["vpcId", "requester"], ["peerVpcId", "accepter"]] as const) {
+            const group = vpcGroupOf(peering.inputs[input]);
+            const to = group ? firstNodeIn(group) : undefined;
+            if (from && group && to) derivedEdge(from, to, `${side} VPC`, "traffic", "peering", { id: `${from}->${group}#peering`, toGroup: group, bidirectional: true });
+        }
+    }
+    // A public NAT gateway sends what the subnets routed to it send out to the internet from its Elastic IP
+    // (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html).
+    for (const nat of ix.ofType("aws:ec2/natGateway:NatGateway")) {
+        const from = nodeIdOf(nat);
+        if (from && (nat.inputs.connectivityType ?? "public") === "public" && nat.inputs.allocationId) derivedEdge(from, external("internet", "Internet", ""), "outbound", "traffic", "nat");
+    }
+    // RDS publishes each exported log to /aws/rds/instance/<identifier>/<log>
+    // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Procedural.UploadtoCloudWatch.html).
+    for (const db of ix.ofType("aws:rds/instance:Instance")) {
+        const from = nodeIdOf(db);
+        for (const log of list<string>(db.inputs.enabledCloudwatchLogsExports)) {
+            const group = ix.ofType("aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name === `/aws/rds/instance/${db.inputs.identifier ?? db.outputs.identifier}/${log}`);
+            const to = nodeIdOf(group);
+            if (from && to && from !== to) derivedEdge(from, to, `${log} log`, "logs", "log export");
+        }
+    }
+
+    // Nothing a stack registers starts some state machines (the budget guardrail's restore is started by a person
+    // once an enforcement alert says so); no edge can honestly lead to them, so their label says it.
+    for (const n of [...nodes.values()].filter((x) => x.kind === "state machine" && !edges.some((e) => e.to === x.id))) {
+        nodes.set(n.id, { ...n, details: [...n.details, "started outside the stack"] });
+    }
+
     mergeAlarms(nodes, edges, placements, nodeOf);
     const usedGroups = new Set<string>();
     for (const n of nodes.values()) for (let g = n.group; g; g = groups.get(g)?.parent) usedGroups.add(g);
@@ -606,8 +678,8 @@ export function buildArchitecture(resources: readonly RecordedResource[], reques
 }
 
 /**
- * Alarms of one group that notify the same targets become one node listing each alarm and its metric, so a component
- * with many alarms stays one column wide.
+ * Alarms of one group that notify the same targets become one node naming the metrics they watch (the alarms' own
+ * names and thresholds are on the scenario's page), so a component with many alarms stays one small node.
  */
 function mergeAlarms(nodes: Map<string, DiagramNode>, edges: DiagramEdge[], placements: RequestPlacement[], nodeOf: Map<string, string | undefined>): void {
     const alarms = [...nodes.values()].filter((n) => n.kind === "alarm" && !edges.some((e) => e.to === n.id));
@@ -631,7 +703,7 @@ function mergeAlarms(nodes: Map<string, DiagramNode>, edges: DiagramEdge[], plac
             group: members[0].group,
             external: false,
             urns: members.flatMap((m) => m.urns),
-            details: members.map((m) => `${m.label}: ${m.details.join(" ")}`),
+            details: [watched(members)],
         });
         for (const m of members) nodes.delete(m.id);
         const merged = new Map<string, DiagramEdge>();
@@ -650,4 +722,17 @@ function mergeAlarms(nodes: Map<string, DiagramNode>, edges: DiagramEdge[], plac
         }
         for (const [urn, node] of nodeOf) if (node && ids.has(node)) nodeOf.set(urn, id);
     }
+}
+
+/** The metrics a set of alarms watch, without namespaces, each once with how many alarms watch it. */
+function watched(alarms: readonly DiagramNode[]): string {
+    const counts = new Map<string, number>();
+    for (const a of alarms) {
+        const metric = (a.details[0] ?? "").split(" ")[0].split(".").pop() || "expression";
+        counts.set(metric, (counts.get(metric) ?? 0) + 1);
+    }
+    return [...counts]
+        .sort(([x], [y]) => x.localeCompare(y))
+        .map(([metric, n]) => (n > 1 ? `${metric} ×${n}` : metric))
+        .join(", ");
 }
