@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/**", "bin/**", "policy/node_modules/**", "tmp/**"] },
+    { ignores: ["node_modules/**", "bin/**", "dist/**", "policy/node_modules/**", "tmp/**"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
