@@ -15,7 +15,7 @@ export default tseslint.config(
     },
     {
         // Plain Node.js scripts (CommonJS), run without ts-node.
-        files: ["tools/**/*.js"],
+        files: ["tools/**/*.js", "lib/**/*.js"],
         languageOptions: {
             sourceType: "commonjs",
             globals: { require: "readonly", module: "readonly", __dirname: "readonly", process: "readonly", console: "readonly" },
