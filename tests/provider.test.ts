@@ -28,7 +28,7 @@ function inputsFor(key: string): Record<string, unknown> {
     const config = stackConfig("all");
     const raw = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith("aws-blueprints:")).map(([k, v]) => [k.slice("aws-blueprints:".length), v]));
     const settings = parseSettings(raw, config["aws:region"], { stack: "all" }) as unknown as Record<string, any>;
-    const { enabled: _enabled, ...section } = settings[key];
+    const section = Object.fromEntries(Object.entries(settings[key] as Record<string, unknown>).filter(([k]) => k !== "enabled"));
     const shared = { tags: settings.tags, protect: settings.protect, logRetentionDays: settings.logRetentionDays, notificationEmail: settings.notificationEmail };
     return { ...shared, ...section };
 }
