@@ -7,6 +7,7 @@ import { defineCommand, EXIT_USAGE, Io, parseCommand, progress, runCommand, stac
 import { authzCommand } from "../tools/authz";
 import { constraintsCommand } from "../tools/constraints";
 import { controlsCommand } from "../tools/controls";
+import { diagramCommand } from "../tools/diagram";
 import { docsCommand } from "../tools/docs";
 import { guardCommand, runGuard } from "../tools/guard";
 import { plansCommand } from "../tools/plan";
@@ -53,7 +54,8 @@ const TOOLS = [
     { script: "preflight", file: "tools/preflight.ts", command: preflightCommand, stack: true, setup: true },
     { script: "constraints", file: "tools/constraints.ts", command: constraintsCommand, stack: true, setup: true },
     { script: "policy:taggable", file: "tools/taggableTypes.ts", command: taggableCommand, stack: false },
-    { script: "docs", file: "tools/docs.ts", command: docsCommand, stack: false },
+    { script: "docs", file: "tools/docs.ts", command: docsCommand, stack: false, setup: true },
+    { script: "diagram", file: "tools/diagram.ts", command: diagramCommand, stack: true, setup: true },
 ];
 
 // Started when the file loads (see tests/processes.ts), side by side: each spends its time loading modules.
