@@ -6,7 +6,7 @@
 // this repository's copies, as a program's own installed SDK would be: one SDK instance, so the test mocks apply.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ROOT } from "../engine/evaluate";
@@ -66,6 +66,8 @@ const LINKED = ["@aws-sdk/client-ec2", "sharp", "zod", "@img/colour", "detect-li
 function install(): InstalledPackage {
     const tarball = packedTarball();
     const consumer = mkdtempSync(path.join(tmpdir(), "aws-blueprints-consumer-"));
+    // Shared by every test file of the process, so it goes when the process does.
+    process.once("exit", () => rmSync(consumer, { recursive: true, force: true }));
     const dependencies: Record<string, string> = { [MANIFEST.name]: `file:${tarball}` };
     // The package's own dependencies at exactly this repository's versions, linked: offline and deterministic (npm's
     // cache holds their tarballs but not the registry metadata a range needs). The package finds them where Node.js

@@ -2,7 +2,7 @@
 // schema (which must match the declarations), and Construct of a component, started in another program's working
 // directory, registers what the TypeScript program registers for the same settings, with the outputs the schema names.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { build, resolveDeep, ROOT, stackConfig, withoutTestRunnerGlobals } from "../engine/evaluate";
@@ -74,6 +74,7 @@ describe("the component provider", () => {
                 ));
             } finally {
                 process.chdir(previous);
+                rmSync(elsewhere, { recursive: true, force: true });
             }
             const direct = await withoutTestRunnerGlobals(() => build(() => scenario.build(inputsFor(key) as never, {}, {} as never)));
             const plan = await planOf(constructed);
