@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import { ROOT, runStack } from "../engine/evaluate";
 import { PACKAGE_MANIFEST, PACKAGE_NAME } from "../components/packaging";
+import { blueprintArgsDeclaration } from "../components/settings";
 import { SCENARIOS } from "../scenarios";
 import { defineCommand, Io, main, Values } from "./cli";
 
@@ -78,13 +79,13 @@ export async function generateSchema(): Promise<string> {
     for (const scenario of SCENARIOS) {
         const { className, token, outputs } = componentOf(scenario.key);
         const shape = (scenario.declaration.shape as Record<string, z.ZodType>);
-        const inputs = z.object(Object.fromEntries(Object.entries(shape).filter(([k]) => k !== "enabled")));
+        const inputs = z.object({ ...blueprintArgsDeclaration.shape, ...Object.fromEntries(Object.entries(shape).filter(([k]) => k !== "enabled")) });
         const json = z.toJSONSchema(inputs, { io: "input", unrepresentable: "any" }) as Json;
         const properties = json.properties as Record<string, Json>;
         const exported = all[scenario.key] ?? {};
         resources[token] = {
             isComponent: true,
-            description: `${className}: the \`${scenario.key}\` blueprint. Its inputs are the \`aws-blueprints:${scenario.key}\` settings of a stack file, with the same defaults and checks.`,
+            description: `${className}: the \`${scenario.key}\` blueprint. Its inputs are the \`aws-blueprints:${scenario.key}\` settings of a stack file, with the same defaults and checks, and the arguments every component takes (tags, protect, logRetentionDays, notificationEmail).`,
             inputProperties: Object.fromEntries(Object.keys(properties).map((k) => [k, propertyOf(properties[k], `${className}${k[0].toUpperCase()}${k.slice(1)}`, types)])),
             requiredInputs: ((json.required as string[]) ?? []).filter((k) => properties[k].default === undefined).sort(),
             properties: Object.fromEntries(outputs.map((k) => [k, outputType(exported[k])])),
