@@ -72,7 +72,7 @@ describe("the package installed in another program", function () {
         for (const [urn, resource] of Object.entries(here.plan.resources)) assert.deepEqual(consumer.plan.resources[urn], resource, urn);
     });
 
-    it("builds the blueprints from the consumer's own VPC, subnets, topic, certificate and security group", () => {
+    it("builds the blueprints from the consumer's own VPC, subnets, topic, certificate, security group, hosted zone and role", () => {
         const urnOf = (type: string, name: string) => consumer.resources.find((r) => r.type === type && r.name === name)!.urn;
         /** Every input of `blueprint`'s descendants that took a value of `urn`. */
         const uses = (blueprint: string, urn: string) =>
@@ -85,6 +85,10 @@ describe("the package installed in another program", function () {
         assert.ok(uses("edge", urnOf("aws:sns/topic:Topic", "platform-alerts")).some((u) => u.endsWith(".alarmActions")), "the expiry alarms notify the consumer's topic");
         assert.ok(uses("win", urnOf("aws:acm/certificate:Certificate", "platform-cert")).some((u) => u.startsWith("aws:lb/listener:Listener") && u.endsWith(".certificateArn")), "the HTTPS listener serves the consumer's certificate");
         assert.ok(uses("sg-guard", urnOf("aws:ec2/securityGroup:SecurityGroup", "platform-web")).length > 0, "the guard watches the consumer's security group");
+        const zone = urnOf("aws:route53/zone:Zone", "platform-zone");
+        const zoned = uses("edge", zone).filter((u) => u.startsWith("aws:route53/record:Record") && u.endsWith(".zoneId"));
+        assert.ok(zoned.some((u) => u.includes("edge-acm-shop")) && zoned.some((u) => u.includes("edge-acm-docs")), "the validation records are in the consumer's zone (the section's and a site's own)");
+        assert.ok(uses("sg-guard", urnOf("aws:iam/role:Role", "platform-operators")).some((u) => u.endsWith(".environment")), "the guard approves the consumer's role");
     });
 
     it("serializes every handler into the same archive, its modules copied from the installed package and sharp taken from it", async () => {

@@ -12,7 +12,7 @@ import { denyInsecureTransport } from "../../components/storage";
 import { securityGroupGuardSettings } from "./settings";
 
 /** Arguments that also take other resources' values. */
-type Inputs = "monitoredGroupIds" | "sampleGroupVpcId";
+type Inputs = "monitoredGroupIds" | "sampleGroupVpcId" | "approvedPrincipalArns";
 /** The scenario's settings (see ./settings.ts); the monitored groups and the sample group's VPC may be other resources' outputs. */
 export type SecurityGroupGuardArgs = ArgsOf<typeof securityGroupGuardSettings, Inputs>;
 
