@@ -128,8 +128,9 @@ export class SecurityGroupGuard extends Blueprint {
         }
 
         const exemptDeployer = s.exemptDeployingRole;
-        const approved = identity.arn.apply((caller) => [
-            ...(s.approvedPrincipalArns),
+        // The approved principals may be other resources' ARNs: unwrapped with the caller's.
+        const approved = pulumi.all([identity.arn, pulumi.output(s.approvedPrincipalArns)]).apply(([caller, principals]) => [
+            ...principals,
             ...(exemptDeployer ? [deployerPattern(caller)] : []),
         ]);
         const revert = new HandlerFunction(
