@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/**", "bin/**", "policy/node_modules/**", "tmp/**"] },
+    { ignores: ["node_modules/**", "bin/**", "dist/**", "policy/node_modules/**", "tmp/**"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
@@ -15,7 +15,7 @@ export default tseslint.config(
     },
     {
         // Plain Node.js scripts (CommonJS), run without ts-node.
-        files: ["tools/**/*.js"],
+        files: ["tools/**/*.js", "lib/**/*.js"],
         languageOptions: {
             sourceType: "commonjs",
             globals: { require: "readonly", module: "readonly", __dirname: "readonly", process: "readonly", console: "readonly" },

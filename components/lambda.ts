@@ -1,10 +1,8 @@
 // Least-privilege Lambda functions built from TypeScript callbacks.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { existsSync } from "node:fs";
-import * as path from "node:path";
-import * as packageJson from "../package.json";
 import { ServiceRole, Statement } from "./iam";
+import { bundledModules, PACKAGE_MANIFEST, packageDir, serializeOwnModulesByValue } from "./packaging";
 
 export interface HandlerFunctionArgs<E, R> {
     /** What the function does; becomes its description. */
@@ -44,9 +42,6 @@ export interface HandlerFunctionArgs<E, R> {
 
 export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS22dX;
 
-/** The directory holding package.json and node_modules, from which archives are bundled. */
-const PROJECT_ROOT = path.resolve(__dirname, "..");
-
 /** The archive's module and export, as CallbackFunction names them (`__index.handler`). */
 const HANDLER_MODULE = "__index";
 const HANDLER_EXPORT = "handler";
@@ -78,25 +73,6 @@ function serializedHandler(callback: (...args: any[]) => unknown): Promise<Seria
     return closure;
 }
 
-const modulesCache = new Map<string, Promise<Record<string, pulumi.asset.Asset | pulumi.asset.Archive>>>();
-
-/**
- * The node_modules entries of an archive that bundles the `dependencies` not excluded, plus `include`. Computing them
- * walks the whole node_modules tree, which does not change while the program runs, so each set is computed once per
- * process and shared by every function that bundles the same packages. `aws-sdk` is left out as CallbackFunction
- * leaves it out: the Lambda runtime provides the SDK.
- */
-function packagedModules(include: readonly string[], exclude: readonly string[]): Promise<Record<string, pulumi.asset.Asset | pulumi.asset.Archive>> {
-    const options = { extraIncludePackages: [...include], extraExcludePackages: [...exclude, "aws-sdk"] };
-    const key = JSON.stringify(options);
-    let modules = modulesCache.get(key);
-    if (!modules) {
-        modules = pulumi.runtime.computeCodePaths(options).then((paths) => Object.fromEntries(paths));
-        modulesCache.set(key, modules);
-    }
-    return modules;
-}
-
 /**
  * A Node.js 22 Lambda function from a TypeScript callback, with its own role (only the given statements plus
  * its log group), its own log group with a retention, and an archive holding just the serialized handler.
@@ -117,14 +93,14 @@ export class HandlerFunction<E = unknown, R = unknown> extends pulumi.ComponentR
         const memory = args.memorySizeMb ?? 256;
         if (memory < 128 || memory > 10240) throw new Error(`${name}: memorySizeMb must be 128-10240; got ${memory}`);
         const bundled = args.bundledPackages ?? [];
-        const dependencies = Object.keys(packageJson.dependencies);
+        const dependencies = Object.keys(PACKAGE_MANIFEST.dependencies ?? {});
         for (const p of bundled) {
             if (!dependencies.includes(p)) throw new Error(`${name}: bundledPackages "${p}" is not in package.json dependencies`);
         }
         const native = args.nativePackages ?? [];
         if (native.length > 0 && bundled.length === 0) throw new Error(`${name}: nativePackages needs the bundledPackages that load them`);
         for (const p of native) {
-            if (!existsSync(path.join(PROJECT_ROOT, "node_modules", p, "package.json"))) {
+            if (!packageDir(p)) {
                 throw new Error(`${name}: nativePackages "${p}" is not installed in node_modules, so the function would fail to load it`);
             }
         }
@@ -146,14 +122,15 @@ export class HandlerFunction<E = unknown, R = unknown> extends pulumi.ComponentR
         );
         this.role = role.role;
 
-        // What CallbackFunction builds (its archive layout, handler and role), without its per-function node_modules
-        // walk: the packages to bundle are computed once per set of packages (see packagedModules).
+        // What CallbackFunction builds (its archive layout, handler and role), with the packages taken from this
+        // package's own node_modules rather than the working directory's (see bundledModules).
+        serializeOwnModulesByValue();
         const closure = serializedHandler(args.callback);
         const code = pulumi.output(
             new pulumi.asset.AssetArchive(
-                closure.then(async (c) => ({
+                closure.then((c) => ({
                     [`${HANDLER_MODULE}.js`]: new pulumi.asset.StringAsset(c.text),
-                    ...(await packagedModules([...native], dependencies.filter((d) => !bundled.includes(d)))),
+                    ...bundledModules([...bundled, ...native]),
                 })),
             ),
         );

@@ -31,25 +31,76 @@ export const enabled = () => z.boolean().default(false).describe("Build the scen
 
 type InputOf<T> = T extends readonly (infer E)[] ? readonly pulumi.Input<E>[] : pulumi.Input<T>;
 type Without<T, K> = { readonly [P in keyof T as P extends K ? never : P]: T[P] };
-type AsInputs<T, K> = { readonly [P in keyof T as P extends K ? P : never]: InputOf<NonNullable<T[P]>> };
+/** The first key of each path (`sites.hostedZoneId` -> `sites`). */
+type Heads<Paths extends string> = Paths extends `${infer H}.${string}` ? H : never;
+/** The paths below `H` (`sites.hostedZoneId` -> `hostedZoneId`). */
+type Below<Paths extends string, H> = Paths extends `${H & string}.${infer R}` ? R : never;
+/** `T` with the values at `Paths` taking `pulumi.Input`s; a path goes through arrays and the options of a union. */
+type WithInputs<T, Paths extends string> = [Paths] extends [never]
+    ? T
+    : T extends readonly (infer E)[]
+      ? readonly WithInputs<E, Paths>[]
+      : T extends object
+        ? { readonly [P in keyof T]: P extends Paths ? InputOf<NonNullable<T[P]>> : P extends Heads<Paths> ? WithInputs<T[P], Below<Paths, P>> : T[P] }
+        : T;
 
 /**
  * A component's arguments derived from its scenario's declaration: every key but `enabled`, optional where the
  * declaration has a default; the keys in `Inputs` also take values of other resources (`pulumi.Input`), so another
- * program can build the component from its own resources.
+ * program can build the component from its own resources. A nested key is a dotted path through objects, arrays
+ * and unions (`sites.hostedZoneId`, `source.connectionArn`).
  */
-export type ArgsOf<D extends Declaration, Inputs extends string = never> = BlueprintArgs &
-    Without<z.input<D>, "enabled" | Inputs> &
-    AsInputs<z.input<D>, Inputs>;
+export type ArgsOf<D extends Declaration, Inputs extends string = never> = BlueprintArgs & WithInputs<Without<z.input<D>, "enabled">, Inputs>;
 
 /** The arguments after {@link resolveArgs}: declared defaults applied, each plain value checked against its declaration. */
-export type ResolvedArgs<D extends Declaration, Inputs extends string = never> = BlueprintArgs &
-    Without<z.output<D>, "enabled" | Inputs> &
-    AsInputs<z.output<D>, Inputs>;
+export type ResolvedArgs<D extends Declaration, Inputs extends string = never> = BlueprintArgs & WithInputs<Without<z.output<D>, "enabled">, Inputs>;
+
+/** Whether a value is known only at deployment (an Output or a promise). */
+function isUnknown(value: unknown): boolean {
+    return pulumi.Output.isInstance(value) || value instanceof Promise;
+}
+
+/** Passes an Output or a promise through a declaration's check: its own value is checked at deployment. */
+const deploymentValue = z.custom<unknown>(isUnknown);
+
+/**
+ * `schema` as it checks `value`: where `value` holds an Output (at any depth), the declaration there accepts it as
+ * it is; everything else (defaults, the other keys of the same object, an array's length, the rules of an object)
+ * is checked as declared.
+ */
+function acceptingUnknowns(schema: z.ZodType, value: unknown): z.ZodType {
+    if (isUnknown(value)) return z.union([deploymentValue, schema]);
+    if (!holdsUnknown(value)) return schema;
+    const def = (schema as any)._zod.def;
+    const clone = (changes: Record<string, unknown>) => (schema as any).clone({ ...def, ...changes }) as z.ZodType;
+    switch (def.type) {
+        case "optional":
+        case "nullable":
+        case "default":
+        case "prefault":
+        case "readonly":
+        case "catch":
+            return clone({ innerType: acceptingUnknowns(def.innerType, value) });
+        case "pipe":
+            return clone({ in: acceptingUnknowns(def.in, value) });
+        case "union":
+            return clone({ options: def.options.map((o: z.ZodType) => acceptingUnknowns(o, value)) });
+        case "array":
+            return clone({ element: (value as unknown[]).reduce<z.ZodType>((element, v) => acceptingUnknowns(element, v), def.element) });
+        case "record":
+            return clone({ valueType: Object.values(value as object).reduce<z.ZodType>((element, v) => acceptingUnknowns(element, v), def.valueType) });
+        case "object": {
+            const shape: Record<string, z.ZodType> = { ...def.shape };
+            for (const [k, v] of Object.entries(value as object)) if (shape[k]) shape[k] = acceptingUnknowns(shape[k], v);
+            return clone({ shape });
+        }
+    }
+    return schema;
+}
 
 /** Whether a value is, or holds, something known only at deployment (an Output or a promise). */
 function holdsUnknown(value: unknown): boolean {
-    if (pulumi.Output.isInstance(value) || value instanceof Promise) return true;
+    if (isUnknown(value)) return true;
     if (Array.isArray(value)) return value.some(holdsUnknown);
     if (value !== null && typeof value === "object") return Object.values(value).some(holdsUnknown);
     return false;
@@ -81,28 +132,26 @@ function problemsOf(error: z.ZodError, value: unknown, prefix: readonly Property
 /**
  * A component's arguments with its declaration's defaults applied and checked against the declaration, so a
  * component built by another program gets the same defaults and the same errors (naming the component and the key)
- * as a stack file. A value that holds an Output is passed through; the rules between keys still run, seeing it as
- * set, and only what they say about the Output's own value is left to deployment.
+ * as a stack file. An Output (at any depth: a subnet id in a list, a site's zone) is passed through as it is and
+ * everything around it is checked and defaulted as declared; the rules between keys still run, seeing it as set,
+ * and only what they say about the Output's own value is left to deployment.
  */
 export function resolveArgs<D extends Declaration, Inputs extends string = never>(name: string, declaration: D, args: ArgsOf<D, Inputs>): ResolvedArgs<D, Inputs> {
     const given = args as Record<string, unknown>;
     const resolved: Record<string, unknown> = { ...given };
     const problems: string[] = [];
     const shape = declaration.shape as Record<string, z.ZodType>;
-    const unknown: string[] = [];
-    for (const [key, schema] of Object.entries(shape)) {
+    const unknown: Record<string, z.ZodType> = {};
+    for (const [key, declared] of Object.entries(shape)) {
         if (key === "enabled") continue;
-        if (holdsUnknown(given[key])) {
-            unknown.push(key);
-            continue;
-        }
+        const schema = holdsUnknown(given[key]) ? (unknown[key] = acceptingUnknowns(declared, given[key])) : declared;
         const result = schema.safeParse(given[key]);
         if (result.success) resolved[key] = result.data;
         else problems.push(...problemsOf(result.error, given[key], [key]));
     }
     if (problems.length === 0) {
         const declared = Object.fromEntries(Object.keys(shape).map((k) => [k, resolved[k]]));
-        const check = unknown.length === 0 ? declaration : declaration.safeExtend(Object.fromEntries(unknown.map((k) => [k, z.any()])));
+        const check = Object.keys(unknown).length === 0 ? declaration : declaration.safeExtend(unknown);
         let result: ReturnType<typeof check.safeParse> | undefined;
         try {
             result = check.safeParse({ ...declared, enabled: true });
@@ -111,7 +160,8 @@ export function resolveArgs<D extends Declaration, Inputs extends string = never
             result = undefined;
         }
         if (result && !result.success) {
-            const known = new z.ZodError(result.error.issues.filter((issue) => !unknown.includes(String(issue.path[0]))));
+            // What a rule says at an Output (or at the object or list holding it) waits for the Output's value.
+            const known = new z.ZodError(result.error.issues.filter((issue) => issue.path.length === 0 || !holdsUnknown(valueAt(declared, issue.path))));
             problems.push(...problemsOf(known, declared, []));
         }
     }

@@ -91,6 +91,20 @@ export const globalSettings = z.object({
 });
 export type GlobalSettings = z.output<typeof globalSettings>;
 
+/**
+ * The arguments every component takes besides its scenario's settings (`BlueprintArgs`), declared for the package
+ * schema: what a stack sets once for all its components, a program or another language sets per component.
+ */
+export const blueprintArgsDeclaration = z.object({
+    tags: z
+        .record(z.string(), z.string())
+        .optional()
+        .describe("Tags merged into every taggable resource the component creates (`application` and `scenario` are added)."),
+    protect: globalSettings.shape.protect.describe("Protect the component's stateful resources (buckets, tables, databases, keys, queues, log groups) from deletion by Pulumi; they are also retained if removed from the program."),
+    logRetentionDays: globalSettings.shape.logRetentionDays.describe(`Retention of the component's CloudWatch log groups, in days: one of ${LOG_RETENTION_DAYS.join(", ")}.`),
+    notificationEmail: z.string().optional().describe("Email address subscribed to the component's notification topics (confirm the email AWS sends); none when unset."),
+});
+
 /** Keys whose raw config value is a plain string (everything else is JSON: numbers, booleans, objects). */
 const STRING_KEYS = new Set(["environment", "owner", "costCenter", "notificationEmail"]);
 

@@ -182,6 +182,11 @@ const RESOURCE_OUTPUTS: Record<string, OutputFn> = {
         },
     }),
     "aws:route53/record:Record": ({ inputs }) => ({ id: `${inputs.zoneId}_${inputs.name}_${inputs.type}`, fqdn: inputs.name }),
+    // A hosted zone's id is Z and uppercase letters and digits, like the zones getZone finds.
+    "aws:route53/zone:Zone": ({ inputs }) => {
+        const zoneId = `Z${hex(String(inputs.name), 20).toUpperCase()}`;
+        return { id: zoneId, zoneId, arn: `arn:aws:route53:::hostedzone/${zoneId}`, nameServers: ["ns-1.awsdns-01.org", "ns-2.awsdns-02.net"], primaryNameServer: "ns-1.awsdns-01.org" };
+    },
     "aws:lambda/functionUrl:FunctionUrl": ({ name, region, inputs }) => {
         const urlId = hex(name, 32);
         return { id: inputs.functionName, urlId, functionUrl: `https://${urlId}.lambda-url.${region}.on.aws/`, functionArn: `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${inputs.functionName}` };

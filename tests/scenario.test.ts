@@ -57,6 +57,36 @@ describe("scenario declarations (components/scenario.ts)", () => {
         assert.throws(() => resolve({ vpcId, name: "Web" }), /thing: name: must be lowercase letters/);
     });
 
+    it("takes an output at a nested key and applies the declaration around it: defaults, sibling checks, list lengths", () => {
+        const sites = z
+            .object({
+                enabled: enabled(),
+                zoneId: z.string().regex(/^Z[A-Z0-9]+$/, "must be a zone id").optional().describe("Zone."),
+                sites: z
+                    .array(z.object({ domainName: z.string().regex(/^[a-z.]+$/, "must be a host name"), zoneId: z.string().regex(/^Z[A-Z0-9]+$/, "must be a zone id").optional(), port: z.number().default(443) }).strict())
+                    .min(1, "must name a site")
+                    .default([])
+                    .describe("Sites."),
+            })
+            .strict()
+            .superRefine((s, ctx) => {
+                s.sites.forEach((site, i) => {
+                    if (site.zoneId === undefined && s.zoneId === undefined) ctx.addIssue({ code: "custom", path: ["sites", i, "zoneId"], message: "is required", input: undefined });
+                });
+            });
+        type Paths = "zoneId" | "sites.zoneId";
+        const run = (args: ArgsOf<typeof sites, Paths>) => resolveArgs<typeof sites, Paths>("lb", sites, args);
+        const zone = pulumi.output("Z123");
+        const s = run({ sites: [{ domainName: "a.test", zoneId: zone }, { domainName: "b.test", zoneId: "Z9" }] });
+        assert.equal(s.sites[0].zoneId, zone, "the output is passed through as it is");
+        assert.deepEqual(s.sites.map((site) => site.port), [443, 443], "the defaults beside it apply");
+        assert.throws(() => run({ sites: [{ domainName: "A!", zoneId: zone }] }), /^Error: lb: sites\[0\]\.domainName: must be a host name; got "A!"$/);
+        assert.throws(() => run({ sites: [{ domainName: "a.test", zoneId: zone }, { domainName: "b.test", zoneId: "bad" }] }), /sites\[1\]\.zoneId: must be a zone id/);
+        assert.throws(() => run({ zoneId: zone, sites: [] }), /^Error: lb: sites: must name a site; got \[\]$/);
+        assert.throws(() => run({ sites: [{ domainName: "a.test", zoneId: zone }, { domainName: "b.test" }] }), /^Error: lb: sites\[1\]\.zoneId: is required; got nothing$/, "the rules between keys see the output as set");
+        assert.equal(run({ zoneId: zone, sites: [{ domainName: "b.test" }] }).zoneId, zone);
+    });
+
     it("every scenario's declaration starts with enabled, is strict and describes its top-level keys", () => {
         for (const scenario of SCENARIOS) {
             const shape = scenario.declaration.shape as Record<string, z.ZodType>;

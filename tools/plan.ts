@@ -114,7 +114,7 @@ function inheritedChildAlias(childName: string, childType: string, parentName: s
  * chain (`Outer$Inner$aws:...`). Plans carry the engine's URNs, so they match `pulumi preview` and the guard's
  * allow-list, and a component moved under another parent changes its children's URNs as it does for real.
  */
-class UrnResolver {
+export class UrnResolver {
     private readonly byMockUrn = new Map<string, RecordedResource>();
     private readonly real = new Map<string, string>();
     private readonly aliasCache = new Map<string, string[]>();

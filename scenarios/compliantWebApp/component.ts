@@ -15,8 +15,10 @@ import { compliantWebAppSettings } from "./settings";
 import { Bastion, ServerTier } from "./tiers";
 import { appUserData, bastionUserData, HEALTH_CHECK_PATH, webUserData } from "./userData";
 
-/** The scenario's settings (see ./settings.ts); every value is plain, so the whole declaration is always checked. */
-export type CompliantWebAppArgs = ArgsOf<typeof compliantWebAppSettings>;
+/** The hosted zones may be another resource's outputs. */
+type Inputs = "hostedZoneId" | "sites.hostedZoneId";
+/** The scenario's settings (see ./settings.ts). */
+export type CompliantWebAppArgs = ArgsOf<typeof compliantWebAppSettings, Inputs>;
 export type NetworkArgs = NonNullable<CompliantWebAppArgs["network"]>;
 export type ServerTierArgs = NonNullable<CompliantWebAppArgs["web"]>;
 export type DatabaseArgs = NonNullable<CompliantWebAppArgs["database"]>;
@@ -53,7 +55,7 @@ export class CompliantWebApp extends Blueprint {
 
     constructor(name: string, args: CompliantWebAppArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aws-blueprints:compliance:CompliantWebApp", name, SCENARIO, args, opts);
-        const s = resolveArgs<typeof compliantWebAppSettings>(name, compliantWebAppSettings, args);
+        const s = resolveArgs<typeof compliantWebAppSettings, Inputs>(name, compliantWebAppSettings, args);
         if (!/^[a-z][a-z0-9-]{0,13}$/.test(name)) {
             // The load balancers are named <name>-web and <name>-app, and load balancer names are short.
             throw new Error(`${name}: the name must be 1-14 lowercase letters, digits or dashes, starting with a letter`);

@@ -2,12 +2,11 @@
 // resizing images from a private S3 bucket for Thumbor-style paths.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { existsSync } from "node:fs";
-import * as path from "node:path";
 import { configFromEnvironment, handleImageRequest, HttpResponse } from "../../handlers/imageHandler/imageHandler";
 import { Blueprint } from "../../components/common";
 import { HandlerFunction } from "../../components/lambda";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { packageDir } from "../../components/packaging";
 import { ArgsOf, resolveArgs } from "../../components/scenario";
 import { privateBucket } from "../../components/storage";
 import { imageHandlerSettings } from "./settings";
@@ -20,7 +19,6 @@ export type ImageHandlerArgs = ArgsOf<typeof imageHandlerSettings> & {
 
 // CloudFront gives up on an origin after 30 seconds unless a quota increase allows more.
 const ORIGIN_READ_TIMEOUT_SECONDS = 30;
-const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
 /** The platform packages of sharp the function's archive must carry for an architecture (Lambda: Linux, glibc). */
 export function sharpPlatformPackages(architecture: "x86_64" | "arm64"): string[] {
@@ -48,7 +46,7 @@ export class ImageHandler extends Blueprint {
             throw new Error(`${name}: timeoutSeconds must be 3-${ORIGIN_READ_TIMEOUT_SECONDS - 1} (below CloudFront's origin timeout); got ${timeout}`);
         }
         const native = sharpPlatformPackages(architecture);
-        const missing = native.filter((p) => !existsSync(path.join(PROJECT_ROOT, "node_modules", p, "package.json")));
+        const missing = native.filter((p) => !packageDir(p));
         if (missing.length > 0) {
             const cpu = architecture === "x86_64" ? "x64" : "arm64";
             throw new Error(

@@ -44,9 +44,9 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
 });
 
 /** The scenario's settings (see ./settings.ts); leaving out `domainName` or `hostedZoneId` is an error, as in a stack file. */
-export type MultiRegionApiArgs = ArgsOf<typeof multiRegionApiSettings>;
+export type MultiRegionApiArgs = ArgsOf<typeof multiRegionApiSettings, "hostedZoneId">;
 /** The arguments with defaults applied, the public name and its zone known to be set. */
-type Resolved = ResolvedArgs<typeof multiRegionApiSettings> & { readonly domainName: string; readonly hostedZoneId: string };
+type Resolved = ResolvedArgs<typeof multiRegionApiSettings, "hostedZoneId"> & { readonly domainName: string; readonly hostedZoneId: pulumi.Input<string> };
 
 /** The browser client's settings.js: the API's base URL and the polling interval. */
 export function clientSettingsScript(domainName: string, pollSeconds: number): string {
@@ -95,7 +95,7 @@ export class MultiRegionApi extends Blueprint {
     constructor(name: string, args: MultiRegionApiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aws-blueprints:serverless:MultiRegionApi", name, "multi-region-api", args, opts);
         // resolveArgs checks the declaration as an enabled section's, which requires domainName and hostedZoneId.
-        const s = resolveArgs(name, multiRegionApiSettings, args) as Resolved;
+        const s = resolveArgs<typeof multiRegionApiSettings, "hostedZoneId">(name, multiRegionApiSettings, args) as Resolved;
         const regions = s.regions;
         const unhealthy = new Set(s.unhealthyRegions);
 
@@ -381,7 +381,7 @@ export interface RegionalApiArgs {
     /** The API's public name. */
     readonly domainName: string;
     /** Hosted zone of `domainName`. */
-    readonly hostedZoneId: string;
+    readonly hostedZoneId: pulumi.Input<string>;
     /** This region's certificate for `domainName` (requested in this region). */
     readonly certificate: aws.acm.Certificate;
     /** The DNS record that validates it. */

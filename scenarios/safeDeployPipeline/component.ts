@@ -16,7 +16,7 @@ import { deployWorkflowDefinition, workflowTimeoutSeconds } from "./safeDeployWo
 import { safeDeployPipelineSettings } from "./settings";
 
 /** Arguments that also take other resources' values. */
-type Inputs = "deploymentRoleArn";
+type Inputs = "deploymentRoleArn" | "source.connectionArn";
 
 /** The scenario's settings (see ./settings.ts); the deployment role may be another resource's output. */
 export type SafeDeployPipelineArgs = ArgsOf<typeof safeDeployPipelineSettings, Inputs>;
@@ -306,8 +306,10 @@ export class SafeDeployPipeline extends Blueprint {
             this.sourceBucket = sourceBucket.bucket;
             this.sourceObjectKey = objectKey;
         } else {
-            const service = source.connectionArn.split(":")[2];
-            pipelineStatements.push({ sid: "UseConnection", actions: [`${service}:UseConnection`], resources: [source.connectionArn] });
+            // The ARN's service names the action (codestar-connections or codeconnections); an ARN known only at
+            // deployment gets both, still on that one connection.
+            const services = typeof source.connectionArn === "string" ? [source.connectionArn.split(":")[2]] : ["codestar-connections", "codeconnections"];
+            pipelineStatements.push({ sid: "UseConnection", actions: services.map((service) => `${service}:UseConnection`), resources: [source.connectionArn] });
             sourceAction = {
                 name: "Source",
                 category: "Source",

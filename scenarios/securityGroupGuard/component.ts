@@ -12,7 +12,7 @@ import { denyInsecureTransport } from "../../components/storage";
 import { securityGroupGuardSettings } from "./settings";
 
 /** Arguments that also take other resources' values. */
-type Inputs = "monitoredGroupIds" | "sampleGroupVpcId";
+type Inputs = "monitoredGroupIds" | "sampleGroupVpcId" | "approvedPrincipalArns";
 /** The scenario's settings (see ./settings.ts); the monitored groups and the sample group's VPC may be other resources' outputs. */
 export type SecurityGroupGuardArgs = ArgsOf<typeof securityGroupGuardSettings, Inputs>;
 
@@ -128,8 +128,9 @@ export class SecurityGroupGuard extends Blueprint {
         }
 
         const exemptDeployer = s.exemptDeployingRole;
-        const approved = identity.arn.apply((caller) => [
-            ...(s.approvedPrincipalArns),
+        // The approved principals may be other resources' ARNs: unwrapped with the caller's.
+        const approved = pulumi.all([identity.arn, pulumi.output(s.approvedPrincipalArns)]).apply(([caller, principals]) => [
+            ...principals,
             ...(exemptDeployer ? [deployerPattern(caller)] : []),
         ]);
         const revert = new HandlerFunction(

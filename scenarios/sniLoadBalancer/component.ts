@@ -30,7 +30,7 @@ export const ALLOWED_TLS_POLICIES = [
 const HOSTS_PER_RULE = 5;
 
 /** Arguments that also take other resources' values. */
-type Inputs = "vpcId" | "subnetIds";
+type Inputs = "vpcId" | "subnetIds" | "hostedZoneId" | "sites.hostedZoneId";
 
 /** What a component embedding the load balancer may set besides the scenario's settings. */
 export interface SniLoadBalancerEmbeddingArgs {
@@ -69,7 +69,8 @@ export interface SniLoadBalancerEmbeddingArgs {
 export type SniLoadBalancerArgs = ArgsOf<typeof sniLoadBalancerSettings, Inputs> & SniLoadBalancerEmbeddingArgs;
 
 /** A site with its defaults applied. */
-type ResolvedSite = z.output<typeof sniSiteSchema>;
+/** A site with its defaults applied; its zone may be another resource's output. */
+type ResolvedSite = Omit<z.output<typeof sniSiteSchema>, "hostedZoneId"> & { readonly hostedZoneId?: pulumi.Input<string> };
 
 /** A readable, stable piece of a logical name for a host name (`*.example.com` -> `wildcard-example-com`). */
 export function hostSlug(host: string): string {
@@ -404,37 +405,45 @@ export class SniLoadBalancer extends Blueprint {
     }
 
     /**
-     * DNS validation: one CNAME per distinct name and zone (ACM asks for the same record for a name in every
-     * certificate of the account, and `*.example.com` shares the record of `example.com`), then one validation per
-     * certificate. Returns the ARNs of issued certificates, in certificate order.
+     * DNS validation: one CNAME per distinct name (ACM asks for the same record for a name in every certificate of
+     * the account, and `*.example.com` shares the record of `example.com`), in the zone of the first site naming it,
+     * then one validation per certificate. Returns the ARNs of issued certificates, in certificate order. A zone may
+     * be another resource's output, so records are told apart by name alone: two sites sharing a name's record
+     * must name the same zone, checked here for plain ids and at deployment for outputs.
      */
-    private validate(name: string, hostedZoneId: string | undefined, certificates: SiteCertificate[]): pulumi.Output<string>[] {
-        const records = new Map<string, aws.route53.Record>();
+    private validate(name: string, hostedZoneId: pulumi.Input<string> | undefined, certificates: SiteCertificate[]): pulumi.Output<string>[] {
+        const records = new Map<string, { record: aws.route53.Record; zoneId: pulumi.Input<string>; host: string }>();
         return certificates.map((c) => {
             const zoneId = (c.site.hostedZoneId ?? hostedZoneId)!;
             const fqdns = siteHostNames(c.site).map((host) => {
                 const base = host.replace(/^\*\./, "");
-                const key = `${zoneId}/${base}`;
-                let record = records.get(key);
-                if (!record) {
-                    const option = c.certificate.domainValidationOptions.apply((options) => {
-                        const found = options.find((o) => o.domainName === host);
-                        if (!found) throw new Error(`${name}: ACM returned no DNS validation record for ${host}`);
-                        return found;
+                const existing = records.get(base);
+                if (existing) {
+                    if (existing.zoneId === zoneId) return existing.record.fqdn;
+                    const differ = (a: string, b: string) => `${name}: ${existing.host} and ${host} share a DNS validation record but name different hosted zones (${a}, ${b}); put them in one zone`;
+                    if (typeof existing.zoneId === "string" && typeof zoneId === "string") throw new Error(differ(existing.zoneId, zoneId));
+                    return pulumi.all([existing.record.fqdn, existing.zoneId, zoneId]).apply(([fqdn, a, b]) => {
+                        if (a !== b) throw new Error(differ(a, b));
+                        return fqdn;
                     });
-                    record = new aws.route53.Record(
-                        `${name}-acm-${hostSlug(base)}`,
-                        {
-                            zoneId,
-                            name: option.resourceRecordName,
-                            type: option.resourceRecordType,
-                            records: [option.resourceRecordValue],
-                            ttl: 300,
-                        },
-                        { parent: this },
-                    );
-                    records.set(key, record);
                 }
+                const option = c.certificate.domainValidationOptions.apply((options) => {
+                    const found = options.find((o) => o.domainName === host);
+                    if (!found) throw new Error(`${name}: ACM returned no DNS validation record for ${host}`);
+                    return found;
+                });
+                const record = new aws.route53.Record(
+                    `${name}-acm-${hostSlug(base)}`,
+                    {
+                        zoneId,
+                        name: option.resourceRecordName,
+                        type: option.resourceRecordType,
+                        records: [option.resourceRecordValue],
+                        ttl: 300,
+                    },
+                    { parent: this },
+                );
+                records.set(base, { record, zoneId, host });
                 return record.fqdn;
             });
             return new aws.acm.CertificateValidation(
@@ -445,7 +454,7 @@ export class SniLoadBalancer extends Blueprint {
         });
     }
 
-    private aliasRecords(name: string, hostedZoneId: string | undefined, site: ResolvedSite, ipAddressType: "ipv4" | "dualstack"): void {
+    private aliasRecords(name: string, hostedZoneId: pulumi.Input<string> | undefined, site: ResolvedSite, ipAddressType: "ipv4" | "dualstack"): void {
         const zoneId = (site.hostedZoneId ?? hostedZoneId)!;
         const types = ipAddressType === "dualstack" ? ["A", "AAAA"] : ["A"];
         for (const host of siteHostNames(site)) {
