@@ -8,6 +8,7 @@ import { authzCommand } from "../tools/authz";
 import { constraintsCommand } from "../tools/constraints";
 import { controlsCommand } from "../tools/controls";
 import { docsCommand } from "../tools/docs";
+import { generateCommand } from "../tools/generate";
 import { guardCommand, runGuard } from "../tools/guard";
 import { plansCommand } from "../tools/plan";
 import { planDiff, planDiffCommand } from "../tools/planDiff";
@@ -54,6 +55,7 @@ const TOOLS = [
     { script: "constraints", file: "tools/constraints.ts", command: constraintsCommand, stack: true, setup: true },
     { script: "policy:taggable", file: "tools/taggableTypes.ts", command: taggableCommand, stack: false },
     { script: "docs", file: "tools/docs.ts", command: docsCommand, stack: false },
+    { script: "generate", file: "tools/generate.ts", command: generateCommand, stack: false, setup: true },
 ];
 
 // Started when the file loads (see tests/processes.ts), side by side: each spends its time loading modules.

@@ -5,6 +5,7 @@ import { athenaAnalyticsSettings } from "./settings";
 
 export const athenaAnalytics = defineScenario({
     key: "athenaAnalytics",
+    readme: { number: 11, title: "Athena analytics workstation" },
     declaration: athenaAnalyticsSettings,
     build: (settings, shared) => {
         const athena = new AthenaAnalytics("athena-analytics", { ...shared, ...settings });

@@ -5,6 +5,7 @@ import { budgetGuardrailSettings } from "./settings";
 
 export const budgetGuardrail = defineScenario({
     key: "budgetGuardrail",
+    readme: { number: 5, title: "Serverless budget guardrail (\"freedom with guardrails\")" },
     declaration: budgetGuardrailSettings,
     build: (settings, shared) => {
         const guardrail = new BudgetGuardrail("budget-guardrail", { ...shared, ...settings });

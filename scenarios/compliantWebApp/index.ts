@@ -5,6 +5,7 @@ import { compliantWebAppSettings } from "./settings";
 
 export const compliantWebApp = defineScenario({
     key: "compliantWebApp",
+    readme: { number: 1, title: "CJIS-aligned two-VPC multi-tier web environment" },
     declaration: compliantWebAppSettings,
     build: (settings, shared) => {
         const app = new CompliantWebApp("cjis", { ...shared, ...settings });

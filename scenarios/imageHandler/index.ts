@@ -5,6 +5,7 @@ import { imageHandlerSettings } from "./settings";
 
 export const imageHandler = defineScenario({
     key: "imageHandler",
+    readme: { number: 9, title: "Serverless image handler" },
     declaration: imageHandlerSettings,
     build: (settings, shared) => {
         const images = new ImageHandler("image-handler", { ...shared, ...settings });

@@ -5,6 +5,7 @@ import { lambdaCanarySettings } from "./settings";
 
 export const lambdaCanary = defineScenario({
     key: "lambdaCanary",
+    readme: { number: 3, title: "Lambda canary deployments with alias traffic shifting" },
     declaration: lambdaCanarySettings,
     build: (settings, shared) => {
         const canary = new LambdaCanaryDeployer("lambda-canary", { ...shared, ...settings });

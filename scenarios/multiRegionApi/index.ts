@@ -5,6 +5,7 @@ import { multiRegionApiSettings } from "./settings";
 
 export const multiRegionApi = defineScenario({
     key: "multiRegionApi",
+    readme: { number: 8, title: "Multi-region serverless API with failover" },
     declaration: multiRegionApiSettings,
     build: (settings, shared) => {
         const api = new MultiRegionApi("multi-region-api", { ...shared, ...settings });

@@ -5,6 +5,7 @@ import { opsAutomatorSettings } from "./settings";
 
 export const opsAutomator = defineScenario({
     key: "opsAutomator",
+    readme: { number: 9, title: "Ops Automator with the EBS snapshot scheduler" },
     declaration: opsAutomatorSettings,
     build: (settings, shared) => {
         const engine = new OpsAutomator("ops-automator", { ...shared, ...settings });

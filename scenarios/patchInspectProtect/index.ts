@@ -5,6 +5,7 @@ import { patchInspectProtectSettings } from "./settings";
 
 export const patchInspectProtect = defineScenario({
     key: "patchInspectProtect",
+    readme: { number: 6, title: "Patch, inspect and protect Windows workloads" },
     declaration: patchInspectProtectSettings,
     build: (settings, shared, all) => {
         const pip = new PatchInspectProtect("patch-inspect-protect", { ...shared, ...settings });

@@ -5,6 +5,7 @@ import { safeDeployPipelineSettings } from "./settings";
 
 export const safeDeployPipeline = defineScenario({
     key: "safeDeployPipeline",
+    readme: { number: 10, title: "Safe stack-update pipeline (CodePipeline + Step Functions)" },
     declaration: safeDeployPipelineSettings,
     build: (settings, shared, all) => {
         const pipeline = new SafeDeployPipeline("safe-deploy", {

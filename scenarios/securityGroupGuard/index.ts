@@ -5,6 +5,7 @@ import { securityGroupGuardSettings } from "./settings";
 
 export const securityGroupGuard = defineScenario({
     key: "securityGroupGuard",
+    readme: { number: 12, title: "Revert and report security-group changes" },
     declaration: securityGroupGuardSettings,
     build: (settings, shared) => {
         const guard = new SecurityGroupGuard("sg-guard", { ...shared, ...settings });

@@ -5,6 +5,7 @@ import { sesTrackingSettings } from "./settings";
 
 export const sesTracking = defineScenario({
     key: "sesTracking",
+    readme: { number: 9, title: "SES reputation and open/click tracking" },
     declaration: sesTrackingSettings,
     build: (settings, shared) => {
         const ses = new SesTracking("ses-tracking", { ...shared, ...settings });

@@ -5,6 +5,7 @@ import { sniLoadBalancerSettings } from "./settings";
 
 export const sniLoadBalancer = defineScenario({
     key: "sniLoadBalancer",
+    readme: { number: 13, title: "ALB with multiple TLS certificates (SNI)" },
     declaration: sniLoadBalancerSettings,
     build: (settings, shared) => {
         const lb = new SniLoadBalancer("sni-lb", { ...shared, ...settings });

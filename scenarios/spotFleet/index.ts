@@ -5,6 +5,7 @@ import { spotFleetSettings } from "./settings";
 
 export const spotFleet = defineScenario({
     key: "spotFleet",
+    readme: { number: 4, title: "EC2 Spot capacity with interruption handling" },
     declaration: spotFleetSettings,
     build: (settings, shared) => {
         const fleet = new SpotFleet("spot-fleet", { ...shared, ...settings });

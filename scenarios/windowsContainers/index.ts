@@ -5,6 +5,7 @@ import { protectedStackRules, windowsContainersSettings } from "./settings";
 
 export const windowsContainers = defineScenario({
     key: "windowsContainers",
+    readme: { number: 2, title: "Windows containers on Amazon ECS" },
     declaration: windowsContainersSettings,
     build: (settings, shared) => {
         const cluster = new WindowsContainerCluster("windows-containers", { ...shared, ...settings });

@@ -1,0 +1,113 @@
+// Regenerates every generated file of the repository, in the order one feeds the next: the configuration reference
+// and the all-scenarios test stack (from the declarations and the registry), then what each stack registers under
+// the mocks (plans/), then the controls matrix (controls/). `--check` writes nothing and names each stale file with
+// the command that regenerates it; `--quick` leaves out the generators that evaluate whole stacks.
+// Usage: npm run generate [-- --check] [-- --quick]   (npm run generate -- --help)
+//
+// A new kind of generated file is one more entry in GENERATORS.
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { runStack } from "../engine/evaluate";
+import { defineCommand, Io, main, Values } from "./cli";
+import { CONTROLS_DIR, controlRows, renderCsv, renderMarkdown, STACKS as CONTROL_STACKS, writeControls } from "./controls";
+import { generatedFiles, ROOT, runDocs, staleness } from "./docs";
+import { buildPlan, committedStacks, configuredStacks, planPath, serializePlan, updatePlans } from "./plan";
+
+/** One kind of generated file. */
+export interface Generator {
+    readonly name: string;
+    /** What it writes, relative to the repository root. */
+    readonly files: () => readonly string[];
+    /** The command that runs this generator alone (what a stale file's message names). */
+    readonly command: string;
+    /** Its check evaluates whole stacks under the mocks (seconds each): `--quick` leaves it to `npm test`. */
+    readonly evaluatesStacks: boolean;
+    /** Writes what is stale; its report goes to `io`. Returns the exit code of the generator's own command. */
+    readonly generate: (io: Io) => Promise<number>;
+    /** One line per stale file, `<file>: <what differs>`; empty when every file is up to date. */
+    readonly check: () => Promise<readonly string[]>;
+}
+
+/** The generated file differs from `expected`, or is missing. */
+function differs(rel: string, expected: string): boolean {
+    const file = path.join(ROOT, rel);
+    return !existsSync(file) || readFileSync(file, "utf8") !== expected;
+}
+
+export const GENERATORS: readonly Generator[] = [
+    {
+        name: "docs",
+        files: () => [...generatedFiles().keys()],
+        command: "npm run docs",
+        evaluatesStacks: false,
+        generate: async (io) => runDocs({}, io),
+        // staleness() names the file, the keys that drifted and `npm run docs`; only the file and the keys are kept.
+        check: async () => staleness().map((line) => line.replace(/; run npm run docs$/, "")),
+    },
+    {
+        name: "plans",
+        files: () => configuredStacks().map((s) => path.relative(ROOT, planPath(s))),
+        command: "npm run plans:update",
+        evaluatesStacks: true,
+        generate: (io) => updatePlans({}, io),
+        check: async () => {
+            const stale: string[] = [];
+            for (const stack of configuredStacks()) {
+                const rel = path.relative(ROOT, planPath(stack));
+                if (differs(rel, serializePlan(await buildPlan(stack)))) stale.push(`${rel}: differs from what the program registers`);
+            }
+            for (const stack of committedStacks().filter((s) => !configuredStacks().includes(s))) stale.push(`plans/${stack}.json: has no Pulumi.${stack}.yaml; delete it`);
+            return stale;
+        },
+    },
+    {
+        name: "controls",
+        files: () => CONTROL_STACKS.flatMap((s) => [`controls/${s}.md`, `controls/${s}.csv`]),
+        command: "npm run controls",
+        evaluatesStacks: true,
+        generate: (io) => writeControls({}, io),
+        check: async () => {
+            const stale: string[] = [];
+            for (const stack of CONTROL_STACKS) {
+                const rows = controlRows((await runStack(stack)).resources);
+                const dir = path.relative(ROOT, CONTROLS_DIR);
+                if (differs(`${dir}/${stack}.md`, renderMarkdown(stack, rows))) stale.push(`${dir}/${stack}.md: differs from the stack's resources`);
+                if (differs(`${dir}/${stack}.csv`, renderCsv(rows))) stale.push(`${dir}/${stack}.csv: differs from the stack's resources`);
+            }
+            return stale;
+        },
+    },
+];
+
+export const generateCommand = defineCommand({
+    invocation: "npm run generate --",
+    summary: `Regenerates every generated file, in order: ${GENERATORS.map((g) => `${g.name} (${g.command})`).join(", ")}.`,
+    options: {
+        check: { type: "boolean", description: "write nothing; exit 1 naming every stale file and the command that regenerates it" },
+        quick: { type: "boolean", description: `only the generators that evaluate no stack (${GENERATORS.filter((g) => !g.evaluatesStacks).map((g) => g.name).join(", ")}); npm test checks the others` },
+    },
+    notes: ["Exit codes: 0 up to date or written, 1 stale (with --check) or a generator failed, 2 unusable command line."],
+});
+
+export async function runGenerate(values: Values<typeof generateCommand.options>, io: Io, all: readonly Generator[] = GENERATORS): Promise<number> {
+    const generators = all.filter((g) => !values.quick || !g.evaluatesStacks);
+    if (values.check) {
+        let stale = 0;
+        for (const g of generators) {
+            for (const line of await g.check()) {
+                io.stderr.write(`${line}; run npm run generate (or ${g.command})\n`);
+                stale++;
+            }
+        }
+        if (stale === 0) io.stdout.write(`generated files: up to date (${generators.map((g) => g.name).join(", ")})\n`);
+        return stale === 0 ? 0 : 1;
+    }
+    for (const g of generators) {
+        io.stdout.write(`${g.name} (${g.command}):\n`);
+        const code = await g.generate(io);
+        if (code !== 0) return code;
+    }
+    return 0;
+}
+
+if (require.main === module) main(generateCommand, (values, io) => runGenerate(values, io));
