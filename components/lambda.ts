@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as packageJson from "../package.json";
 import { ServiceRole, Statement } from "./iam";
+import { LAMBDA_MEMORY_MB } from "./settings";
 
 export interface HandlerFunctionArgs<E, R> {
     /** What the function does; becomes its description. */
@@ -86,7 +87,9 @@ export class HandlerFunction<E = unknown, R = unknown> extends pulumi.ComponentR
         const timeout = args.timeoutSeconds ?? 30;
         if (timeout < 1 || timeout > 900) throw new Error(`${name}: timeoutSeconds must be 1-900; got ${timeout}`);
         const memory = args.memorySizeMb ?? 256;
-        if (memory < 128 || memory > 10240) throw new Error(`${name}: memorySizeMb must be 128-10240; got ${memory}`);
+        if (!Number.isInteger(memory) || memory < LAMBDA_MEMORY_MB.min || memory > LAMBDA_MEMORY_MB.max) {
+            throw new Error(`${name}: memorySizeMb must be ${LAMBDA_MEMORY_MB.min}-${LAMBDA_MEMORY_MB.max}; got ${memory}`);
+        }
         const bundled = args.bundledPackages ?? [];
         const dependencies = Object.keys(packageJson.dependencies);
         for (const p of bundled) {

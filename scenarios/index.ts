@@ -1,4 +1,5 @@
-// The registry: every scenario, in the order of the README's scenario table. Adding a scenario is one folder and one line here.
+// The registry: every scenario, in the order of the README's scenario table, which `npm run docs` generates from it (with
+// the all-scenarios test stack). It is the one hand-written list of scenarios: a new one is its folder and one line here.
 import { settingsFor, SettingsOf } from "../components/settings";
 import { athenaAnalytics } from "./athenaAnalytics";
 import { budgetGuardrail } from "./budgetGuardrail";

@@ -8,7 +8,7 @@ import { Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { defaultVpcId } from "../../components/network";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { denyInsecureTransport } from "../../components/storage";
+import { privateBucket } from "../../components/storage";
 import { securityGroupGuardSettings } from "./settings";
 
 /** Arguments that also take other resources' values. */
@@ -280,52 +280,34 @@ export class SecurityGroupGuard extends Blueprint {
         const trailName = `${name}-${pulumi.getStack()}`;
         const trailArn = pulumi.interpolate`arn:${partition}:cloudtrail:${region}:${accountId}:trail/${trailName}`;
         // CloudTrail writes to it until the trail is gone: an unprotected stack deletes it with its logs.
-        const bucket = new aws.s3.Bucket(`${name}-trail-logs`, { forceDestroy: !this.protectStateful }, this.stateful());
-        new aws.s3.BucketPublicAccessBlock(
-            `${name}-trail-logs`,
-            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            { parent: this },
-        );
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${name}-trail-logs`,
-            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-            { parent: this },
-        );
-        new aws.s3.BucketVersioning(
-            `${name}-trail-logs`,
-            { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-            { parent: this },
-        );
-        const policy = new aws.s3.BucketPolicy(
+        const { bucket, policy } = privateBucket(
             `${name}-trail-logs`,
             {
-                bucket: bucket.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "CloudTrailAclCheck",
-                            Effect: "Allow",
-                            Principal: { Service: "cloudtrail.amazonaws.com" },
-                            Action: "s3:GetBucketAcl",
-                            Resource: bucket.arn,
-                            Condition: { StringEquals: { "aws:SourceArn": trailArn } },
+                versioning: true,
+                forceDestroy: !this.protectStateful,
+                allow: (b) => [
+                    {
+                        Sid: "CloudTrailAclCheck",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudtrail.amazonaws.com" },
+                        Action: "s3:GetBucketAcl",
+                        Resource: b.arn,
+                        Condition: { StringEquals: { "aws:SourceArn": trailArn } },
+                    },
+                    {
+                        Sid: "CloudTrailWrite",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudtrail.amazonaws.com" },
+                        Action: "s3:PutObject",
+                        Resource: pulumi.interpolate`${b.arn}/AWSLogs/${accountId}/*`,
+                        Condition: {
+                            StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn },
                         },
-                        {
-                            Sid: "CloudTrailWrite",
-                            Effect: "Allow",
-                            Principal: { Service: "cloudtrail.amazonaws.com" },
-                            Action: "s3:PutObject",
-                            Resource: pulumi.interpolate`${bucket.arn}/AWSLogs/${accountId}/*`,
-                            Condition: {
-                                StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn },
-                            },
-                        },
-                        denyInsecureTransport(bucket),
-                    ],
-                }),
+                    },
+                ],
             },
-            { parent: this },
+            this,
+            this.stateful(),
         );
         const trail = new aws.cloudtrail.Trail(
             `${name}-trail`,
