@@ -23,8 +23,8 @@ const fake = (name: string, stale: string[], evaluatesStacks = false): Generator
 });
 
 describe("npm run generate (tools/generate.ts)", () => {
-    it("runs the configuration reference first, then the plans, then the controls, each by an npm script", () => {
-        assert.deepEqual(GENERATORS.map((g) => g.name), ["docs", "plans", "controls"]);
+    it("runs the taggable types and the configuration reference first, then the plans, then the controls, each by an npm script", () => {
+        assert.deepEqual(GENERATORS.map((g) => g.name), ["taggable", "docs", "plans", "controls"]);
         const scripts = Object.keys(JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>);
         for (const g of GENERATORS) assert.ok(scripts.includes(g.command.replace(/^npm run /, "")), `${g.name}: ${g.command} is no npm script`);
         assert.ok(GENERATORS.find((g) => g.name === "docs")!.files().includes("tests/stacks/Pulumi.all.yaml"));

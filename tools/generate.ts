@@ -1,5 +1,5 @@
-// Regenerates every generated file of the repository, in the order one feeds the next: the configuration reference
-// and the all-scenarios test stack (from the declarations and the registry), then what each stack registers under
+// Regenerates every generated file of the repository, in the order one feeds the next: the policy pack's list of
+// taggable types (from the installed provider), the configuration reference and the all-scenarios test stack (from the declarations and the registry), then what each stack registers under
 // the mocks (plans/), then the controls matrix (controls/). `--check` writes nothing and names each stale file with
 // the command that regenerates it; `--quick` leaves out the generators that evaluate whole stacks.
 // Usage: npm run generate [-- --check] [-- --quick]   (npm run generate -- --help)
@@ -12,6 +12,7 @@ import { defineCommand, Io, main, Values } from "./cli";
 import { CONTROLS_DIR, controlRows, renderCsv, renderMarkdown, STACKS as CONTROL_STACKS, writeControls } from "./controls";
 import { generatedFiles, ROOT, runDocs, staleness } from "./docs";
 import { buildPlan, committedStacks, configuredStacks, planPath, serializePlan, updatePlans } from "./plan";
+import { renderTaggable, TAGGABLE_FILE, writeTaggable } from "./taggableTypes";
 
 /** One kind of generated file. */
 export interface Generator {
@@ -35,6 +36,14 @@ function differs(rel: string, expected: string): boolean {
 }
 
 export const GENERATORS: readonly Generator[] = [
+    {
+        name: "taggable",
+        files: () => [path.relative(ROOT, TAGGABLE_FILE)],
+        command: "npm run policy:taggable",
+        evaluatesStacks: false,
+        generate: async (io) => writeTaggable({}, io),
+        check: async () => (differs(path.relative(ROOT, TAGGABLE_FILE), renderTaggable()) ? [`${path.relative(ROOT, TAGGABLE_FILE)}: differs from the installed @pulumi/aws`] : []),
+    },
     {
         name: "docs",
         files: () => [...generatedFiles().keys()],

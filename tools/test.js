@@ -1,6 +1,6 @@
 // npm test: the type-check and the mocha suite side by side (they are independent and the machine has two cores).
 // Mocha's report streams as it runs; the type-checker's output follows it. Exits non-zero when either fails.
-// Extra arguments go to mocha: npm test -- --grep "SpotFleet"
+// Extra arguments go to mocha: npm test -- --grep "SpotCapacity"
 //
 // npm run test:quick (--quick): the inner loop. Handler and component tests only, without the type-check, the
 // whole-stack evaluations and the tools run as processes, plus `npm run generate -- --check --quick` (the generated

@@ -231,8 +231,8 @@ export class AthenaAnalytics extends Blueprint {
     readonly setupLogGroupName?: pulumi.Output<string>;
 
     constructor(name: string, args: AthenaAnalyticsArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:analytics:AthenaAnalytics", name, "athena-analytics", args, opts);
         const s = resolveArgs<typeof athenaAnalyticsSettings, Inputs>(name, athenaAnalyticsSettings, args);
+        super("aws-blueprints:analytics:AthenaAnalytics", name, "athena-analytics", args, opts);
         const databaseName = s.databaseName ?? `billboard_${pulumi.getStack().toLowerCase().replace(/[^a-z0-9_]/g, "_")}`;
         const dataLocation = s.dataLocation === undefined ? undefined : parseS3Location(s.dataLocation);
 

@@ -15,7 +15,7 @@ import { logDeliveryStatement, policyDocument, ServiceRole, Statement } from "..
 import { HandlerFunction } from "../../components/lambda";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
 import { ArgsOf, resolveArgs } from "../../components/scenario";
-import { SpotFleet } from "../spotFleet/component";
+import { SpotCapacity } from "../spotFleet/component";
 import { budgetGuardrailSettings } from "./settings";
 
 /** The scenario's settings (see ./settings.ts). */
@@ -160,7 +160,7 @@ export class BudgetGuardrail extends Blueprint {
     /** The test user's one-time console password, a Pulumi secret (AWS requires a new one at first sign-in). */
     readonly testUserPassword?: pulumi.Output<string>;
     readonly consoleSignInUrl?: pulumi.Output<string>;
-    readonly testFleet?: SpotFleet;
+    readonly testFleet?: SpotCapacity;
 
     constructor(name: string, args: BudgetGuardrailArgs, opts?: pulumi.ComponentResourceOptions) {
         // Everything is checked before the component registers, so a bad argument creates nothing.
@@ -458,7 +458,7 @@ export class BudgetGuardrail extends Blueprint {
         }
 
         if (s.createTestFleet) {
-            this.testFleet = new SpotFleet(
+            this.testFleet = new SpotCapacity(
                 `${name}-test-fleet`,
                 {
                     tags: s.tags,

@@ -52,8 +52,8 @@ export class CompliantWebApp extends Blueprint {
     readonly bastionPublicIp?: pulumi.Output<string>;
 
     constructor(name: string, args: CompliantWebAppArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:compliance:CompliantWebApp", name, SCENARIO, args, opts);
         const s = resolveArgs<typeof compliantWebAppSettings>(name, compliantWebAppSettings, args);
+        super("aws-blueprints:compliance:CompliantWebApp", name, SCENARIO, args, opts);
         if (!/^[a-z][a-z0-9-]{0,13}$/.test(name)) {
             // The load balancers are named <name>-web and <name>-app, and load balancer names are short.
             throw new Error(`${name}: the name must be 1-14 lowercase letters, digits or dashes, starting with a letter`);

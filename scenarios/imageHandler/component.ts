@@ -40,8 +40,8 @@ export class ImageHandler extends Blueprint {
     readonly alertsTopicArn: pulumi.Output<string>;
 
     constructor(name: string, args: ImageHandlerArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:media:ImageHandler", name, "image-handler", args, opts);
         const s = resolveArgs(name, imageHandlerSettings, args);
+        super("aws-blueprints:media:ImageHandler", name, "image-handler", args, opts);
         const architecture = s.architecture;
         const timeout = args.timeoutSeconds ?? 20;
         if (!Number.isInteger(timeout) || timeout < 3 || timeout >= ORIGIN_READ_TIMEOUT_SECONDS) {

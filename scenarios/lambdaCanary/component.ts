@@ -227,8 +227,8 @@ export class LambdaCanaryDeployer extends Blueprint {
     readonly demoExecutionInput?: pulumi.Output<string>;
 
     constructor(name: string, args: LambdaCanaryDeployerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:deploy:LambdaCanaryDeployer", name, "lambda-canary", args, opts);
         const s = resolveArgs<typeof lambdaCanarySettings>(name, lambdaCanarySettings, args);
+        super("aws-blueprints:deploy:LambdaCanaryDeployer", name, "lambda-canary", args, opts);
         const names = s.targetFunctionNames;
         const alarmNames = s.alarmNames;
 

@@ -93,9 +93,9 @@ export class MultiRegionApi extends Blueprint {
     readonly clientDistributionId?: pulumi.Output<string>;
 
     constructor(name: string, args: MultiRegionApiArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:serverless:MultiRegionApi", name, "multi-region-api", args, opts);
         // resolveArgs checks the declaration as an enabled section's, which requires domainName and hostedZoneId.
         const s = resolveArgs(name, multiRegionApiSettings, args) as Resolved;
+        super("aws-blueprints:serverless:MultiRegionApi", name, "multi-region-api", args, opts);
         const regions = s.regions;
         const unhealthy = new Set(s.unhealthyRegions);
 

@@ -43,8 +43,8 @@ export class OpsAutomator extends Blueprint {
     readonly snapshotMarker: pulumi.Output<{ key: string; value: string }>;
 
     constructor(name: string, args: OpsAutomatorArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:operations:OpsAutomator", name, "ops-automator", args, opts);
         const s = resolveArgs<typeof opsAutomatorSettings>(name, opsAutomatorSettings, args);
+        super("aws-blueprints:operations:OpsAutomator", name, "ops-automator", args, opts);
         const minutes = s.scheduleMinutes;
         const namespace = args.metricNamespace ?? "AwsBlueprints/OpsAutomator";
         if (!/^[A-Za-z0-9][A-Za-z0-9._/#:-]{0,254}$/.test(namespace) || namespace.startsWith("AWS/")) {

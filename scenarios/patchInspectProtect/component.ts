@@ -55,8 +55,8 @@ export class PatchInspectProtect extends Blueprint {
     readonly snapshotTags: Readonly<Record<string, string>>;
 
     constructor(name: string, args: PatchInspectProtectArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:operations:PatchInspectProtect", name, "patch-inspect-protect", args, opts);
         const s = resolveArgs<typeof patchInspectProtectSettings, Inputs>(name, patchInspectProtectSettings, args);
+        super("aws-blueprints:operations:PatchInspectProtect", name, "patch-inspect-protect", args, opts);
         const severities = severitiesFrom(s.minimumSeverity);
         const patchGroup = s.patchGroup ?? `Windows Servers ${this.tags.environment ?? pulumi.getStack()}`;
         try {

@@ -101,8 +101,8 @@ export class SafeDeployPipeline extends Blueprint {
     readonly sampleStackName?: string;
 
     constructor(name: string, args: SafeDeployPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:delivery:SafeDeployPipeline", name, "safe-deploy-pipeline", args, opts);
         const s = resolveArgs<typeof safeDeployPipelineSettings, Inputs>(name, safeDeployPipelineSettings, args);
+        super("aws-blueprints:delivery:SafeDeployPipeline", name, "safe-deploy-pipeline", args, opts);
         // The stack's section defaults it per environment; a program that leaves it out gets the common prefix.
         const prefix = s.stackNamePrefix ?? "blueprints-";
         const source = s.source;

@@ -26,8 +26,8 @@ export class SecurityGroupGuard extends Blueprint {
     readonly trailArn?: pulumi.Output<string>;
 
     constructor(name: string, args: SecurityGroupGuardArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:security:SecurityGroupGuard", name, "security-group-guard", args, opts);
         const s = resolveArgs<typeof securityGroupGuardSettings, Inputs>(name, securityGroupGuardSettings, args);
+        super("aws-blueprints:security:SecurityGroupGuard", name, "security-group-guard", args, opts);
         const createSample = s.createSampleGroup;
         // A tag value of the stack's own by default: another stack's guard in the account never reverts this stack's groups.
         const monitoredTag = s.monitoredTag ? { key: s.monitoredTag.key, value: s.monitoredTag.value ?? this.tags.environment ?? pulumi.getStack() } : undefined;

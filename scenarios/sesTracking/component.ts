@@ -36,8 +36,8 @@ export class SesTracking extends Blueprint {
     readonly dkimRecordNames?: pulumi.Output<string[]>;
 
     constructor(name: string, args: SesTrackingArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:email:SesTracking", name, "ses-tracking", args, opts);
         const s = resolveArgs<typeof sesTrackingSettings, Inputs>(name, sesTrackingSettings, args);
+        super("aws-blueprints:email:SesTracking", name, "ses-tracking", args, opts);
         const setName = s.configurationSetName ?? `${name}-${pulumi.getStack()}`;
         // resolveArgs checked a given name; the one made up from the component's and the stack's names must pass the same rule.
         if (!sesTrackingSettings.shape.configurationSetName.safeParse(setName).success) {

@@ -148,8 +148,8 @@ export class SniLoadBalancer extends Blueprint {
     readonly siteUrls: string[];
 
     constructor(name: string, args: SniLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:network:SniLoadBalancer", name, args.scenario ?? "sni-load-balancer", args, opts);
         const s = resolveArgs<typeof sniLoadBalancerSettings, Inputs>(name, sniLoadBalancerSettings, args);
+        super("aws-blueprints:network:SniLoadBalancer", name, args.scenario ?? "sni-load-balancer", args, opts);
         refuseBadEmbeddingArgs(name, args);
         const internal = args.internal ?? false;
         const redirect = args.redirectHttp ?? !internal;

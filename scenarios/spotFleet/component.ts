@@ -36,7 +36,7 @@ interface ProgramArgs {
 }
 
 /** The scenario's settings (see ./settings.ts), the VPC and subnets possibly other resources' outputs, and the program's own arguments. */
-export type SpotFleetArgs = ArgsOf<typeof spotFleetSettings, Inputs> & ProgramArgs;
+export type SpotCapacityArgs = ArgsOf<typeof spotFleetSettings, Inputs> & ProgramArgs;
 
 /** The SSM public parameter holding the latest Amazon Linux 2023 AMI for an architecture. */
 export function amiParameter(architecture: "arm64" | "x86_64"): string {
@@ -78,7 +78,12 @@ class SpotRequestCancellation extends pulumi.dynamic.Resource {
     }
 }
 
-export class SpotFleet extends Blueprint {
+/**
+ * Spot capacity with interruption handling: an Auto Scaling group with a mixed instances policy over Spot pools
+ * (interruption behaviour terminate), or standalone persistent Spot instances that stop or hibernate. It uses
+ * neither EC2 Spot Fleet nor EC2 Fleet. Its type token keeps the name `SpotFleet` because resource URNs carry it.
+ */
+export class SpotCapacity extends Blueprint {
     readonly interruptionBehavior: InterruptionBehavior;
     readonly launchTemplateId: pulumi.Output<string>;
     readonly securityGroupId: pulumi.Output<string>;
@@ -90,7 +95,7 @@ export class SpotFleet extends Blueprint {
     /** The standalone instances (stop/hibernate only). */
     readonly instanceIds?: pulumi.Output<string[]>;
 
-    constructor(name: string, args: SpotFleetArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: SpotCapacityArgs, opts?: pulumi.ComponentResourceOptions) {
         // Everything is checked before the component registers, so a bad argument creates nothing.
         const s = resolveArgs<typeof spotFleetSettings, Inputs>(name, spotFleetSettings, args);
         // resolveArgs skips the rules between keys when the VPC or subnets are outputs; the fleet's rules need only
@@ -102,6 +107,7 @@ export class SpotFleet extends Blueprint {
         const desired = s.desiredCapacity;
         const asg = shape.autoScaling;
         const rootGiB = shape.rootVolumeSizeGiB;
+        // The former class name stays in the type token: URNs of deployed stacks carry it.
         super("aws-blueprints:compute:SpotFleet", name, args.scenario ?? "spot-fleet", args, opts);
         this.interruptionBehavior = behavior;
 

@@ -1,6 +1,6 @@
 // Scenario: `aws-blueprints:spotFleet`, its component, and the stack output of the same name.
 import { defineScenario, pick } from "../../components/scenario";
-import { SpotFleet } from "./component";
+import { SpotCapacity } from "./component";
 import { spotFleetSettings } from "./settings";
 
 export const spotFleet = defineScenario({
@@ -8,7 +8,7 @@ export const spotFleet = defineScenario({
     readme: { number: 4, title: "EC2 Spot capacity with interruption handling" },
     declaration: spotFleetSettings,
     build: (settings, shared) => {
-        const fleet = new SpotFleet("spot-fleet", { ...shared, ...settings });
+        const fleet = new SpotCapacity("spot-fleet", { ...shared, ...settings });
         return pick(fleet, ["interruptionBehavior", "autoScalingGroupName", "instanceIds", "launchTemplateId", "securityGroupId", "imageId", "topicArn", "ruleArn"]);
     },
 });

@@ -118,13 +118,13 @@ export class WindowsContainerCluster extends Blueprint {
     readonly vpcId: pulumi.Output<string>;
 
     constructor(name: string, args: WindowsContainerClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:containers:WindowsContainerCluster", name, "windows-containers", args, opts);
         // ECS refuses capacity provider names with these prefixes, and the provider is named after the component.
         if (/^(aws|ecs|fargate)/i.test(name)) throw new Error(`${name}: the name must not start with aws, ecs or fargate (ECS capacity provider rule)`);
         const s = resolveArgs<typeof windowsContainersSettings, Inputs>(name, windowsContainersSettings, args);
+        for (const problem of protectedStackRules(s, { protect: args.protect ?? false })) throw new Error(`${name}: ${problem.key}: ${problem.message}; got nothing`);
+        super("aws-blueprints:containers:WindowsContainerCluster", name, "windows-containers", args, opts);
         const server = s.windowsServer;
         const https = s.certificateArn !== undefined;
-        for (const problem of protectedStackRules(s, { protect: this.protectStateful })) throw new Error(`${name}: ${problem.key}: ${problem.message}; got nothing`);
         const ingressCidrs = s.ingressCidrs ?? (https ? ["0.0.0.0/0"] : []);
 
         const region = aws.getRegionOutput({}, { parent: this }).region;
