@@ -173,14 +173,18 @@ function withBlock(page: string, source: string, block: string, fallback: (page:
     return fallback(page, text);
 }
 
-/** Replaces the first Markdown table after `heading` (the hand-written table the generated one supersedes). */
+/**
+ * Replaces the first Markdown table in the section under `heading` (the hand-written table the generated one
+ * supersedes), or puts the block right under the heading when the section has none (a new page).
+ */
 function replaceFirstTableAfter(heading: RegExp): (page: string, block: string) => string {
     return (page, block) => {
         const at = page.search(heading);
         if (at < 0) throw new Error(`no heading ${heading} to put the table under`);
         const lines = page.slice(at).split("\n");
-        const first = lines.findIndex((l) => l.startsWith("|"));
-        if (first < 0) throw new Error(`no table under ${heading} to replace`);
+        const nextHeading = lines.findIndex((l, i) => i > 0 && /^#{1,6} /.test(l));
+        const first = lines.findIndex((l, i) => l.startsWith("|") && (nextHeading < 0 || i < nextHeading));
+        if (first < 0) return page.slice(0, at) + [lines[0], "", block, ...lines.slice(1)].join("\n");
         let last = first;
         while (last + 1 < lines.length && lines[last + 1].startsWith("|")) last++;
         return page.slice(0, at) + [...lines.slice(0, first), block, ...lines.slice(last + 1)].join("\n");
