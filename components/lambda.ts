@@ -12,7 +12,9 @@ export interface HandlerFunctionArgs<E, R> {
     readonly description: string;
     /**
      * The handler. Build SDK clients inside it (`require` them there): module-level SDK imports break closure
-     * serialization and would be bundled into the archive.
+     * serialization and would be bundled into the archive. Define it at module level where it captures nothing of
+     * the instance (its configuration comes from `environment`): the same function is then serialized once per
+     * program, however many instances use it.
      */
     readonly callback: (event: E, context: unknown) => Promise<R>;
     /** Permissions besides writing its own logs. */
@@ -49,6 +51,33 @@ const PROJECT_ROOT = path.resolve(__dirname, "..");
 /** The archive's module and export, as CallbackFunction names them (`__index.handler`). */
 const HANDLER_MODULE = "__index";
 const HANDLER_EXPORT = "handler";
+
+type SerializedFunction = Awaited<ReturnType<typeof pulumi.runtime.serializeFunction>>;
+const closureCache = new WeakMap<object, Map<string, Promise<SerializedFunction>>>();
+
+/**
+ * The handler's serialized closure. Serializing parses every function the handler reaches and looks each captured
+ * object up among the loaded modules, the largest part of building a function; the result depends only on the
+ * function object (what it captures is fixed once it exists), the globals in scope (a global of the same name
+ * replaces a captured function) and the working directory (module paths are relative to it), so a function defined
+ * once at module level is serialized once per combination of those.
+ */
+function serializedHandler(callback: (...args: any[]) => unknown): Promise<SerializedFunction> {
+    const environment = `${process.cwd()}\0${Object.getOwnPropertyNames(globalThis).sort().join(",")}`;
+    let byEnvironment = closureCache.get(callback);
+    if (!byEnvironment) closureCache.set(callback, (byEnvironment = new Map()));
+    let closure = byEnvironment.get(environment);
+    if (!closure) {
+        closure = pulumi.runtime.serializeFunction(callback, {
+            serialize: () => true,
+            exportName: HANDLER_EXPORT,
+            isFactoryFunction: false,
+            allowSecrets: true,
+        });
+        byEnvironment.set(environment, closure);
+    }
+    return closure;
+}
 
 const modulesCache = new Map<string, Promise<Record<string, pulumi.asset.Asset | pulumi.asset.Archive>>>();
 
@@ -122,12 +151,7 @@ export class HandlerFunction<E = unknown, R = unknown> extends pulumi.ComponentR
 
         // What CallbackFunction builds (its archive layout, handler and role), without its per-function node_modules
         // walk: the packages to bundle are computed once per set of packages (see packagedModules).
-        const closure = pulumi.runtime.serializeFunction(args.callback, {
-            serialize: () => true,
-            exportName: HANDLER_EXPORT,
-            isFactoryFunction: false,
-            allowSecrets: true,
-        });
+        const closure = serializedHandler(args.callback);
         const code = pulumi.output(
             new pulumi.asset.AssetArchive(
                 closure.then(async (c) => ({

@@ -1,7 +1,8 @@
 // What the stack would create that already exists: resources with explicit physical names, and the things an
 // account or region holds once (a Config recorder and delivery channel, API Gateway's logging role, Inspector's
-// enablement, a patch group's baseline). One table, by resource type, says where the name lives, which read-only
-// call finds an existing one and what AWS does then; one check walks it. What a deployed stack (its
+// enablement, a patch group's baseline). Where a name must be unique and what exists once come from the account
+// model's facts (checks/account/facts.ts), the same rows the offline side-by-side checks use; this table adds, per
+// type, the read-only call that finds an existing one and what AWS does then. What a deployed stack (its
 // `pulumi stack export`) already holds is its own and no conflict.
 import { APIGatewayClient, GetAccountCommand as GetApiGatewayAccountCommand, GetDomainNameCommand } from "@aws-sdk/client-api-gateway";
 import { AthenaClient, GetWorkGroupCommand } from "@aws-sdk/client-athena";
@@ -11,22 +12,17 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-
 import { ConfigServiceClient, DescribeConfigurationRecordersCommand, DescribeDeliveryChannelsCommand } from "@aws-sdk/client-config-service";
 import { GetDatabaseCommand, GlueClient } from "@aws-sdk/client-glue";
 import { BatchGetAccountStatusCommand, Inspector2Client } from "@aws-sdk/client-inspector2";
+import { ECSClient, ListTaskDefinitionFamiliesCommand } from "@aws-sdk/client-ecs";
 import { DescribeKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
 import { GetBucketLocationCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetConfigurationSetCommand, GetEmailIdentityCommand, SESv2Client } from "@aws-sdk/client-sesv2";
 import { DescribePatchGroupsCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { factsOf } from "../checks/account/model";
+import { TYPE_FACTS, TypeFacts } from "../checks/account/facts";
 import { CheckContext, deployedOfType, errorName, exists, Finding, ofType, PlannedResource, settingsNaming } from "./model";
 
-/** Where a name must be unique, or where a thing exists once. */
-type Scope = "global" | "account" | "region";
-
 interface ExistingLookup {
-    readonly scope: Scope;
-    /** `name`: a name the program sets; `singleton`: one per scope, whatever its name. */
-    readonly kind: "name" | "singleton";
-    /** The input holding the physical name (`name` lookups). */
-    readonly nameInput?: string;
     /**
      * Finds what exists: the names of existing instances (for a `name` lookup, the name if it exists). Read-only
      * Describe/Get/List calls only.
@@ -42,30 +38,24 @@ interface ExistingLookup {
 const found = (name: string) => async (lookup: () => Promise<unknown>, absent: readonly string[]) => ((await exists(lookup, absent)) ? [name] : []);
 
 /**
- * The lookup of each resource type with a physical name or a once-per-scope existence. Where they overlap, this is
- * the table to merge with the simulated account's table of name scopes, singletons and selectors.
+ * The lookup of each resource type that the program creates under a name it chooses, or that exists once per scope.
+ * Every such type needs one (a test walks every stack and example); its scope and name input are the facts'.
  */
 export const EXISTING_LOOKUPS: Readonly<Record<string, ExistingLookup>> = {
     // ---- once per account or region ----
     "aws:cfg/recorder:Recorder": {
-        scope: "region",
-        kind: "singleton",
         find: async (c, region) => ((await c.clients.in(ConfigServiceClient, region).send(new DescribeConfigurationRecordersCommand({}))).ConfigurationRecorders ?? []).map((r) => r.name ?? ""),
         severity: "error",
         outcome: "AWS Config keeps one configuration recorder per region: PutConfigurationRecorder fails with MaxNumberOfConfigurationRecordersExceededException",
         fix: "set compliantWebApp.createConfigRecorder to false: the stack's Config rules then use the region's recorder",
     },
     "aws:cfg/deliveryChannel:DeliveryChannel": {
-        scope: "region",
-        kind: "singleton",
         find: async (c, region) => ((await c.clients.in(ConfigServiceClient, region).send(new DescribeDeliveryChannelsCommand({}))).DeliveryChannels ?? []).map((d) => d.name ?? ""),
         severity: "error",
         outcome: "AWS Config keeps one delivery channel per region: PutDeliveryChannel fails with MaxNumberOfDeliveryChannelsExceededException",
         fix: "set compliantWebApp.createConfigRecorder to false (the recorder and its delivery channel come together)",
     },
     "aws:apigateway/account:Account": {
-        scope: "region",
-        kind: "singleton",
         find: async (c, region) => {
             const account = await c.clients.in(APIGatewayClient, region).send(new GetApiGatewayAccountCommand({}));
             return account.cloudwatchRoleArn ? [account.cloudwatchRoleArn] : [];
@@ -75,8 +65,6 @@ export const EXISTING_LOOKUPS: Readonly<Record<string, ExistingLookup>> = {
         fix: "set multiRegionApi.manageApiGatewayAccount to false where another stack or team manages the role",
     },
     "aws:inspector2/enabler:Enabler": {
-        scope: "region",
-        kind: "singleton",
         find: async (c, region) => {
             const status = await c.clients.in(Inspector2Client, region).send(new BatchGetAccountStatusCommand({ accountIds: [c.accountId] }));
             const state = status.accounts?.[0]?.resourceState;
@@ -89,9 +77,6 @@ export const EXISTING_LOOKUPS: Readonly<Record<string, ExistingLookup>> = {
         fix: "set patchInspectProtect.enableInspector to false: the stack still receives the findings",
     },
     "aws:ssm/patchGroup:PatchGroup": {
-        scope: "region",
-        kind: "singleton",
-        nameInput: "patchGroup",
         find: async (c, region, r) => {
             const baseline = c.model.resources.find((b) => b.type === "aws:ssm/patchBaseline:PatchBaseline" && b.outputs.id === r.inputs.baselineId);
             const os = baseline?.inputs.operatingSystem ?? "WINDOWS";
@@ -106,9 +91,6 @@ export const EXISTING_LOOKUPS: Readonly<Record<string, ExistingLookup>> = {
     },
     // ---- explicit names ----
     "aws:cloudwatch/logGroup:LogGroup": {
-        scope: "region",
-        kind: "name",
-        nameInput: "name",
         find: async (c, region, _r, name) => {
             const groups = await c.clients.in(CloudWatchLogsClient, region).send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, limit: 5 }));
             return (groups.logGroups ?? []).filter((g) => g.logGroupName === name).map((g) => g.logGroupName!);
@@ -118,27 +100,18 @@ export const EXISTING_LOOKUPS: Readonly<Record<string, ExistingLookup>> = {
         fix: "delete the old log group (after keeping what you need of it), or import it into the stack",
     },
     "aws:cloudtrail/trail:Trail": {
-        scope: "region",
-        kind: "name",
-        nameInput: "name",
         find: (c, region, _r, name) => found(name!)(() => c.clients.in(CloudTrailClient, region).send(new GetTrailCommand({ Name: name })), ["TrailNotFoundException"]),
         severity: "error",
         outcome: "CreateTrail fails with TrailAlreadyExistsException",
         fix: "delete or rename the existing trail, or give the stack another environment name",
     },
     "aws:kms/alias:Alias": {
-        scope: "region",
-        kind: "name",
-        nameInput: "name",
         find: (c, region, _r, name) => found(name!)(() => c.clients.in(KMSClient, region).send(new DescribeKeyCommand({ KeyId: name })), ["NotFoundException"]),
         severity: "error",
         outcome: "CreateAlias fails with AlreadyExistsException",
         fix: "delete the alias (a key scheduled for deletion keeps it until it is deleted), or give the stack another environment name",
     },
     "aws:athena/workgroup:Workgroup": {
-        scope: "region",
-        kind: "name",
-        nameInput: "name",
         find: async (c, region, _r, name) => {
             try {
                 await c.clients.in(AthenaClient, region).send(new GetWorkGroupCommand({ WorkGroup: name }));
@@ -154,63 +127,52 @@ export const EXISTING_LOOKUPS: Readonly<Record<string, ExistingLookup>> = {
         fix: "delete the workgroup, or give the stack another environment name",
     },
     "aws:glue/catalogDatabase:CatalogDatabase": {
-        scope: "region",
-        kind: "name",
-        nameInput: "name",
         find: (c, region, _r, name) => found(name!)(() => c.clients.in(GlueClient, region).send(new GetDatabaseCommand({ Name: name })), ["EntityNotFoundException"]),
         severity: "error",
         outcome: "CreateDatabase fails with AlreadyExistsException",
         fix: "drop the database, or give the stack another environment name",
     },
     "aws:rds/instance:Instance": {
-        scope: "region",
-        kind: "name",
-        nameInput: "identifier",
         find: (c, region, _r, name) => found(name!)(() => c.clients.in(RDSClient, region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: name })), ["DBInstanceNotFoundFault"]),
         severity: "error",
         outcome: "CreateDBInstance fails with DBInstanceAlreadyExists",
         fix: "delete the other database, or give the stack another environment name",
     },
     "aws:budgets/budget:Budget": {
-        scope: "account",
-        kind: "name",
-        nameInput: "name",
         find: (c, region, _r, name) => found(name!)(() => c.clients.in(BudgetsClient, region).send(new DescribeBudgetCommand({ AccountId: c.accountId, BudgetName: name })), ["NotFoundException"]),
         severity: "error",
         outcome: "CreateBudget fails with DuplicateRecordException (budget names are unique in an account)",
         fix: "delete the other budget, or give the stack another environment name",
     },
     "aws:sesv2/configurationSet:ConfigurationSet": {
-        scope: "region",
-        kind: "name",
-        nameInput: "configurationSetName",
         find: (c, region, _r, name) => found(name!)(() => c.clients.in(SESv2Client, region).send(new GetConfigurationSetCommand({ ConfigurationSetName: name })), ["NotFoundException"]),
         severity: "error",
         outcome: "CreateConfigurationSet fails with AlreadyExistsException",
         fix: "delete the other configuration set, or give the stack another environment name",
     },
     "aws:sesv2/emailIdentity:EmailIdentity": {
-        scope: "region",
-        kind: "name",
-        nameInput: "emailIdentity",
         find: (c, region, _r, name) => found(name!)(() => c.clients.in(SESv2Client, region).send(new GetEmailIdentityCommand({ EmailIdentity: name })), ["NotFoundException"]),
         severity: "error",
         outcome: "CreateEmailIdentity fails with AlreadyExistsException (the identity is verified in this region already)",
         fix: "leave {setting} out and use the existing identity, or delete it first",
     },
     "aws:apigateway/domainName:DomainName": {
-        scope: "region",
-        kind: "name",
-        nameInput: "domainName",
         find: (c, region, _r, name) => found(name!)(() => c.clients.in(APIGatewayClient, region).send(new GetDomainNameCommand({ domainName: name })), ["NotFoundException"]),
         severity: "error",
         outcome: "CreateDomainName fails: the custom domain name exists in this region",
         fix: "delete the other custom domain name, or choose another name ({setting})",
     },
+    "aws:ecs/taskDefinition:TaskDefinition": {
+        find: async (c, region, _r, name) => {
+            const families = await c.clients.in(ECSClient, region).send(new ListTaskDefinitionFamiliesCommand({ familyPrefix: name, status: "ACTIVE" }));
+            return (families.families ?? []).filter((f) => f === name).map((f) => `task definition family ${f}`);
+        },
+        severity: "warning",
+        // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html
+        outcome: "RegisterTaskDefinition adds a revision to the existing family: the stack's revisions interleave with the other owner's, and a destroy deregisters only its own",
+        fix: "give the stack a family of its own (another environment name), unless the family is this stack's from an earlier deployment",
+    },
     "aws:s3/bucket:Bucket": {
-        scope: "global",
-        kind: "name",
-        nameInput: "bucket",
         find: async (c, region, _r, name) => {
             try {
                 await c.clients.in(S3Client, region).send(new GetBucketLocationCommand({ Bucket: name }));
@@ -228,6 +190,11 @@ export const EXISTING_LOOKUPS: Readonly<Record<string, ExistingLookup>> = {
     },
 };
 
+/** Types whose existing instances another preflight check looks up, with where. */
+export const LOOKED_UP_ELSEWHERE: Readonly<Record<string, string>> = {
+    "aws:route53/record:Record": "preflight/dns.ts, with the hosted zone the settings name",
+};
+
 /** The explicit physical name a resource has, unless the name comes from another resource (known only at deployment). */
 function explicitName(r: PlannedResource, input: string): string | undefined {
     const value = r.inputs[input];
@@ -236,20 +203,33 @@ function explicitName(r: PlannedResource, input: string): string | undefined {
 }
 
 /** Whether the deployed stack holds this resource already (same type and name, or the type's singleton in the region). */
-function ownedByStack(context: CheckContext, r: PlannedResource, lookup: ExistingLookup, name: string | undefined): boolean {
-    const deployed = deployedOfType(context.model, r.type, lookup.scope === "region" ? r.region : undefined);
-    if (lookup.kind === "singleton") return deployed.length > 0;
-    return deployed.some((d) => d.id === name || d.inputs[lookup.nameInput!] === name || d.outputs[lookup.nameInput!] === name);
+function ownedByStack(context: CheckContext, r: PlannedResource, facts: TypeFacts, name: string | undefined): boolean {
+    const deployed = deployedOfType(context.model, r.type, facts.scope === "region" ? r.region : undefined);
+    if (facts.singleton) return deployed.length > 0;
+    return deployed.some((d) => d.id === name || d.inputs[facts.name!] === name || d.outputs[facts.name!] === name);
+}
+
+/** The types a stack creates under a name it chooses, or that exist once per scope: what the preflight must look up. */
+export function typesNeedingLookup(resources: ReadonlyArray<{ type: string; inputs: Record<string, any>; propertyDependencies?: Readonly<Record<string, readonly unknown[]>> }>): string[] {
+    const types = new Set<string>();
+    for (const r of resources) {
+        const facts = TYPE_FACTS[r.type];
+        if (!facts || facts.scope === "parent" || facts.scope === "generated") continue;
+        const named = facts.name !== undefined && typeof r.inputs[facts.name] === "string" && (r.propertyDependencies?.[facts.name] ?? []).length === 0;
+        if (facts.singleton || named) types.add(r.type);
+    }
+    return [...types].sort();
 }
 
 export async function existingChecks(context: CheckContext): Promise<Finding[]> {
     const findings: Finding[] = [];
     for (const [type, lookup] of Object.entries(EXISTING_LOOKUPS)) {
+        const facts = factsOf(type);
         for (const r of ofType(context.model, type)) {
-            const name = lookup.nameInput ? explicitName(r, lookup.nameInput) : undefined;
-            if (lookup.kind === "name" && name === undefined) continue;
-            if (ownedByStack(context, r, lookup, name)) continue;
-            const region = lookup.scope === "region" ? r.region : context.model.region;
+            const name = facts.name ? explicitName(r, facts.name) : facts.singleton?.nameInput ? explicitName(r, facts.singleton.nameInput) : undefined;
+            if (!facts.singleton && name === undefined) continue;
+            if (ownedByStack(context, r, facts, name)) continue;
+            const region = facts.scope === "region" ? r.region : context.model.region;
             const existing = await lookup.find(context, region, r, name);
             if (existing.length === 0) continue;
             const setting = name ? settingsNaming(context.model, name, `the name of ${r.name}`) : `the setting that creates ${r.name}`;
@@ -257,7 +237,7 @@ export async function existingChecks(context: CheckContext): Promise<Finding[]> 
                 severity: lookup.severity,
                 check: "existing",
                 subject: name ? `${type} ${name}` : `${type} ${r.name}`,
-                region: lookup.scope === "region" ? region : undefined,
+                region: facts.scope === "region" ? region : undefined,
                 problem: `${existing.join(", ")} exists already: ${lookup.outcome}`,
                 fix: lookup.fix.replace("{setting}", setting),
             });

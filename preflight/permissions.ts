@@ -35,6 +35,7 @@ export const PREFLIGHT_ACTIONS: Readonly<Record<string, string>> = {
     "CloudTrailClient.GetTrailStatusCommand": "cloudtrail:GetTrailStatus",
     "KMSClient.DescribeKeyCommand": "kms:DescribeKey",
     "AthenaClient.GetWorkGroupCommand": "athena:GetWorkGroup",
+    "ECSClient.ListTaskDefinitionFamiliesCommand": "ecs:ListTaskDefinitionFamilies",
     "GlueClient.GetDatabaseCommand": "glue:GetDatabase",
     "RDSClient.DescribeDBInstancesCommand": "rds:DescribeDBInstances",
     "BudgetsClient.DescribeBudgetCommand": "budgets:ViewBudget",

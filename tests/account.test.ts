@@ -9,6 +9,7 @@ import { isMap, isScalar, isSeq, parseDocument, Scalar } from "yaml";
 import { Account, Finding, Leftover, leftovers, replacements, selects, StackDeployment, typesWithoutRows } from "../checks/account/model";
 import { OUTSIDE_KINDS, TYPE_FACTS } from "../checks/account/facts";
 import { REPLACEMENTS } from "../checks/account/replacements";
+import { EXISTING_LOOKUPS, LOOKED_UP_ELSEWHERE, typesNeedingLookup } from "../preflight/existing";
 import { PROJECT } from "../components/settings";
 import { ProgramRun, ROOT, runProgram, runStack, STACK_DIRS } from "../engine/evaluate";
 import { SCENARIOS } from "../scenarios";
@@ -145,20 +146,24 @@ describe("account model (checks/account)", function () {
     this.timeout(5 * 60 * 1000);
 
     describe("tables", () => {
-        it("every type a stack or an example creates has a row of facts and of replacing inputs", async () => {
+        it("every type a stack or an example creates has a row of facts and of replacing inputs, and the preflight looks up what it names or holds once", async () => {
             const runs: ProgramRun[] = [];
             // One evaluation at a time: the mocks record into one list.
             for (const stack of [...COMMITTED, ...TEST_STACKS]) runs.push(await runStack(stack));
             for (const key of EXAMPLES) runs.push(await runExample(key));
             const missing = [...new Set(runs.flatMap((r) => typesWithoutRows(r.resources)))];
             assert.deepEqual(missing, []);
+            const needed = [...new Set(runs.flatMap((r) => typesNeedingLookup(r.resources)))];
+            assert.deepEqual(needed.filter((t) => !EXISTING_LOOKUPS[t] && !LOOKED_UP_ELSEWHERE[t]), [], "types without a lookup in preflight/existing.ts: a real account may hold one already");
+            for (const type of Object.keys(EXISTING_LOOKUPS)) {
+                const facts = TYPE_FACTS[type];
+                assert.ok(facts && (facts.singleton || (facts.name && facts.scope !== "parent" && facts.scope !== "generated")), `${type}: a lookup for a type whose facts give it no chosen name and no singleton`);
+            }
         });
 
         it("every row cites its source", () => {
             for (const [type, facts] of Object.entries(TYPE_FACTS)) {
                 assert.match(facts.doc, /^https:\/\/docs\.aws\.amazon\.com\//, type);
-                if (facts.scope !== "parent" && facts.scope !== "generated") assert.match(facts.find ?? "", /^[a-z0-9-]+:[A-Z][A-Za-z]+$/, `${type}: the call that finds an existing one`);
-                if (facts.singleton) assert.ok(facts.find, `${type}: a singleton says how to find the existing one`);
             }
             for (const [type, row] of Object.entries(REPLACEMENTS)) {
                 assert.match(row.source, /^internal\/service\/[a-z0-9]+ (func|method)\./, type);

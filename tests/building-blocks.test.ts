@@ -5,7 +5,7 @@ import { validateStatements } from "../components/iam";
 import { HandlerFunction } from "../components/lambda";
 import { EncryptedTopic } from "../components/notifications";
 import { AWS_CONFIG_KEYS, regionalProvider, stackProviderArgs } from "../components/providers";
-import { build, json, promiseOf, Resources } from "../engine/evaluate";
+import { archiveFiles, build, json, promiseOf, Resources } from "../engine/evaluate";
 
 const noop = async () => "ok";
 
@@ -50,6 +50,22 @@ describe("shared building blocks", () => {
                 ["nodejs22.x", 30, 256, ["arm64"], "JSON"],
             );
             assert.ok(fn.dependencies.includes(r.one("aws:iam/rolePolicy:RolePolicy").urn), "the function waits for its permissions");
+        });
+
+        it("serializes a module-level handler once and a closure over an instance's values per instance", async () => {
+            const greeting = (text: string) => async () => text;
+            const { resources } = await build(() => [
+                new HandlerFunction("shared-a", { description: "", callback: noop, statements: [] }),
+                new HandlerFunction("shared-b", { description: "", callback: noop, statements: [] }),
+                new HandlerFunction("hello", { description: "", callback: greeting("hello"), statements: [] }),
+                new HandlerFunction("bye", { description: "", callback: greeting("bye"), statements: [] }),
+            ]);
+            const r = new Resources(resources);
+            const handler = async (name: string) => (await archiveFiles(r.one("aws:lambda/function:Function", name))).get("__index.js")!.text!;
+            assert.equal(await handler("shared-a"), await handler("shared-b"));
+            assert.match(await handler("hello"), /"hello"/);
+            assert.match(await handler("bye"), /"bye"/);
+            assert.doesNotMatch(await handler("bye"), /"hello"/);
         });
 
         it("validates its limits and bundled packages before creating anything", () => {

@@ -7,6 +7,7 @@ import { defineCommand, EXIT_USAGE, Io, parseCommand, progress, runCommand, stac
 import { authzCommand } from "../tools/authz";
 import { constraintsCommand } from "../tools/constraints";
 import { controlsCommand } from "../tools/controls";
+import { diagramCommand } from "../tools/diagram";
 import { docsCommand } from "../tools/docs";
 import { generateCommand } from "../tools/generate";
 import { guardCommand, runGuard } from "../tools/guard";
@@ -54,8 +55,9 @@ const TOOLS = [
     { script: "preflight", file: "tools/preflight.ts", command: preflightCommand, stack: true, setup: true },
     { script: "constraints", file: "tools/constraints.ts", command: constraintsCommand, stack: true, setup: true },
     { script: "policy:taggable", file: "tools/taggableTypes.ts", command: taggableCommand, stack: false },
-    { script: "docs", file: "tools/docs.ts", command: docsCommand, stack: false },
+    { script: "docs", file: "tools/docs.ts", command: docsCommand, stack: false, setup: true },
     { script: "generate", file: "tools/generate.ts", command: generateCommand, stack: false, setup: true },
+    { script: "diagram", file: "tools/diagram.ts", command: diagramCommand, stack: true, setup: true },
 ];
 
 // Started when the file loads (see tests/processes.ts), side by side: each spends its time loading modules.

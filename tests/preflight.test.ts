@@ -131,6 +131,13 @@ describe("preflight of the target account (npm run preflight), on recorded AWS a
             assert.match(patchGroup.fix, /patchInspectProtect\.patchGroup/);
         });
 
+        it("warns that the stack would register revisions into a task definition family that exists", () => {
+            const [family] = about(claimed.report, "existing", /aws:ecs\/taskDefinition/);
+            assert.equal(family.severity, "warning");
+            assert.match(family.problem, /^task definition family windows-simple-iis-all exists already: RegisterTaskDefinition adds a revision/);
+            assert.equal(about(fresh.report, "existing", /aws:ecs\/taskDefinition/).length, 0);
+        });
+
         it("warns that the stack would take over API Gateway's logging role in each of its regions", () => {
             const accounts = about(claimed.report, "existing", /aws:apigateway\/account/);
             assert.deepEqual(accounts.map((f) => [f.severity, f.region]), [["warning", "us-east-1"], ["warning", "us-west-2"]]);

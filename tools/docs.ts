@@ -348,18 +348,21 @@ export function staleness(root = ROOT): string[] {
 
 export const docsCommand = defineCommand({
     invocation: "npm run docs --",
-    summary: `Writes the configuration reference from the settings declarations and the registry: each scenario page's table, the README's scenario table and global keys, Pulumi.yaml's config block (${PROJECT}:<key>) and the test stack that turns every scenario on (${ALL_STACK}).`,
+    summary: `Writes the configuration reference from the settings declarations and the registry: each scenario page's table, the README's scenario table and global keys, Pulumi.yaml's config block (${PROJECT}:<key>) and the test stack that turns every scenario on (${ALL_STACK}); and the architecture diagrams drawn from the example stacks and the dev stack.`,
     options: { check: { type: "boolean", description: "write nothing; exit 1 naming every file that is not up to date" } },
     notes: ["Exit codes: 0 up to date or written, 1 stale (with --check) or a page could not be read, 2 unusable command line."],
 });
 
-export function runDocs(values: { readonly check?: boolean }, io: Io): number {
+export async function runDocs(values: { readonly check?: boolean }, io: Io): Promise<number> {
+    // The architecture diagrams evaluate the example stacks, so they load only when the command runs.
+    const { diagramGenerator } = await import("../diagram/pages");
     if (values.check) {
-        const problems = staleness();
+        const problems = [...staleness(), ...(await diagramGenerator.check())];
         for (const p of problems) io.stderr.write(`${p}\n`);
-        if (problems.length === 0) io.stdout.write("configuration reference: up to date\n");
+        if (problems.length === 0) io.stdout.write("configuration reference and diagrams: up to date\n");
         return problems.length === 0 ? 0 : 1;
     }
+    for (const rel of await diagramGenerator.generate()) io.stdout.write(`wrote ${rel}\n`);
     let written = 0;
     for (const [rel, text] of generatedFiles()) {
         if (readFileSync(path.join(ROOT, rel), "utf8") === text) continue;

@@ -1,16 +1,18 @@
 // Regenerates every generated file of the repository, in the order one feeds the next: the policy pack's list of
-// taggable types (from the installed provider), the configuration reference and the all-scenarios test stack (from the declarations and the registry), then what each stack registers under
+// taggable types (from the installed provider), the configuration reference and the all-scenarios test stack (from the
+// declarations and the registry), the architecture diagrams (from the example stacks), then what each stack registers under
 // the mocks (plans/), then the controls matrix (controls/). `--check` writes nothing and names each stale file with
 // the command that regenerates it; `--quick` leaves out the generators that evaluate whole stacks.
 // Usage: npm run generate [-- --check] [-- --quick]   (npm run generate -- --help)
 //
 // A new kind of generated file is one more entry in GENERATORS.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { runStack } from "../engine/evaluate";
 import { defineCommand, Io, main, Values } from "./cli";
 import { CONTROLS_DIR, controlRows, renderCsv, renderMarkdown, STACKS as CONTROL_STACKS, writeControls } from "./controls";
-import { generatedFiles, ROOT, runDocs, staleness } from "./docs";
+import { diagramGenerator } from "../diagram/pages";
+import { generatedFiles, ROOT, staleness } from "./docs";
 import { buildPlan, committedStacks, configuredStacks, planPath, serializePlan, updatePlans } from "./plan";
 import { renderTaggable, TAGGABLE_FILE, writeTaggable } from "./taggableTypes";
 
@@ -49,9 +51,28 @@ export const GENERATORS: readonly Generator[] = [
         files: () => [...generatedFiles().keys()],
         command: "npm run docs",
         evaluatesStacks: false,
-        generate: async (io) => runDocs({}, io),
+        generate: async (io) => {
+            // The configuration reference only: the diagrams are the next entry's.
+            for (const [rel, text] of generatedFiles()) {
+                if (!differs(rel, text)) continue;
+                writeFileSync(path.join(ROOT, rel), text);
+                io.stdout.write(`wrote ${rel}\n`);
+            }
+            return 0;
+        },
         // staleness() names the file, the keys that drifted and `npm run docs`; only the file and the keys are kept.
         check: async () => staleness().map((line) => line.replace(/; run npm run docs$/, "")),
+    },
+    {
+        name: "diagrams",
+        files: () => diagramGenerator.files,
+        command: "npm run docs",
+        evaluatesStacks: true,
+        generate: async (io) => {
+            for (const rel of await diagramGenerator.generate()) io.stdout.write(`wrote ${rel}\n`);
+            return 0;
+        },
+        check: async () => (await diagramGenerator.check()).map((line) => line.replace(/; run npm run docs$/, "")),
     },
     {
         name: "plans",

@@ -5,7 +5,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { ROOT } from "../engine/evaluate";
+import { ROOT, runStack } from "../engine/evaluate";
+import { changeDiagram } from "../diagram/changes";
 import { defineCommand, Io, main, required, STACK_OPTION, stackName, Values } from "./cli";
 import { buildPlan, committedStacks, configuredStacks, parsePlan, Plan, PlanResource, planPath, serializePlan } from "./plan";
 import { isStateful } from "./stateful";
@@ -214,7 +215,7 @@ function dangerText(d: Danger): string {
     return `${what} ${consequence} ${fix}`;
 }
 
-function renderStack(d: PlanDiff, base: string, notes: readonly string[]): string[] {
+function renderStack(d: PlanDiff, base: string, notes: readonly string[], diagram = ""): string[] {
     const lines: string[] = [`### Stack \`${d.stack}\``, ""];
     for (const note of notes) lines.push(`> ${note}`, "");
     if (!hasChanges(d)) {
@@ -260,6 +261,7 @@ function renderStack(d: PlanDiff, base: string, notes: readonly string[]): strin
         }
         if (d.changed.length > CHANGED_PER_STACK) lines.push(`… and ${d.changed.length - CHANGED_PER_STACK} more changed resources.`, "");
     }
+    if (diagram) lines.push(diagram);
     return lines;
 }
 
@@ -267,7 +269,12 @@ function renderStack(d: PlanDiff, base: string, notes: readonly string[]): strin
 export const MAX_CHARS = 60_000;
 
 /** Markdown for a pull-request comment: a summary table, then each stack (DANGER first). */
-export function renderPlanDiffs(diffs: readonly PlanDiff[], base: string, notes: Readonly<Record<string, readonly string[]>> = {}): string {
+export function renderPlanDiffs(
+    diffs: readonly PlanDiff[],
+    base: string,
+    notes: Readonly<Record<string, readonly string[]>> = {},
+    diagrams: Readonly<Record<string, string>> = {},
+): string {
     const totalDanger = diffs.reduce((n, d) => n + d.dangers.length, 0);
     const lines: string[] = [
         `## Infrastructure plan diff against \`${base}\``,
@@ -281,7 +288,7 @@ export function renderPlanDiffs(diffs: readonly PlanDiff[], base: string, notes:
         ...diffs.map((d) => `| \`${d.stack}\` | ${d.added.length} | ${d.changed.length} | ${d.removed.length} | ${d.dangers.length ? `⛔ ${d.dangers.length}` : 0} |`),
         "",
     ];
-    for (const d of diffs) lines.push(...renderStack(d, base, notes[d.stack] ?? []));
+    for (const d of diffs) lines.push(...renderStack(d, base, notes[d.stack] ?? [], diagrams[d.stack]));
     lines.push("<sub>Offline plans (`plans/<stack>.json`, built under mocks). Replacements that only the provider can predict show up in the `pulumi preview` comment and its guard.</sub>");
     let text = lines.join("\n");
     if (text.length > MAX_CHARS) {
@@ -340,6 +347,7 @@ export async function planDiff(values: Values<typeof planDiffCommand.options>, i
     const configured = configuredStacks();
     const diffs: PlanDiff[] = [];
     const notes: Record<string, string[]> = {};
+    const diagrams: Record<string, string> = {};
     for (const stack of stacks) {
         if (!configured.includes(stack)) {
             diffs.push(diffPlans(stack, planAtRef(base, stack), { ...EMPTY, stack }));
@@ -355,9 +363,11 @@ export async function planDiff(values: Values<typeof planDiffCommand.options>, i
             stackNotes.push(`⚠️ \`plans/${stack}.json\` in this branch does not match the program; run \`npm run plans:update\` and commit it.`);
         }
         notes[stack] = stackNotes;
-        diffs.push(diffPlans(stack, before, after));
+        const diff = diffPlans(stack, before, after);
+        diffs.push(diff);
+        diagrams[stack] = await changeDiagram(diff, await runStack(stack));
     }
-    const markdown = renderPlanDiffs(diffs, base, notes);
+    const markdown = renderPlanDiffs(diffs, base, notes, diagrams);
     if (values.output) writeFileSync(path.resolve(values.output), markdown);
     io.stdout.write(markdown);
     return 0;

@@ -1,7 +1,7 @@
 // What a shared AWS account knows about each resource type the program creates: where its physical name must be
-// unique, what exists only once per account or region, what holds data, and how an existing instance is found (the
-// read-only call a preflight against a real account makes). One row per type; a type the program creates without a
-// row fails the account model, so a new type gets its row here.
+// unique, what exists only once per account or region, and what holds data. One row per type; a type the program
+// creates without a row fails the account model, so a new type gets its row here. The preflight reads the same rows
+// (preflight/existing.ts adds, per type, the read-only call that finds an existing instance in a real account).
 
 /** Where a physical name (or a singleton) must be unique. */
 export type Scope =
@@ -22,6 +22,8 @@ export interface Singleton {
     readonly what: string;
     /** Distinguishes the instances of the scope: one per value. */
     readonly key: (inputs: Record<string, any>) => string;
+    /** The input naming the instance, where a setting chooses it (a patch group's name). */
+    readonly nameInput?: string;
 }
 
 export interface TypeFacts {
@@ -32,14 +34,12 @@ export interface TypeFacts {
     readonly singleton?: Singleton;
     /** Replacing or deleting it loses data (objects, items, rows, logs, secrets, images, keys that decrypt them). */
     readonly holdsData?: true;
-    /** The read-only call that lists existing instances in an account (for a preflight); absent for `parent` and `generated`. */
-    readonly find?: string;
     /** The AWS page the scope or singleton comes from. */
     readonly doc: string;
 }
 
-const inRegion = (name: string, find: string, doc: string, extra: Partial<TypeFacts> = {}): TypeFacts => ({ scope: "region", name, find, doc, ...extra });
-const inAccount = (name: string, find: string, doc: string, extra: Partial<TypeFacts> = {}): TypeFacts => ({ scope: "account", name, find, doc, ...extra });
+const inRegion = (name: string, doc: string, extra: Partial<TypeFacts> = {}): TypeFacts => ({ scope: "region", name, doc, ...extra });
+const inAccount = (name: string, doc: string, extra: Partial<TypeFacts> = {}): TypeFacts => ({ scope: "account", name, doc, ...extra });
 const child = (doc: string, extra: Partial<TypeFacts> = {}): TypeFacts => ({ scope: "parent", doc, ...extra });
 const generated = (doc: string, extra: Partial<TypeFacts> = {}): TypeFacts => ({ scope: "generated", doc, ...extra });
 
@@ -54,12 +54,11 @@ export const TYPE_FACTS: Readonly<Record<string, TypeFacts>> = {
     "aws:apigateway/account:Account": {
         scope: "region",
         singleton: { what: "API Gateway's account settings (the CloudWatch Logs role)", key: () => "apigateway-account" },
-        find: "apigateway:GetAccount",
         doc: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html",
     },
     "aws:apigateway/basePathMapping:BasePathMapping": child(APIGW),
     "aws:apigateway/deployment:Deployment": child(APIGW),
-    "aws:apigateway/domainName:DomainName": inRegion("domainName", "apigateway:GetDomainNames", "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html"),
+    "aws:apigateway/domainName:DomainName": inRegion("domainName", "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html"),
     "aws:apigateway/integration:Integration": child(APIGW),
     "aws:apigateway/integrationResponse:IntegrationResponse": child(APIGW),
     "aws:apigateway/method:Method": child(APIGW),
@@ -72,36 +71,34 @@ export const TYPE_FACTS: Readonly<Record<string, TypeFacts>> = {
     "aws:appautoscaling/policy:Policy": child("https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html"),
     "aws:appautoscaling/target:Target": child("https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html"),
     "aws:athena/namedQuery:NamedQuery": generated("https://docs.aws.amazon.com/athena/latest/APIReference/API_CreateNamedQuery.html"),
-    "aws:athena/workgroup:Workgroup": inRegion("name", "athena:ListWorkGroups", "https://docs.aws.amazon.com/athena/latest/APIReference/API_CreateWorkGroup.html", { holdsData: true }),
-    "aws:autoscaling/group:Group": inRegion("name", "autoscaling:DescribeAutoScalingGroups", "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html"),
+    "aws:athena/workgroup:Workgroup": inRegion("name", "https://docs.aws.amazon.com/athena/latest/APIReference/API_CreateWorkGroup.html", { holdsData: true }),
+    "aws:autoscaling/group:Group": inRegion("name", "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html"),
     "aws:autoscaling/policy:Policy": child("https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutScalingPolicy.html"),
-    "aws:budgets/budget:Budget": inAccount("name", "budgets:DescribeBudgets", "https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_CreateBudget.html"),
+    "aws:budgets/budget:Budget": inAccount("name", "https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_CreateBudget.html"),
     "aws:cfg/deliveryChannel:DeliveryChannel": {
         scope: "region",
         singleton: { what: "the AWS Config delivery channel", key: () => "config-delivery-channel" },
-        find: "config:DescribeDeliveryChannels",
         doc: "https://docs.aws.amazon.com/config/latest/developerguide/manage-delivery-channel.html",
     },
     "aws:cfg/recorder:Recorder": {
         scope: "region",
         singleton: { what: "the AWS Config configuration recorder", key: () => "config-recorder" },
-        find: "config:DescribeConfigurationRecorders",
         doc: "https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html",
     },
     "aws:cfg/recorderStatus:RecorderStatus": child("https://docs.aws.amazon.com/config/latest/APIReference/API_StartConfigurationRecorder.html"),
-    "aws:cfg/rule:Rule": inRegion("name", "config:DescribeConfigRules", "https://docs.aws.amazon.com/config/latest/APIReference/API_PutConfigRule.html"),
-    "aws:cloudfront/cachePolicy:CachePolicy": inAccount("name", "cloudfront:ListCachePolicies", "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateCachePolicy.html"),
+    "aws:cfg/rule:Rule": inRegion("name", "https://docs.aws.amazon.com/config/latest/APIReference/API_PutConfigRule.html"),
+    "aws:cloudfront/cachePolicy:CachePolicy": inAccount("name", "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateCachePolicy.html"),
     "aws:cloudfront/distribution:Distribution": generated("https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateDistribution.html"),
-    "aws:cloudfront/originAccessControl:OriginAccessControl": inAccount("name", "cloudfront:ListOriginAccessControls", "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateOriginAccessControl.html"),
-    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": inAccount("name", "cloudfront:ListResponseHeadersPolicies", "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateResponseHeadersPolicy.html"),
-    "aws:cloudtrail/trail:Trail": inRegion("name", "cloudtrail:DescribeTrails", "https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html"),
-    "aws:cloudwatch/eventRule:EventRule": inRegion("name", "events:ListRules", "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html"),
+    "aws:cloudfront/originAccessControl:OriginAccessControl": inAccount("name", "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateOriginAccessControl.html"),
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": inAccount("name", "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateResponseHeadersPolicy.html"),
+    "aws:cloudtrail/trail:Trail": inRegion("name", "https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html"),
+    "aws:cloudwatch/eventRule:EventRule": inRegion("name", "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html"),
     "aws:cloudwatch/eventTarget:EventTarget": child("https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutTargets.html"),
-    "aws:cloudwatch/logGroup:LogGroup": inRegion("name", "logs:DescribeLogGroups", "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html", { holdsData: true }),
+    "aws:cloudwatch/logGroup:LogGroup": inRegion("name", "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html", { holdsData: true }),
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": child("https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html"),
-    "aws:cloudwatch/metricAlarm:MetricAlarm": inRegion("name", "cloudwatch:DescribeAlarms", "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"),
-    "aws:codepipeline/pipeline:Pipeline": inRegion("name", "codepipeline:ListPipelines", "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_CreatePipeline.html"),
-    "aws:dynamodb/table:Table": inRegion("name", "dynamodb:ListTables", "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html", { holdsData: true }),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": inRegion("name", "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"),
+    "aws:codepipeline/pipeline:Pipeline": inRegion("name", "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_CreatePipeline.html"),
+    "aws:dynamodb/table:Table": inRegion("name", "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html", { holdsData: true }),
     "aws:dynamodb/tableItem:TableItem": child("https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html", { holdsData: true }),
     "aws:ebs/volume:Volume": generated(EC2_IDS, { holdsData: true }),
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": child("https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html"),
@@ -109,33 +106,33 @@ export const TYPE_FACTS: Readonly<Record<string, TypeFacts>> = {
     "aws:ec2/flowLog:FlowLog": generated(EC2_IDS),
     "aws:ec2/instance:Instance": generated(EC2_IDS, { holdsData: true }),
     "aws:ec2/internetGateway:InternetGateway": generated(EC2_IDS),
-    "aws:ec2/launchTemplate:LaunchTemplate": inRegion("name", "ec2:DescribeLaunchTemplates", "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplate.html"),
+    "aws:ec2/launchTemplate:LaunchTemplate": inRegion("name", "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplate.html"),
     "aws:ec2/natGateway:NatGateway": generated(EC2_IDS),
     "aws:ec2/route:Route": child(EC2_IDS),
     "aws:ec2/routeTable:RouteTable": generated(EC2_IDS),
     "aws:ec2/routeTableAssociation:RouteTableAssociation": child(EC2_IDS),
     // Group names are unique per VPC; pulumi names them uniquely and a VPC may be shared (the default VPC), so the scope is the region.
-    "aws:ec2/securityGroup:SecurityGroup": inRegion("name", "ec2:DescribeSecurityGroups", "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"),
+    "aws:ec2/securityGroup:SecurityGroup": inRegion("name", "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"),
     "aws:ec2/subnet:Subnet": generated(EC2_IDS),
     "aws:ec2/volumeAttachment:VolumeAttachment": child(EC2_IDS),
     "aws:ec2/vpc:Vpc": generated(EC2_IDS),
     "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": generated(EC2_IDS),
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": child("https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutLifecyclePolicy.html"),
-    "aws:ecr/repository:Repository": inRegion("name", "ecr:DescribeRepositories", "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html", { holdsData: true }),
-    "aws:ecs/capacityProvider:CapacityProvider": inRegion("name", "ecs:DescribeCapacityProviders", "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCapacityProvider.html"),
-    "aws:ecs/cluster:Cluster": inRegion("name", "ecs:ListClusters", "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html"),
+    "aws:ecr/repository:Repository": inRegion("name", "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html", { holdsData: true }),
+    "aws:ecs/capacityProvider:CapacityProvider": inRegion("name", "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCapacityProvider.html"),
+    "aws:ecs/cluster:Cluster": inRegion("name", "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html"),
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": child("https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PutClusterCapacityProviders.html"),
     "aws:ecs/service:Service": child("https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html"),
     // Two stacks registering one family would share its revisions: the family is a name in the region.
-    "aws:ecs/taskDefinition:TaskDefinition": inRegion("family", "ecs:ListTaskDefinitionFamilies", "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html"),
-    "aws:glue/catalogDatabase:CatalogDatabase": inRegion("name", "glue:GetDatabases", "https://docs.aws.amazon.com/glue/latest/webapi/API_CreateDatabase.html"),
+    "aws:ecs/taskDefinition:TaskDefinition": inRegion("family", "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html"),
+    "aws:glue/catalogDatabase:CatalogDatabase": inRegion("name", "https://docs.aws.amazon.com/glue/latest/webapi/API_CreateDatabase.html"),
     "aws:glue/catalogTable:CatalogTable": child("https://docs.aws.amazon.com/glue/latest/webapi/API_CreateTable.html"),
-    "aws:iam/group:Group": inAccount("name", "iam:ListGroups", IAM_NAMES),
-    "aws:iam/instanceProfile:InstanceProfile": inAccount("name", "iam:ListInstanceProfiles", IAM_NAMES),
-    "aws:iam/role:Role": inAccount("name", "iam:ListRoles", IAM_NAMES),
+    "aws:iam/group:Group": inAccount("name", IAM_NAMES),
+    "aws:iam/instanceProfile:InstanceProfile": inAccount("name", IAM_NAMES),
+    "aws:iam/role:Role": inAccount("name", IAM_NAMES),
     "aws:iam/rolePolicy:RolePolicy": child(IAM_NAMES),
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": child(IAM_NAMES),
-    "aws:iam/user:User": inAccount("name", "iam:ListUsers", IAM_NAMES),
+    "aws:iam/user:User": inAccount("name", IAM_NAMES),
     "aws:iam/userGroupMembership:UserGroupMembership": child(IAM_NAMES),
     "aws:iam/userLoginProfile:UserLoginProfile": child(IAM_NAMES),
     "aws:iam/userPolicy:UserPolicy": child(IAM_NAMES),
@@ -145,13 +142,12 @@ export const TYPE_FACTS: Readonly<Record<string, TypeFacts>> = {
             what: "Amazon Inspector's scanning of a resource type",
             key: (inputs) => `inspector2:${[...(inputs.resourceTypes ?? [])].sort().join(",")}`,
         },
-        find: "inspector2:BatchGetAccountStatus",
         doc: "https://docs.aws.amazon.com/inspector/latest/user/getting_started_tutorial.html",
     },
-    "aws:kms/alias:Alias": inRegion("name", "kms:ListAliases", "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html"),
+    "aws:kms/alias:Alias": inRegion("name", "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html"),
     "aws:kms/key:Key": generated("https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html", { holdsData: true }),
     "aws:lambda/alias:Alias": child("https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html"),
-    "aws:lambda/function:Function": inRegion("name", "lambda:ListFunctions", "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html"),
+    "aws:lambda/function:Function": inRegion("name", "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html"),
     "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": child("https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html"),
     "aws:lambda/functionUrl:FunctionUrl": child("https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunctionUrlConfig.html"),
     "aws:lambda/invocation:Invocation": child("https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html"),
@@ -159,20 +155,19 @@ export const TYPE_FACTS: Readonly<Record<string, TypeFacts>> = {
     "aws:lb/listener:Listener": child("https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateListener.html"),
     "aws:lb/listenerCertificate:ListenerCertificate": child("https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AddListenerCertificates.html"),
     "aws:lb/listenerRule:ListenerRule": child("https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateRule.html"),
-    "aws:lb/loadBalancer:LoadBalancer": inRegion("name", "elasticloadbalancing:DescribeLoadBalancers", "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html"),
-    "aws:lb/targetGroup:TargetGroup": inRegion("name", "elasticloadbalancing:DescribeTargetGroups", "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html"),
-    "aws:rds/instance:Instance": inRegion("identifier", "rds:DescribeDBInstances", "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html", { holdsData: true }),
-    "aws:rds/parameterGroup:ParameterGroup": inRegion("name", "rds:DescribeDBParameterGroups", "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBParameterGroup.html"),
-    "aws:rds/subnetGroup:SubnetGroup": inRegion("name", "rds:DescribeDBSubnetGroups", "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html"),
+    "aws:lb/loadBalancer:LoadBalancer": inRegion("name", "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html"),
+    "aws:lb/targetGroup:TargetGroup": inRegion("name", "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html"),
+    "aws:rds/instance:Instance": inRegion("identifier", "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html", { holdsData: true }),
+    "aws:rds/parameterGroup:ParameterGroup": inRegion("name", "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBParameterGroup.html"),
+    "aws:rds/subnetGroup:SubnetGroup": inRegion("name", "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html"),
     "aws:route53/healthCheck:HealthCheck": generated("https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHealthCheck.html"),
     // A record set is unique by zone, name, type and set identifier; the zone is the user's, shared by every stack that writes to it.
     "aws:route53/record:Record": {
         scope: "account",
         name: "name",
-        find: "route53:ListResourceRecordSets",
         doc: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html",
     },
-    "aws:s3/bucket:Bucket": { scope: "global", name: "bucket", holdsData: true, find: "s3:ListBuckets", doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html" },
+    "aws:s3/bucket:Bucket": { scope: "global", name: "bucket", holdsData: true, doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html" },
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": child(S3_CONFIG),
     "aws:s3/bucketLogging:BucketLogging": child(S3_CONFIG),
     "aws:s3/bucketNotification:BucketNotification": child(S3_CONFIG),
@@ -182,16 +177,16 @@ export const TYPE_FACTS: Readonly<Record<string, TypeFacts>> = {
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": child(S3_CONFIG),
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": child(S3_CONFIG),
     "aws:s3/bucketVersioning:BucketVersioning": child(S3_CONFIG),
-    "aws:secretsmanager/secret:Secret": inRegion("name", "secretsmanager:ListSecrets", "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html", { holdsData: true }),
+    "aws:secretsmanager/secret:Secret": inRegion("name", "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html", { holdsData: true }),
     "aws:secretsmanager/secretVersion:SecretVersion": child("https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html", { holdsData: true }),
-    "aws:sesv2/configurationSet:ConfigurationSet": inRegion("configurationSetName", "ses:ListConfigurationSets", "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateConfigurationSet.html"),
+    "aws:sesv2/configurationSet:ConfigurationSet": inRegion("configurationSetName", "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateConfigurationSet.html"),
     "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination": child("https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateConfigurationSetEventDestination.html"),
-    "aws:sesv2/emailIdentity:EmailIdentity": inRegion("emailIdentity", "ses:ListEmailIdentities", "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateEmailIdentity.html"),
-    "aws:sfn/stateMachine:StateMachine": inRegion("name", "states:ListStateMachines", "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html"),
-    "aws:sns/topic:Topic": inRegion("name", "sns:ListTopics", "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html"),
+    "aws:sesv2/emailIdentity:EmailIdentity": inRegion("emailIdentity", "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateEmailIdentity.html"),
+    "aws:sfn/stateMachine:StateMachine": inRegion("name", "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html"),
+    "aws:sns/topic:Topic": inRegion("name", "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html"),
     "aws:sns/topicPolicy:TopicPolicy": child("https://docs.aws.amazon.com/sns/latest/api/API_SetTopicAttributes.html"),
     "aws:sns/topicSubscription:TopicSubscription": child("https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html"),
-    "aws:sqs/queue:Queue": inRegion("name", "sqs:ListQueues", "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html", { holdsData: true }),
+    "aws:sqs/queue:Queue": inRegion("name", "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html", { holdsData: true }),
     "aws:sqs/queuePolicy:QueuePolicy": child("https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html"),
     "aws:ssm/maintenanceWindow:MaintenanceWindow": generated("https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateMaintenanceWindow.html"),
     "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget": child("https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_RegisterTargetWithMaintenanceWindow.html"),
@@ -199,8 +194,7 @@ export const TYPE_FACTS: Readonly<Record<string, TypeFacts>> = {
     "aws:ssm/patchBaseline:PatchBaseline": generated("https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreatePatchBaseline.html"),
     "aws:ssm/patchGroup:PatchGroup": {
         scope: "region",
-        singleton: { what: "a patch group's patch baseline (one per operating system)", key: (inputs) => `patch-group:${inputs.patchGroup}` },
-        find: "ssm:DescribePatchGroups",
+        singleton: { what: "a patch group's patch baseline (one per operating system)", key: (inputs) => `patch-group:${inputs.patchGroup}`, nameInput: "patchGroup" },
         doc: "https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-patch-groups.html",
     },
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": child("https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AuthorizeSecurityGroupEgress.html"),

@@ -29,13 +29,20 @@ export function isAccessDenied(err: unknown): boolean {
 }
 
 /**
+ * The names the AWS SDK gives throttling, a service failure and a request that timed out. A state machine's Retry
+ * matches a task's error by these names, so a workflow retries what the handlers retry.
+ */
+export const TRANSIENT_ERROR_NAMES = [
+    "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "ServiceFailure", "ServiceUnavailable",
+    "InternalFailure", "TimeoutError", "RequestTimeout", "RequestTimeoutException",
+] as const;
+
+/**
  * Throttling, a service error, or a request that timed out or lost its connection (the SDK's transient error names,
  * its server-fault marker or a 5xx status, and Node's socket codes).
  */
 export function isTransient(err: unknown): boolean {
-    if (/^(Throttling|ThrottlingException|TooManyRequestsException|RequestLimitExceeded|ServiceFailure|ServiceUnavailable|InternalFailure|TimeoutError|RequestTimeout|RequestTimeoutException)$/.test(errorNameOf(err))) {
-        return true;
-    }
+    if ((TRANSIENT_ERROR_NAMES as readonly string[]).includes(errorNameOf(err))) return true;
     if (typeof err !== "object" || err === null) return false;
     const e = err as Record<string, unknown>;
     if (typeof e.code === "string" && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)$/.test(e.code)) return true;

@@ -6,6 +6,7 @@
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-cancel.html
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-requests.html (persistent requests)
 import type { EC2 } from "@aws-sdk/client-ec2";
+import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { shown } from "../shared/text";
 
 export interface SpotRequestCancelDeps {
@@ -58,4 +59,52 @@ export async function cancelSpotRequest(id: unknown, deps: SpotRequestCancelDeps
     }
     log("spot request cancelled", { spotInstanceRequestId, state });
     return { spotInstanceRequestId, state };
+}
+
+/**
+ * The stack's `aws:` settings that choose who the deploying process is: the profile and credential files, static
+ * keys, and the roles the AWS provider assumes in turn. A deletion run by the deploying process must act as the
+ * provider does, or it cancels nothing in another account and reports the request gone (EC2 answers NotFound there).
+ */
+export interface DeployerIdentity {
+    readonly profile?: string;
+    readonly sharedConfigFiles?: readonly string[];
+    readonly sharedCredentialsFiles?: readonly string[];
+    readonly accessKey?: string;
+    readonly secretKey?: string;
+    readonly token?: string;
+    readonly assumeRoles?: ReadonlyArray<{ readonly roleArn?: string; readonly sessionName?: string; readonly externalId?: string; readonly duration?: string }>;
+}
+
+/** Seconds of a Go duration the AWS provider takes for an assumed role's session ("1h", "15m", "3600s"). */
+function durationSeconds(duration: string | undefined): number | undefined {
+    const m = duration ? /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(duration) : null;
+    return m && duration ? Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0) : undefined;
+}
+
+/**
+ * The SDK credentials for a deployer identity, resolved as the AWS provider resolves them: static keys, else the
+ * profile (and its files), else the SDK's default chain; then each role of `assumeRoles` assumed in turn with the
+ * previous credentials. Undefined when nothing is set: the SDK's default chain, the provider's own default.
+ * https://www.pulumi.com/registry/packages/aws/installation-configuration/
+ */
+export function deployerCredentials(identity: DeployerIdentity, region: string): AwsCredentialIdentityProvider | undefined {
+    // Required here: the deploying process loads it when a deletion needs it.
+    const { fromIni, fromTemporaryCredentials } = require("@aws-sdk/credential-providers");
+    let credentials: AwsCredentialIdentityProvider | undefined;
+    if (identity.accessKey && identity.secretKey) {
+        const keys = { accessKeyId: identity.accessKey, secretAccessKey: identity.secretKey, sessionToken: identity.token };
+        credentials = async () => keys;
+    } else if (identity.profile || identity.sharedConfigFiles?.length || identity.sharedCredentialsFiles?.length) {
+        credentials = fromIni({ profile: identity.profile, filepath: identity.sharedCredentialsFiles?.[0], configFilepath: identity.sharedConfigFiles?.[0] });
+    }
+    for (const role of identity.assumeRoles ?? []) {
+        if (!role.roleArn) continue;
+        credentials = fromTemporaryCredentials({
+            masterCredentials: credentials,
+            params: { RoleArn: role.roleArn, RoleSessionName: role.sessionName ?? "aws-blueprints-deployer", ExternalId: role.externalId, DurationSeconds: durationSeconds(role.duration) },
+            clientConfig: { region },
+        });
+    }
+    return credentials;
 }

@@ -247,17 +247,7 @@ export class BudgetGuardrail extends Blueprint {
                 memorySizeMb: s.memorySizeMb,
                 logRetentionDays: this.logRetentionDays,
                 protect: this.protectStateful,
-                callback: async (event: unknown) => {
-                    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
-                    const { IAM } = require("@aws-sdk/client-iam");
-                    const result = await swapGroupPolicy(event, enforcementConfigFromEnvironment(process.env), {
-                        iam: new IAM({}),
-                        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
-                        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-                    });
-                    console.log(JSON.stringify(result));
-                    return result;
-                },
+                callback: enforcementHandler,
             },
             { parent: this },
         );
@@ -350,16 +340,7 @@ export class BudgetGuardrail extends Blueprint {
                 memorySizeMb: s.memorySizeMb,
                 logRetentionDays: this.logRetentionDays,
                 protect: this.protectStateful,
-                callback: async (event: unknown) => {
-                    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
-                    const { SFN } = require("@aws-sdk/client-sfn");
-                    const result = await handleBudgetAlert(event, alertConfigFromEnvironment(process.env), {
-                        sfn: new SFN({}),
-                        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
-                    });
-                    console.log(JSON.stringify(result));
-                    return result;
-                },
+                callback: alertHandler,
             },
             { parent: this },
         );
@@ -502,3 +483,28 @@ export class BudgetGuardrail extends Blueprint {
         });
     }
 }
+
+// The functions' handlers, defined once here so that each is serialized once per program (see HandlerFunction's
+// callback); their configuration comes from the function's environment.
+const enforcementHandler = async (event: unknown) => {
+    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
+    const { IAM } = require("@aws-sdk/client-iam");
+    const result = await swapGroupPolicy(event, enforcementConfigFromEnvironment(process.env), {
+        iam: new IAM({}),
+        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
+    console.log(JSON.stringify(result));
+    return result;
+};
+
+const alertHandler = async (event: unknown) => {
+    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
+    const { SFN } = require("@aws-sdk/client-sfn");
+    const result = await handleBudgetAlert(event, alertConfigFromEnvironment(process.env), {
+        sfn: new SFN({}),
+        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+    });
+    console.log(JSON.stringify(result));
+    return result;
+};

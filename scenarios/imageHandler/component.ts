@@ -89,19 +89,7 @@ export class ImageHandler extends Blueprint {
                 nativePackages: native,
                 logRetentionDays: this.logRetentionDays,
                 protect: this.protectStateful,
-                callback: async (event: unknown) => {
-                    // SDK v3 ships with the Lambda runtime; sharp comes in the archive. Both are required here so
-                    // neither is serialized into the handler.
-                    const { S3 } = require("@aws-sdk/client-s3");
-                    const sharp = require("sharp");
-                    // One request at a time per instance: libvips' operation cache would only hold memory between them.
-                    sharp.cache(false);
-                    return handleImageRequest(event, configFromEnvironment(process.env), {
-                        s3: new S3({}),
-                        sharp,
-                        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
-                    });
-                },
+                callback: imageRequestHandler,
             },
             { parent: this },
         );
@@ -257,3 +245,19 @@ export class ImageHandler extends Blueprint {
         });
     }
 }
+
+// The functions' handlers, defined once here so that each is serialized once per program (see HandlerFunction's
+// callback); their configuration comes from the function's environment.
+const imageRequestHandler = async (event: unknown) => {
+    // SDK v3 ships with the Lambda runtime; sharp comes in the archive. Both are required here so
+    // neither is serialized into the handler.
+    const { S3 } = require("@aws-sdk/client-s3");
+    const sharp = require("sharp");
+    // One request at a time per instance: libvips' operation cache would only hold memory between them.
+    sharp.cache(false);
+    return handleImageRequest(event, configFromEnvironment(process.env), {
+        s3: new S3({}),
+        sharp,
+        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+    });
+};

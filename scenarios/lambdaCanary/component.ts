@@ -10,6 +10,7 @@ import {
     simpleDeployerConfigFromEnvironment,
     validateDeployment,
 } from "../../handlers/lambdaCanary/canaryDeploy";
+import { TRANSIENT_ERROR_NAMES } from "../../handlers/shared/retry";
 import { Blueprint } from "../../components/common";
 import { logDeliveryStatement, ServiceRole, Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
@@ -31,7 +32,9 @@ export interface CanaryWorkflowTargets {
 // Transient failures of the Lambda service or of the SDK calls inside a task; the handlers re-read the alias
 // before every change, so repeating a task is safe.
 const LAMBDA_TRANSIENT = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Lambda.ClientExecutionTimeoutException"];
-const API_TRANSIENT = ["TooManyRequestsException", "ThrottlingException", "Throttling", "ServiceException", "ResourceConflictException", "PreconditionFailedException", "MetricDataUnavailable"];
+// What a task's own SDK call throws after the SDK's retries (a timeout included), and what the handlers raise for a
+// changed alias or metrics not there yet.
+const API_TRANSIENT = [...new Set([...TRANSIENT_ERROR_NAMES, "ServiceException", "ResourceConflictException", "PreconditionFailedException", "MetricDataUnavailable"])];
 const SNS_TRANSIENT = ["SNS.ThrottledException", "SNS.InternalErrorException", "SNS.KMSThrottlingException", "SNS.SdkClientException", "SNS.AmazonSNSException"];
 
 function lambdaRetry(maxAttempts: number): object[] {
@@ -285,13 +288,7 @@ export class LambdaCanaryDeployer extends Blueprint {
                 ],
                 environment,
                 timeoutSeconds: 30,
-                callback: async (event: unknown) => {
-                    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
-                    const { Lambda } = require("@aws-sdk/client-lambda");
-                    const { CloudWatch } = require("@aws-sdk/client-cloudwatch");
-                    const input = (event as { input?: unknown } | null)?.input;
-                    return validateDeployment(input, configFromEnvironment(process.env), { lambda: new Lambda({}), cloudwatch: new CloudWatch({}) });
-                },
+                callback: validateHandler,
             },
             { parent: this },
         );
@@ -302,12 +299,7 @@ export class LambdaCanaryDeployer extends Blueprint {
                 description: "Shifts, finalizes or rolls back a canary deployment's alias weights",
                 statements: [{ sid: "ShiftTargetAliases", actions: ["lambda:GetAlias", "lambda:UpdateAlias"], resources: targetArns }],
                 timeoutSeconds: 30,
-                callback: async (event: unknown) => {
-                    const { Lambda } = require("@aws-sdk/client-lambda");
-                    const result = await runTrafficTask(event, { lambda: new Lambda({}) });
-                    console.log(JSON.stringify(result));
-                    return result;
-                },
+                callback: trafficHandler,
             },
             { parent: this },
         );
@@ -318,12 +310,7 @@ export class LambdaCanaryDeployer extends Blueprint {
                 description: "Judges a canary step from the new version's Lambda metrics and the named alarms",
                 statements: [readMetrics, ...readAlarms],
                 timeoutSeconds: 60,
-                callback: async (event: unknown) => {
-                    const { CloudWatch } = require("@aws-sdk/client-cloudwatch");
-                    const result = await checkHealth(event, { cloudwatch: new CloudWatch({}) });
-                    console.log(JSON.stringify(result));
-                    return result;
-                },
+                callback: healthHandler,
             },
             { parent: this },
         );
@@ -403,22 +390,7 @@ export class LambdaCanaryDeployer extends Blueprint {
                         STATE_MACHINE_ARN: stateMachine.arn,
                     },
                     timeoutSeconds: s.simpleDeployerTimeoutSeconds,
-                    callback: async (event: unknown, context: unknown) => {
-                        const { Lambda } = require("@aws-sdk/client-lambda");
-                        const { CloudWatch } = require("@aws-sdk/client-cloudwatch");
-                        const { SNS } = require("@aws-sdk/client-sns");
-                        const ctx = context as { getRemainingTimeInMillis(): number };
-                        const result = await runSimpleDeployment(event, simpleDeployerConfigFromEnvironment(process.env), {
-                            lambda: new Lambda({}),
-                            cloudwatch: new CloudWatch({}),
-                            sns: new SNS({}),
-                            sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-                            remainingMs: () => ctx.getRemainingTimeInMillis(),
-                            log: (message, data) => console.log(JSON.stringify({ message, ...data })),
-                        });
-                        console.log(JSON.stringify(result));
-                        return result;
-                    },
+                    callback: simpleDeployerHandler,
                 },
                 { parent: this },
             );
@@ -499,7 +471,7 @@ export class LambdaCanaryDeployer extends Blueprint {
                 memorySizeMb: 128,
                 logRetentionDays: this.logRetentionDays,
                 protect: this.protectStateful,
-                callback: async (event: unknown) => demoResponse(event, process.env.DEMO_RELEASE, process.env.AWS_LAMBDA_FUNCTION_VERSION),
+                callback: demoHandler,
             },
             { parent: this },
         );
@@ -525,20 +497,7 @@ export class LambdaCanaryDeployer extends Blueprint {
                 memorySizeMb: 128,
                 logRetentionDays: this.logRetentionDays,
                 protect: this.protectStateful,
-                callback: async (event: unknown) => {
-                    const { Lambda } = require("@aws-sdk/client-lambda");
-                    const result = await publishDemoVersions(
-                        event,
-                        { functionName: process.env.DEMO_FUNCTION_NAME ?? "" },
-                        {
-                            lambda: new Lambda({}),
-                            sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-                            log: (message, data) => console.log(JSON.stringify({ message, ...data })),
-                        },
-                    );
-                    console.log(JSON.stringify(result));
-                    return result;
-                },
+                callback: demoPublisherHandler,
             },
             { parent: this },
         );
@@ -567,3 +526,61 @@ export class LambdaCanaryDeployer extends Blueprint {
         return { fn, alias, stableVersion, candidateVersion };
     }
 }
+
+// The functions' handlers, defined once here so that each is serialized once per program (see HandlerFunction's
+// callback); their configuration comes from the function's environment.
+const validateHandler = async (event: unknown) => {
+    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
+    const { Lambda } = require("@aws-sdk/client-lambda");
+    const { CloudWatch } = require("@aws-sdk/client-cloudwatch");
+    const input = (event as { input?: unknown } | null)?.input;
+    return validateDeployment(input, configFromEnvironment(process.env), { lambda: new Lambda({}), cloudwatch: new CloudWatch({}) });
+};
+
+const trafficHandler = async (event: unknown) => {
+    const { Lambda } = require("@aws-sdk/client-lambda");
+    const result = await runTrafficTask(event, { lambda: new Lambda({}) });
+    console.log(JSON.stringify(result));
+    return result;
+};
+
+const healthHandler = async (event: unknown) => {
+    const { CloudWatch } = require("@aws-sdk/client-cloudwatch");
+    const result = await checkHealth(event, { cloudwatch: new CloudWatch({}) });
+    console.log(JSON.stringify(result));
+    return result;
+};
+
+const simpleDeployerHandler = async (event: unknown, context: unknown) => {
+    const { Lambda } = require("@aws-sdk/client-lambda");
+    const { CloudWatch } = require("@aws-sdk/client-cloudwatch");
+    const { SNS } = require("@aws-sdk/client-sns");
+    const ctx = context as { getRemainingTimeInMillis(): number };
+    const result = await runSimpleDeployment(event, simpleDeployerConfigFromEnvironment(process.env), {
+        lambda: new Lambda({}),
+        cloudwatch: new CloudWatch({}),
+        sns: new SNS({}),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        remainingMs: () => ctx.getRemainingTimeInMillis(),
+        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+    });
+    console.log(JSON.stringify(result));
+    return result;
+};
+
+const demoHandler = async (event: unknown) => demoResponse(event, process.env.DEMO_RELEASE, process.env.AWS_LAMBDA_FUNCTION_VERSION);
+
+const demoPublisherHandler = async (event: unknown) => {
+    const { Lambda } = require("@aws-sdk/client-lambda");
+    const result = await publishDemoVersions(
+        event,
+        { functionName: process.env.DEMO_FUNCTION_NAME ?? "" },
+        {
+            lambda: new Lambda({}),
+            sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+            log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+        },
+    );
+    console.log(JSON.stringify(result));
+    return result;
+};

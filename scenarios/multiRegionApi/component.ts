@@ -423,11 +423,7 @@ export class RegionalApi extends pulumi.ComponentResource {
                 ...functionArgs,
                 description: "GET /helloworld: says which region answered",
                 environment: { ALLOW_ORIGIN: args.allowOrigin },
-                callback: async (event: unknown, context: unknown) => {
-                    const result = helloRegion(event, context, helloConfig(process.env));
-                    console.log(JSON.stringify({ message: "answered", statusCode: result.statusCode, body: result.body }));
-                    return result;
-                },
+                callback: helloHandler,
             },
             { parent: this },
         );
@@ -437,11 +433,7 @@ export class RegionalApi extends pulumi.ComponentResource {
                 ...functionArgs,
                 description: "GET /healthcheck: 200 ok or 503 fail, probed by Route 53",
                 environment: { STATUS: args.healthy ? "ok" : "fail", ALLOW_ORIGIN: args.allowOrigin },
-                callback: async (event: unknown) => {
-                    const result = healthCheck(event, healthConfig(process.env));
-                    console.log(JSON.stringify({ message: "health", statusCode: result.statusCode }));
-                    return result;
-                },
+                callback: healthHandler,
             },
             { parent: this },
         );
@@ -750,3 +742,17 @@ export class RegionalApi extends pulumi.ComponentResource {
         );
     }
 }
+
+// The functions' handlers, defined once here so that each is serialized once per program (see HandlerFunction's
+// callback); their configuration comes from the function's environment.
+const helloHandler = async (event: unknown, context: unknown) => {
+    const result = helloRegion(event, context, helloConfig(process.env));
+    console.log(JSON.stringify({ message: "answered", statusCode: result.statusCode, body: result.body }));
+    return result;
+};
+
+const healthHandler = async (event: unknown) => {
+    const result = healthCheck(event, healthConfig(process.env));
+    console.log(JSON.stringify({ message: "health", statusCode: result.statusCode }));
+    return result;
+};

@@ -168,23 +168,7 @@ export class OpsAutomator extends Blueprint {
                 memorySizeMb: s.memorySizeMb,
                 logRetentionDays: this.logRetentionDays,
                 protect: this.protectStateful,
-                callback: async (event: unknown) => {
-                    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
-                    const { CloudWatch } = require("@aws-sdk/client-cloudwatch");
-                    const { DynamoDB } = require("@aws-sdk/client-dynamodb");
-                    const { EC2 } = require("@aws-sdk/client-ec2");
-                    const { SNS } = require("@aws-sdk/client-sns");
-                    const log = (message: string, data?: Record<string, unknown>) => console.log(JSON.stringify({ message, ...data }));
-                    // The managed invocation that deletes the engine's snapshots when the stack is destroyed.
-                    if (isSnapshotCleanup(event)) return cleanUpSnapshots(event, process.env.SNAPSHOT_MARKER ?? "", { ec2: new EC2({}), log });
-                    return runOpsAutomator(event, configFromEnvironment(process.env), {
-                        dynamodb: new DynamoDB({}),
-                        cloudwatch: new CloudWatch({}),
-                        sns: new SNS({}),
-                        ec2: new EC2({}),
-                        log,
-                    });
-                },
+                callback: opsAutomatorHandler,
             },
             { parent: this },
         );
@@ -272,3 +256,23 @@ export class OpsAutomator extends Blueprint {
         });
     }
 }
+
+// The functions' handlers, defined once here so that each is serialized once per program (see HandlerFunction's
+// callback); their configuration comes from the function's environment.
+const opsAutomatorHandler = async (event: unknown) => {
+    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
+    const { CloudWatch } = require("@aws-sdk/client-cloudwatch");
+    const { DynamoDB } = require("@aws-sdk/client-dynamodb");
+    const { EC2 } = require("@aws-sdk/client-ec2");
+    const { SNS } = require("@aws-sdk/client-sns");
+    const log = (message: string, data?: Record<string, unknown>) => console.log(JSON.stringify({ message, ...data }));
+    // The managed invocation that deletes the engine's snapshots when the stack is destroyed.
+    if (isSnapshotCleanup(event)) return cleanUpSnapshots(event, process.env.SNAPSHOT_MARKER ?? "", { ec2: new EC2({}), log });
+    return runOpsAutomator(event, configFromEnvironment(process.env), {
+        dynamodb: new DynamoDB({}),
+        cloudwatch: new CloudWatch({}),
+        sns: new SNS({}),
+        ec2: new EC2({}),
+        log,
+    });
+};

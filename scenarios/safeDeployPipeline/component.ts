@@ -156,14 +156,7 @@ export class SafeDeployPipeline extends Blueprint {
                 timeoutSeconds: 60,
                 logRetentionDays: this.logRetentionDays,
                 protect: this.protectStateful,
-                callback: async (event: unknown) => {
-                    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
-                    const { CloudFormation } = require("@aws-sdk/client-cloudformation");
-                    return inspectChangeSet(event, inspectionConfig(process.env), {
-                        cloudformation: new CloudFormation({}),
-                        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
-                    });
-                },
+                callback: inspectionHandler,
             },
             { parent: this },
         );
@@ -255,20 +248,7 @@ export class SafeDeployPipeline extends Blueprint {
                 timeoutSeconds: 60,
                 logRetentionDays: this.logRetentionDays,
                 protect: this.protectStateful,
-                callback: async (event: unknown) => {
-                    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
-                    const { CodePipeline } = require("@aws-sdk/client-codepipeline");
-                    const { SFN } = require("@aws-sdk/client-sfn");
-                    const { S3 } = require("@aws-sdk/client-s3");
-                    const result = await handlePipelineJob(event, triggerConfig(process.env), {
-                        codepipeline: new CodePipeline({}),
-                        sfn: new SFN({}),
-                        s3: new S3({}),
-                        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
-                    });
-                    console.log(JSON.stringify(result));
-                    return result;
-                },
+                callback: pipelineJobHandler,
             },
             { parent: this },
         );
@@ -588,3 +568,29 @@ export class SafeDeployPipeline extends Blueprint {
         );
     }
 }
+
+// The functions' handlers, defined once here so that each is serialized once per program (see HandlerFunction's
+// callback); their configuration comes from the function's environment.
+const inspectionHandler = async (event: unknown) => {
+    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
+    const { CloudFormation } = require("@aws-sdk/client-cloudformation");
+    return inspectChangeSet(event, inspectionConfig(process.env), {
+        cloudformation: new CloudFormation({}),
+        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+    });
+};
+
+const pipelineJobHandler = async (event: unknown) => {
+    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
+    const { CodePipeline } = require("@aws-sdk/client-codepipeline");
+    const { SFN } = require("@aws-sdk/client-sfn");
+    const { S3 } = require("@aws-sdk/client-s3");
+    const result = await handlePipelineJob(event, triggerConfig(process.env), {
+        codepipeline: new CodePipeline({}),
+        sfn: new SFN({}),
+        s3: new S3({}),
+        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+    });
+    console.log(JSON.stringify(result));
+    return result;
+};

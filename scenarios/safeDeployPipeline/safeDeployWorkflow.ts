@@ -5,6 +5,7 @@
 // A missing stack is created; a ROLLBACK_COMPLETE stack is deleted and recreated; an updatable stack gets a change
 // set that is inspected (handlers/changeSetInspection.ts) and executed only when it deletes and replaces nothing.
 // Every wait loop is bounded, every task retries throttling and routes any other error to cleanup -> SNS -> Fail.
+import { TRANSIENT_ERROR_NAMES } from "../../handlers/shared/retry";
 
 export interface DeployWorkflowOptions {
     /** Role CloudFormation uses for stack operations (passed as RoleARN). */
@@ -317,7 +318,9 @@ export function deployWorkflowDefinition(o: DeployWorkflowOptions): Record<strin
             ResultPath: "$.inspection",
             Retry: [
                 {
-                    ErrorEquals: ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Throttling"],
+                    // The Lambda service's own failures, and the inspection's read-only CloudFormation calls failing
+                    // as the handlers' retries judge transient (throttling, a 5xx, a timeout).
+                    ErrorEquals: ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", ...TRANSIENT_ERROR_NAMES],
                     IntervalSeconds: 2,
                     MaxAttempts: 4,
                     BackoffRate: 2,

@@ -151,18 +151,7 @@ export class SecurityGroupGuard extends Blueprint {
                 memorySizeMb: s.memorySizeMb,
                 logRetentionDays: this.logRetentionDays,
                 protect: this.protectStateful,
-                callback: async (event: unknown) => {
-                    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
-                    const { EC2 } = require("@aws-sdk/client-ec2");
-                    const { SNS } = require("@aws-sdk/client-sns");
-                    const result = await revertSecurityGroupChange(event, configFromEnvironment(process.env), {
-                        ec2: new EC2({}),
-                        sns: new SNS({}),
-                        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
-                    });
-                    console.log(JSON.stringify(result));
-                    return result;
-                },
+                callback: revertHandler,
             },
             { parent: this },
         );
@@ -324,3 +313,18 @@ export class SecurityGroupGuard extends Blueprint {
         return trail.arn;
     }
 }
+
+// The functions' handlers, defined once here so that each is serialized once per program (see HandlerFunction's
+// callback); their configuration comes from the function's environment.
+const revertHandler = async (event: unknown) => {
+    // SDK v3 ships with the Lambda runtime; required here so it is neither serialized nor bundled.
+    const { EC2 } = require("@aws-sdk/client-ec2");
+    const { SNS } = require("@aws-sdk/client-sns");
+    const result = await revertSecurityGroupChange(event, configFromEnvironment(process.env), {
+        ec2: new EC2({}),
+        sns: new SNS({}),
+        log: (message, data) => console.log(JSON.stringify({ message, ...data })),
+    });
+    console.log(JSON.stringify(result));
+    return result;
+};

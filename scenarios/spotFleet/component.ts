@@ -12,10 +12,11 @@
 //   restarts (or resumes) each one in place when capacity returns.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { cancelSpotRequest, checkSpotRequestId } from "../../handlers/spotFleet/spotRequestCancel";
+import { cancelSpotRequest, checkSpotRequestId, deployerCredentials, DeployerIdentity } from "../../handlers/spotFleet/spotRequestCancel";
 import { Blueprint } from "../../components/common";
 import { defaultVpcId, SubnetFilter, subnetsOffering } from "../../components/network";
 import { EncryptedTopic } from "../../components/notifications";
+import { stackProviderArgs } from "../../components/providers";
 import { ArgsOf, resolveArgs } from "../../components/scenario";
 import { checkFleet, fleetShape, InterruptionBehavior } from "./fleetRules";
 import { spotFleetSettings } from "./settings";
@@ -46,6 +47,22 @@ export function amiParameter(architecture: "arm64" | "x86_64"): string {
 interface SpotRequestCancellationInputs {
     readonly spotInstanceRequestId: string;
     readonly region: string;
+    /** Who cancels: the stack's own AWS identity (absent in the state of a resource created before it was recorded). */
+    readonly identity?: DeployerIdentity;
+}
+
+/** The stack's `aws:` settings that choose the deploying identity (secrets, such as a secret key, stay secrets). */
+function stackIdentity(): pulumi.Input<DeployerIdentity> {
+    const a = stackProviderArgs();
+    return pulumi.output({
+        profile: a.profile,
+        sharedConfigFiles: a.sharedConfigFiles,
+        sharedCredentialsFiles: a.sharedCredentialsFiles,
+        accessKey: a.accessKey,
+        secretKey: a.secretKey,
+        token: a.token,
+        assumeRoles: a.assumeRoles,
+    }) as pulumi.Output<DeployerIdentity>;
 }
 
 /**
@@ -63,12 +80,17 @@ const spotRequestCancellation: pulumi.dynamic.ResourceProvider<SpotRequestCancel
     },
     async diff(_id, olds, news) {
         const replaces = (["spotInstanceRequestId", "region"] as const).filter((k) => olds[k] !== news[k]);
-        return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+        // A changed identity is an update: the state keeps the one the deletion will use.
+        const identityChanged = JSON.stringify(olds.identity ?? {}) !== JSON.stringify(news.identity ?? {});
+        return { changes: replaces.length > 0 || identityChanged, replaces, deleteBeforeReplace: false };
+    },
+    async update(_id, _olds, news) {
+        return { outs: news };
     },
     async delete(id, props) {
         // Required here: the SDK is loaded by the deploying process when a deletion needs it, not serialized.
         const { EC2 } = require("@aws-sdk/client-ec2");
-        await cancelSpotRequest(id, { ec2: new EC2({ region: props.region }) });
+        await cancelSpotRequest(id, { ec2: new EC2({ region: props.region, credentials: deployerCredentials(props.identity ?? {}, props.region) }) });
     },
 };
 
@@ -250,11 +272,12 @@ export class SpotCapacity extends Blueprint {
                 ),
             );
             const region = aws.getRegionOutput({}, { parent: this }).region;
+            const identity = stackIdentity();
             instances.forEach(
                 (instance, i) =>
                     new SpotRequestCancellation(
                         `${name}-${i}-spot-request`,
-                        { spotInstanceRequestId: instance.spotInstanceRequestId, region },
+                        { spotInstanceRequestId: instance.spotInstanceRequestId, region, identity },
                         { parent: this },
                     ),
             );

@@ -112,6 +112,12 @@ describe("LambdaCanaryDeployer component", () => {
             states.ShiftTraffic.Retry.some((r: any) => r.ErrorEquals.includes("TooManyRequestsException") && r.ErrorEquals.includes("ResourceConflictException")),
             "throttled or conflicting alias updates are retried",
         );
+        for (const state of ["Validate", "ShiftTraffic", "CheckHealth", "Rollback"].filter((n) => states[n])) {
+            const retried = states[state].Retry.flatMap((r: any) => r.ErrorEquals);
+            for (const name of ["TimeoutError", "InternalFailure", "ServiceUnavailable", "ThrottlingException"]) {
+                assert.ok(retried.includes(name), `${state} retries ${name}, an SDK call failing as the handlers' own retries judge transient`);
+            }
+        }
         assert.ok(!states.ShiftTraffic.Retry.some((r: any) => r.ErrorEquals.includes("States.ALL") || r.ErrorEquals.includes("AliasChangedOutsideDeployment")), "real failures are not retried");
     });
 

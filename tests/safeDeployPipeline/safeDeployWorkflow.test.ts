@@ -151,6 +151,10 @@ describe("safe deploy workflow definition", () => {
             if (s.Parameters?.RoleARN !== undefined) assert.equal(s.Parameters.RoleARN, ROLE, `${name} passes the deployment role`);
         }
         for (const name of ["Create Stack", "Create Change Set", "Delete Rolled Back Stack"]) assert.equal(states[name].Parameters.RoleARN, ROLE);
+        const inspectionRetried = states["Inspect Change Set"].Retry.flatMap((r: any) => r.ErrorEquals);
+        for (const name of ["ThrottlingException", "Throttling", "TimeoutError", "InternalFailure", "ServiceUnavailable"]) {
+            assert.ok(inspectionRetried.includes(name), `the read-only inspection retries ${name}, as its handler's callers judge it transient`);
+        }
     });
 
     it("bounds every wait loop and the whole execution", () => {

@@ -3,7 +3,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { cancelSpotRequest } from "../../handlers/spotFleet/spotRequestCancel";
+import { cancelSpotRequest, deployerCredentials } from "../../handlers/spotFleet/spotRequestCancel";
 import { awsError } from "../faults";
 import { amiParameter, SpotCapacity, SpotCapacityArgs } from "../../scenarios/spotFleet/component";
 import { architectureOf, hibernationInstanceTypes } from "../../scenarios/spotFleet/fleetRules";
@@ -190,6 +190,59 @@ describe("SpotCapacity component", () => {
             assert.deepEqual(instances.map((i) => i.name), ["fleet-0", "fleet-1"], "the instances keep their URNs");
             const terminate = await fleet();
             assert.equal(terminate.r.ofType("pulumi-nodejs:dynamic:Resource").length, 0, "Auto Scaling requests are one-time: nothing to cancel");
+        });
+
+        it("the cancellation acts as the stack's AWS provider does: its profile, files, keys and assumed roles", async () => {
+            const roles = [{ roleArn: "arn:aws:iam::444455556666:role/deployer", sessionName: "ci", externalId: "blueprints" }];
+            const { resources } = await build(() => new SpotCapacity("fleet", { interruptionBehavior: "stop", desiredCapacity: 1 }), {
+                "aws:region": "us-east-1",
+                "aws:profile": "blueprints-prod",
+                "aws:sharedCredentialsFiles": JSON.stringify(["/home/ci/.aws/credentials"]),
+                "aws:assumeRoles": JSON.stringify(roles),
+            });
+            const [canceller] = new Resources(resources).ofType("pulumi-nodejs:dynamic:Resource");
+            assert.deepEqual(canceller.inputs.identity, { profile: "blueprints-prod", sharedCredentialsFiles: ["/home/ci/.aws/credentials"], assumeRoles: roles });
+        });
+
+        it("resolves the deploying identity's credentials as the provider does: keys or profile, then each role in turn", async () => {
+            const dir = mkdtempSync(path.join(ROOT, "node_modules", ".cache", "spot-identity-"));
+            // The STS client the credential providers build for themselves.
+            const { AssumeRoleCommand, STSClient } = require("@aws-sdk/nested-clients/sts");
+            const sts = mockClient(STSClient);
+            try {
+                const credentialsFile = path.join(dir, "credentials");
+                writeFileSync(credentialsFile, "[blueprints-prod]\naws_access_key_id = AKIAPROFILEEXAMPLE\naws_secret_access_key = profile-secret\n");
+                const fromProfile = deployerCredentials({ profile: "blueprints-prod", sharedCredentialsFiles: [credentialsFile] }, "us-east-1")!;
+                assert.equal((await fromProfile()).accessKeyId, "AKIAPROFILEEXAMPLE");
+                const expiration = new Date(Date.now() + 3600_000);
+                sts.on(AssumeRoleCommand).callsFake((input: { RoleSessionName: string }) => ({
+                    Credentials: { AccessKeyId: `ASIA-${input.RoleSessionName}`, SecretAccessKey: "assumed-secret", SessionToken: "token", Expiration: expiration },
+                }));
+                const assumed = deployerCredentials(
+                    {
+                        accessKey: "AKIASTATICEXAMPLE",
+                        secretKey: "static-secret",
+                        assumeRoles: [
+                            { roleArn: "arn:aws:iam::111122223333:role/hop", sessionName: "hop" },
+                            { roleArn: "arn:aws:iam::444455556666:role/deployer", sessionName: "deploy", externalId: "blueprints", duration: "1h" },
+                        ],
+                    },
+                    "us-east-1",
+                )!;
+                assert.equal((await assumed()).accessKeyId, "ASIA-deploy");
+                // The deployer role is assumed with the credentials of the hop before it, and the hop with the static keys
+                // (under the mock, a client resolves its own credentials only when asked).
+                const [deploy] = sts.commandCalls(AssumeRoleCommand);
+                assert.deepEqual([deploy.args[0].input.RoleArn, deploy.args[0].input.ExternalId, deploy.args[0].input.DurationSeconds], ["arn:aws:iam::444455556666:role/deployer", "blueprints", 3600]);
+                assert.equal((await deploy.thisValue.config.credentials()).accessKeyId, "ASIA-hop");
+                const hop = sts.commandCalls(AssumeRoleCommand)[1];
+                assert.equal(hop.args[0].input.RoleArn, "arn:aws:iam::111122223333:role/hop");
+                assert.equal((await hop.thisValue.config.credentials()).accessKeyId, "AKIASTATICEXAMPLE");
+                assert.equal(deployerCredentials({}, "us-east-1"), undefined, "nothing set: the SDK's default chain, as the provider's");
+            } finally {
+                sts.restore();
+                rmSync(dir, { recursive: true, force: true });
+            }
         });
 
         it("the cancellation's provider: a new request id replaces it; deleting it cancels that request in its region", async () => {
