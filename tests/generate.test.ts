@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ROOT } from "../engine/evaluate";
 import { Io } from "../tools/cli";
 import { allStackYaml, renderScenarioTable } from "../tools/docs";
 import { Generator, GENERATORS, runGenerate } from "../tools/generate";
+import { REGISTRY_FILE, renderRegistry } from "../tools/registry";
 import { SCENARIO_KEYS, SCENARIOS } from "../scenarios";
 
 function buffers(): Io & { out: () => string; err: () => string } {
@@ -23,8 +25,8 @@ const fake = (name: string, stale: string[], evaluatesStacks = false): Generator
 });
 
 describe("npm run generate (tools/generate.ts)", () => {
-    it("runs the taggable types and the configuration reference first, then the plans, then the controls, each by an npm script", () => {
-        assert.deepEqual(GENERATORS.map((g) => g.name), ["taggable", "docs", "plans", "controls"]);
+    it("runs the registry first, then the taggable types, the configuration reference and the diagrams, then the plans, then the controls, each by an npm script", () => {
+        assert.deepEqual(GENERATORS.map((g) => g.name), ["registry", "taggable", "docs", "diagrams", "plans", "controls"]);
         const scripts = Object.keys(JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>);
         for (const g of GENERATORS) assert.ok(scripts.includes(g.command.replace(/^npm run /, "")), `${g.name}: ${g.command} is no npm script`);
         assert.ok(GENERATORS.find((g) => g.name === "docs")!.files().includes("tests/stacks/Pulumi.all.yaml"));
@@ -54,6 +56,31 @@ describe("npm run generate (tools/generate.ts)", () => {
             .map((line) => /^\| \d+ \| [^|]* \| `(\w+)` \| \[`scenarios\//.exec(line)?.[1])
             .filter((k): k is string => k !== undefined);
         assert.deepEqual(sections, [...SCENARIO_KEYS]);
+    });
+
+    it("the registry imports every scenario folder's entry, in the order of the README numbers", () => {
+        const folders = readdirSync(path.join(ROOT, "scenarios"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+        assert.deepEqual([...SCENARIO_KEYS].sort(), folders.sort());
+        const numbers = SCENARIOS.map((s) => s.readme.number);
+        assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b));
+        assert.equal(readFileSync(path.join(ROOT, REGISTRY_FILE), "utf8"), renderRegistry());
+    });
+
+    it("refuses a scenario folder whose component exports no entry under the folder's name", () => {
+        const folder = (component: string) => {
+            const root = mkdtempSync(path.join(tmpdir(), "registry-"));
+            mkdirSync(path.join(root, "scenarios", "heartbeat"), { recursive: true });
+            writeFileSync(path.join(root, "scenarios", "heartbeat", "component.ts"), component);
+            return root;
+        };
+        const wrong = folder("export const beat = { key: \"heartbeat\", readme: { number: 14 } };\n");
+        const right = folder("export const heartbeat = { key: \"heartbeat\", readme: { number: 14 } };\n");
+        try {
+            assert.throws(() => renderRegistry(wrong), /scenarios\/heartbeat\/component.ts exports no scenario entry `export const heartbeat = defineScenario/);
+            assert.match(renderRegistry(right), /import \{ heartbeat \} from "\.\/heartbeat\/component";\n[^]*\n {4}heartbeat,\n\] as const;/);
+        } finally {
+            for (const root of [wrong, right]) rmSync(root, { recursive: true, force: true });
+        }
     });
 
     it("the all-scenarios stack gains a section for a scenario it lacks, and turns on one that is off", () => {

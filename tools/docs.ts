@@ -220,7 +220,7 @@ export function renderScenarioTable(): string {
 }
 
 /** The README's scenario table is the block under this heading. */
-const SCENARIO_TABLE_SOURCE = "scenarios/index.ts";
+const SCENARIO_TABLE_SOURCE = "scenarios/<key>/component.ts";
 
 /**
  * The stack the offline tests build whole (every scenario on): the committed file with a section for each registry
@@ -254,7 +254,7 @@ export function generatedFiles(root = ROOT): Map<string, string> {
         const page = readFileSync(path.join(root, rel), "utf8");
         files.set(rel, withBlock(page, "settings.ts", renderTable(configRows(scenario.declaration)), replaceFirstTableAfter(/^## Configuration$/m)));
     }
-    const readme = withBlock(readFileSync(path.join(root, "README.md"), "utf8"), SCENARIO_TABLE_SOURCE, renderScenarioTable(), replaceFirstTableAfter(/^## Scenarios$/m), "each scenario's registry entry");
+    const readme = withBlock(readFileSync(path.join(root, "README.md"), "utf8"), SCENARIO_TABLE_SOURCE, renderScenarioTable(), replaceFirstTableAfter(/^## Scenarios$/m), "its defineScenario entry");
     const globals = configRows(globalSettings, ["region"]);
     const region = jsonSchemaOf(globalSettings).properties?.region;
     const regionRow: ConfigRow = { key: "aws:region", type: "string", default: "none (required)", allowed: "", description: region?.description ?? "" };

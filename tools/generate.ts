@@ -1,4 +1,5 @@
-// Regenerates every generated file of the repository, in the order one feeds the next: the policy pack's list of
+// Regenerates every generated file of the repository, in the order one feeds the next: the registry (from the scenario
+// folders; when it changes, the rest runs in a fresh process, which loads the new registry), the policy pack's list of
 // taggable types (from the installed provider), the configuration reference and the all-scenarios test stack (from the
 // declarations and the registry), the architecture diagrams (from the example stacks), then what each stack registers under
 // the mocks (plans/), then the controls matrix (controls/). `--check` writes nothing and names each stale file with
@@ -6,6 +7,7 @@
 // Usage: npm run generate [-- --check] [-- --quick]   (npm run generate -- --help)
 //
 // A new kind of generated file is one more entry in GENERATORS.
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { runStack } from "../engine/evaluate";
@@ -14,6 +16,7 @@ import { CONTROLS_DIR, controlRows, renderCsv, renderMarkdown, STACKS as CONTROL
 import { diagramGenerator } from "../diagram/pages";
 import { generatedFiles, ROOT, staleness } from "./docs";
 import { buildPlan, committedStacks, configuredStacks, planPath, serializePlan, updatePlans } from "./plan";
+import { REGISTRY_FILE, renderRegistry } from "./registry";
 import { renderTaggable, TAGGABLE_FILE, writeTaggable } from "./taggableTypes";
 
 /** One kind of generated file. */
@@ -31,6 +34,12 @@ export interface Generator {
     readonly check: () => Promise<readonly string[]>;
 }
 
+/**
+ * What the registry generator returns when it rewrote scenarios/index.ts: this process loaded the old registry, so the
+ * generators after it run again in a fresh one.
+ */
+const REGISTRY_CHANGED = -1;
+
 /** The generated file differs from `expected`, or is missing. */
 function differs(rel: string, expected: string): boolean {
     const file = path.join(ROOT, rel);
@@ -38,6 +47,20 @@ function differs(rel: string, expected: string): boolean {
 }
 
 export const GENERATORS: readonly Generator[] = [
+    {
+        name: "registry",
+        files: () => [REGISTRY_FILE],
+        command: "npm run generate",
+        evaluatesStacks: false,
+        generate: async (io) => {
+            const text = renderRegistry();
+            if (!differs(REGISTRY_FILE, text)) return 0;
+            writeFileSync(path.join(ROOT, REGISTRY_FILE), text);
+            io.stdout.write(`wrote ${REGISTRY_FILE}\n`);
+            return REGISTRY_CHANGED;
+        },
+        check: async () => (differs(REGISTRY_FILE, renderRegistry()) ? [`${REGISTRY_FILE}: differs from the scenario folders`] : []),
+    },
     {
         name: "taggable",
         files: () => [path.relative(ROOT, TAGGABLE_FILE)],
@@ -135,9 +158,22 @@ export async function runGenerate(values: Values<typeof generateCommand.options>
     for (const g of generators) {
         io.stdout.write(`${g.name} (${g.command}):\n`);
         const code = await g.generate(io);
+        if (code === REGISTRY_CHANGED) return rerun(io);
         if (code !== 0) return code;
     }
     return 0;
+}
+
+/** Runs this command again in a fresh process (same arguments), its output passed through. */
+function rerun(io: Io): number {
+    if (require.main !== module) {
+        io.stderr.write(`error: ${REGISTRY_FILE} was rewritten; run npm run generate again for the rest\n`);
+        return 1;
+    }
+    const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { cwd: process.cwd(), env: process.env, encoding: "utf8", maxBuffer: 1 << 28 });
+    io.stdout.write(child.stdout ?? "");
+    io.stderr.write(child.stderr ?? "");
+    return child.status ?? 1;
 }
 
 if (require.main === module) main(generateCommand, (values, io) => runGenerate(values, io));

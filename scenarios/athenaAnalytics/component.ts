@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Blueprint } from "../../components/common";
 import { ServiceRole, Statement } from "../../components/iam";
 import { defaultSubnetId, defaultVpcId } from "../../components/network";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { privateBucket } from "../../components/storage";
 import { athenaAnalyticsSettings } from "./settings";
 
@@ -541,3 +541,15 @@ export class AthenaAnalytics extends Blueprint {
         });
     }
 }
+
+// The scenario: `aws-blueprints:athenaAnalytics` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const athenaAnalytics = defineScenario({
+    key: "athenaAnalytics",
+    readme: { number: 11, title: "Athena analytics workstation" },
+    declaration: athenaAnalyticsSettings,
+    build: (settings, shared) => {
+        const athena = new AthenaAnalytics("athena-analytics", { ...shared, ...settings });
+        return pick(athena, ["databaseName", "tableName", "workgroupName", "dataLocation", "dataBucketName", "resultsLocation", "namedQueryIds", "rstudioUrl", "portForwardCommand", "instanceId", "passwordSecretArn", "setupLogGroupName"]);
+    },
+});

@@ -8,7 +8,7 @@ import { configFromEnvironment, handleImageRequest, HttpResponse } from "../../h
 import { Blueprint } from "../../components/common";
 import { HandlerFunction } from "../../components/lambda";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { privateBucket } from "../../components/storage";
 import { imageHandlerSettings } from "./settings";
 
@@ -261,3 +261,15 @@ const imageRequestHandler = async (event: unknown) => {
         log: (message, data) => console.log(JSON.stringify({ message, ...data })),
     });
 };
+
+// The scenario: `aws-blueprints:imageHandler` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const imageHandler = defineScenario({
+    key: "imageHandler",
+    readme: { number: 9, title: "Serverless image handler" },
+    declaration: imageHandlerSettings,
+    build: (settings, shared) => {
+        const images = new ImageHandler("image-handler", { ...shared, ...settings });
+        return pick(images, ["url", "distributionId", "sourceBucketName", "functionName", "functionUrl", "alertsTopicArn"]);
+    },
+});

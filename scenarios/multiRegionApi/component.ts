@@ -10,7 +10,7 @@ import { policyDocument, Statement, validateStatements } from "../../components/
 import { HandlerFunction } from "../../components/lambda";
 import { regionalProvider } from "../../components/providers";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { ArgsOf, ResolvedArgs, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { privateBucketWithoutPolicy, tlsOnlyPolicy } from "../../components/storage";
 import { multiRegionApiSettings } from "./settings";
 
@@ -756,3 +756,15 @@ const healthHandler = async (event: unknown) => {
     console.log(JSON.stringify({ message: "health", statusCode: result.statusCode }));
     return result;
 };
+
+// The scenario: `aws-blueprints:multiRegionApi` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const multiRegionApi = defineScenario({
+    key: "multiRegionApi",
+    readme: { number: 8, title: "Multi-region serverless API with failover" },
+    declaration: multiRegionApiSettings,
+    build: (settings, shared) => {
+        const api = new MultiRegionApi("multi-region-api", { ...shared, ...settings });
+        return pick(api, ["url", "regionalEndpoints", "healthCheckIds", "alarmTopicArn", "clientUrl", "clientBucketName", "clientDistributionId"]);
+    },
+});

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { configFromEnvironment, deployerPattern, handledEventNames, revertSecurityGroupChange } from "../../handlers/securityGroupGuard/securityGroupRevert";
 import { Blueprint } from "../../components/common";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { defaultVpcId } from "../../components/network";
@@ -328,3 +328,15 @@ const revertHandler = async (event: unknown) => {
     console.log(JSON.stringify(result));
     return result;
 };
+
+// The scenario: `aws-blueprints:securityGroupGuard` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const securityGroupGuard = defineScenario({
+    key: "securityGroupGuard",
+    readme: { number: 12, title: "Revert and report security-group changes" },
+    declaration: securityGroupGuardSettings,
+    build: (settings, shared) => {
+        const guard = new SecurityGroupGuard("sg-guard", { ...shared, ...settings });
+        return pick(guard, ["topicArn", "functionName", "ruleArn", "failureQueueUrl", "monitoredGroupIds", "sampleGroupId", "trailArn"]);
+    },
+});

@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Blueprint } from "../../components/common";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { sesTrackingSettings } from "./settings";
 
 /** Arguments that also take other resources' values. */
@@ -213,3 +213,15 @@ export class SesTracking extends Blueprint {
         });
     }
 }
+
+// The scenario: `aws-blueprints:sesTracking` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const sesTracking = defineScenario({
+    key: "sesTracking",
+    readme: { number: 9, title: "SES reputation and open/click tracking" },
+    declaration: sesTrackingSettings,
+    build: (settings, shared) => {
+        const ses = new SesTracking("ses-tracking", { ...shared, ...settings });
+        return pick(ses, ["configurationSetName", "configurationSetArn", "eventsTopicArn", "alertsTopicArn", "alarmNames", "identityArn", "dkimRecordNames"]);
+    },
+});

@@ -17,7 +17,7 @@ import { Blueprint } from "../../components/common";
 import { defaultVpcId, SubnetFilter, subnetsOffering } from "../../components/network";
 import { EncryptedTopic } from "../../components/notifications";
 import { stackProviderArgs } from "../../components/providers";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { checkFleet, fleetShape, InterruptionBehavior } from "./fleetRules";
 import { spotFleetSettings } from "./settings";
 
@@ -328,3 +328,15 @@ export class SpotCapacity extends Blueprint {
         });
     }
 }
+
+// The scenario: `aws-blueprints:spotFleet` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const spotFleet = defineScenario({
+    key: "spotFleet",
+    readme: { number: 4, title: "EC2 Spot capacity with interruption handling" },
+    declaration: spotFleetSettings,
+    build: (settings, shared) => {
+        const fleet = new SpotCapacity("spot-fleet", { ...shared, ...settings });
+        return pick(fleet, ["interruptionBehavior", "autoScalingGroupName", "instanceIds", "launchTemplateId", "securityGroupId", "imageId", "topicArn", "ruleArn"]);
+    },
+});

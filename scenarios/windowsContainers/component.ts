@@ -8,7 +8,7 @@ import { acknowledgeTags, Blueprint } from "../../components/common";
 import { accountAdministersKey, logsEncryptStatement } from "../../components/iam";
 import { InstanceRole } from "../../components/instanceRole";
 import { subnetsOffering } from "../../components/network";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { loadBalancerLogBucket } from "../../components/storage";
 import { protectedStackRules, windowsContainersSettings, WindowsContainersSettings } from "./settings";
 
@@ -568,3 +568,16 @@ export class WindowsContainerCluster extends Blueprint {
         });
     }
 }
+
+// The scenario: `aws-blueprints:windowsContainers` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const windowsContainers = defineScenario({
+    key: "windowsContainers",
+    readme: { number: 2, title: "Windows containers on Amazon ECS" },
+    declaration: windowsContainersSettings,
+    build: (settings, shared) => {
+        const cluster = new WindowsContainerCluster("windows-containers", { ...shared, ...settings });
+        return pick(cluster, ["url", "clusterName", "serviceName", "taskDefinitionArn", "capacityProviderName", "autoScalingGroupName", "repositoryUrl", "logGroupName", "logKeyArn", "accessLogBucket", "vpcId"]);
+    },
+    checkWithGlobals: (s, globals) => (s.enabled ? protectedStackRules(s, globals) : []),
+});
