@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceRole, Statement } from "./iam";
 import { bundledModules, PACKAGE_MANIFEST, packageDir, serializeOwnModulesByValue } from "./packaging";
+import { LAMBDA_MEMORY_MB } from "./settings";
 
 export interface HandlerFunctionArgs<E, R> {
     /** What the function does; becomes its description. */
@@ -91,7 +92,9 @@ export class HandlerFunction<E = unknown, R = unknown> extends pulumi.ComponentR
         const timeout = args.timeoutSeconds ?? 30;
         if (timeout < 1 || timeout > 900) throw new Error(`${name}: timeoutSeconds must be 1-900; got ${timeout}`);
         const memory = args.memorySizeMb ?? 256;
-        if (memory < 128 || memory > 10240) throw new Error(`${name}: memorySizeMb must be 128-10240; got ${memory}`);
+        if (!Number.isInteger(memory) || memory < LAMBDA_MEMORY_MB.min || memory > LAMBDA_MEMORY_MB.max) {
+            throw new Error(`${name}: memorySizeMb must be ${LAMBDA_MEMORY_MB.min}-${LAMBDA_MEMORY_MB.max}; got ${memory}`);
+        }
         const bundled = args.bundledPackages ?? [];
         const dependencies = Object.keys(PACKAGE_MANIFEST.dependencies ?? {});
         for (const p of bundled) {

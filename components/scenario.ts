@@ -181,6 +181,8 @@ export type AllSettings = GlobalSettings & Readonly<Record<string, Readonly<Reco
 export interface Scenario<K extends string = string, D extends Declaration = Declaration> {
     /** The stack configuration section, `aws-blueprints:<key>`, and the stack output of the same name. */
     readonly key: K;
+    /** Its row in the README's scenario table (generated): the reference architecture's number there, and its title. */
+    readonly readme: { readonly number: number; readonly title: string };
     readonly declaration: D;
     /** Builds the component from the validated section (without `enabled`) and the shared settings; returns its stack outputs. */
     readonly build: (settings: Without<z.output<D>, "enabled">, shared: BlueprintArgs, all: AllSettings) => Record<string, unknown>;

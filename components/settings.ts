@@ -35,6 +35,11 @@ export const instanceType = z
 export const wholeNumber = (min: number, max: number) =>
     z.number().int(`must be a whole number from ${min} to ${max}`).min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`);
 
+/** Memory a Lambda function may have, in MB (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html). */
+export const LAMBDA_MEMORY_MB = { min: 128, max: 10240 } as const;
+/** A function's memory in MB, as a setting: what Lambda accepts, from `min` where the handler needs more. */
+export const lambdaMemoryMb = (min: number = LAMBDA_MEMORY_MB.min) => wholeNumber(min, LAMBDA_MEMORY_MB.max);
+
 export const awsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region like us-east-1");
 export const hostName = z
     .string()

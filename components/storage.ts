@@ -2,27 +2,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-/**
- * What makes a bucket private: no public access, encrypted at rest (SSE-S3), ACLs disabled. Returns the public access
- * block, which a bucket policy must wait for (S3 refuses concurrent changes to the two).
- */
-function privateCompanions(name: string, bucket: aws.s3.Bucket, parent: pulumi.Resource): aws.s3.BucketPublicAccessBlock {
-    const block = new aws.s3.BucketPublicAccessBlock(
-        name,
-        { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-        { parent },
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-        name,
-        { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-        { parent },
-    );
-    new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent });
-    return block;
-}
+/** A statement of a bucket policy, as S3 reads it (`Sid`, `Effect`, `Principal`, `Action`, `Resource`, `Condition`). */
+export type BucketPolicyStatement = Readonly<Record<string, unknown>>;
 
 /** The bucket policy statement that refuses every request not sent over TLS. */
-export function denyInsecureTransport(bucket: aws.s3.Bucket) {
+export function denyInsecureTransport(bucket: aws.s3.Bucket): BucketPolicyStatement {
     return {
         Sid: "DenyInsecureTransport",
         Effect: "Deny",
@@ -40,32 +24,56 @@ export interface PrivateBucketArgs {
     readonly expireAfterDays?: number;
     /** Let Pulumi delete the bucket with its objects (for disposable stacks). @default false */
     readonly forceDestroy?: boolean;
+    /**
+     * Default encryption. @default SSE-S3, which every AWS service that delivers to a bucket can write to (S3 server
+     * access logs and load balancer access logs accept nothing else) and which needs no key policy.
+     */
+    readonly encryption?: aws.types.input.s3.BucketServerSideEncryptionConfigurationRule;
 }
 
-export interface PrivateBucket {
+/** A private bucket before its policy: see {@link privateBucketWithoutPolicy}. */
+export interface PrivateBucketParts {
+    readonly name: string;
     readonly bucket: aws.s3.Bucket;
     /** Present when `versioning` was asked for: depend on it before writing objects that need versions. */
     readonly versioning?: aws.s3.BucketVersioning;
+    /** The public access block: the bucket policy waits for it (S3 refuses concurrent changes to the two). */
+    readonly publicAccessBlock: aws.s3.BucketPublicAccessBlock;
+    /** Options of the companions: the bucket's parent and provider. */
+    readonly companionOptions: pulumi.CustomResourceOptions;
+}
+
+export interface PrivateBucket extends PrivateBucketParts {
+    readonly policy: aws.s3.BucketPolicy;
 }
 
 /**
- * A bucket that blocks every kind of public access, encrypts by default (SSE-S3), disables ACLs and refuses
- * requests without TLS. `bucketOptions` are the bucket's own options (protection); companions take `parent`.
- * Children: `${name}` (the bucket) and `${name}` of each companion type.
+ * The bucket and what makes it private: every kind of public access blocked, default encryption, ACLs disabled
+ * (BucketOwnerEnforced), versioning and expiry when asked. The caller must give it its policy with
+ * {@link tlsOnlyPolicy}; this half exists for a policy that names a resource which itself needs the bucket (a
+ * CloudFront distribution reading it, a second bucket it logs to). `bucketOptions` are the bucket's own (protection,
+ * provider); companions take its parent and provider. Children: `${name}` (the bucket) and `${name}` of each
+ * companion type.
  */
-export function privateBucket(
-    name: string,
-    args: PrivateBucketArgs,
-    parent: pulumi.Resource,
-    bucketOptions: pulumi.CustomResourceOptions,
-): PrivateBucket {
+export function privateBucketWithoutPolicy(name: string, args: PrivateBucketArgs, parent: pulumi.Resource, bucketOptions: pulumi.CustomResourceOptions): PrivateBucketParts {
     if (args.expireAfterDays !== undefined && (!Number.isInteger(args.expireAfterDays) || args.expireAfterDays < 1)) {
         throw new Error(`${name}: expireAfterDays must be a whole number of days >= 1; got ${args.expireAfterDays}`);
     }
-    const bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy ?? false }, bucketOptions);
-    const block = privateCompanions(name, bucket, parent);
+    const companionOptions: pulumi.CustomResourceOptions = { parent, ...(bucketOptions.provider ? { provider: bucketOptions.provider } : {}) };
+    const bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, bucketOptions);
+    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+        name,
+        { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        companionOptions,
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+        name,
+        { bucket: bucket.id, rules: [args.encryption ?? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+        companionOptions,
+    );
+    new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, companionOptions);
     const versioning = args.versioning
-        ? new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, { parent })
+        ? new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, companionOptions)
         : undefined;
     if (args.expireAfterDays !== undefined) {
         new aws.s3.BucketLifecycleConfiguration(
@@ -82,24 +90,40 @@ export function privateBucket(
                     },
                 ],
             },
-            { parent },
+            companionOptions,
         );
     }
-    new aws.s3.BucketPolicy(
-        name,
+    return { name, bucket, versioning, publicAccessBlock, companionOptions };
+}
+
+/**
+ * The bucket's policy: `allow` (the services and principals that may use it) and the refusal of every request
+ * without TLS, created after the public access block because S3 refuses concurrent changes to the two
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html).
+ */
+export function tlsOnlyPolicy(parts: PrivateBucketParts, allow: readonly BucketPolicyStatement[] = []): aws.s3.BucketPolicy {
+    return new aws.s3.BucketPolicy(
+        parts.name,
         {
-            bucket: bucket.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    denyInsecureTransport(bucket),
-                ],
-            }),
+            bucket: parts.bucket.id,
+            policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [...allow, denyInsecureTransport(parts.bucket)] }),
         },
-        // S3 refuses concurrent changes to a bucket's policy and its public access block.
-        { parent, dependsOn: [block] },
+        { ...parts.companionOptions, dependsOn: [parts.publicAccessBlock] },
     );
-    return { bucket, versioning };
+}
+
+/**
+ * A bucket that blocks every kind of public access, encrypts by default, disables ACLs and refuses requests without
+ * TLS; its policy also allows `allow(bucket)`. See {@link privateBucketWithoutPolicy} for the arguments and children.
+ */
+export function privateBucket(
+    name: string,
+    args: PrivateBucketArgs & { readonly allow?: (bucket: aws.s3.Bucket) => readonly BucketPolicyStatement[] },
+    parent: pulumi.Resource,
+    bucketOptions: pulumi.CustomResourceOptions,
+): PrivateBucket {
+    const parts = privateBucketWithoutPolicy(name, args, parent, bucketOptions);
+    return { ...parts, policy: tlsOnlyPolicy(parts, args.allow?.(parts.bucket)) };
 }
 
 export interface LoadBalancerLogBucketArgs {
@@ -134,8 +158,8 @@ export function loadBalancerLogBucket(
         throw new Error(`${name}: accessLogRetentionDays must be a whole number of days >= 1; got ${args.retentionDays}`);
     }
     const identity = aws.getCallerIdentityOutput({}, { parent });
-    const bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, bucketOptions);
-    const block = privateCompanions(name, bucket, parent);
+    const parts = privateBucketWithoutPolicy(name, { forceDestroy: args.forceDestroy }, parent, bucketOptions);
+    const bucket = parts.bucket;
     new aws.s3.BucketLifecycleConfiguration(
         name,
         {
@@ -150,28 +174,16 @@ export function loadBalancerLogBucket(
                 },
             ],
         },
-        { parent },
+        parts.companionOptions,
     );
-    const policy = new aws.s3.BucketPolicy(
-        name,
+    const policy = tlsOnlyPolicy(parts, [
         {
-            bucket: bucket.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "ElbLogDelivery",
-                        Effect: "Allow",
-                        Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
-                        Action: "s3:PutObject",
-                        Resource: pulumi.interpolate`${bucket.arn}/${args.prefix}/AWSLogs/${identity.accountId}/*`,
-                    },
-                    denyInsecureTransport(bucket),
-                ],
-            }),
+            Sid: "ElbLogDelivery",
+            Effect: "Allow",
+            Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: pulumi.interpolate`${bucket.arn}/${args.prefix}/AWSLogs/${identity.accountId}/*`,
         },
-        // S3 refuses concurrent changes to a bucket's policy and its public access block.
-        { parent, dependsOn: [block] },
-    );
+    ]);
     return { bucket, policy, prefix: args.prefix };
 }

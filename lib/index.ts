@@ -14,5 +14,5 @@ export { SafeDeployPipeline, type SafeDeployPipelineArgs } from "../scenarios/sa
 export { SecurityGroupGuard, type SecurityGroupGuardArgs } from "../scenarios/securityGroupGuard/component";
 export { SesTracking, type SesTrackingArgs } from "../scenarios/sesTracking/component";
 export { SniLoadBalancer, type SniLoadBalancerArgs } from "../scenarios/sniLoadBalancer/component";
-export { SpotFleet, type SpotFleetArgs } from "../scenarios/spotFleet/component";
+export { SpotCapacity, type SpotCapacityArgs } from "../scenarios/spotFleet/component";
 export { WindowsContainerCluster, type WindowsContainerClusterArgs } from "../scenarios/windowsContainers/component";

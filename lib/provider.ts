@@ -30,7 +30,7 @@ const CLASSES: Readonly<Record<string, ComponentClass>> = {
     "aws-blueprints:security:SecurityGroupGuard": blueprints.SecurityGroupGuard,
     "aws-blueprints:email:SesTracking": blueprints.SesTracking,
     "aws-blueprints:network:SniLoadBalancer": blueprints.SniLoadBalancer,
-    "aws-blueprints:compute:SpotFleet": blueprints.SpotFleet,
+    "aws-blueprints:compute:SpotFleet": blueprints.SpotCapacity,
     "aws-blueprints:containers:WindowsContainerCluster": blueprints.WindowsContainerCluster,
 };
 

@@ -9,6 +9,7 @@ import { constraintsCommand } from "../tools/constraints";
 import { controlsCommand } from "../tools/controls";
 import { diagramCommand } from "../tools/diagram";
 import { docsCommand } from "../tools/docs";
+import { generateCommand } from "../tools/generate";
 import { guardCommand, runGuard } from "../tools/guard";
 import { plansCommand } from "../tools/plan";
 import { planDiff, planDiffCommand } from "../tools/planDiff";
@@ -55,6 +56,7 @@ const TOOLS = [
     { script: "constraints", file: "tools/constraints.ts", command: constraintsCommand, stack: true, setup: true },
     { script: "policy:taggable", file: "tools/taggableTypes.ts", command: taggableCommand, stack: false },
     { script: "docs", file: "tools/docs.ts", command: docsCommand, stack: false, setup: true },
+    { script: "generate", file: "tools/generate.ts", command: generateCommand, stack: false, setup: true },
     { script: "diagram", file: "tools/diagram.ts", command: diagramCommand, stack: true, setup: true },
 ];
 

@@ -62,7 +62,7 @@ describe("the package installed in another program", function () {
         }
         const spot = require(require.resolve("aws-blueprints/spotFleet", { paths: [installed.consumer] }));
         const all = require(require.resolve("aws-blueprints", { paths: [installed.consumer] }));
-        assert.equal(spot.SpotFleet, all.SpotFleet, "the scenario's entry and the package's entry export one class");
+        assert.equal(spot.SpotCapacity, all.SpotCapacity, "the scenario's entry and the package's entry export one class");
         assert.equal(typeof all.HandlerFunction, "function");
     });
 

@@ -97,3 +97,24 @@ describe("scenario declarations (components/scenario.ts)", () => {
         }
     });
 });
+
+describe("scenario components follow the development guide's conventions", () => {
+    const { readdirSync, readFileSync } = require("node:fs") as typeof import("node:fs");
+    const path = require("node:path") as typeof import("node:path");
+    const root = path.resolve(__dirname, "..", "scenarios");
+
+    it("each component resolves its arguments with resolveArgs before it registers (super), so a bad argument creates nothing", () => {
+        const late: string[] = [];
+        for (const key of SCENARIOS.map((s) => s.key)) {
+            const file = path.join(root, key, "component.ts");
+            const text = readFileSync(file, "utf8");
+            // The scenario's component: the first class whose constructor registers an `aws-blueprints:` type (parts it
+            // builds from already resolved values, such as the multi-region API's per-region stacks, come after it).
+            const constructor = /\n {4}constructor\([^]*?\n {8}super\("aws-blueprints:/.exec(text);
+            assert.ok(constructor, `scenarios/${key}/component.ts registers no aws-blueprints component`);
+            if (!constructor[0].includes("resolveArgs")) late.push(`scenarios/${key}/component.ts`);
+        }
+        assert.deepEqual(late, []);
+        assert.ok(readdirSync(root).length > SCENARIOS.length);
+    });
+});

@@ -2,12 +2,13 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
-import { closestKey, DocumentationValuesError, editDistance, findDocumentationOnlyValues, SettingsError } from "../components/settings";
+import { parse, parseDocument } from "yaml";
+import { closestKey, DocumentationValuesError, editDistance, findDocumentationOnlyValues, PROJECT, SettingsError } from "../components/settings";
 import { loadSettings, parseSettings, PROJECT_KEYS, SCENARIO_KEYS, Settings } from "../scenarios";
 import { configuredStacks } from "../tools/plan";
 import { clearRecorded, installMocks, recordedResources } from "../engine/mocks";
 import { readStackFile, ROOT, runProgram, stackConfig, stackFile } from "../engine/evaluate";
+import { exampleFile, exampleScenarios, markedValues } from "./exampleRuns";
 
 /** Raw config as the config system stores it for a stack (project key -> string). */
 function raw(stack: string, overrides: Record<string, unknown> = {}): { values: Record<string, string>; region?: string } {
@@ -31,7 +32,7 @@ function problems(stack: string, overrides: Record<string, unknown>): string[] {
 }
 
 describe("settings", () => {
-    it("accepts every stack file and fills in defaults; prod and the test stack enable every scenario", () => {
+    it("accepts every stack file and fills in defaults; the test stack enables every scenario", () => {
         for (const stack of configuredStacks()) {
             const { values, region } = raw(stack);
             const s = parseSettings(values, region, { stack });
@@ -39,10 +40,8 @@ describe("settings", () => {
             assert.equal(s.region, "us-east-1");
             assert.deepEqual(s.tags, { application: "aws-blueprints", environment: stack, owner: "platform-team", "cost-center": s.costCenter });
         }
-        for (const stack of ["prod", "all"]) {
-            const s = parseSettings(raw(stack).values, "us-east-1", { stack }) as unknown as Record<string, { enabled: boolean }>;
-            assert.deepEqual(SCENARIO_KEYS.filter((k) => !s[k].enabled), [], `${stack}: scenarios left off`);
-        }
+        const all = parseSettings(raw("all").values, "us-east-1", { stack: "all" }) as unknown as Record<string, { enabled: boolean }>;
+        assert.deepEqual(SCENARIO_KEYS.filter((k) => !all[k].enabled), [], "all: scenarios left off");
     });
 
     it("applies Pulumi.yaml defaults for keys a stack leaves out", () => {
@@ -690,12 +689,20 @@ describe("settings: documentation-only values", () => {
         assert.deepEqual(up.warnings, []);
     });
 
-    it("dev leaves off exactly the scenarios that need an account's own network, zone or domain, each saying what to set", () => {
+    it("dev leaves off every scenario that needs an account's own network, zone or domain, and says why for each it names", () => {
         const { values, region } = raw("dev");
         const s = parseSettings(values, region) as unknown as Record<string, { enabled: boolean }>;
-        assert.deepEqual(SCENARIO_KEYS.filter((k) => !s[k].enabled).sort(), ["compliantWebApp", "multiRegionApi", "sniLoadBalancer", "windowsContainers"]);
+        // What a scenario needs of the user's own is what its example marks `# SET:` in its section.
+        const needsOwnValues = exampleScenarios().filter((key) => {
+            const marked = markedValues(parseDocument(readFileSync(path.join(ROOT, exampleFile(key)), "utf8")).get("config"), "", new Map());
+            return [...marked.keys()].some((k) => k.startsWith(`${PROJECT}:${key}.`));
+        });
+        assert.ok(needsOwnValues.length > 0, "no example marks a value of its own section");
+        assert.deepEqual(needsOwnValues.filter((k) => s[k].enabled), [], "dev turns on a scenario that needs values of the user's own");
+        // Which scenarios a stack turns on is its owner's choice: a scenario dev does not name is off, and needs no
+        // comment; one it names and leaves off says what to set.
         const text = readFileSync(stackFile("dev"), "utf8");
-        for (const key of ["compliantWebApp", "multiRegionApi", "sniLoadBalancer", "windowsContainers"]) {
+        for (const key of SCENARIO_KEYS.filter((k) => !s[k].enabled && text.includes(`aws-blueprints:${k}:`))) {
             const section = text.slice(text.indexOf(`aws-blueprints:${key}:`)).split(/\n {2}aws-blueprints:/)[0];
             assert.match(section, /# Off: .*\n(\s*#.*\n)*\s*enabled: false/, `${key} says why it is off`);
             assert.match(section, /To turn it on, set\s+(#\s+)?\w+/, `${key} says which keys to set`);

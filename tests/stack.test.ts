@@ -91,6 +91,23 @@ for (const stack of configuredStacks()) {
             }
         });
 
+        it("builds every bucket from the private-bucket building block: no public access, encrypted, ACLs off, TLS only", () => {
+            const buckets = run.resources.filter((b) => b.type === "aws:s3/bucket:Bucket");
+            for (const b of buckets) {
+                const companion = (type: string) => run.resources.find((c) => c.type === type && c.name === b.name);
+                const block = companion("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
+                assert.ok(block, `${b.name}: no public access block`);
+                assert.deepEqual([block.inputs.blockPublicAcls, block.inputs.blockPublicPolicy, block.inputs.ignorePublicAcls, block.inputs.restrictPublicBuckets], [true, true, true, true], b.name);
+                assert.ok(companion("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"), `${b.name}: no default encryption`);
+                assert.equal(companion("aws:s3/bucketOwnershipControls:BucketOwnershipControls")?.inputs.rule.objectOwnership, "BucketOwnerEnforced", `${b.name}: ACLs not disabled`);
+                const policy = companion("aws:s3/bucketPolicy:BucketPolicy");
+                assert.ok(policy, `${b.name}: no bucket policy`);
+                assert.ok(policy.dependencies.includes(block.urn), `${b.name}: its policy does not wait for the public access block`);
+                const statements = JSON.parse(policy.inputs.policy).Statement as { Sid?: string; Condition?: unknown }[];
+                assert.deepEqual(statements.find((st) => st.Sid === "DenyInsecureTransport")?.Condition, { Bool: { "aws:SecureTransport": "false" } }, b.name);
+            }
+        });
+
         it("tags every taggable resource with environment, application, owner and scenario", () => {
             const taggable = r.all.filter((x) => x.custom && (TAGGABLE_TYPES.includes(x.type) || x.inputs.tags !== undefined));
             assert.ok(taggable.length > 5);

@@ -1,5 +1,6 @@
 // Plan snapshots: every resource a stack registers (type, name, parent, options, inputs) as deterministic JSON,
-// built by running the program under the mocks. `plans/<stack>.json` is committed so a pull request shows its
+// built by running the program under the mocks. Not Pulumi update plans (`pulumi preview --save-plan`): no diff
+// against a deployed stack, only what the program asks for. `plans/<stack>.json` is committed so a pull request shows its
 // infrastructure change; a test fails when a committed plan no longer matches the program.
 // Usage: npm run plans:update [-- -s <name> ...]   (npm run plans:update -- --help)
 import * as pulumi from "@pulumi/pulumi";

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { parseSettings } from "../scenarios";
+import { parseSettings, SCENARIO_KEYS } from "../scenarios";
 import { archiveFiles, ProgramRun, runProgram, RecordedResource, stackConfig } from "../engine/evaluate";
 import { defineCommand, Io, main, progress, STACK_OPTION, stackName, UsageError, Values } from "./cli";
 
@@ -97,18 +97,13 @@ export function renderTree(stack: string, resources: readonly RecordedResource[]
 
 // ---- scenarios ----------------------------------------------------------------------------------------------
 
-/** Stack configuration sections that build a scenario (they have `enabled`), with whether this stack enables each. */
+/** Every scenario of the registry, by its configuration section, with whether this stack enables it. */
 export function scenarioSettings(stack: string): Map<string, boolean> {
     const config = stackConfig(stack);
     const prefix = `${PROJECT}:`;
     const raw = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
-    const settings = parseSettings(raw, config["aws:region"], { stack });
-    const scenarios = new Map<string, boolean>();
-    for (const [key, value] of Object.entries(settings)) {
-        const enabled = value && typeof value === "object" ? (value as { enabled?: unknown }).enabled : undefined;
-        if (typeof enabled === "boolean") scenarios.set(key, enabled);
-    }
-    return new Map([...scenarios].sort(([a], [b]) => a.localeCompare(b)));
+    const settings = parseSettings(raw, config["aws:region"], { stack }) as unknown as Readonly<Record<string, { readonly enabled: boolean }>>;
+    return new Map([...SCENARIO_KEYS].sort().map((key) => [key, settings[key].enabled]));
 }
 
 /** `spotFleet` -> `spot-fleet`: a configuration section's name as its component's `scenario` tag. */

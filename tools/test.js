@@ -1,9 +1,11 @@
 // npm test: the type-check and the mocha suite side by side (they are independent and the machine has two cores).
 // Mocha's report streams as it runs; the type-checker's output follows it. Exits non-zero when either fails.
-// Extra arguments go to mocha: npm test -- --grep "SpotFleet"
+// Extra arguments go to mocha: npm test -- --grep "SpotCapacity"
 //
 // npm run test:quick (--quick): the inner loop. Handler and component tests only, without the type-check, the
-// whole-stack evaluations and the tools run as processes; names narrow it to the test files whose name starts
+// whole-stack evaluations and the tools run as processes, plus `npm run generate -- --check --quick` (the generated
+// files that need no stack evaluated: pages' tables, README scenario table, Pulumi.yaml, the all-scenarios stack);
+// names narrow it to the test files whose name starts
 // with one of them, or to a scenario's folder of tests: npm run test:quick -- spotFleet securityGroup
 "use strict";
 const { spawn } = require("node:child_process");
@@ -15,7 +17,7 @@ const bin = (name) => path.join(ROOT, "node_modules", ".bin", name);
 // Incremental type-checking: a warm clone re-checks only what changed; a fresh clone checks everything once.
 const TSC_ARGS = ["--noEmit", "--noCheck", "false", "--incremental", "--tsBuildInfoFile", path.join(ROOT, "node_modules", ".cache", "aws-blueprints", "tsbuildinfo")];
 // Test files that evaluate whole stacks or run the tools as processes: left out of the quick loop.
-const WHOLE_PROGRAM = new Set(["authz", "cli", "examples", "guard", "plan", "planDiff", "policy", "preflight", "preview", "stack", "workflows"]);
+const WHOLE_PROGRAM = new Set(["account", "authz", "cli", "constraints", "examples", "guard", "plan", "planDiff", "policy", "preflight", "preview", "stack", "workflows"]);
 
 function run(name, command, args, live) {
     const started = Date.now();
@@ -51,9 +53,14 @@ async function main() {
     const args = process.argv.slice(2);
     if (args[0] === "--quick") {
         const files = quickFiles(args.slice(1));
-        // Two workers on two cores once there are enough files to share.
-        const tests = await run("tests", bin("mocha"), [...(files.length > 4 ? ["--parallel", "--jobs", "2"] : []), ...files], true);
-        process.exitCode = tests.code;
+        // Two workers on two cores once there are enough files to share; beside them, the check of the generated
+        // files that needs no stack evaluated (npm test checks the plans and controls).
+        const [tests, generated] = await Promise.all([
+            run("tests", bin("mocha"), [...(files.length > 4 ? ["--parallel", "--jobs", "2"] : []), ...files], true),
+            run("generated files", process.execPath, ["-r", "ts-node/register/transpile-only", "-r", "./engine/register.ts", "tools/generate.ts", "--check", "--quick"], false),
+        ]);
+        process.stdout.write(generated.output);
+        process.exitCode = tests.code !== 0 || generated.code !== 0 ? 1 : 0;
         return;
     }
     const [tests, typecheck] = await Promise.all([

@@ -7,7 +7,7 @@ import { enumerateWires, StackIndex } from "./wires";
 
 /**
  * Every request of a stack: what AWS services do to its resources, every call its handlers make, then the known calls
- * of its instance roles. `unexercised` lists the component functions (type/role) HANDLER_RUNS does not run and the
+ * of its instance roles. `unexercised` lists the component functions (type/role) no scenario's handlerRuns runs and the
  * instance profiles INSTANCE_CALLS does not know, so their calls are not judged.
  */
 export async function authorizeStack(resources: readonly RecordedResource[]): Promise<AuthzResult[] & { unexercised?: string[] }> {

@@ -1,5 +1,8 @@
 // Enumerates, from the resources a stack records, every request an AWS service makes to one of our resources (a
-// "wire"), with the policies that decide it. Driven by resource types and inputs only, so new components are covered.
+// "wire"), with the policies that decide it, driven by resource types and inputs. A new component is covered where it
+// wires resources the way an existing one does (a rule target, an alarm action, a topic or bucket policy, ...); a new
+// delivery path (a service writing to a resource in a way no branch below reads) is covered only once a branch for it
+// is added here, and an unrecognised rule target or task state fails the enumeration rather than passing unseen.
 import type { RecordedResource } from "../../engine/mocks";
 import { sentContext, Target } from "./serviceContext";
 

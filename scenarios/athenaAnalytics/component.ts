@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Blueprint } from "../../components/common";
 import { ServiceRole, Statement } from "../../components/iam";
 import { defaultSubnetId, defaultVpcId } from "../../components/network";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { privateBucket } from "../../components/storage";
 import { athenaAnalyticsSettings } from "./settings";
 
@@ -231,8 +231,8 @@ export class AthenaAnalytics extends Blueprint {
     readonly setupLogGroupName?: pulumi.Output<string>;
 
     constructor(name: string, args: AthenaAnalyticsArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:analytics:AthenaAnalytics", name, "athena-analytics", args, opts);
         const s = resolveArgs<typeof athenaAnalyticsSettings, Inputs>(name, athenaAnalyticsSettings, args);
+        super("aws-blueprints:analytics:AthenaAnalytics", name, "athena-analytics", args, opts);
         const databaseName = s.databaseName ?? `billboard_${pulumi.getStack().toLowerCase().replace(/[^a-z0-9_]/g, "_")}`;
         const dataLocation = s.dataLocation === undefined ? undefined : parseS3Location(s.dataLocation);
 
@@ -541,3 +541,15 @@ export class AthenaAnalytics extends Blueprint {
         });
     }
 }
+
+// The scenario: `aws-blueprints:athenaAnalytics` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const athenaAnalytics = defineScenario({
+    key: "athenaAnalytics",
+    readme: { number: 11, title: "Athena analytics workstation" },
+    declaration: athenaAnalyticsSettings,
+    build: (settings, shared) => {
+        const athena = new AthenaAnalytics("athena-analytics", { ...shared, ...settings });
+        return pick(athena, ["databaseName", "tableName", "workgroupName", "dataLocation", "dataBucketName", "resultsLocation", "namedQueryIds", "rstudioUrl", "portForwardCommand", "instanceId", "passwordSecretArn", "setupLogGroupName"]);
+    },
+});

@@ -14,8 +14,8 @@ import { Blueprint } from "../../components/common";
 import { logDeliveryStatement, policyDocument, ServiceRole, Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
-import { SpotFleet } from "../spotFleet/component";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
+import { SpotCapacity } from "../spotFleet/component";
 import { budgetGuardrailSettings } from "./settings";
 
 /** The scenario's settings (see ./settings.ts). */
@@ -160,7 +160,7 @@ export class BudgetGuardrail extends Blueprint {
     /** The test user's one-time console password, a Pulumi secret (AWS requires a new one at first sign-in). */
     readonly testUserPassword?: pulumi.Output<string>;
     readonly consoleSignInUrl?: pulumi.Output<string>;
-    readonly testFleet?: SpotFleet;
+    readonly testFleet?: SpotCapacity;
 
     constructor(name: string, args: BudgetGuardrailArgs, opts?: pulumi.ComponentResourceOptions) {
         // Everything is checked before the component registers, so a bad argument creates nothing.
@@ -439,7 +439,7 @@ export class BudgetGuardrail extends Blueprint {
         }
 
         if (s.createTestFleet) {
-            this.testFleet = new SpotFleet(
+            this.testFleet = new SpotCapacity(
                 `${name}-test-fleet`,
                 {
                     tags: s.tags,
@@ -508,3 +508,19 @@ const alertHandler = async (event: unknown) => {
     console.log(JSON.stringify(result));
     return result;
 };
+
+// The scenario: `aws-blueprints:budgetGuardrail` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const budgetGuardrail = defineScenario({
+    key: "budgetGuardrail",
+    readme: { number: 5, title: "Serverless budget guardrail (\"freedom with guardrails\")" },
+    declaration: budgetGuardrailSettings,
+    build: (settings, shared) => {
+        const guardrail = new BudgetGuardrail("budget-guardrail", { ...shared, ...settings });
+        return {
+            // testUserPassword is a Pulumi secret: `pulumi stack output budgetGuardrail --show-secrets` reveals it to whoever may decrypt the stack.
+            ...pick(guardrail, ["budgetName", "topicArn", "groupName", "enforceStateMachineArn", "restoreStateMachineArn", "alertFunctionName", "enforcementFunctionName", "failureQueueUrl", "testUserName", "testUserPassword", "consoleSignInUrl"]),
+            testFleetGroupName: guardrail.testFleet?.autoScalingGroupName,
+        };
+    },
+});

@@ -1,7 +1,7 @@
 // The one declaration of every key of `aws-blueprints:budgetGuardrail`: type, range, default and description.
 import { z } from "zod";
 import { enabled } from "../../components/scenario";
-import { instanceType, userTagKey, wholeNumber } from "../../components/settings";
+import { instanceType, lambdaMemoryMb, userTagKey, wholeNumber } from "../../components/settings";
 import { addFleetIssues } from "../spotFleet/fleetRules";
 
 const projectTagSchema = z
@@ -66,7 +66,7 @@ export const budgetGuardrailSettings = z
             .default(["t3.small", "t3a.small", "t2.small"])
             .describe("Instance types of the test fleet, all of one architecture; at least two."),
         testFleetSize: wholeNumber(1, 20).default(4).describe("Instances in the test fleet."),
-        memorySizeMb: wholeNumber(128, 10240).default(256).describe("Memory of the alert and action functions in MB."),
+        memorySizeMb: lambdaMemoryMb().default(256).describe("Memory of the alert and action functions in MB."),
     })
     .strict()
     .superRefine((s, ctx) => {

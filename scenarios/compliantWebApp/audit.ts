@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, ServiceRole, Statement } from "../../components/iam";
 import { topicAlarm } from "../../components/notifications";
-import { denyInsecureTransport } from "../../components/storage";
+import { privateBucketWithoutPolicy, tlsOnlyPolicy } from "../../components/storage";
 
 /** A CloudTrail metric filter and the alarm on its metric. */
 export interface SecurityMetric {
@@ -85,26 +85,6 @@ export function securityMetrics(): SecurityMetric[] {
     ];
 }
 
-/**
- * A bucket's companions: all public access blocked, default encryption, ACLs disabled. Returns the access block,
- * which the bucket's policy waits for (S3 refuses concurrent changes to the two).
- */
-function lockDown(
-    parent: pulumi.Resource,
-    name: string,
-    bucket: aws.s3.Bucket,
-    encryption: aws.types.input.s3.BucketServerSideEncryptionConfigurationRule,
-): aws.s3.BucketPublicAccessBlock {
-    const block = new aws.s3.BucketPublicAccessBlock(
-        name,
-        { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-        { parent },
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(name, { bucket: bucket.id, rules: [encryption] }, { parent });
-    new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent });
-    return block;
-}
-
 export interface AuditTrailArgs {
     /** Trail name (fixed, so the key and bucket policies can name the trail before it exists). */
     readonly trailName: string;
@@ -142,16 +122,15 @@ export class AuditTrail extends pulumi.ComponentResource {
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const account = identity.accountId;
 
-        const accessLogs = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: !args.protect }, keep);
-        // S3 server access logs can only be delivered to SSE-S3 buckets.
-        const accessLogsBlock = lockDown(this, `${name}-access-logs`, accessLogs, { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } });
+        // S3 server access logs can only be delivered to SSE-S3 buckets, the building block's default.
+        const accessLogParts = privateBucketWithoutPolicy(`${name}-access-logs`, { forceDestroy: !args.protect }, this, keep);
+        const accessLogs = accessLogParts.bucket;
         new aws.s3.BucketLifecycleConfiguration(
             `${name}-access-logs`,
             { bucket: accessLogs.id, rules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: args.retentionDays } }] },
             { parent: this },
         );
 
-        this.bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: !args.protect }, keep);
         // No S3 Bucket Key: with one, S3 asks KMS for a bucket-level key under the bucket ARN as `aws:s3:arn` (not the
         // object's) and CloudTrail then also needs kms:Decrypt to create or update the trail
         // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html,
@@ -160,11 +139,17 @@ export class AuditTrail extends pulumi.ComponentResource {
         // `aws:cloudtrail:arn` and the object's as `aws:s3:arn`, which the key policy's CloudTrail statement requires
         // (https://docs.aws.amazon.com/kms/latest/developerguide/services-cloudtrail.html); CloudTrail's own
         // deliveries are not charged KMS requests, so the bucket key saved little.
-        const bucketBlock = lockDown(this, `${name}-bucket`, this.bucket, {
-            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
-            bucketKeyEnabled: false,
-        });
-        new aws.s3.BucketVersioning(`${name}-bucket`, { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } }, { parent: this });
+        const auditParts = privateBucketWithoutPolicy(
+            `${name}-bucket`,
+            {
+                forceDestroy: !args.protect,
+                versioning: true,
+                encryption: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: false },
+            },
+            this,
+            keep,
+        );
+        this.bucket = auditParts.bucket;
         new aws.s3.BucketLifecycleConfiguration(
             `${name}-bucket`,
             {
@@ -182,77 +167,55 @@ export class AuditTrail extends pulumi.ComponentResource {
             { parent: this },
         );
         const accessLogPrefix = "audit-bucket/";
-        new aws.s3.BucketPolicy(
-            `${name}-access-logs`,
+        tlsOnlyPolicy(accessLogParts, [
             {
-                bucket: accessLogs.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "S3ServerAccessLogs",
-                            Effect: "Allow",
-                            Principal: { Service: "logging.s3.amazonaws.com" },
-                            Action: "s3:PutObject",
-                            Resource: pulumi.interpolate`${accessLogs.arn}/${accessLogPrefix}*`,
-                            Condition: { ArnLike: { "aws:SourceArn": this.bucket.arn }, StringEquals: { "aws:SourceAccount": account } },
-                        },
-                        denyInsecureTransport(accessLogs),
-                    ],
-                }),
+                Sid: "S3ServerAccessLogs",
+                Effect: "Allow",
+                Principal: { Service: "logging.s3.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: pulumi.interpolate`${accessLogs.arn}/${accessLogPrefix}*`,
+                Condition: { ArnLike: { "aws:SourceArn": this.bucket.arn }, StringEquals: { "aws:SourceAccount": account } },
             },
-            { parent: this, dependsOn: [accessLogsBlock] },
-        );
+        ]);
         new aws.s3.BucketLogging(
             `${name}-bucket`,
             { bucket: this.bucket.id, targetBucket: accessLogs.id, targetPrefix: accessLogPrefix },
             { parent: this },
         );
-        const bucketPolicy = new aws.s3.BucketPolicy(
-            `${name}-bucket`,
+        const bucketPolicy = tlsOnlyPolicy(auditParts, [
             {
-                bucket: this.bucket.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "CloudTrailAclCheck",
-                            Effect: "Allow",
-                            Principal: { Service: "cloudtrail.amazonaws.com" },
-                            Action: "s3:GetBucketAcl",
-                            Resource: this.bucket.arn,
-                            Condition: { StringEquals: { "aws:SourceArn": args.trailArn } },
-                        },
-                        {
-                            Sid: "CloudTrailWrite",
-                            Effect: "Allow",
-                            Principal: { Service: "cloudtrail.amazonaws.com" },
-                            Action: "s3:PutObject",
-                            Resource: pulumi.interpolate`${this.bucket.arn}/${TRAIL_PREFIX}/AWSLogs/${account}/*`,
-                            Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": args.trailArn } },
-                        },
-                        {
-                            Sid: "ConfigAclCheck",
-                            Effect: "Allow",
-                            Principal: { Service: "config.amazonaws.com" },
-                            Action: ["s3:GetBucketAcl", "s3:ListBucket"],
-                            Resource: this.bucket.arn,
-                            Condition: { StringEquals: { "aws:SourceAccount": account } },
-                        },
-                        {
-                            Sid: "ConfigWrite",
-                            Effect: "Allow",
-                            Principal: { Service: "config.amazonaws.com" },
-                            Action: "s3:PutObject",
-                            Resource: pulumi.interpolate`${this.bucket.arn}/${CONFIG_PREFIX}/AWSLogs/${account}/Config/*`,
-                            Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account } },
-                        },
-                        denyInsecureTransport(this.bucket),
-                    ],
-                }),
+                Sid: "CloudTrailAclCheck",
+                Effect: "Allow",
+                Principal: { Service: "cloudtrail.amazonaws.com" },
+                Action: "s3:GetBucketAcl",
+                Resource: this.bucket.arn,
+                Condition: { StringEquals: { "aws:SourceArn": args.trailArn } },
             },
-            { parent: this, dependsOn: [bucketBlock] },
-        );
+            {
+                Sid: "CloudTrailWrite",
+                Effect: "Allow",
+                Principal: { Service: "cloudtrail.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: pulumi.interpolate`${this.bucket.arn}/${TRAIL_PREFIX}/AWSLogs/${account}/*`,
+                Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": args.trailArn } },
+            },
+            {
+                Sid: "ConfigAclCheck",
+                Effect: "Allow",
+                Principal: { Service: "config.amazonaws.com" },
+                Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+                Resource: this.bucket.arn,
+                Condition: { StringEquals: { "aws:SourceAccount": account } },
+            },
+            {
+                Sid: "ConfigWrite",
+                Effect: "Allow",
+                Principal: { Service: "config.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: pulumi.interpolate`${this.bucket.arn}/${CONFIG_PREFIX}/AWSLogs/${account}/Config/*`,
+                Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account } },
+            },
+        ]);
 
         this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays, kmsKeyId: args.kmsKeyArn }, keep);
         // CloudTrail names its streams <account>_CloudTrail_<region>, one per region of a multi-region trail.

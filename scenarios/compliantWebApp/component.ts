@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ACK_TAG_PREFIX, Blueprint } from "../../components/common";
 import { EncryptedTopic } from "../../components/notifications";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { SniLoadBalancer } from "../sniLoadBalancer/component";
 import { AuditTrail, ConfigRules } from "./audit";
 import { Database } from "./database";
@@ -54,8 +54,8 @@ export class CompliantWebApp extends Blueprint {
     readonly bastionPublicIp?: pulumi.Output<string>;
 
     constructor(name: string, args: CompliantWebAppArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:compliance:CompliantWebApp", name, SCENARIO, args, opts);
         const s = resolveArgs<typeof compliantWebAppSettings, Inputs>(name, compliantWebAppSettings, args);
+        super("aws-blueprints:compliance:CompliantWebApp", name, SCENARIO, args, opts);
         if (!/^[a-z][a-z0-9-]{0,13}$/.test(name)) {
             // The load balancers are named <name>-web and <name>-app, and load balancer names are short.
             throw new Error(`${name}: the name must be 1-14 lowercase letters, digits or dashes, starting with a letter`);
@@ -293,3 +293,15 @@ export class CompliantWebApp extends Blueprint {
         });
     }
 }
+
+// The scenario: `aws-blueprints:compliantWebApp` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const compliantWebApp = defineScenario({
+    key: "compliantWebApp",
+    readme: { number: 1, title: "CJIS-aligned two-VPC multi-tier web environment" },
+    declaration: compliantWebAppSettings,
+    build: (settings, shared) => {
+        const app = new CompliantWebApp("cjis", { ...shared, ...settings });
+        return pick(app, ["siteUrls", "loadBalancerDnsName", "internalUrl", "productionVpcId", "managementVpcId", "peeringConnectionId", "webGroupName", "appGroupName", "databaseAddress", "databaseResourceId", "databaseSecretArn", "iamDatabaseUser", "trailArn", "auditBucketName", "flowLogGroupName", "securityTopicArn", "keyArn", "bastionPublicIp"]);
+    },
+});

@@ -7,7 +7,7 @@ import { Blueprint } from "../../components/common";
 import { HandlerFunction } from "../../components/lambda";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
 import { packageDir } from "../../components/packaging";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { privateBucket } from "../../components/storage";
 import { imageHandlerSettings } from "./settings";
 
@@ -38,8 +38,8 @@ export class ImageHandler extends Blueprint {
     readonly alertsTopicArn: pulumi.Output<string>;
 
     constructor(name: string, args: ImageHandlerArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:media:ImageHandler", name, "image-handler", args, opts);
         const s = resolveArgs(name, imageHandlerSettings, args);
+        super("aws-blueprints:media:ImageHandler", name, "image-handler", args, opts);
         const architecture = s.architecture;
         const timeout = args.timeoutSeconds ?? 20;
         if (!Number.isInteger(timeout) || timeout < 3 || timeout >= ORIGIN_READ_TIMEOUT_SECONDS) {
@@ -259,3 +259,15 @@ const imageRequestHandler = async (event: unknown) => {
         log: (message, data) => console.log(JSON.stringify({ message, ...data })),
     });
 };
+
+// The scenario: `aws-blueprints:imageHandler` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const imageHandler = defineScenario({
+    key: "imageHandler",
+    readme: { number: 9, title: "Serverless image handler" },
+    declaration: imageHandlerSettings,
+    build: (settings, shared) => {
+        const images = new ImageHandler("image-handler", { ...shared, ...settings });
+        return pick(images, ["url", "distributionId", "sourceBucketName", "functionName", "functionUrl", "alertsTopicArn"]);
+    },
+});

@@ -1,7 +1,7 @@
 // The one declaration of every key of `aws-blueprints:imageHandler`: type, range, default and description.
 import { z } from "zod";
 import { enabled } from "../../components/scenario";
-import { wholeNumber } from "../../components/settings";
+import { lambdaMemoryMb, wholeNumber } from "../../components/settings";
 import { CLOUDFRONT_PRICE_CLASSES } from "../multiRegionApi/regions";
 
 export const imageHandlerSettings = z
@@ -9,7 +9,7 @@ export const imageHandlerSettings = z
         enabled: enabled(),
         priceClass: z.enum(CLOUDFRONT_PRICE_CLASSES).default("PriceClass_100").describe("CloudFront edge locations served: `PriceClass_100` (North America, Europe, Israel), `PriceClass_200` (+ most of Asia, Africa) or `PriceClass_All`."),
         architecture: z.enum(["x86_64", "arm64"]).default("x86_64").describe("Instruction set of the resize function; sharp's matching Linux binaries (`@img/sharp-linux-<cpu>`, `@img/sharp-libvips-linux-<cpu>`) must be installed."),
-        memorySizeMb: wholeNumber(512, 10240).default(1536).describe("Memory of the resize function in MB (CPU grows with it); 75% of it must hold about `maxSourceMegabytes` plus 12 bytes per source pixel."),
+        memorySizeMb: lambdaMemoryMb(512).default(1536).describe("Memory of the resize function in MB (CPU grows with it); 75% of it must hold about `maxSourceMegabytes` plus 12 bytes per source pixel."),
         maxWidth: wholeNumber(1, 16383).default(4000).describe("Largest width a path may ask for, in pixels."),
         maxHeight: wholeNumber(1, 16383).default(4000).describe("Largest height a path may ask for, in pixels."),
         maxSourceMegabytes: wholeNumber(1, 1024).default(20).describe("Largest source object read, in MB (1 MB = 1,048,576 bytes)."),

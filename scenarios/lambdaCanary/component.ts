@@ -15,7 +15,7 @@ import { Blueprint } from "../../components/common";
 import { logDeliveryStatement, ServiceRole, Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { lambdaCanarySettings } from "./settings";
 
 /** The scenario's settings (see ./settings.ts). */
@@ -230,8 +230,8 @@ export class LambdaCanaryDeployer extends Blueprint {
     readonly demoExecutionInput?: pulumi.Output<string>;
 
     constructor(name: string, args: LambdaCanaryDeployerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:deploy:LambdaCanaryDeployer", name, "lambda-canary", args, opts);
         const s = resolveArgs<typeof lambdaCanarySettings>(name, lambdaCanarySettings, args);
+        super("aws-blueprints:deploy:LambdaCanaryDeployer", name, "lambda-canary", args, opts);
         const names = s.targetFunctionNames;
         const alarmNames = s.alarmNames;
 
@@ -584,3 +584,15 @@ const demoPublisherHandler = async (event: unknown) => {
     console.log(JSON.stringify(result));
     return result;
 };
+
+// The scenario: `aws-blueprints:lambdaCanary` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const lambdaCanary = defineScenario({
+    key: "lambdaCanary",
+    readme: { number: 3, title: "Lambda canary deployments with alias traffic shifting" },
+    declaration: lambdaCanarySettings,
+    build: (settings, shared) => {
+        const canary = new LambdaCanaryDeployer("lambda-canary", { ...shared, ...settings });
+        return pick(canary, ["stateMachineArn", "topicArn", "executionsFailedAlarmName", "simpleDeployerFunctionName", "demoFunctionName", "demoAliasName", "demoStableVersion", "demoCandidateVersion", "demoExecutionInput"]);
+    },
+});

@@ -1,5 +1,6 @@
 // The one declaration of every key of `aws-blueprints:lambdaCanary`: type, range, default and description.
 import { z } from "zod";
+import { lambdaMemoryMb } from "../../components/settings";
 import { enabled } from "../../components/scenario";
 import { maximumInsufficientDataWaits } from "../../handlers/lambdaCanary/canaryDeploy";
 
@@ -44,7 +45,7 @@ export const lambdaCanarySettings = z
             .string()
             .regex(/^(?!\d+$)[A-Za-z0-9_-]{1,128}$/, "must be 1-128 letters, digits, - or _, not only digits")
             .default("live").describe("Name of the demo function's alias."),
-        memorySizeMb: z.number().int().min(128).max(10240).default(256).describe("Memory of the deployer functions in MB."),
+        memorySizeMb: lambdaMemoryMb().default(256).describe("Memory of the deployer functions in MB."),
     })
     .strict()
     .refine((s) => !s.enabled || s.targetFunctionNames.length > 0 || s.targetFunctionPrefix !== undefined || s.createDemo, {

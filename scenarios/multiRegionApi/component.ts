@@ -10,8 +10,8 @@ import { policyDocument, Statement, validateStatements } from "../../components/
 import { HandlerFunction } from "../../components/lambda";
 import { regionalProvider } from "../../components/providers";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { ArgsOf, ResolvedArgs, resolveArgs } from "../../components/scenario";
-import { denyInsecureTransport } from "../../components/storage";
+import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
+import { privateBucketWithoutPolicy, tlsOnlyPolicy } from "../../components/storage";
 import { multiRegionApiSettings } from "./settings";
 
 /** The stage every region deploys; the health checks and the custom domain's base path point at it. */
@@ -93,9 +93,9 @@ export class MultiRegionApi extends Blueprint {
     readonly clientDistributionId?: pulumi.Output<string>;
 
     constructor(name: string, args: MultiRegionApiArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:serverless:MultiRegionApi", name, "multi-region-api", args, opts);
         // resolveArgs checks the declaration as an enabled section's, which requires domainName and hostedZoneId.
         const s = resolveArgs<typeof multiRegionApiSettings, "hostedZoneId">(name, multiRegionApiSettings, args) as Resolved;
+        super("aws-blueprints:serverless:MultiRegionApi", name, "multi-region-api", args, opts);
         const regions = s.regions;
         const unhealthy = new Set(s.unhealthyRegions);
 
@@ -226,19 +226,9 @@ export class MultiRegionApi extends Blueprint {
     private createClient(name: string, s: Resolved, home: aws.Provider, global: aws.Provider) {
         const onHome = { parent: this, provider: home };
         const onGlobal = { parent: this, provider: global };
-        const bucket = new aws.s3.Bucket(`${name}-client`, {}, this.stateful({ provider: home }));
-        new aws.s3.BucketPublicAccessBlock(
-            `${name}-client`,
-            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            onHome,
-        );
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${name}-client`,
-            // SSE-S3: CloudFront's origin access control reads it without a key policy to maintain.
-            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-            onHome,
-        );
-        new aws.s3.BucketOwnershipControls(`${name}-client`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, onHome);
+        // SSE-S3: CloudFront's origin access control reads it without a key policy to maintain.
+        const client = privateBucketWithoutPolicy(`${name}-client`, {}, this, this.stateful({ provider: home }));
+        const bucket = client.bucket;
 
         const site = path.join(__dirname, "site");
         const files: Array<{ key: string; contentType: string; source?: pulumi.asset.Asset; content?: string }> = [
@@ -328,27 +318,16 @@ export class MultiRegionApi extends Blueprint {
             },
             onGlobal,
         );
-        new aws.s3.BucketPolicy(
-            `${name}-client`,
+        tlsOnlyPolicy(client, [
             {
-                bucket: bucket.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "CloudFrontReadsThroughOriginAccessControl",
-                            Effect: "Allow",
-                            Principal: { Service: "cloudfront.amazonaws.com" },
-                            Action: "s3:GetObject",
-                            Resource: pulumi.interpolate`${bucket.arn}/*`,
-                            Condition: { StringEquals: { "AWS:SourceArn": distribution.arn } },
-                        },
-                        denyInsecureTransport(bucket),
-                    ],
-                }),
+                Sid: "CloudFrontReadsThroughOriginAccessControl",
+                Effect: "Allow",
+                Principal: { Service: "cloudfront.amazonaws.com" },
+                Action: "s3:GetObject",
+                Resource: pulumi.interpolate`${bucket.arn}/*`,
+                Condition: { StringEquals: { "AWS:SourceArn": distribution.arn } },
             },
-            onHome,
-        );
+        ]);
 
         let host: pulumi.Output<string> = distribution.domainName;
         if (s.clientDomainName) {
@@ -777,3 +756,15 @@ const healthHandler = async (event: unknown) => {
     console.log(JSON.stringify({ message: "health", statusCode: result.statusCode }));
     return result;
 };
+
+// The scenario: `aws-blueprints:multiRegionApi` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const multiRegionApi = defineScenario({
+    key: "multiRegionApi",
+    readme: { number: 8, title: "Multi-region serverless API with failover" },
+    declaration: multiRegionApiSettings,
+    build: (settings, shared) => {
+        const api = new MultiRegionApi("multi-region-api", { ...shared, ...settings });
+        return pick(api, ["url", "regionalEndpoints", "healthCheckIds", "alarmTopicArn", "clientUrl", "clientBucketName", "clientDistributionId"]);
+    },
+});

@@ -1,7 +1,7 @@
 // The one declaration of every key of `aws-blueprints:multiRegionApi`: type, range, default and description.
 import { z } from "zod";
 import { enabled } from "../../components/scenario";
-import { awsRegion, hostName, wholeNumber } from "../../components/settings";
+import { awsRegion, hostName, lambdaMemoryMb, wholeNumber } from "../../components/settings";
 import { CLOUDFRONT_PRICE_CLASSES, HEALTH_CHECKER_REGIONS } from "./regions";
 
 export const multiRegionApiSettings = z
@@ -25,7 +25,7 @@ export const multiRegionApiSettings = z
         throttleRateLimit: z.number().positive("must be more than 0").max(10000, "must be at most 10000").default(50).describe("Requests per second each region's stage accepts."),
         throttleBurstLimit: wholeNumber(1, 5000).default(100).describe("Requests each region's stage accepts in a burst."),
         manageApiGatewayAccount: z.boolean().default(true).describe("Set each region's account-wide API Gateway CloudWatch Logs role, which access logging needs. It replaces any role already set in that account and region: turn it off when another stack manages it."),
-        memorySizeMb: wholeNumber(128, 10240).default(128).describe("Memory of each handler in MB."),
+        memorySizeMb: lambdaMemoryMb().default(128).describe("Memory of each handler in MB."),
     })
     .strict()
     .superRefine((s, ctx) => {

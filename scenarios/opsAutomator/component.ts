@@ -9,7 +9,7 @@ import { Blueprint } from "../../components/common";
 import { Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { scheduleExpression } from "./schedule";
 import { opsAutomatorSettings } from "./settings";
 
@@ -43,8 +43,8 @@ export class OpsAutomator extends Blueprint {
     readonly snapshotMarker: pulumi.Output<{ key: string; value: string }>;
 
     constructor(name: string, args: OpsAutomatorArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:operations:OpsAutomator", name, "ops-automator", args, opts);
         const s = resolveArgs<typeof opsAutomatorSettings>(name, opsAutomatorSettings, args);
+        super("aws-blueprints:operations:OpsAutomator", name, "ops-automator", args, opts);
         const minutes = s.scheduleMinutes;
         const namespace = args.metricNamespace ?? "AwsBlueprints/OpsAutomator";
         if (!/^[A-Za-z0-9][A-Za-z0-9._/#:-]{0,254}$/.test(namespace) || namespace.startsWith("AWS/")) {
@@ -276,3 +276,15 @@ const opsAutomatorHandler = async (event: unknown) => {
         log,
     });
 };
+
+// The scenario: `aws-blueprints:opsAutomator` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const opsAutomator = defineScenario({
+    key: "opsAutomator",
+    readme: { number: 9, title: "Ops Automator with the EBS snapshot scheduler" },
+    declaration: opsAutomatorSettings,
+    build: (settings, shared) => {
+        const engine = new OpsAutomator("ops-automator", { ...shared, ...settings });
+        return pick(engine, ["tableName", "topicArn", "functionName", "ruleArn", "scheduleExpression", "snapshotMarker"]);
+    },
+});

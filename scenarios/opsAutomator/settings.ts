@@ -1,7 +1,7 @@
 // The one declaration of every key of `aws-blueprints:opsAutomator`: type, range, default and description.
 import { z } from "zod";
 import { enabled, setting } from "../../components/scenario";
-import { userTagKey, wholeNumber } from "../../components/settings";
+import { lambdaMemoryMb, userTagKey, wholeNumber } from "../../components/settings";
 import { SCHEDULE_MINUTES } from "./schedule";
 
 const allowedMinutes = `${SCHEDULE_MINUTES.slice(0, -1).join(", ")} or ${SCHEDULE_MINUTES[SCHEDULE_MINUTES.length - 1]}`;
@@ -40,7 +40,7 @@ export const opsAutomatorSettings = z
             "Tag a scheduled instance must also carry for this engine to snapshot it, so two engines in one account each serve their own instances.",
             { whenUnset: "`environment` = the stack's environment" },
         ),
-        memorySizeMb: wholeNumber(128, 10240).default(256).describe("Memory of the runner in MB."),
+        memorySizeMb: lambdaMemoryMb().default(256).describe("Memory of the runner in MB."),
         timeoutSeconds: wholeNumber(30, 900).default(300).describe("Time limit of one run in seconds."),
     })
     .strict();

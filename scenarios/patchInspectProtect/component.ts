@@ -8,7 +8,7 @@ import { Blueprint } from "../../components/common";
 import { InstanceRole } from "../../components/instanceRole";
 import { defaultSubnetId, defaultVpcId } from "../../components/network";
 import { EncryptedTopic } from "../../components/notifications";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { INSPECTOR_SEVERITIES as SEVERITIES, patchInspectProtectSettings, PatchInspectProtectSettings } from "./settings";
 
 export type InspectorSeverity = PatchInspectProtectSettings["minimumSeverity"];
@@ -55,8 +55,8 @@ export class PatchInspectProtect extends Blueprint {
     readonly snapshotTags: Readonly<Record<string, string>>;
 
     constructor(name: string, args: PatchInspectProtectArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:operations:PatchInspectProtect", name, "patch-inspect-protect", args, opts);
         const s = resolveArgs<typeof patchInspectProtectSettings, Inputs>(name, patchInspectProtectSettings, args);
+        super("aws-blueprints:operations:PatchInspectProtect", name, "patch-inspect-protect", args, opts);
         const severities = severitiesFrom(s.minimumSeverity);
         const patchGroup = s.patchGroup ?? `Windows Servers ${this.tags.environment ?? pulumi.getStack()}`;
         try {
@@ -286,3 +286,19 @@ export class PatchInspectProtect extends Blueprint {
         });
     }
 }
+
+// The scenario: `aws-blueprints:patchInspectProtect` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const patchInspectProtect = defineScenario({
+    key: "patchInspectProtect",
+    readme: { number: 6, title: "Patch, inspect and protect Windows workloads" },
+    declaration: patchInspectProtectSettings,
+    build: (settings, shared, all) => {
+        const pip = new PatchInspectProtect("patch-inspect-protect", { ...shared, ...settings });
+        return {
+            ...pick(pip, ["instanceId", "dataVolumeId", "patchBaselineId", "maintenanceWindowId", "patchLogGroupName", "findingsTopicArn", "snapshotTags"]),
+            // The tags only take effect where an Ops Automator with the snapshot task runs in the same account and region.
+            snapshotsScheduledBy: all.opsAutomator.enabled && all.opsAutomator.snapshotTask ? "opsAutomator" : "none in this stack",
+        };
+    },
+});

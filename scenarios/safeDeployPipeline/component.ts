@@ -11,7 +11,7 @@ import { logDeliveryStatement, policyDocument, ServiceRole, Statement } from "..
 import { HandlerFunction } from "../../components/lambda";
 import { privateBucket } from "../../components/storage";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { deployWorkflowDefinition, workflowTimeoutSeconds } from "./safeDeployWorkflow";
 import { safeDeployPipelineSettings } from "./settings";
 
@@ -101,8 +101,8 @@ export class SafeDeployPipeline extends Blueprint {
     readonly sampleStackName?: string;
 
     constructor(name: string, args: SafeDeployPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:delivery:SafeDeployPipeline", name, "safe-deploy-pipeline", args, opts);
         const s = resolveArgs<typeof safeDeployPipelineSettings, Inputs>(name, safeDeployPipelineSettings, args);
+        super("aws-blueprints:delivery:SafeDeployPipeline", name, "safe-deploy-pipeline", args, opts);
         // The stack's section defaults it per environment; a program that leaves it out gets the common prefix.
         const prefix = s.stackNamePrefix ?? "blueprints-";
         const source = s.source;
@@ -596,3 +596,21 @@ const pipelineJobHandler = async (event: unknown) => {
     console.log(JSON.stringify(result));
     return result;
 };
+
+// The scenario: `aws-blueprints:safeDeployPipeline` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const safeDeployPipeline = defineScenario({
+    key: "safeDeployPipeline",
+    readme: { number: 10, title: "Safe stack-update pipeline (CodePipeline + Step Functions)" },
+    declaration: safeDeployPipelineSettings,
+    build: (settings, shared, all) => {
+        const pipeline = new SafeDeployPipeline("safe-deploy", {
+            ...shared,
+            ...settings,
+            // Environments are lower case, so the capital letter ends the environment: `blueprints-prod-App-` is not the
+            // beginning of `blueprints-prod-eu-App-` (CloudFormation stack names and IAM ARN patterns are case-sensitive).
+            stackNamePrefix: settings.stackNamePrefix ?? `blueprints-${all.environment}-App-`,
+        });
+        return pick(pipeline, ["pipelineName", "stateMachineArn", "artifactBucket", "sourceBucket", "sourceObjectKey", "stackNamePrefix", "sampleStackName", "deploymentRoleArn", "triggerFunctionName", "inspectFunctionName", "topicArn"]);
+    },
+});

@@ -3,12 +3,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { configFromEnvironment, deployerPattern, handledEventNames, revertSecurityGroupChange } from "../../handlers/securityGroupGuard/securityGroupRevert";
 import { Blueprint } from "../../components/common";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { defaultVpcId } from "../../components/network";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { denyInsecureTransport } from "../../components/storage";
+import { privateBucket } from "../../components/storage";
 import { securityGroupGuardSettings } from "./settings";
 
 /** Arguments that also take other resources' values. */
@@ -26,8 +26,8 @@ export class SecurityGroupGuard extends Blueprint {
     readonly trailArn?: pulumi.Output<string>;
 
     constructor(name: string, args: SecurityGroupGuardArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:security:SecurityGroupGuard", name, "security-group-guard", args, opts);
         const s = resolveArgs<typeof securityGroupGuardSettings, Inputs>(name, securityGroupGuardSettings, args);
+        super("aws-blueprints:security:SecurityGroupGuard", name, "security-group-guard", args, opts);
         const createSample = s.createSampleGroup;
         // A tag value of the stack's own by default: another stack's guard in the account never reverts this stack's groups.
         const monitoredTag = s.monitoredTag ? { key: s.monitoredTag.key, value: s.monitoredTag.value ?? this.tags.environment ?? pulumi.getStack() } : undefined;
@@ -270,52 +270,34 @@ export class SecurityGroupGuard extends Blueprint {
         const trailName = `${name}-${pulumi.getStack()}`;
         const trailArn = pulumi.interpolate`arn:${partition}:cloudtrail:${region}:${accountId}:trail/${trailName}`;
         // CloudTrail writes to it until the trail is gone: an unprotected stack deletes it with its logs.
-        const bucket = new aws.s3.Bucket(`${name}-trail-logs`, { forceDestroy: !this.protectStateful }, this.stateful());
-        new aws.s3.BucketPublicAccessBlock(
-            `${name}-trail-logs`,
-            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            { parent: this },
-        );
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${name}-trail-logs`,
-            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-            { parent: this },
-        );
-        new aws.s3.BucketVersioning(
-            `${name}-trail-logs`,
-            { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-            { parent: this },
-        );
-        const policy = new aws.s3.BucketPolicy(
+        const { bucket, policy } = privateBucket(
             `${name}-trail-logs`,
             {
-                bucket: bucket.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "CloudTrailAclCheck",
-                            Effect: "Allow",
-                            Principal: { Service: "cloudtrail.amazonaws.com" },
-                            Action: "s3:GetBucketAcl",
-                            Resource: bucket.arn,
-                            Condition: { StringEquals: { "aws:SourceArn": trailArn } },
+                versioning: true,
+                forceDestroy: !this.protectStateful,
+                allow: (b) => [
+                    {
+                        Sid: "CloudTrailAclCheck",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudtrail.amazonaws.com" },
+                        Action: "s3:GetBucketAcl",
+                        Resource: b.arn,
+                        Condition: { StringEquals: { "aws:SourceArn": trailArn } },
+                    },
+                    {
+                        Sid: "CloudTrailWrite",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudtrail.amazonaws.com" },
+                        Action: "s3:PutObject",
+                        Resource: pulumi.interpolate`${b.arn}/AWSLogs/${accountId}/*`,
+                        Condition: {
+                            StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn },
                         },
-                        {
-                            Sid: "CloudTrailWrite",
-                            Effect: "Allow",
-                            Principal: { Service: "cloudtrail.amazonaws.com" },
-                            Action: "s3:PutObject",
-                            Resource: pulumi.interpolate`${bucket.arn}/AWSLogs/${accountId}/*`,
-                            Condition: {
-                                StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn },
-                            },
-                        },
-                        denyInsecureTransport(bucket),
-                    ],
-                }),
+                    },
+                ],
             },
-            { parent: this },
+            this,
+            this.stateful(),
         );
         const trail = new aws.cloudtrail.Trail(
             `${name}-trail`,
@@ -347,3 +329,15 @@ const revertHandler = async (event: unknown) => {
     console.log(JSON.stringify(result));
     return result;
 };
+
+// The scenario: `aws-blueprints:securityGroupGuard` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const securityGroupGuard = defineScenario({
+    key: "securityGroupGuard",
+    readme: { number: 12, title: "Revert and report security-group changes" },
+    declaration: securityGroupGuardSettings,
+    build: (settings, shared) => {
+        const guard = new SecurityGroupGuard("sg-guard", { ...shared, ...settings });
+        return pick(guard, ["topicArn", "functionName", "ruleArn", "failureQueueUrl", "monitoredGroupIds", "sampleGroupId", "trailArn"]);
+    },
+});

@@ -1,7 +1,7 @@
 // The one declaration of every key of `aws-blueprints:securityGroupGuard`: type, range, default and description.
 import { z } from "zod";
 import { enabled, setting } from "../../components/scenario";
-import { userTagKey } from "../../components/settings";
+import { lambdaMemoryMb, userTagKey } from "../../components/settings";
 
 const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group id like sg-0123456789abcdef0");
 const iamPrincipalArn = z
@@ -52,7 +52,7 @@ export const securityGroupGuardSettings = z
             .describe(
                 "Create a multi-region trail (log-file validation, private encrypted versioned bucket). The guard needs a trail logging management events in the account; create one in one stack per account (the first copy of management events is free, each further one is billed) and leave it off where a trail exists (an organization trail, or the compliantWebApp audit trail).",
             ),
-        memorySizeMb: z.number().int().min(128).max(10240).default(256).describe("Memory of the revert function in MB."),
+        memorySizeMb: lambdaMemoryMb().default(256).describe("Memory of the revert function in MB."),
     })
     .strict()
     .refine((s) => !s.enabled || s.monitoredGroupIds.length > 0 || s.monitoredTag !== undefined || s.createSampleGroup, {

@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Blueprint } from "../../components/common";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { sesTrackingSettings } from "./settings";
 
 /** Arguments that also take other resources' values. */
@@ -36,8 +36,8 @@ export class SesTracking extends Blueprint {
     readonly dkimRecordNames?: pulumi.Output<string[]>;
 
     constructor(name: string, args: SesTrackingArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:email:SesTracking", name, "ses-tracking", args, opts);
         const s = resolveArgs<typeof sesTrackingSettings, Inputs>(name, sesTrackingSettings, args);
+        super("aws-blueprints:email:SesTracking", name, "ses-tracking", args, opts);
         const setName = s.configurationSetName ?? `${name}-${pulumi.getStack()}`;
         // resolveArgs checked a given name; the one made up from the component's and the stack's names must pass the same rule.
         if (!sesTrackingSettings.shape.configurationSetName.safeParse(setName).success) {
@@ -213,3 +213,15 @@ export class SesTracking extends Blueprint {
         });
     }
 }
+
+// The scenario: `aws-blueprints:sesTracking` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const sesTracking = defineScenario({
+    key: "sesTracking",
+    readme: { number: 9, title: "SES reputation and open/click tracking" },
+    declaration: sesTrackingSettings,
+    build: (settings, shared) => {
+        const ses = new SesTracking("ses-tracking", { ...shared, ...settings });
+        return pick(ses, ["configurationSetName", "configurationSetArn", "eventsTopicArn", "alertsTopicArn", "alarmNames", "identityArn", "dkimRecordNames"]);
+    },
+});

@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { Blueprint } from "../../components/common";
 import { defaultVpcId } from "../../components/network";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { loadBalancerLogBucket } from "../../components/storage";
 import { CertificateKeyAlgorithm, siteHostNames } from "./certificates";
 import { sniLoadBalancerSettings, sniSiteSchema } from "./settings";
@@ -149,8 +149,8 @@ export class SniLoadBalancer extends Blueprint {
     readonly siteUrls: string[];
 
     constructor(name: string, args: SniLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:network:SniLoadBalancer", name, args.scenario ?? "sni-load-balancer", args, opts);
         const s = resolveArgs<typeof sniLoadBalancerSettings, Inputs>(name, sniLoadBalancerSettings, args);
+        super("aws-blueprints:network:SniLoadBalancer", name, args.scenario ?? "sni-load-balancer", args, opts);
         refuseBadEmbeddingArgs(name, args);
         const internal = args.internal ?? false;
         const redirect = args.redirectHttp ?? !internal;
@@ -473,3 +473,18 @@ export class SniLoadBalancer extends Blueprint {
         }
     }
 }
+
+// The scenario: `aws-blueprints:sniLoadBalancer` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const sniLoadBalancer = defineScenario({
+    key: "sniLoadBalancer",
+    readme: { number: 13, title: "ALB with multiple TLS certificates (SNI)" },
+    declaration: sniLoadBalancerSettings,
+    build: (settings, shared) => {
+        const lb = new SniLoadBalancer("sni-lb", { ...shared, ...settings });
+        return {
+            ...pick(lb, ["siteUrls", "dnsName", "httpsListenerArn", "certificateArns", "securityGroupId", "accessLogBucket", "alarmTopicArn"]),
+            targetGroupArns: lb.targetGroupArnsByDomain,
+        };
+    },
+});

@@ -17,7 +17,7 @@ import { Blueprint } from "../../components/common";
 import { defaultVpcId, SubnetFilter, subnetsOffering } from "../../components/network";
 import { EncryptedTopic } from "../../components/notifications";
 import { stackProviderArgs } from "../../components/providers";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { checkFleet, fleetShape, InterruptionBehavior } from "./fleetRules";
 import { spotFleetSettings } from "./settings";
 
@@ -37,7 +37,7 @@ interface ProgramArgs {
 }
 
 /** The scenario's settings (see ./settings.ts), the VPC and subnets possibly other resources' outputs, and the program's own arguments. */
-export type SpotFleetArgs = ArgsOf<typeof spotFleetSettings, Inputs> & ProgramArgs;
+export type SpotCapacityArgs = ArgsOf<typeof spotFleetSettings, Inputs> & ProgramArgs;
 
 /** The SSM public parameter holding the latest Amazon Linux 2023 AMI for an architecture. */
 export function amiParameter(architecture: "arm64" | "x86_64"): string {
@@ -100,7 +100,12 @@ class SpotRequestCancellation extends pulumi.dynamic.Resource {
     }
 }
 
-export class SpotFleet extends Blueprint {
+/**
+ * Spot capacity with interruption handling: an Auto Scaling group with a mixed instances policy over Spot pools
+ * (interruption behaviour terminate), or standalone persistent Spot instances that stop or hibernate. It uses
+ * neither EC2 Spot Fleet nor EC2 Fleet. Its type token keeps the name `SpotFleet` because resource URNs carry it.
+ */
+export class SpotCapacity extends Blueprint {
     readonly interruptionBehavior: InterruptionBehavior;
     readonly launchTemplateId: pulumi.Output<string>;
     readonly securityGroupId: pulumi.Output<string>;
@@ -112,7 +117,7 @@ export class SpotFleet extends Blueprint {
     /** The standalone instances (stop/hibernate only). */
     readonly instanceIds?: pulumi.Output<string[]>;
 
-    constructor(name: string, args: SpotFleetArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: SpotCapacityArgs, opts?: pulumi.ComponentResourceOptions) {
         // Everything is checked before the component registers, so a bad argument creates nothing.
         const s = resolveArgs<typeof spotFleetSettings, Inputs>(name, spotFleetSettings, args);
         // resolveArgs skips the rules between keys when the VPC or subnets are outputs; the fleet's rules need only
@@ -124,6 +129,7 @@ export class SpotFleet extends Blueprint {
         const desired = s.desiredCapacity;
         const asg = shape.autoScaling;
         const rootGiB = shape.rootVolumeSizeGiB;
+        // The former class name stays in the type token: URNs of deployed stacks carry it.
         super("aws-blueprints:compute:SpotFleet", name, args.scenario ?? "spot-fleet", args, opts);
         this.interruptionBehavior = behavior;
 
@@ -322,3 +328,15 @@ export class SpotFleet extends Blueprint {
         });
     }
 }
+
+// The scenario: `aws-blueprints:spotFleet` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const spotFleet = defineScenario({
+    key: "spotFleet",
+    readme: { number: 4, title: "EC2 Spot capacity with interruption handling" },
+    declaration: spotFleetSettings,
+    build: (settings, shared) => {
+        const fleet = new SpotCapacity("spot-fleet", { ...shared, ...settings });
+        return pick(fleet, ["interruptionBehavior", "autoScalingGroupName", "instanceIds", "launchTemplateId", "securityGroupId", "imageId", "topicArn", "ruleArn"]);
+    },
+});

@@ -1,5 +1,5 @@
 // The rules between a Spot fleet's arguments and the shape they give it. The spotFleet declaration, the budget
-// guardrail's test fleet and the SpotFleet component apply the same rules: a stack file is refused at
+// guardrail's test fleet and the SpotCapacity component apply the same rules: a stack file is refused at
 // configuration time, and a program that passes other resources' outputs (which skip the declaration's rules
 // between keys) is refused by the component, with the same messages.
 import type { z } from "zod";

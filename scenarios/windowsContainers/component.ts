@@ -8,7 +8,7 @@ import { acknowledgeTags, Blueprint } from "../../components/common";
 import { accountAdministersKey, logsEncryptStatement } from "../../components/iam";
 import { InstanceRole } from "../../components/instanceRole";
 import { subnetsOffering } from "../../components/network";
-import { ArgsOf, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
 import { loadBalancerLogBucket } from "../../components/storage";
 import { protectedStackRules, windowsContainersSettings, WindowsContainersSettings } from "./settings";
 
@@ -118,13 +118,13 @@ export class WindowsContainerCluster extends Blueprint {
     readonly vpcId: pulumi.Output<string>;
 
     constructor(name: string, args: WindowsContainerClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-blueprints:containers:WindowsContainerCluster", name, "windows-containers", args, opts);
         // ECS refuses capacity provider names with these prefixes, and the provider is named after the component.
         if (/^(aws|ecs|fargate)/i.test(name)) throw new Error(`${name}: the name must not start with aws, ecs or fargate (ECS capacity provider rule)`);
         const s = resolveArgs<typeof windowsContainersSettings, Inputs>(name, windowsContainersSettings, args);
+        for (const problem of protectedStackRules(s, { protect: args.protect ?? false })) throw new Error(`${name}: ${problem.key}: ${problem.message}; got nothing`);
+        super("aws-blueprints:containers:WindowsContainerCluster", name, "windows-containers", args, opts);
         const server = s.windowsServer;
         const https = s.certificateArn !== undefined;
-        for (const problem of protectedStackRules(s, { protect: this.protectStateful })) throw new Error(`${name}: ${problem.key}: ${problem.message}; got nothing`);
         const ingressCidrs = s.ingressCidrs ?? (https ? ["0.0.0.0/0"] : []);
 
         const region = aws.getRegionOutput({}, { parent: this }).region;
@@ -568,3 +568,16 @@ export class WindowsContainerCluster extends Blueprint {
         });
     }
 }
+
+// The scenario: `aws-blueprints:windowsContainers` builds this component from its settings; its outputs are the stack output of the
+// same name. The registry (scenarios/index.ts) is generated from these entries.
+export const windowsContainers = defineScenario({
+    key: "windowsContainers",
+    readme: { number: 2, title: "Windows containers on Amazon ECS" },
+    declaration: windowsContainersSettings,
+    build: (settings, shared) => {
+        const cluster = new WindowsContainerCluster("windows-containers", { ...shared, ...settings });
+        return pick(cluster, ["url", "clusterName", "serviceName", "taskDefinitionArn", "capacityProviderName", "autoScalingGroupName", "repositoryUrl", "logGroupName", "logKeyArn", "accessLogBucket", "vpcId"]);
+    },
+    checkWithGlobals: (s, globals) => (s.enabled ? protectedStackRules(s, globals) : []),
+});

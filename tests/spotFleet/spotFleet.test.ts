@@ -5,19 +5,19 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { cancelSpotRequest, deployerCredentials } from "../../handlers/spotFleet/spotRequestCancel";
 import { awsError } from "../faults";
-import { amiParameter, SpotFleet, SpotFleetArgs } from "../../scenarios/spotFleet/component";
+import { amiParameter, SpotCapacity, SpotCapacityArgs } from "../../scenarios/spotFleet/component";
 import { architectureOf, hibernationInstanceTypes } from "../../scenarios/spotFleet/fleetRules";
 import { build, json, promiseOf, Resources, ROOT } from "../../engine/evaluate";
 import { recordedResources, withoutInstanceTypes } from "../../engine/mocks";
 
-async function fleet(args: SpotFleetArgs = {}) {
-    const { value, resources } = await build(() => new SpotFleet("fleet", args));
+async function fleet(args: SpotCapacityArgs = {}) {
+    const { value, resources } = await build(() => new SpotCapacity("fleet", args));
     return { fleet: value, r: new Resources(resources) };
 }
 
 const DEFAULT_SUBNETS = ["subnet-0d3fa17de5a2e9c0a", "subnet-0d3fa17de5a2e9c0b"];
 
-describe("SpotFleet component", () => {
+describe("SpotCapacity component", () => {
     describe("terminate (default): an Auto Scaling group with a mixed instances policy", () => {
         it("spreads Spot capacity over several instance types, price-capacity-optimized, with a configurable On-Demand base", async () => {
             const { r, fleet: f } = await fleet({
@@ -194,7 +194,7 @@ describe("SpotFleet component", () => {
 
         it("the cancellation acts as the stack's AWS provider does: its profile, files, keys and assumed roles", async () => {
             const roles = [{ roleArn: "arn:aws:iam::444455556666:role/deployer", sessionName: "ci", externalId: "blueprints" }];
-            const { resources } = await build(() => new SpotFleet("fleet", { interruptionBehavior: "stop", desiredCapacity: 1 }), {
+            const { resources } = await build(() => new SpotCapacity("fleet", { interruptionBehavior: "stop", desiredCapacity: 1 }), {
                 "aws:region": "us-east-1",
                 "aws:profile": "blueprints-prod",
                 "aws:sharedCredentialsFiles": JSON.stringify(["/home/ci/.aws/credentials"]),
@@ -288,14 +288,14 @@ describe("SpotFleet component", () => {
 
         it("hibernate is validated against the instance types' memory", () => {
             assert.throws(
-                () => new SpotFleet("bad", { interruptionBehavior: "hibernate", instanceTypes: ["m5.large"], rootVolumeSizeGiB: 12 }),
+                () => new SpotCapacity("bad", { interruptionBehavior: "hibernate", instanceTypes: ["m5.large"], rootVolumeSizeGiB: 12 }),
                 /rootVolumeSizeGiB: must be at least 16 for hibernate \(the 8 GiB AMI plus 8 GiB of memory to save\); got 12/,
             );
             assert.throws(
-                () => new SpotFleet("bad", { interruptionBehavior: "hibernate", instanceTypes: ["m5.large", "x2iedn.32xlarge"] }),
+                () => new SpotCapacity("bad", { interruptionBehavior: "hibernate", instanceTypes: ["m5.large", "x2iedn.32xlarge"] }),
                 /instanceTypes: hibernate needs instance types whose memory is known to support hibernation; x2iedn\.32xlarge is not one of/,
             );
-            assert.throws(() => new SpotFleet("bad", { interruptionBehavior: "hibernate", instanceTypes: ["t4g.small"] }), /instanceTypes: hibernate is supported here for x86_64 instance types only; got \["t4g\.small"\]/);
+            assert.throws(() => new SpotCapacity("bad", { interruptionBehavior: "hibernate", instanceTypes: ["t4g.small"] }), /instanceTypes: hibernate is supported here for x86_64 instance types only; got \["t4g\.small"\]/);
             assert.equal(hibernationInstanceTypes()["t3.small"], 2);
         });
     });
@@ -336,7 +336,7 @@ describe("SpotFleet component", () => {
     });
 
     it("refuses contradictory or unsupported arguments before creating anything", async () => {
-        const cases: Array<[SpotFleetArgs, RegExp]> = [
+        const cases: Array<[SpotCapacityArgs, RegExp]> = [
             [{ interruptionBehavior: "pause" as any }, /interruptionBehavior: Invalid option: expected one of "terminate"\|"stop"\|"hibernate"; got "pause"/],
             [{ instanceTypes: [] }, /instanceTypes: must name at least one instance type; got \[\]/],
             [{ instanceTypes: ["t3.micro", "large"] }, /instanceTypes\[1\]: must be an EC2 instance type like m5\.large; got "large"/],
@@ -355,7 +355,7 @@ describe("SpotFleet component", () => {
             [{ rootVolumeSizeGiB: 4 }, /rootVolumeSizeGiB: must be a whole number from 8 to 16384; got 4/],
         ];
         const before = recordedResources().length;
-        for (const [args, message] of cases) assert.throws(() => new SpotFleet("bad", args), message, JSON.stringify(args));
+        for (const [args, message] of cases) assert.throws(() => new SpotCapacity("bad", args), message, JSON.stringify(args));
         assert.equal(recordedResources().length, before, "nothing was registered");
     });
 });

@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { ROOT } from "../engine/evaluate";
+import { Io } from "../tools/cli";
+import { allStackYaml, renderScenarioTable } from "../tools/docs";
+import { Generator, GENERATORS, runGenerate } from "../tools/generate";
+import { REGISTRY_FILE, renderRegistry } from "../tools/registry";
+import { SCENARIO_KEYS, SCENARIOS } from "../scenarios";
+
+function buffers(): Io & { out: () => string; err: () => string } {
+    let out = "";
+    let err = "";
+    return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, out: () => out, err: () => err };
+}
+
+const fake = (name: string, stale: string[], evaluatesStacks = false): Generator => ({
+    name,
+    files: () => [`${name}.txt`],
+    command: `npm run ${name}`,
+    evaluatesStacks,
+    generate: async () => 0,
+    check: async () => stale,
+});
+
+describe("npm run generate (tools/generate.ts)", () => {
+    it("runs the registry first, then the taggable types, the configuration reference and the diagrams, then the plans, then the controls, each by an npm script", () => {
+        assert.deepEqual(GENERATORS.map((g) => g.name), ["registry", "taggable", "docs", "diagrams", "plans", "controls"]);
+        const scripts = Object.keys(JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>);
+        for (const g of GENERATORS) assert.ok(scripts.includes(g.command.replace(/^npm run /, "")), `${g.name}: ${g.command} is no npm script`);
+        assert.ok(GENERATORS.find((g) => g.name === "docs")!.files().includes("tests/stacks/Pulumi.all.yaml"));
+    });
+
+    it("--check names each stale file with the command that regenerates it, and exits 1", async () => {
+        const io = buffers();
+        assert.equal(await runGenerate({ check: true }, io, [fake("a", []), fake("b", ["b.txt: differs", "c.txt: missing"])]), 1);
+        assert.equal(io.err(), "b.txt: differs; run npm run generate (or npm run b)\nc.txt: missing; run npm run generate (or npm run b)\n");
+        assert.equal(io.out(), "");
+    });
+
+    it("--quick leaves out the generators that evaluate stacks", async () => {
+        const io = buffers();
+        assert.equal(await runGenerate({ check: true, quick: true }, io, [fake("a", []), fake("slow", ["x: stale"], true)]), 0);
+        assert.equal(io.out(), "generated files: up to date (a)\n");
+    });
+
+    it("the files that need no stack evaluated are up to date", async () => {
+        const io = buffers();
+        assert.equal(await runGenerate({ check: true, quick: true }, io), 0, io.err());
+    });
+
+    it("the README's scenario table has one row per registry entry, in the registry's order", () => {
+        const sections = renderScenarioTable()
+            .split("\n")
+            .map((line) => /^\| \d+ \| [^|]* \| `(\w+)` \| \[`scenarios\//.exec(line)?.[1])
+            .filter((k): k is string => k !== undefined);
+        assert.deepEqual(sections, [...SCENARIO_KEYS]);
+    });
+
+    it("the registry imports every scenario folder's entry, in the order of the README numbers", () => {
+        const folders = readdirSync(path.join(ROOT, "scenarios"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+        assert.deepEqual([...SCENARIO_KEYS].sort(), folders.sort());
+        const numbers = SCENARIOS.map((s) => s.readme.number);
+        assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b));
+        assert.equal(readFileSync(path.join(ROOT, REGISTRY_FILE), "utf8"), renderRegistry());
+    });
+
+    it("refuses a scenario folder whose component exports no entry under the folder's name", () => {
+        const folder = (component: string) => {
+            const root = mkdtempSync(path.join(tmpdir(), "registry-"));
+            mkdirSync(path.join(root, "scenarios", "heartbeat"), { recursive: true });
+            writeFileSync(path.join(root, "scenarios", "heartbeat", "component.ts"), component);
+            return root;
+        };
+        const wrong = folder("export const beat = { key: \"heartbeat\", readme: { number: 14 } };\n");
+        const right = folder("export const heartbeat = { key: \"heartbeat\", readme: { number: 14 } };\n");
+        try {
+            assert.throws(() => renderRegistry(wrong), /scenarios\/heartbeat\/component.ts exports no scenario entry `export const heartbeat = defineScenario/);
+            assert.match(renderRegistry(right), /import \{ heartbeat \} from "\.\/heartbeat\/component";\n[^]*\n {4}heartbeat,\n\] as const;/);
+        } finally {
+            for (const root of [wrong, right]) rmSync(root, { recursive: true, force: true });
+        }
+    });
+
+    it("the all-scenarios stack gains a section for a scenario it lacks, and turns on one that is off", () => {
+        const committed = readFileSync(path.join(ROOT, "tests/stacks/Pulumi.all.yaml"), "utf8");
+        assert.equal(allStackYaml(committed), committed, "the committed stack turns every scenario on");
+        const last = SCENARIOS[SCENARIOS.length - 1].key;
+        const without = committed.replace(new RegExp(`  aws-blueprints:${last}:\\n(    .*\\n|\\s*#.*\\n)*`), "");
+        assert.ok(!without.includes(`aws-blueprints:${last}:`));
+        const off = committed.replace(/(aws-blueprints:spotFleet:\n {4})enabled: true/, "$1enabled: false");
+        assert.match(allStackYaml(without), new RegExp(`aws-blueprints:${last}:\\n {4}enabled: true`));
+        assert.match(allStackYaml(off), /aws-blueprints:spotFleet:\n {4}enabled: true/);
+    });
+});
