@@ -60,12 +60,13 @@ function outputType(value: unknown): Json {
     return { type: "string" };
 }
 
-/** The class, token and picked outputs of a scenario, read from its component and registry entry. */
+/** The class, token and picked outputs of a scenario, read from its component file (the class, then its registry entry). */
 function componentOf(key: string): { className: string; token: string; outputs: string[] } {
     const source = readFileSync(path.join(ROOT, "scenarios", key, "component.ts"), "utf8");
     const declared = /export class (\w+) extends Blueprint \{[\s\S]*?super\("([^"]+)"/.exec(source);
     if (!declared) throw new Error(`scenarios/${key}/component.ts: no Blueprint class registering a type token`);
-    const entry = readFileSync(path.join(ROOT, "scenarios", key, "index.ts"), "utf8");
+    // The registry entry closes the component's file.
+    const entry = source.slice(source.indexOf("defineScenario("));
     const picked = /pick\(\w+, \[([^\]]*)\]\)/.exec(entry);
     const outputs = picked ? [...picked[1].matchAll(/"(\w+)"/g)].map((m) => m[1]) : [];
     return { className: declared[1], token: declared[2], outputs };
