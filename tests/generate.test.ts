@@ -25,8 +25,8 @@ const fake = (name: string, stale: string[], evaluatesStacks = false): Generator
 });
 
 describe("npm run generate (tools/generate.ts)", () => {
-    it("runs the registry first, then the taggable types, the configuration reference and the diagrams, then the plans, then the controls, each by an npm script", () => {
-        assert.deepEqual(GENERATORS.map((g) => g.name), ["registry", "taggable", "docs", "diagrams", "plans", "controls"]);
+    it("runs the registry first, then the taggable types, the configuration reference and the diagrams, then the plans, the controls, the package schema and the URN contract, each by an npm script", () => {
+        assert.deepEqual(GENERATORS.map((g) => g.name), ["registry", "taggable", "docs", "diagrams", "plans", "controls", "schema", "contract"]);
         const scripts = Object.keys(JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>);
         for (const g of GENERATORS) assert.ok(scripts.includes(g.command.replace(/^npm run /, "")), `${g.name}: ${g.command} is no npm script`);
         assert.ok(GENERATORS.find((g) => g.name === "docs")!.files().includes("tests/stacks/Pulumi.all.yaml"));
