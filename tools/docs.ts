@@ -246,13 +246,23 @@ export function allStackYaml(text: string, root = ROOT): string {
     return changed ? doc.toString({ lineWidth: 0, flowCollectionPadding: false }) : text;
 }
 
+/** A scenario page shows its architecture diagram (the diagrams entry of npm run generate draws it) under its title. */
+function withDiagram(page: string, key: string): string {
+    if (page.includes("](architecture.svg)")) return page;
+    const title = /^# .*$/m.exec(page);
+    if (!title) throw new Error(`scenarios/${key}/README.md has no title (a line starting with "# ")`);
+    const at = title.index + title[0].length;
+    const image = `![Architecture of ${key}, drawn by npm run docs from example.yaml: nodes are its resources, edges the verified requests and traffic between them](architecture.svg)`;
+    return `${page.slice(0, at)}\n\n${image}${page.slice(at)}`;
+}
+
 /** Every generated file's expected content, by path relative to the repository. */
 export function generatedFiles(root = ROOT): Map<string, string> {
     const files = new Map<string, string>();
     for (const scenario of SCENARIOS) {
         const rel = `scenarios/${scenario.key}/README.md`;
         const page = readFileSync(path.join(root, rel), "utf8");
-        files.set(rel, withBlock(page, "settings.ts", renderTable(configRows(scenario.declaration)), replaceFirstTableAfter(/^## Configuration$/m)));
+        files.set(rel, withBlock(withDiagram(page, scenario.key), "settings.ts", renderTable(configRows(scenario.declaration)), replaceFirstTableAfter(/^## Configuration$/m)));
     }
     const readme = withBlock(readFileSync(path.join(root, "README.md"), "utf8"), SCENARIO_TABLE_SOURCE, renderScenarioTable(), replaceFirstTableAfter(/^## Scenarios$/m), "its defineScenario entry");
     const globals = configRows(globalSettings, ["region"]);

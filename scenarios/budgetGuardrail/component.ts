@@ -14,7 +14,7 @@ import { Blueprint } from "../../components/common";
 import { logDeliveryStatement, policyDocument, ServiceRole, Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { SpotCapacity } from "../spotFleet/component";
 import { budgetGuardrailSettings } from "./settings";
 
@@ -274,168 +274,15 @@ export class BudgetGuardrail extends Blueprint {
             { parent: this, dependsOn: [enforcement], deleteBeforeReplace: true },
         );
 
-        const stateMachineLogs = (mode: GuardrailMode) =>
-            new aws.cloudwatch.LogGroup(
-                `${name}-${mode}-logs`,
-                { namePrefix: `/aws/vendedlogs/states/${name}-${mode}-`, retentionInDays: this.logRetentionDays },
-                this.stateful(),
-            );
-        const enforceLogs = stateMachineLogs("enforce");
-        const restoreLogs = stateMachineLogs("restore");
-        const statesRole = new ServiceRole(
-            `${name}-states`,
-            {
-                service: "states.amazonaws.com",
-                description: `Runs the ${name} enforcement and restore state machines`,
-                statements: [
-                    {
-                        sid: "InvokeActionFunction",
-                        actions: ["lambda:InvokeFunction"],
-                        resources: [enforcement.arn, pulumi.interpolate`${enforcement.arn}:*`],
-                    },
-                    ...alerts.publishStatements(),
-                    logDeliveryStatement("DeliverExecutionLogs"),
-                ],
-            },
-            { parent: this },
-        );
-        const stateMachine = (mode: GuardrailMode, logs: aws.cloudwatch.LogGroup) =>
-            new aws.sfn.StateMachine(
-                `${name}-${mode}`,
-                {
-                    type: "STANDARD",
-                    roleArn: statesRole.arn,
-                    definition: pulumi
-                        .all([enforcement.arn, alerts.topicArn, group.name])
-                        .apply(([functionArn, topicArn, groupName]) =>
-                            JSON.stringify(guardrailDefinition({ mode, functionArn, topicArn, groupName, budgetName })),
-                        ),
-                    loggingConfiguration: { logDestination: pulumi.interpolate`${logs.arn}:*`, includeExecutionData: true, level: "ALL" },
-                },
-                { parent: this, dependsOn: [statesRole.policy] },
-            );
-        const enforceMachine = stateMachine("enforce", enforceLogs);
-        const restoreMachine = stateMachine("restore", restoreLogs);
-
-        const failures = new aws.sqs.Queue(
-            `${name}-failures`,
-            { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 },
-            this.stateful(),
-        );
-        const alertFunction = new HandlerFunction(
-            `${name}-alert`,
-            {
-                description: "Reads AWS Budgets notifications and starts enforcement when the guarded budget's ACTUAL spend is exceeded",
-                statements: [
-                    { sid: "StartEnforcement", actions: ["states:StartExecution"], resources: [enforceMachine.arn] },
-                    { sid: "FailureDestination", actions: ["sqs:SendMessage"], resources: [failures.arn] },
-                ],
-                environment: {
-                    BUDGET_NAME: budgetName,
-                    ACCOUNT_ID: identity.accountId,
-                    TOPIC_ARN: alerts.topicArn,
-                    STATE_MACHINE_ARN: enforceMachine.arn,
-                },
-                timeoutSeconds: 30,
-                memorySizeMb: s.memorySizeMb,
-                logRetentionDays: this.logRetentionDays,
-                protect: this.protectStateful,
-                callback: alertHandler,
-            },
-            { parent: this },
-        );
-        new aws.lambda.FunctionEventInvokeConfig(
-            `${name}-alert-async`,
-            {
-                functionName: alertFunction.functionName,
-                maximumRetryAttempts: 2,
-                maximumEventAgeInSeconds: 6 * 3600,
-                destinationConfig: { onFailure: { destination: failures.arn } },
-            },
-            { parent: this },
-        );
-        const permission = new aws.lambda.Permission(
-            `${name}-alert-invoke`,
-            { action: "lambda:InvokeFunction", function: alertFunction.functionName, principal: "sns.amazonaws.com", sourceArn: alerts.topicArn },
-            { parent: this },
-        );
-        new aws.sns.TopicSubscription(
-            `${name}-alert-subscription`,
-            {
-                topic: alerts.topicArn,
-                protocol: "lambda",
-                endpoint: alertFunction.arn,
-                // The state machines' own notices carry an origin attribute; Budgets and alarm messages do not.
-                filterPolicy: JSON.stringify({ origin: [{ exists: false }] }),
-            },
-            { parent: this, dependsOn: [permission] },
-        );
-
-        topicAlarm(
-            `${name}-alert-errors`,
-            {
-                description: "The budget alert function failed; a budget notification may not have been acted on",
-                namespace: "AWS/Lambda",
-                metricName: "Errors",
-                dimensions: { FunctionName: alertFunction.functionName },
-                statistic: "Sum",
-                comparison: "GreaterThanOrEqualToThreshold",
-                threshold: 1,
-                topicArn: alerts.topicArn,
-            },
-            { parent: this },
-        );
-        topicAlarm(
-            `${name}-failed-alerts`,
-            {
-                description: "Budget notifications the alert function gave up on (see the failure queue)",
-                namespace: "AWS/SQS",
-                metricName: "ApproximateNumberOfMessagesVisible",
-                dimensions: { QueueName: failures.name },
-                statistic: "Maximum",
-                comparison: "GreaterThanThreshold",
-                threshold: 0,
-                topicArn: alerts.topicArn,
-                notifyOnOk: true,
-            },
-            { parent: this },
-        );
-        for (const [mode, machine] of [["enforce", enforceMachine], ["restore", restoreMachine]] as const) {
-            topicAlarm(
-                `${name}-${mode}-failed`,
-                {
-                    description: `The budget guardrail ${mode} state machine failed`,
-                    namespace: "AWS/States",
-                    metricName: "ExecutionsFailed",
-                    dimensions: { StateMachineArn: machine.arn },
-                    statistic: "Sum",
-                    comparison: "GreaterThanOrEqualToThreshold",
-                    threshold: 1,
-                    topicArn: alerts.topicArn,
-                },
-                { parent: this },
-            );
-        }
+        const { enforceMachine, restoreMachine } = this.stateMachines(name, budgetName, { enforcement, alerts, group });
+        const { failures, alertFunction } = this.alertPath(name, s, { budgetName, accountId: identity.accountId, alerts, enforceMachine });
+        this.failureAlarms(name, { alerts, alertFunction, failures, enforceMachine, restoreMachine });
 
         if (s.createTestUser) {
-            const user = new aws.iam.User(`${name}-test-user`, { path: "/blueprints/", forceDestroy: true }, { parent: this });
-            new aws.iam.UserGroupMembership(`${name}-test-user-groups`, { user: user.name, groups: [group.name] }, { parent: this });
-            const ownPassword: Statement[] = [
-                { sid: "ChangeOwnPassword", actions: ["iam:ChangePassword"], resources: [user.arn] },
-                // GetAccountPasswordPolicy supports no resource ARNs.
-                { sid: "ReadPasswordPolicy", actions: ["iam:GetAccountPasswordPolicy"], resources: ["*"] },
-            ];
-            // AWS requires a new password at first sign-in, which the user may only set with iam:ChangePassword.
-            new aws.iam.UserPolicy(`${name}-test-user-password`, { user: user.name, policy: policyDocument(ownPassword) }, { parent: this });
-            const login = new aws.iam.UserLoginProfile(
-                `${name}-test-user-login`,
-                { user: user.name, passwordResetRequired: true, passwordLength: 24 },
-                // The user's own password change would otherwise show as drift on every refresh.
-                { parent: this, additionalSecretOutputs: ["password"], ignoreChanges: ["passwordResetRequired", "passwordLength"] },
-            );
-            this.testUserName = user.name;
-            this.testUserPassword = pulumi.secret(login.password);
-            this.consoleSignInUrl = pulumi.interpolate`https://${identity.accountId}.signin.aws.amazon.com/console`;
+            const testUser = this.testUser(name, group, identity.accountId);
+            this.testUserName = testUser.userName;
+            this.testUserPassword = testUser.password;
+            this.consoleSignInUrl = testUser.consoleSignInUrl;
         }
 
         if (s.createTestFleet) {
@@ -481,6 +328,200 @@ export class BudgetGuardrail extends Blueprint {
             consoleSignInUrl: this.consoleSignInUrl,
             testFleetGroupName: this.testFleet?.autoScalingGroupName,
         });
+    }
+
+    /**
+     * The enforce and restore state machines (each with its log group) and their role, which may invoke the
+     * enforcement function and publish to the alerts topic.
+     */
+    private stateMachines(
+        name: string,
+        budgetName: string,
+        on: { enforcement: HandlerFunction; alerts: EncryptedTopic; group: aws.iam.Group },
+    ): { enforceMachine: aws.sfn.StateMachine; restoreMachine: aws.sfn.StateMachine } {
+        const { enforcement, alerts, group } = on;
+        const stateMachineLogs = (mode: GuardrailMode) =>
+            new aws.cloudwatch.LogGroup(
+                `${name}-${mode}-logs`,
+                { namePrefix: `/aws/vendedlogs/states/${name}-${mode}-`, retentionInDays: this.logRetentionDays },
+                this.stateful(),
+            );
+        const enforceLogs = stateMachineLogs("enforce");
+        const restoreLogs = stateMachineLogs("restore");
+        const statesRole = new ServiceRole(
+            `${name}-states`,
+            {
+                service: "states.amazonaws.com",
+                description: `Runs the ${name} enforcement and restore state machines`,
+                statements: [
+                    {
+                        sid: "InvokeActionFunction",
+                        actions: ["lambda:InvokeFunction"],
+                        resources: [enforcement.arn, pulumi.interpolate`${enforcement.arn}:*`],
+                    },
+                    ...alerts.publishStatements(),
+                    logDeliveryStatement("DeliverExecutionLogs"),
+                ],
+            },
+            { parent: this },
+        );
+        const stateMachine = (mode: GuardrailMode, logs: aws.cloudwatch.LogGroup) =>
+            new aws.sfn.StateMachine(
+                `${name}-${mode}`,
+                {
+                    type: "STANDARD",
+                    roleArn: statesRole.arn,
+                    definition: pulumi
+                        .all([enforcement.arn, alerts.topicArn, group.name])
+                        .apply(([functionArn, topicArn, groupName]) =>
+                            JSON.stringify(guardrailDefinition({ mode, functionArn, topicArn, groupName, budgetName })),
+                        ),
+                    loggingConfiguration: { logDestination: pulumi.interpolate`${logs.arn}:*`, includeExecutionData: true, level: "ALL" },
+                },
+                { parent: this, dependsOn: [statesRole.policy] },
+            );
+        const enforceMachine = stateMachine("enforce", enforceLogs);
+        const restoreMachine = stateMachine("restore", restoreLogs);
+        return { enforceMachine, restoreMachine };
+    }
+
+    /**
+     * The path from a budget notification to enforcement: the alert function subscribed to the topic (Budgets'
+     * and alarms' messages only), retried twice, with a queue for what it gives up on.
+     */
+    private alertPath(
+        name: string,
+        s: ResolvedArgs<typeof budgetGuardrailSettings>,
+        on: { budgetName: string; accountId: pulumi.Output<string>; alerts: EncryptedTopic; enforceMachine: aws.sfn.StateMachine },
+    ): { failures: aws.sqs.Queue; alertFunction: HandlerFunction } {
+        const { budgetName, accountId, alerts, enforceMachine } = on;
+        const failures = new aws.sqs.Queue(
+            `${name}-failures`,
+            { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 },
+            this.stateful(),
+        );
+        const alertFunction = new HandlerFunction(
+            `${name}-alert`,
+            {
+                description: "Reads AWS Budgets notifications and starts enforcement when the guarded budget's ACTUAL spend is exceeded",
+                statements: [
+                    { sid: "StartEnforcement", actions: ["states:StartExecution"], resources: [enforceMachine.arn] },
+                    { sid: "FailureDestination", actions: ["sqs:SendMessage"], resources: [failures.arn] },
+                ],
+                environment: {
+                    BUDGET_NAME: budgetName,
+                    ACCOUNT_ID: accountId,
+                    TOPIC_ARN: alerts.topicArn,
+                    STATE_MACHINE_ARN: enforceMachine.arn,
+                },
+                timeoutSeconds: 30,
+                memorySizeMb: s.memorySizeMb,
+                logRetentionDays: this.logRetentionDays,
+                protect: this.protectStateful,
+                callback: alertHandler,
+            },
+            { parent: this },
+        );
+        new aws.lambda.FunctionEventInvokeConfig(
+            `${name}-alert-async`,
+            {
+                functionName: alertFunction.functionName,
+                maximumRetryAttempts: 2,
+                maximumEventAgeInSeconds: 6 * 3600,
+                destinationConfig: { onFailure: { destination: failures.arn } },
+            },
+            { parent: this },
+        );
+        const permission = new aws.lambda.Permission(
+            `${name}-alert-invoke`,
+            { action: "lambda:InvokeFunction", function: alertFunction.functionName, principal: "sns.amazonaws.com", sourceArn: alerts.topicArn },
+            { parent: this },
+        );
+        new aws.sns.TopicSubscription(
+            `${name}-alert-subscription`,
+            {
+                topic: alerts.topicArn,
+                protocol: "lambda",
+                endpoint: alertFunction.arn,
+                // The state machines' own notices carry an origin attribute; Budgets and alarm messages do not.
+                filterPolicy: JSON.stringify({ origin: [{ exists: false }] }),
+            },
+            { parent: this, dependsOn: [permission] },
+        );
+        return { failures, alertFunction };
+    }
+
+    /** Alarms on the topic: the alert function failing, notifications it gave up on, a state machine failing. */
+    private failureAlarms(
+        name: string,
+        on: { alerts: EncryptedTopic; alertFunction: HandlerFunction; failures: aws.sqs.Queue; enforceMachine: aws.sfn.StateMachine; restoreMachine: aws.sfn.StateMachine },
+    ): void {
+        const { alerts, alertFunction, failures, enforceMachine, restoreMachine } = on;
+        topicAlarm(
+            `${name}-alert-errors`,
+            {
+                description: "The budget alert function failed; a budget notification may not have been acted on",
+                namespace: "AWS/Lambda",
+                metricName: "Errors",
+                dimensions: { FunctionName: alertFunction.functionName },
+                statistic: "Sum",
+                comparison: "GreaterThanOrEqualToThreshold",
+                threshold: 1,
+                topicArn: alerts.topicArn,
+            },
+            { parent: this },
+        );
+        topicAlarm(
+            `${name}-failed-alerts`,
+            {
+                description: "Budget notifications the alert function gave up on (see the failure queue)",
+                namespace: "AWS/SQS",
+                metricName: "ApproximateNumberOfMessagesVisible",
+                dimensions: { QueueName: failures.name },
+                statistic: "Maximum",
+                comparison: "GreaterThanThreshold",
+                threshold: 0,
+                topicArn: alerts.topicArn,
+                notifyOnOk: true,
+            },
+            { parent: this },
+        );
+        for (const [mode, machine] of [["enforce", enforceMachine], ["restore", restoreMachine]] as const) {
+            topicAlarm(
+                `${name}-${mode}-failed`,
+                {
+                    description: `The budget guardrail ${mode} state machine failed`,
+                    namespace: "AWS/States",
+                    metricName: "ExecutionsFailed",
+                    dimensions: { StateMachineArn: machine.arn },
+                    statistic: "Sum",
+                    comparison: "GreaterThanOrEqualToThreshold",
+                    threshold: 1,
+                    topicArn: alerts.topicArn,
+                },
+                { parent: this },
+            );
+        }
+    }
+
+    /** A console user in the developers group, to try the guardrail with: it must change its password at first sign-in. */
+    private testUser(name: string, group: aws.iam.Group, accountId: pulumi.Output<string>): { userName: pulumi.Output<string>; password: pulumi.Output<string>; consoleSignInUrl: pulumi.Output<string> } {
+        const user = new aws.iam.User(`${name}-test-user`, { path: "/blueprints/", forceDestroy: true }, { parent: this });
+        new aws.iam.UserGroupMembership(`${name}-test-user-groups`, { user: user.name, groups: [group.name] }, { parent: this });
+        const ownPassword: Statement[] = [
+            { sid: "ChangeOwnPassword", actions: ["iam:ChangePassword"], resources: [user.arn] },
+            // GetAccountPasswordPolicy supports no resource ARNs.
+            { sid: "ReadPasswordPolicy", actions: ["iam:GetAccountPasswordPolicy"], resources: ["*"] },
+        ];
+        // AWS requires a new password at first sign-in, which the user may only set with iam:ChangePassword.
+        new aws.iam.UserPolicy(`${name}-test-user-password`, { user: user.name, policy: policyDocument(ownPassword) }, { parent: this });
+        const login = new aws.iam.UserLoginProfile(
+            `${name}-test-user-login`,
+            { user: user.name, passwordResetRequired: true, passwordLength: 24 },
+            // The user's own password change would otherwise show as drift on every refresh.
+            { parent: this, additionalSecretOutputs: ["password"], ignoreChanges: ["passwordResetRequired", "passwordLength"] },
+        );
+        return { userName: user.name, password: pulumi.secret(login.password), consoleSignInUrl: pulumi.interpolate`https://${accountId}.signin.aws.amazon.com/console` };
     }
 }
 

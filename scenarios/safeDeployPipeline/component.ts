@@ -11,12 +11,14 @@ import { logDeliveryStatement, policyDocument, ServiceRole, Statement } from "..
 import { HandlerFunction } from "../../components/lambda";
 import { privateBucket } from "../../components/storage";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { deployWorkflowDefinition, workflowTimeoutSeconds } from "./safeDeployWorkflow";
 import { safeDeployPipelineSettings } from "./settings";
 
 /** Arguments that also take other resources' values. */
 type Inputs = "deploymentRoleArn" | "source.connectionArn";
+/** The settings as resolveArgs returns them, which the constructor's steps read. */
+type Settings = ResolvedArgs<typeof safeDeployPipelineSettings, Inputs>;
 
 /** The scenario's settings (see ./settings.ts); the deployment role may be another resource's output. */
 export type SafeDeployPipelineArgs = ArgsOf<typeof safeDeployPipelineSettings, Inputs>;
@@ -147,6 +149,126 @@ export class SafeDeployPipeline extends Blueprint {
         const deploymentRoleArn = sampleRole ? sampleRole.arn : pulumi.output(s.deploymentRoleArn!);
         this.deploymentRoleArn = deploymentRoleArn;
 
+        const { inspect, stateMachine } = this.deployWorkflow(name, s, { stackArns, templateUrlBase, stagedTemplates, deploymentRoleArn, alerts });
+        const executions = pulumi.interpolate`arn:${partition.partition}:states:${region}:${account}:execution:${stateMachine.name}:*`;
+
+        const trigger = new HandlerFunction(
+            `${name}-trigger`,
+            {
+                description: "CodePipeline action: starts the deploy workflow and reports its outcome to the pipeline",
+                statements: [
+                    {
+                        sid: "ReportJobResults",
+                        // CodePipeline job results support no resource-level permissions.
+                        actions: ["codepipeline:PutJobSuccessResult", "codepipeline:PutJobFailureResult"],
+                        resources: ["*"],
+                    },
+                    { sid: "ReadSourceArtifacts", actions: ["s3:GetObject"], resources: [pulumi.interpolate`${artifacts.arn}/*`] },
+                    { sid: "StageTemplates", actions: ["s3:PutObject"], resources: [stagedTemplates] },
+                    { sid: "StartDeployments", actions: ["states:StartExecution"], resources: [stateMachine.arn] },
+                    { sid: "FollowDeployments", actions: ["states:DescribeExecution", "states:StopExecution"], resources: [executions] },
+                ],
+                environment: {
+                    STATE_MACHINE_ARN: stateMachine.arn,
+                    TEMPLATE_BUCKET: artifacts.bucket,
+                    TEMPLATE_PREFIX: STAGED_TEMPLATES,
+                    TEMPLATE_URL_BASE: pulumi.interpolate`https://${artifacts.bucket}.s3.${region}.${partition.dnsSuffix}/`,
+                    STACK_NAME_PREFIX: prefix,
+                    DEFAULT_INPUT_FILE: s.inputFile,
+                },
+                timeoutSeconds: 60,
+                logRetentionDays: this.logRetentionDays,
+                protect: this.protectStateful,
+                callback: pipelineJobHandler,
+            },
+            { parent: this },
+        );
+
+        const stage = this.pipelineSource(name, s, { prefix, deploySample, sampleRole, partition: partition.partition, region, account });
+        const pipelineStatements: Statement[] = [
+            {
+                sid: "ArtifactStore",
+                actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+                resources: [pulumi.interpolate`${artifacts.arn}/*`],
+            },
+            { sid: "ArtifactBucket", actions: ["s3:GetBucketVersioning", "s3:GetBucketLocation"], resources: [artifacts.arn] },
+            { sid: "InvokeTrigger", actions: ["lambda:InvokeFunction"], resources: [trigger.arn] },
+            ...stage.statements,
+        ];
+        const pipelineRole = new ServiceRole(
+            `${name}-pipeline`,
+            { service: "codepipeline.amazonaws.com", description: "Safe deploy pipeline", statements: pipelineStatements },
+            { parent: this },
+        );
+        const pipeline = new aws.codepipeline.Pipeline(
+            `${name}-pipeline`,
+            {
+                pipelineType: "V2",
+                // A newer revision waiting for the Prod stage replaces an older one that is still waiting.
+                executionMode: "SUPERSEDED",
+                roleArn: pipelineRole.arn,
+                artifactStores: [{ type: "S3", location: artifacts.bucket }],
+                stages: [
+                    { name: "Source", actions: [stage.action] },
+                    {
+                        name: "Prod",
+                        actions: [
+                            {
+                                name: "Deploy",
+                                category: "Invoke",
+                                owner: "AWS",
+                                provider: "Lambda",
+                                version: "1",
+                                inputArtifacts: ["SourceOutput"],
+                                configuration: { FunctionName: trigger.functionName, UserParameters: JSON.stringify({ inputFile: s.inputFile }) },
+                            },
+                        ],
+                    },
+                ],
+            },
+            { parent: this, dependsOn: [pipelineRole.policy, ...stage.dependencies] },
+        );
+
+        if (stage.bucket) this.startOnSourceChange(name, pipeline, stage.bucket, objectKey!);
+        this.reportFailures(name, { pipeline, alerts, trigger, stateMachine, workflowTimeoutSeconds: workflowTimeoutSeconds({ pollIntervalSeconds: s.pollIntervalSeconds, maxPolls: s.maxPolls }) });
+
+        this.sourceBucket = stage.bucket?.bucket;
+        this.sourceObjectKey = objectKey;
+        this.sampleStackName = stage.sampleStackName;
+        this.pipelineName = pipeline.name;
+        this.pipelineArn = pipeline.arn;
+        this.artifactBucket = artifacts.bucket;
+        this.stateMachineArn = stateMachine.arn;
+        this.triggerFunctionName = trigger.functionName;
+        this.inspectFunctionName = inspect.functionName;
+        this.topicArn = alerts.topicArn;
+        this.registerOutputs({
+            pipelineName: this.pipelineName,
+            pipelineArn: this.pipelineArn,
+            artifactBucket: this.artifactBucket,
+            stateMachineArn: this.stateMachineArn,
+            triggerFunctionName: this.triggerFunctionName,
+            inspectFunctionName: this.inspectFunctionName,
+            topicArn: this.topicArn,
+            deploymentRoleArn: this.deploymentRoleArn,
+            stackNamePrefix: this.stackNamePrefix,
+            sourceBucket: this.sourceBucket,
+            sourceObjectKey: this.sourceObjectKey,
+            sampleStackName: this.sampleStackName,
+        });
+    }
+
+    /**
+     * The deploy workflow: the function that inspects change sets and the state machine that creates, inspects,
+     * executes or deletes a change set, with its log group and a role confined to the pipeline's stacks, staged
+     * templates and deployment role.
+     */
+    private deployWorkflow(
+        name: string,
+        s: Settings,
+        on: { stackArns: pulumi.Output<string>; templateUrlBase: pulumi.Output<string>; stagedTemplates: pulumi.Output<string>; deploymentRoleArn: pulumi.Output<string>; alerts: EncryptedTopic },
+    ): { inspect: HandlerFunction; stateMachine: aws.sfn.StateMachine } {
+        const { stackArns, templateUrlBase, stagedTemplates, deploymentRoleArn, alerts } = on;
         const inspect = new HandlerFunction(
             `${name}-inspect`,
             {
@@ -219,58 +341,33 @@ export class SafeDeployPipeline extends Blueprint {
             },
             { parent: this, dependsOn: [workflowRole.policy] },
         );
-        const executions = pulumi.interpolate`arn:${partition.partition}:states:${region}:${account}:execution:${stateMachine.name}:*`;
+        return { inspect, stateMachine };
+    }
 
-        const trigger = new HandlerFunction(
-            `${name}-trigger`,
-            {
-                description: "CodePipeline action: starts the deploy workflow and reports its outcome to the pipeline",
-                statements: [
-                    {
-                        sid: "ReportJobResults",
-                        // CodePipeline job results support no resource-level permissions.
-                        actions: ["codepipeline:PutJobSuccessResult", "codepipeline:PutJobFailureResult"],
-                        resources: ["*"],
-                    },
-                    { sid: "ReadSourceArtifacts", actions: ["s3:GetObject"], resources: [pulumi.interpolate`${artifacts.arn}/*`] },
-                    { sid: "StageTemplates", actions: ["s3:PutObject"], resources: [stagedTemplates] },
-                    { sid: "StartDeployments", actions: ["states:StartExecution"], resources: [stateMachine.arn] },
-                    { sid: "FollowDeployments", actions: ["states:DescribeExecution", "states:StopExecution"], resources: [executions] },
-                ],
-                environment: {
-                    STATE_MACHINE_ARN: stateMachine.arn,
-                    TEMPLATE_BUCKET: artifacts.bucket,
-                    TEMPLATE_PREFIX: STAGED_TEMPLATES,
-                    TEMPLATE_URL_BASE: pulumi.interpolate`https://${artifacts.bucket}.s3.${region}.${partition.dnsSuffix}/`,
-                    STACK_NAME_PREFIX: prefix,
-                    DEFAULT_INPUT_FILE: s.inputFile,
-                },
-                timeoutSeconds: 60,
-                logRetentionDays: this.logRetentionDays,
-                protect: this.protectStateful,
-                callback: pipelineJobHandler,
-            },
-            { parent: this },
-        );
-
-        const pipelineStatements: Statement[] = [
-            {
-                sid: "ArtifactStore",
-                actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
-                resources: [pulumi.interpolate`${artifacts.arn}/*`],
-            },
-            { sid: "ArtifactBucket", actions: ["s3:GetBucketVersioning", "s3:GetBucketLocation"], resources: [artifacts.arn] },
-            { sid: "InvokeTrigger", actions: ["lambda:InvokeFunction"], resources: [trigger.arn] },
-        ];
+    /**
+     * The pipeline's source stage: a versioned bucket whose object's new versions start the pipeline (with the sample
+     * input and its cleanup when asked for), or a CodeStar connection to a repository; and what the pipeline's role
+     * needs for it.
+     */
+    private pipelineSource(
+        name: string,
+        s: Settings,
+        on: { prefix: string; deploySample: boolean; sampleRole?: { resources: pulumi.Resource[] }; partition: pulumi.Output<string>; region: pulumi.Output<string>; account: pulumi.Output<string> },
+    ): { action: aws.types.input.codepipeline.PipelineStageAction; statements: Statement[]; dependencies: pulumi.Resource[]; bucket?: aws.s3.Bucket; sampleStackName?: string } {
+        const { prefix, deploySample, sampleRole, partition, region, account } = on;
+        const source = s.source;
+        const objectKey = source.type === "s3" ? source.objectKey : undefined;
+        const statements: Statement[] = [];
+        let sampleStackName: string | undefined;
         let sourceAction: aws.types.input.codepipeline.PipelineStageAction;
         let sourceBucket: aws.s3.Bucket | undefined;
         let sourceVersioning: aws.s3.BucketVersioning | undefined;
-        const pipelineDependencies: pulumi.Resource[] = [];
+        const dependencies: pulumi.Resource[] = [];
         if (source.type === "s3") {
             [sourceBucket, sourceVersioning] = this.privateBucket(`${name}-source`);
             // S3 events reach EventBridge, whose rule starts the pipeline: no polling.
             const notification = new aws.s3.BucketNotification(`${name}-source-events`, { bucket: sourceBucket.id, eventbridge: true }, { parent: this });
-            pipelineStatements.push(
+            statements.push(
                 { sid: "ReadSourceObject", actions: ["s3:GetObject", "s3:GetObjectVersion"], resources: [pulumi.interpolate`${sourceBucket.arn}/${objectKey}`] },
                 { sid: "SourceBucket", actions: ["s3:GetBucketVersioning"], resources: [sourceBucket.arn] },
             );
@@ -283,33 +380,31 @@ export class SafeDeployPipeline extends Blueprint {
                 outputArtifacts: ["SourceOutput"],
                 configuration: { S3Bucket: sourceBucket.bucket, S3ObjectKey: source.objectKey, PollForSourceChanges: "false" },
             };
-            pipelineDependencies.push(notification, sourceVersioning);
+            dependencies.push(notification, sourceVersioning);
             if (deploySample) {
-                this.sampleStackName = `${prefix}sample-app`;
+                sampleStackName = `${prefix}sample-app`;
                 // A pipeline runs once when created, so the sample must be in place before it.
                 const sample = new aws.s3.BucketObjectv2(
                     `${name}-sample`,
                     {
                         bucket: sourceBucket.id,
                         key: source.objectKey,
-                        contentBase64: createZip({ [s.inputFile]: sampleInput(this.sampleStackName), "template.yaml": sampleTemplate() }).toString("base64"),
+                        contentBase64: createZip({ [s.inputFile]: sampleInput(sampleStackName), "template.yaml": sampleTemplate() }).toString("base64"),
                         contentType: "application/zip",
                     },
                     // The S3 source reads a version of the object: versioning must be on before the first upload.
                     { parent: this, dependsOn: [notification, sourceVersioning] },
                 );
-                pipelineDependencies.push(sample);
+                dependencies.push(sample);
                 if (!this.protectStateful) {
-                    pipelineDependencies.push(this.sampleCleanup(name, this.sampleStackName, partition.partition, region, account, sampleRole?.resources ?? []));
+                    dependencies.push(this.sampleCleanup(name, sampleStackName, partition, region, account, sampleRole?.resources ?? []));
                 }
             }
-            this.sourceBucket = sourceBucket.bucket;
-            this.sourceObjectKey = objectKey;
         } else {
             // The ARN's service names the action (codestar-connections or codeconnections); an ARN known only at
             // deployment gets both, still on that one connection.
             const services = typeof source.connectionArn === "string" ? [source.connectionArn.split(":")[2]] : ["codestar-connections", "codeconnections"];
-            pipelineStatements.push({ sid: "UseConnection", actions: services.map((service) => `${service}:UseConnection`), resources: [source.connectionArn] });
+            statements.push({ sid: "UseConnection", actions: services.map((service) => `${service}:UseConnection`), resources: [source.connectionArn] });
             sourceAction = {
                 name: "Source",
                 category: "Source",
@@ -326,41 +421,12 @@ export class SafeDeployPipeline extends Blueprint {
                 },
             };
         }
-        const pipelineRole = new ServiceRole(
-            `${name}-pipeline`,
-            { service: "codepipeline.amazonaws.com", description: "Safe deploy pipeline", statements: pipelineStatements },
-            { parent: this },
-        );
-        const pipeline = new aws.codepipeline.Pipeline(
-            `${name}-pipeline`,
-            {
-                pipelineType: "V2",
-                // A newer revision waiting for the Prod stage replaces an older one that is still waiting.
-                executionMode: "SUPERSEDED",
-                roleArn: pipelineRole.arn,
-                artifactStores: [{ type: "S3", location: artifacts.bucket }],
-                stages: [
-                    { name: "Source", actions: [sourceAction] },
-                    {
-                        name: "Prod",
-                        actions: [
-                            {
-                                name: "Deploy",
-                                category: "Invoke",
-                                owner: "AWS",
-                                provider: "Lambda",
-                                version: "1",
-                                inputArtifacts: ["SourceOutput"],
-                                configuration: { FunctionName: trigger.functionName, UserParameters: JSON.stringify({ inputFile: s.inputFile }) },
-                            },
-                        ],
-                    },
-                ],
-            },
-            { parent: this, dependsOn: [pipelineRole.policy, ...pipelineDependencies] },
-        );
+        return { action: sourceAction, statements, dependencies, bucket: sourceBucket, sampleStackName };
+    }
 
-        if (sourceBucket) {
+    /** An EventBridge rule that starts the pipeline when a new version of the source object lands (no polling). */
+    private startOnSourceChange(name: string, pipeline: aws.codepipeline.Pipeline, sourceBucket: aws.s3.Bucket, objectKey: string): void {
+
             const startRole = new ServiceRole(
                 `${name}-start`,
                 {
@@ -387,8 +453,14 @@ export class SafeDeployPipeline extends Blueprint {
                 { rule: rule.name, arn: pipeline.arn, roleArn: startRole.arn, retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 } },
                 { parent: this, dependsOn: [startRole.policy] },
             );
-        }
+    }
 
+    /** What reaches the alerts topic: every failed pipeline execution, a trigger that could not report, a workflow that timed out. */
+    private reportFailures(
+        name: string,
+        on: { pipeline: aws.codepipeline.Pipeline; alerts: EncryptedTopic; trigger: HandlerFunction; stateMachine: aws.sfn.StateMachine; workflowTimeoutSeconds: number },
+    ): void {
+        const { pipeline, alerts, trigger, stateMachine, workflowTimeoutSeconds } = on;
         // A pipeline can fail before the workflow (and its own notification) ever runs: a bad input file, a missing
         // template, a non-ZIP artifact, a permission error in the source stage. CodePipeline emits a FAILED pipeline
         // execution event for each of those; the event carries no reason, so the message says where to read it.
@@ -429,7 +501,7 @@ export class SafeDeployPipeline extends Blueprint {
         topicAlarm(
             `${name}-workflow-timeouts`,
             {
-                description: `A deploy workflow ran longer than ${workflowTimeoutSeconds(workflowOptions)} seconds and was stopped without cleanup`,
+                description: `A deploy workflow ran longer than ${workflowTimeoutSeconds} seconds and was stopped without cleanup`,
                 namespace: "AWS/States",
                 metricName: "ExecutionsTimedOut",
                 dimensions: { StateMachineArn: stateMachine.arn },
@@ -440,28 +512,6 @@ export class SafeDeployPipeline extends Blueprint {
             },
             { parent: this },
         );
-
-        this.pipelineName = pipeline.name;
-        this.pipelineArn = pipeline.arn;
-        this.artifactBucket = artifacts.bucket;
-        this.stateMachineArn = stateMachine.arn;
-        this.triggerFunctionName = trigger.functionName;
-        this.inspectFunctionName = inspect.functionName;
-        this.topicArn = alerts.topicArn;
-        this.registerOutputs({
-            pipelineName: this.pipelineName,
-            pipelineArn: this.pipelineArn,
-            artifactBucket: this.artifactBucket,
-            stateMachineArn: this.stateMachineArn,
-            triggerFunctionName: this.triggerFunctionName,
-            inspectFunctionName: this.inspectFunctionName,
-            topicArn: this.topicArn,
-            deploymentRoleArn: this.deploymentRoleArn,
-            stackNamePrefix: this.stackNamePrefix,
-            sourceBucket: this.sourceBucket,
-            sourceObjectKey: this.sourceObjectKey,
-            sampleStackName: this.sampleStackName,
-        });
     }
 
     /** A versioned, encrypted bucket that blocks public access and refuses plain-HTTP requests. */

@@ -8,7 +8,7 @@ import { acknowledgeTags, Blueprint } from "../../components/common";
 import { accountAdministersKey, logsEncryptStatement } from "../../components/iam";
 import { InstanceRole } from "../../components/instanceRole";
 import { subnetsOffering } from "../../components/network";
-import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { loadBalancerLogBucket } from "../../components/storage";
 import { protectedStackRules, windowsContainersSettings, WindowsContainersSettings } from "./settings";
 
@@ -16,6 +16,8 @@ export type WindowsServer = WindowsContainersSettings["windowsServer"];
 
 /** Arguments that also take other resources' values. */
 type Inputs = "certificateArn";
+/** The settings as resolveArgs returns them, which the constructor's steps read. */
+type Settings = ResolvedArgs<typeof windowsContainersSettings, Inputs>;
 /** The scenario's settings (see ./settings.ts), and the task's image, which no stack file sets. */
 export type WindowsContainerClusterArgs = ArgsOf<typeof windowsContainersSettings, Inputs> & {
     /** Image of the sample task. @default the IIS image matching `windowsServer` (Windows containers must match the host release) */
@@ -123,14 +125,56 @@ export class WindowsContainerCluster extends Blueprint {
         const s = resolveArgs<typeof windowsContainersSettings, Inputs>(name, windowsContainersSettings, args);
         for (const problem of protectedStackRules(s, { protect: args.protect ?? false })) throw new Error(`${name}: ${problem.key}: ${problem.message}; got nothing`);
         super("aws-blueprints:containers:WindowsContainerCluster", name, "windows-containers", args, opts);
-        const server = s.windowsServer;
         const https = s.certificateArn !== undefined;
         const ingressCidrs = s.ingressCidrs ?? (https ? ["0.0.0.0/0"] : []);
 
         const region = aws.getRegionOutput({}, { parent: this }).region;
-        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-        const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
 
+        const vpc = this.network(name, s);
+        const cluster = new aws.ecs.Cluster(
+            `${name}-cluster`,
+            { settings: [{ name: "containerInsights", value: s.containerInsights ? "enabled" : "disabled" }] },
+            { parent: this },
+        );
+        const { logKey, logs } = this.containerLogs(name, region);
+        const { albGroup, hostGroup } = this.securityGroups(name, vpc, https, ingressCidrs);
+        const group = this.containerInstances(name, s, cluster, hostGroup, vpc);
+        const { capacity, clusterProviders } = this.capacityProvider(name, cluster, group);
+        const repository = this.imageRepository(name, s);
+        const { accessLogs, alb, targets, listeners } = this.loadBalancer(name, s, vpc, albGroup, https);
+        const { taskDefinition, service } = this.webService(name, s, args.containerImage, { cluster, logs, region, capacity, targets, dependsOn: [clusterProviders, ...listeners] });
+        this.serviceScaling(name, s, cluster, service);
+
+        this.loadBalancerDnsName = alb.dnsName;
+        this.url = pulumi.interpolate`${https ? "https" : "http"}://${alb.dnsName}/`;
+        this.clusterName = cluster.name;
+        this.serviceName = service.name;
+        this.taskDefinitionArn = taskDefinition.arn;
+        this.capacityProviderName = capacity.name;
+        this.autoScalingGroupName = group.name;
+        this.repositoryUrl = repository.repositoryUrl;
+        this.logGroupName = logs.name;
+        this.logKeyArn = logKey.arn;
+        this.accessLogBucket = accessLogs.bucket.bucket;
+        this.vpcId = vpc.vpcId;
+        this.registerOutputs({
+            url: this.url,
+            loadBalancerDnsName: this.loadBalancerDnsName,
+            clusterName: this.clusterName,
+            serviceName: this.serviceName,
+            taskDefinitionArn: this.taskDefinitionArn,
+            capacityProviderName: this.capacityProviderName,
+            autoScalingGroupName: this.autoScalingGroupName,
+            repositoryUrl: this.repositoryUrl,
+            logGroupName: this.logGroupName,
+            logKeyArn: this.logKeyArn,
+            accessLogBucket: this.accessLogBucket,
+            vpcId: this.vpcId,
+        });
+    }
+
+    /** The VPC: public subnets for the load balancer, private ones for the container instances, NAT per the settings. */
+    private network(name: string, s: Settings): awsx.ec2.Vpc {
         const vpc = new awsx.ec2.Vpc(
             `${name}-vpc`,
             {
@@ -142,12 +186,13 @@ export class WindowsContainerCluster extends Blueprint {
             },
             { parent: this },
         );
+        return vpc;
+    }
 
-        const cluster = new aws.ecs.Cluster(
-            `${name}-cluster`,
-            { settings: [{ name: "containerInsights", value: s.containerInsights ? "enabled" : "disabled" }] },
-            { parent: this },
-        );
+    /** The container logs' group, encrypted with a key of its own that CloudWatch Logs may use for this group alone. */
+    private containerLogs(name: string, region: pulumi.Output<string>): { logKey: aws.kms.Key; logs: aws.cloudwatch.LogGroup } {
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const logKey = new aws.kms.Key(
             `${name}-containers`,
             {
@@ -163,7 +208,11 @@ export class WindowsContainerCluster extends Blueprint {
             { retentionInDays: this.logRetentionDays, kmsKeyId: logKey.arn },
             this.stateful(),
         );
+        return { logKey, logs };
+    }
 
+    /** The load balancer's and the instances' security groups: the allowed networks to the listeners, the listeners to the tasks' host port, the instances out to HTTPS and HTTP only. */
+    private securityGroups(name: string, vpc: awsx.ec2.Vpc, https: boolean, ingressCidrs: readonly string[]): { albGroup: aws.ec2.SecurityGroup; hostGroup: aws.ec2.SecurityGroup } {
         const albGroup = new aws.ec2.SecurityGroup(`${name}-alb`, { description: "Load balancer of the Windows containers", vpcId: vpc.vpcId }, { parent: this });
         const hostGroup = new aws.ec2.SecurityGroup(`${name}-hosts`, { description: "ECS Windows container instances", vpcId: vpc.vpcId }, { parent: this });
         const listenerPorts = https ? [443, 80] : [80];
@@ -221,7 +270,12 @@ export class WindowsContainerCluster extends Blueprint {
                 { parent: this },
             );
         }
+        return { albGroup, hostGroup };
+    }
 
+    /** The ECS-optimised Windows instances: their role, launch template and Auto Scaling group in the private subnets. */
+    private containerInstances(name: string, s: Settings, cluster: aws.ecs.Cluster, hostGroup: aws.ec2.SecurityGroup, vpc: awsx.ec2.Vpc): aws.autoscaling.Group {
+        const server = s.windowsServer;
         const role = new InstanceRole(
             `${name}-hosts`,
             {
@@ -292,6 +346,11 @@ export class WindowsContainerCluster extends Blueprint {
             // The capacity provider owns the group's desired capacity.
             { parent: this, ignoreChanges: ["desiredCapacity"] },
         );
+        return group;
+    }
+
+    /** The capacity provider that scales the instances for the tasks, and the cluster's default strategy. */
+    private capacityProvider(name: string, cluster: aws.ecs.Cluster, group: aws.autoscaling.Group): { capacity: aws.ecs.CapacityProvider; clusterProviders: aws.ecs.ClusterCapacityProviders } {
         const capacity = new aws.ecs.CapacityProvider(
             `${name}-capacity`,
             {
@@ -319,7 +378,11 @@ export class WindowsContainerCluster extends Blueprint {
             },
             { parent: this },
         );
+        return { capacity, clusterProviders };
+    }
 
+    /** The private image repository (scanned on push, immutable tags) and its lifecycle policy. */
+    private imageRepository(name: string, s: Settings): aws.ecr.Repository {
         const repository = new aws.ecr.Repository(
             `${name}-images`,
             {
@@ -353,7 +416,11 @@ export class WindowsContainerCluster extends Blueprint {
             },
             { parent: this },
         );
+        return repository;
+    }
 
+    /** The public load balancer with its access logs, the tasks' target group, and the listeners (HTTPS with an HTTP redirect when a certificate is set). */
+    private loadBalancer(name: string, s: Settings, vpc: awsx.ec2.Vpc, albGroup: aws.ec2.SecurityGroup, https: boolean): { accessLogs: ReturnType<typeof loadBalancerLogBucket>; alb: aws.lb.LoadBalancer; targets: aws.lb.TargetGroup; listeners: aws.lb.Listener[] } {
         const accessLogs = loadBalancerLogBucket(
             `${name}-access-logs`,
             { retentionDays: s.accessLogRetentionDays, prefix: name, forceDestroy: !this.protectStateful },
@@ -430,7 +497,13 @@ export class WindowsContainerCluster extends Blueprint {
                 ),
             );
         }
+        return { accessLogs, alb, targets, listeners };
+    }
 
+    /** The IIS task definition and the service that runs it on the capacity provider behind the target group. */
+    private webService(name: string, s: Settings, containerImage: string | undefined, on: { cluster: aws.ecs.Cluster; logs: aws.cloudwatch.LogGroup; region: pulumi.Output<string>; capacity: aws.ecs.CapacityProvider; targets: aws.lb.TargetGroup; dependsOn: pulumi.Resource[] }): { taskDefinition: aws.ecs.TaskDefinition; service: aws.ecs.Service } {
+        const { cluster, logs, region, capacity, targets, dependsOn } = on;
+        const server = s.windowsServer;
         const taskDefinition = new aws.ecs.TaskDefinition(
             `${name}-iis`,
             {
@@ -440,7 +513,7 @@ export class WindowsContainerCluster extends Blueprint {
                 runtimePlatform: { operatingSystemFamily: operatingSystemFamily(server), cpuArchitecture: "X86_64" },
                 containerDefinitions: pulumi
                     .all([logs.name, region])
-                    .apply(([group, r]) => JSON.stringify(windowsSimpleIisContainers(args.containerImage ?? iisImage(server), group, r))),
+                    .apply(([group, r]) => JSON.stringify(windowsSimpleIisContainers(containerImage ?? iisImage(server), group, r))),
             },
             { parent: this },
         );
@@ -466,9 +539,13 @@ export class WindowsContainerCluster extends Blueprint {
                 propagateTags: "SERVICE",
             },
             // Service auto scaling owns the desired count once the service exists.
-            { parent: this, dependsOn: [clusterProviders, ...listeners], ignoreChanges: ["desiredCount"] },
+            { parent: this, dependsOn, ignoreChanges: ["desiredCount"] },
         );
+        return { taskDefinition, service };
+    }
 
+    /** Step scaling of the service's task count on its average CPU: out after 3 minutes above, in after 15 below. */
+    private serviceScaling(name: string, s: Settings, cluster: aws.ecs.Cluster, service: aws.ecs.Service): void {
         const scaling = new aws.appautoscaling.Target(
             `${name}-web-scaling`,
             {
@@ -539,33 +616,6 @@ export class WindowsContainerCluster extends Blueprint {
             },
             { parent: this },
         );
-
-        this.loadBalancerDnsName = alb.dnsName;
-        this.url = pulumi.interpolate`${https ? "https" : "http"}://${alb.dnsName}/`;
-        this.clusterName = cluster.name;
-        this.serviceName = service.name;
-        this.taskDefinitionArn = taskDefinition.arn;
-        this.capacityProviderName = capacity.name;
-        this.autoScalingGroupName = group.name;
-        this.repositoryUrl = repository.repositoryUrl;
-        this.logGroupName = logs.name;
-        this.logKeyArn = logKey.arn;
-        this.accessLogBucket = accessLogs.bucket.bucket;
-        this.vpcId = vpc.vpcId;
-        this.registerOutputs({
-            url: this.url,
-            loadBalancerDnsName: this.loadBalancerDnsName,
-            clusterName: this.clusterName,
-            serviceName: this.serviceName,
-            taskDefinitionArn: this.taskDefinitionArn,
-            capacityProviderName: this.capacityProviderName,
-            autoScalingGroupName: this.autoScalingGroupName,
-            repositoryUrl: this.repositoryUrl,
-            logGroupName: this.logGroupName,
-            logKeyArn: this.logKeyArn,
-            accessLogBucket: this.accessLogBucket,
-            vpcId: this.vpcId,
-        });
     }
 }
 
