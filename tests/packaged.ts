@@ -12,7 +12,13 @@ import * as path from "node:path";
 import { ROOT } from "../engine/evaluate";
 
 const CACHE = path.join(ROOT, "node_modules", ".cache", "aws-blueprints", "package");
-const MANIFEST = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { name: string; version: string; files: string[] };
+const MANIFEST = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+    files: string[];
+    dependencies: Record<string, string>;
+    peerDependencies: Record<string, string>;
+};
 /** What the tarball is made from besides the files it lists: the build's inputs. */
 const BUILD_INPUTS = ["package.json", "tsconfig.json", "tsconfig.build.json", "tools/build.js", "lib", "components", "scenarios", "handlers"];
 
@@ -61,7 +67,7 @@ export interface InstalledPackage {
 /** The peers the consumer links to this repository's copies. */
 const PEERS = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/awsx"];
 /** The package's dependencies and the platform packages of sharp installed here, with their own dependencies. */
-const LINKED = [...Object.keys(JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).dependencies), "@img/colour", "detect-libc", "semver", ...readdirSync(path.join(ROOT, "node_modules", "@img")).filter((p) => p.startsWith("sharp-")).map((p) => `@img/${p}`)];
+const LINKED = [...Object.keys(MANIFEST.dependencies), ...Object.keys(MANIFEST.peerDependencies).filter((p) => !PEERS.includes(p)), "@img/colour", "detect-libc", "semver", ...readdirSync(path.join(ROOT, "node_modules", "@img")).filter((p) => p.startsWith("sharp-")).map((p) => `@img/${p}`)];
 
 function install(): InstalledPackage {
     const tarball = packedTarball();
