@@ -2,6 +2,7 @@
 // parsed by node:util parseArgs, `-h/--help` (usage on stdout, exit 0), usage errors as one line plus the usage on
 // stderr (exit 2), `-s/--stack` in Pulumi's forms, failures as `error: <message>`, and output that is never cut
 // short when piped.
+import * as path from "node:path";
 import { parseArgs } from "node:util";
 
 /** Exit code of a command line the tool cannot use (unknown option, missing value, missing required option). */
@@ -208,4 +209,25 @@ export function progress(stderr: Io["stderr"]): { update(text: string): void; do
         update: (text) => stderr.write(`\r\x1b[2K${text}`),
         done: () => stderr.write("\r\x1b[2K"),
     };
+}
+
+/** A generated file's writer and checker, as a generator command runs it. */
+export interface FileGenerator {
+    /** Absolute paths of what it writes. */
+    readonly files: readonly string[];
+    readonly generate: () => Promise<unknown>;
+    /** One line per stale or broken file; empty when up to date. */
+    readonly check: () => Promise<readonly string[]>;
+}
+
+/** A generator's own command: `--check` prints what is stale (exit 1), otherwise it writes its files. */
+export async function writeOrCheck(generator: FileGenerator, check: boolean | undefined, io: Io, root: string): Promise<number> {
+    if (check) {
+        const stale = await generator.check();
+        for (const line of stale) io.stderr.write(`${line}\n`);
+        return stale.length > 0 ? 1 : 0;
+    }
+    await generator.generate();
+    for (const file of generator.files) io.stdout.write(`wrote ${path.relative(root, file)}\n`);
+    return 0;
 }

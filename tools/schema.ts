@@ -10,7 +10,7 @@ import { ROOT, runStack } from "../engine/evaluate";
 import { PACKAGE_MANIFEST, PACKAGE_NAME } from "../components/packaging";
 import { blueprintArgsDeclaration } from "../components/settings";
 import { SCENARIOS } from "../scenarios";
-import { defineCommand, Io, main, Values } from "./cli";
+import { defineCommand, Io, main, Values, writeOrCheck } from "./cli";
 
 export const SCHEMA_FILE = path.join(ROOT, "schema.json");
 
@@ -135,14 +135,7 @@ export const schemaCommand = defineCommand({
 });
 
 export async function schema(values: Values<typeof schemaCommand.options>, io: Io): Promise<number> {
-    if (values.check) {
-        const stale = await schemaGenerator.check();
-        for (const line of stale) io.stderr.write(`${line}\n`);
-        return stale.length > 0 ? 1 : 0;
-    }
-    await schemaGenerator.generate();
-    io.stdout.write(`wrote ${path.relative(ROOT, SCHEMA_FILE)}\n`);
-    return 0;
+    return writeOrCheck(schemaGenerator, values.check, io, ROOT);
 }
 
 if (require.main === module) main(schemaCommand, schema);

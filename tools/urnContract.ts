@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { RecordedResource, ROOT, runStack } from "../engine/evaluate";
 import { engineUrns, parseUrn, projectName, UrnResolver } from "./plan";
-import { defineCommand, Io, main, Values } from "./cli";
+import { defineCommand, Io, main, Values, writeOrCheck } from "./cli";
 
 export const CONTRACT_FILE = path.join(ROOT, "urn-contract.json");
 /** The stack whose evaluation the contract is read from: every scenario on. */
@@ -146,14 +146,7 @@ export const contractCommand = defineCommand({
 });
 
 export async function contract(values: Values<typeof contractCommand.options>, io: Io): Promise<number> {
-    if (values.check) {
-        const problems = await contractGenerator.check();
-        for (const line of problems) io.stderr.write(`${line}\n`);
-        return problems.length > 0 ? 1 : 0;
-    }
-    await contractGenerator.generate();
-    io.stdout.write(`wrote ${path.relative(ROOT, CONTRACT_FILE)}\n`);
-    return 0;
+    return writeOrCheck(contractGenerator, values.check, io, ROOT);
 }
 
 if (require.main === module) main(contractCommand, contract);
