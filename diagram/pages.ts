@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ROOT, runStack } from "../engine/evaluate";
 import { SCENARIO_KEYS } from "../scenarios";
-import { runExample } from "../tests/exampleRuns";
+import { runExample } from "../engine/examples";
 import { architectureOf } from ".";
 import { Architecture, DiagramEdge, DiagramNode } from "./model";
 import { toSvg } from "./render";

@@ -13,7 +13,7 @@ import { EXISTING_LOOKUPS, LOOKED_UP_ELSEWHERE, typesNeedingLookup } from "../pr
 import { PROJECT } from "../components/settings";
 import { ProgramRun, ROOT, runProgram, runStack, STACK_DIRS } from "../engine/evaluate";
 import { SCENARIOS } from "../scenarios";
-import { EXAMPLE_REGION, exampleFile, filledExample, runExample } from "./exampleRuns";
+import { EXAMPLE_REGION, exampleFile, filledExample, runExample } from "../engine/examples";
 
 const COMMITTED = readdirSync(ROOT).filter((f) => /^Pulumi\.[a-z0-9-]+\.yaml$/.test(f)).map((f) => f.slice("Pulumi.".length, -".yaml".length)).sort();
 const TEST_STACKS = readdirSync(STACK_DIRS[1]).filter((f) => /^Pulumi\.[a-z0-9-]+\.yaml$/.test(f)).map((f) => f.slice("Pulumi.".length, -".yaml".length));

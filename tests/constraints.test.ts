@@ -14,7 +14,7 @@ import { SDK_ENUMS, sdkEnumValues } from "../checks/constraints/sdkEnums";
 import { configuredStacks } from "../tools/plan";
 import { constraints, constraintsCommand } from "../tools/constraints";
 import { runCommand } from "../tools/cli";
-import { exampleScenarios, runExample } from "./exampleRuns";
+import { exampleScenarios, runExample } from "../engine/examples";
 
 /** Each configured stack and each filled-in example, checked once. */
 const checked = new Map<string, Promise<StackCheck>>();

@@ -13,7 +13,7 @@ import { diagramGenerator, scenarioDiagram } from "../diagram/pages";
 import { PAGE_WIDTH_PT, svgSize, toDot, toMermaid } from "../diagram/render";
 import { buildPlan } from "../tools/plan";
 import { diffPlans } from "../tools/planDiff";
-import { runExample } from "./exampleRuns";
+import { runExample } from "../engine/examples";
 
 describe("architecture diagrams (diagram/)", function () {
     this.timeout(5 * 60 * 1000);

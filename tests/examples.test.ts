@@ -5,7 +5,7 @@ import { parseDocument } from "yaml";
 import { findDocumentationOnlyValues, PROJECT } from "../components/settings";
 import { SCENARIO_KEYS } from "../scenarios";
 import { ROOT } from "../engine/evaluate";
-import { DEPLOYER, exampleFile, exampleScenarios, filledExample, FILL, markedValues, runExample } from "./exampleRuns";
+import { DEPLOYER, exampleFile, exampleScenarios, filledExample, FILL, markedValues, runExample } from "../engine/examples";
 
 function toConfig(values: Record<string, unknown>): Record<string, string> {
     return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));

@@ -8,7 +8,7 @@ import { loadSettings, parseSettings, PROJECT_KEYS, SCENARIO_KEYS, Settings } fr
 import { configuredStacks } from "../tools/plan";
 import { clearRecorded, installMocks, recordedResources } from "../engine/mocks";
 import { readStackFile, ROOT, runProgram, stackConfig, stackFile } from "../engine/evaluate";
-import { exampleFile, exampleScenarios, markedValues } from "./exampleRuns";
+import { exampleFile, exampleScenarios, markedValues } from "../engine/examples";
 
 /** Raw config as the config system stores it for a stack (project key -> string). */
 function raw(stack: string, overrides: Record<string, unknown> = {}): { values: Record<string, string>; region?: string } {

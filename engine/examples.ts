@@ -1,10 +1,11 @@
 // The example stack files (scenarios/<key>/example.yaml) filled in as a user would, and one evaluation of each per
-// test process (per stack name), shared by the example tests, the account model's tests and the constraints layer.
+// process (per stack name), shared by the diagrams each scenario page shows and by the example, account-model and
+// constraints tests.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { isMap, isScalar, isSeq, parseDocument, Scalar } from "yaml";
 import { PROJECT } from "../components/settings";
-import { ProgramRun, ROOT, runProgram } from "../engine/evaluate";
+import { ProgramRun, ROOT, runProgram } from "./evaluate";
 
 export const exampleFile = (key: string) => path.join("scenarios", key, "example.yaml");
 
