@@ -2,7 +2,7 @@
 // A policy sees only the inputs a program sets, so it cannot tell an untagged taggable resource from an
 // untaggable one; this list, generated from the installed provider SDK, tells it.
 // Usage: npm run policy:taggable   (rewrites policy/taggable-types.json; npm run policy:taggable -- --help)
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { defineCommand, Io, main } from "./cli";
 
@@ -41,7 +41,9 @@ export const taggableCommand = defineCommand({
 });
 
 export function writeTaggable(_values: unknown, io: Io): number {
-    writeFileSync(TAGGABLE_FILE, renderTaggable());
+    const text = renderTaggable();
+    if (existsSync(TAGGABLE_FILE) && readFileSync(TAGGABLE_FILE, "utf8") === text) return 0;
+    writeFileSync(TAGGABLE_FILE, text);
     io.stdout.write(`wrote ${path.relative(process.cwd(), TAGGABLE_FILE)}\n`);
     return 0;
 }
