@@ -8,31 +8,11 @@ import * as provider from "@pulumi/pulumi/provider";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PACKAGE_MANIFEST, PACKAGE_ROOT } from "../components/packaging";
-import * as blueprints from "./index";
+import { COMPONENT_TYPES } from "./componentTypes";
 
 interface ComponentSchema {
     readonly properties: Readonly<Record<string, unknown>>;
 }
-
-type ComponentClass = new (name: string, args: any, opts?: pulumi.ComponentResourceOptions) => pulumi.ComponentResource;
-
-/** The component classes of the package by the type token each registers (read from the schema's resources). */
-const CLASSES: Readonly<Record<string, ComponentClass>> = {
-    "aws-blueprints:analytics:AthenaAnalytics": blueprints.AthenaAnalytics,
-    "aws-blueprints:cost:BudgetGuardrail": blueprints.BudgetGuardrail,
-    "aws-blueprints:compliance:CompliantWebApp": blueprints.CompliantWebApp,
-    "aws-blueprints:media:ImageHandler": blueprints.ImageHandler,
-    "aws-blueprints:deploy:LambdaCanaryDeployer": blueprints.LambdaCanaryDeployer,
-    "aws-blueprints:serverless:MultiRegionApi": blueprints.MultiRegionApi,
-    "aws-blueprints:operations:OpsAutomator": blueprints.OpsAutomator,
-    "aws-blueprints:operations:PatchInspectProtect": blueprints.PatchInspectProtect,
-    "aws-blueprints:delivery:SafeDeployPipeline": blueprints.SafeDeployPipeline,
-    "aws-blueprints:security:SecurityGroupGuard": blueprints.SecurityGroupGuard,
-    "aws-blueprints:email:SesTracking": blueprints.SesTracking,
-    "aws-blueprints:network:SniLoadBalancer": blueprints.SniLoadBalancer,
-    "aws-blueprints:compute:SpotFleet": blueprints.SpotCapacity,
-    "aws-blueprints:containers:WindowsContainerCluster": blueprints.WindowsContainerCluster,
-};
 
 export const SCHEMA_PATH = path.join(PACKAGE_ROOT, "schema.json");
 
@@ -46,9 +26,9 @@ export class BlueprintsProvider implements provider.Provider {
     }
 
     async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<provider.ConstructResult> {
-        const Component = CLASSES[type];
+        const Component = COMPONENT_TYPES[type];
         const schema = this.resources[type];
-        if (!Component || !schema) throw new Error(`unknown resource type ${type}; this provider constructs ${Object.keys(CLASSES).join(", ")}`);
+        if (!Component || !schema) throw new Error(`unknown resource type ${type}; this provider constructs ${Object.keys(COMPONENT_TYPES).join(", ")}`);
         const component = new Component(name, inputs, options) as pulumi.ComponentResource & Record<string, unknown>;
         const state = Object.fromEntries(Object.keys(schema.properties).map((key) => [key, component[key]]));
         return { urn: component.urn, state };

@@ -6,7 +6,8 @@ import { ROOT } from "../engine/evaluate";
 import { Io } from "../tools/cli";
 import { allStackYaml, renderScenarioTable } from "../tools/docs";
 import { Generator, GENERATORS, runGenerate } from "../tools/generate";
-import { REGISTRY_FILE, renderRegistry } from "../tools/registry";
+import { REGISTRY_FILE, renderPackageEntries, renderRegistry } from "../tools/registry";
+import { spawnSync } from "node:child_process";
 import { SCENARIO_KEYS, SCENARIOS } from "../scenarios";
 
 function buffers(): Io & { out: () => string; err: () => string } {
@@ -45,6 +46,23 @@ describe("npm run generate (tools/generate.ts)", () => {
         assert.equal(io.out(), "generated files: up to date (a)\n");
     });
 
+    it("--check stops at a stale registry: the other generators would read the scenarios it no longer lists", async () => {
+        const io = buffers();
+        const broken: Generator = { ...fake("docs", []), check: async () => assert.fail("checked against a stale registry") };
+        assert.equal(await runGenerate({ check: true }, io, [fake("registry", ["scenarios/index.ts: differs"]), broken]), 1);
+        assert.match(io.err(), /scenarios\/index.ts: differs; run npm run generate[^]*checked once the registry is up to date/);
+    });
+
+    it("loads no scenario before the registry is written, so a folder deleted or renamed cannot stop it", () => {
+        const probe = spawnSync(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", "-e", 'require("./tools/generate"); console.log(Object.keys(require.cache).filter((f) => f.includes("/scenarios/")).join(" "))'],
+            { cwd: ROOT, encoding: "utf8" },
+        );
+        assert.equal(probe.status, 0, probe.stderr);
+        assert.equal(probe.stdout.trim(), "");
+    });
+
     it("the files that need no stack evaluated are up to date", async () => {
         const io = buffers();
         assert.equal(await runGenerate({ check: true, quick: true }, io), 0, io.err());
@@ -80,6 +98,28 @@ describe("npm run generate (tools/generate.ts)", () => {
             assert.match(renderRegistry(right), /import \{ heartbeat \} from "\.\/heartbeat\/component";\n[^]*\n {4}heartbeat,\n\] as const;/);
         } finally {
             for (const root of [wrong, right]) rmSync(root, { recursive: true, force: true });
+        }
+    });
+
+    it("the package exports each folder's one Blueprint class with its arguments' type, and the provider knows it by its type token", () => {
+        const folder = (component: string) => {
+            const root = mkdtempSync(path.join(tmpdir(), "package-"));
+            mkdirSync(path.join(root, "scenarios", "heartbeat"), { recursive: true });
+            writeFileSync(path.join(root, "scenarios", "heartbeat", "component.ts"), `class Blueprint {\n    constructor(..._args: unknown[]) {}\n}\n${component}export const heartbeat = { key: "heartbeat", readme: { number: 14 } };\n`);
+            return root;
+        };
+        const component = 'export class Heartbeat extends Blueprint {\n    constructor() {\n        super("aws-blueprints:operations:Heartbeat");\n    }\n}\n';
+        const right = folder(`export type HeartbeatArgs = {};\n${component}`);
+        const noArgs = folder(component);
+        const two = folder(`export type HeartbeatArgs = {};\n${component}${component.replace(/Heartbeat/g, "Pulse")}`);
+        try {
+            const entries = renderPackageEntries(right);
+            assert.match(entries.get("lib/scenarios.ts")!, /^export \{ Heartbeat, type HeartbeatArgs \} from "\.\.\/scenarios\/heartbeat\/component";$/m);
+            assert.match(entries.get("lib/componentTypes.ts")!, /^ {4}"aws-blueprints:operations:Heartbeat": scenarios\.Heartbeat,$/m);
+            assert.throws(() => renderPackageEntries(noArgs), /scenarios\/heartbeat\/component.ts exports no HeartbeatArgs/);
+            assert.throws(() => renderPackageEntries(two), /exports 2 classes extending Blueprint \(Heartbeat, Pulse\)/);
+        } finally {
+            for (const root of [right, noArgs, two]) rmSync(root, { recursive: true, force: true });
         }
     });
 

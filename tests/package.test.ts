@@ -9,6 +9,7 @@ import * as ts from "typescript";
 import { archiveFiles, build, ROOT, withoutTestRunnerGlobals } from "../engine/evaluate";
 import type { RecordedResource } from "../engine/mocks";
 import * as blueprints from "../lib";
+import { SCENARIO_KEYS } from "../scenarios";
 import { Plan, planFromResources } from "../tools/plan";
 import { consumerProgram } from "./fixtures/consumer/program";
 import { InstalledPackage, installedPackage } from "./packaged";
@@ -56,9 +57,22 @@ describe("the package installed in another program", function () {
     });
 
     it("resolves every entry point of package.json's exports to JavaScript and declarations", () => {
-        for (const [subpath, target] of Object.entries(MANIFEST.exports as Record<string, string | { types: string; default: string }>)) {
-            const files = typeof target === "string" ? [target] : [target.types, target.default];
-            for (const file of files) assert.ok(existsSync(path.join(installed.root, file)), `${subpath}: ${file} is in the tarball`);
+        for (const [pattern, target] of Object.entries(MANIFEST.exports as Record<string, string | { types: string; default: string }>)) {
+            // `./*` is each scenario's own entry, `aws-blueprints/<config section>`.
+            for (const key of pattern.includes("*") ? SCENARIO_KEYS : [""]) {
+                const subpath = pattern.replace("*", key);
+                const files = (typeof target === "string" ? [target] : [target.types, target.default]).map((f) => f.replace("*", key));
+                for (const file of files) assert.ok(existsSync(path.join(installed.root, file)), `${subpath}: ${file} is in the tarball`);
+            }
+        }
+        // TypeScript finds each entry's declarations under both the resolution that reads exports and the one that reads typesVersions.
+        const importer = path.join(installed.consumer, "index.ts");
+        for (const moduleResolution of [ts.ModuleResolutionKind.Node16, ts.ModuleResolutionKind.Node10]) {
+            const options = { moduleResolution, module: moduleResolution === ts.ModuleResolutionKind.Node16 ? ts.ModuleKind.Node16 : ts.ModuleKind.CommonJS };
+            for (const entry of ["aws-blueprints", "aws-blueprints/blocks", "aws-blueprints/provider", ...SCENARIO_KEYS.map((k) => `aws-blueprints/${k}`)]) {
+                const resolved = ts.resolveModuleName(entry, importer, options, ts.sys).resolvedModule?.resolvedFileName;
+                assert.ok(resolved?.endsWith(".d.ts") && resolved.startsWith(installed.root), `${entry} (${ts.ModuleResolutionKind[moduleResolution]}): ${resolved}`);
+            }
         }
         const spot = require(require.resolve("aws-blueprints/spotFleet", { paths: [installed.consumer] }));
         const all = require(require.resolve("aws-blueprints", { paths: [installed.consumer] }));

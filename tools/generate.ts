@@ -10,16 +10,17 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { runStack } from "../engine/evaluate";
 import { defineCommand, Io, main, Values } from "./cli";
-import { CONTROLS_DIR, controlRows, renderCsv, renderMarkdown, STACKS as CONTROL_STACKS, writeControls } from "./controls";
-import { diagramGenerator } from "../diagram/pages";
-import { schemaGenerator } from "./schema";
-import { contractGenerator } from "./urnContract";
-import { generatedFiles, ROOT, staleness } from "./docs";
-import { buildPlan, committedStacks, configuredStacks, planPath, serializePlan, updatePlans } from "./plan";
-import { REGISTRY_FILE, renderRegistry } from "./registry";
-import { renderTaggable, TAGGABLE_FILE, writeTaggable } from "./taggableTypes";
+import { REGISTRY_FILE, renderPackageEntries, renderRegistry, ROOT } from "./registry";
+
+// Everything else is loaded when its generator runs: each of those modules imports the registry, which names every
+// scenario folder, so a folder deleted or renamed would stop this command before it could write the registry anew.
+const docs = () => require("./docs") as typeof import("./docs");
+const taggable = () => require("./taggableTypes") as typeof import("./taggableTypes");
+const diagrams = () => (require("../diagram/pages") as typeof import("../diagram/pages")).diagramGenerator;
+const plans = () => require("./plan") as typeof import("./plan");
+const controls = () => require("./controls") as typeof import("./controls");
+const evaluate = () => require("../engine/evaluate") as typeof import("../engine/evaluate");
 
 /** One kind of generated file. */
 export interface Generator {
@@ -42,6 +43,11 @@ export interface Generator {
  */
 const REGISTRY_CHANGED = -1;
 
+/** The registry and the package's copies of it, by path. */
+function registryFiles(): Map<string, string> {
+    return new Map([[REGISTRY_FILE, renderRegistry()], ...renderPackageEntries()]);
+}
+
 /** The generated file differs from `expected`, or is missing. */
 function differs(rel: string, expected: string): boolean {
     const file = path.join(ROOT, rel);
@@ -51,34 +57,35 @@ function differs(rel: string, expected: string): boolean {
 export const GENERATORS: readonly Generator[] = [
     {
         name: "registry",
-        files: () => [REGISTRY_FILE],
+        files: () => [...registryFiles().keys()],
         command: "npm run generate",
         evaluatesStacks: false,
         generate: async (io) => {
-            const text = renderRegistry();
-            if (!differs(REGISTRY_FILE, text)) return 0;
-            writeFileSync(path.join(ROOT, REGISTRY_FILE), text);
-            io.stdout.write(`wrote ${REGISTRY_FILE}\n`);
-            return REGISTRY_CHANGED;
+            const stale = [...registryFiles()].filter(([rel, text]) => differs(rel, text));
+            for (const [rel, text] of stale) {
+                writeFileSync(path.join(ROOT, rel), text);
+                io.stdout.write(`wrote ${rel}\n`);
+            }
+            return stale.length > 0 ? REGISTRY_CHANGED : 0;
         },
-        check: async () => (differs(REGISTRY_FILE, renderRegistry()) ? [`${REGISTRY_FILE}: differs from the scenario folders`] : []),
+        check: async () => [...registryFiles()].filter(([rel, text]) => differs(rel, text)).map(([rel]) => `${rel}: differs from the scenario folders`),
     },
     {
         name: "taggable",
-        files: () => [path.relative(ROOT, TAGGABLE_FILE)],
+        files: () => [path.relative(ROOT, taggable().TAGGABLE_FILE)],
         command: "npm run policy:taggable",
         evaluatesStacks: false,
-        generate: async (io) => writeTaggable({}, io),
-        check: async () => (differs(path.relative(ROOT, TAGGABLE_FILE), renderTaggable()) ? [`${path.relative(ROOT, TAGGABLE_FILE)}: differs from the installed @pulumi/aws`] : []),
+        generate: async (io) => taggable().writeTaggable({}, io),
+        check: async () => (differs(path.relative(ROOT, taggable().TAGGABLE_FILE), taggable().renderTaggable()) ? [`${path.relative(ROOT, taggable().TAGGABLE_FILE)}: differs from the installed @pulumi/aws`] : []),
     },
     {
         name: "docs",
-        files: () => [...generatedFiles().keys()],
+        files: () => [...docs().generatedFiles().keys()],
         command: "npm run docs",
         evaluatesStacks: false,
         generate: async (io) => {
             // The configuration reference only: the diagrams are the next entry's.
-            for (const [rel, text] of generatedFiles()) {
+            for (const [rel, text] of docs().generatedFiles()) {
                 if (!differs(rel, text)) continue;
                 writeFileSync(path.join(ROOT, rel), text);
                 io.stdout.write(`wrote ${rel}\n`);
@@ -86,69 +93,70 @@ export const GENERATORS: readonly Generator[] = [
             return 0;
         },
         // staleness() names the file, the keys that drifted and `npm run docs`; only the file and the keys are kept.
-        check: async () => staleness().map((line) => line.replace(/; run npm run docs$/, "")),
+        check: async () => docs().staleness().map((line) => line.replace(/; run npm run docs$/, "")),
     },
     {
         name: "diagrams",
-        files: () => diagramGenerator.files,
+        files: () => diagrams().files,
         command: "npm run docs",
         evaluatesStacks: true,
         generate: async (io) => {
-            for (const rel of await diagramGenerator.generate()) io.stdout.write(`wrote ${rel}\n`);
+            for (const rel of await diagrams().generate()) io.stdout.write(`wrote ${rel}\n`);
             return 0;
         },
-        check: async () => (await diagramGenerator.check()).map((line) => line.replace(/; run npm run docs$/, "")),
+        check: async () => (await diagrams().check()).map((line) => line.replace(/; run npm run docs$/, "")),
     },
     {
         name: "plans",
-        files: () => configuredStacks().map((s) => path.relative(ROOT, planPath(s))),
+        files: () => plans().configuredStacks().map((s) => path.relative(ROOT, plans().planPath(s))),
         command: "npm run plans:update",
         evaluatesStacks: true,
-        generate: (io) => updatePlans({}, io),
+        generate: (io) => plans().updatePlans({}, io),
         check: async () => {
             const stale: string[] = [];
-            for (const stack of configuredStacks()) {
-                const rel = path.relative(ROOT, planPath(stack));
-                if (differs(rel, serializePlan(await buildPlan(stack)))) stale.push(`${rel}: differs from what the program registers`);
+            for (const stack of plans().configuredStacks()) {
+                const rel = path.relative(ROOT, plans().planPath(stack));
+                if (differs(rel, plans().serializePlan(await plans().buildPlan(stack)))) stale.push(`${rel}: differs from what the program registers`);
             }
-            for (const stack of committedStacks().filter((s) => !configuredStacks().includes(s))) stale.push(`plans/${stack}.json: has no Pulumi.${stack}.yaml; delete it`);
+            for (const stack of plans().committedStacks().filter((s) => !plans().configuredStacks().includes(s))) stale.push(`plans/${stack}.json: has no Pulumi.${stack}.yaml; delete it`);
             return stale;
         },
     },
     {
         name: "controls",
-        files: () => CONTROL_STACKS.flatMap((s) => [`controls/${s}.md`, `controls/${s}.csv`]),
+        files: () => controls().STACKS.flatMap((s) => [`controls/${s}.md`, `controls/${s}.csv`]),
         command: "npm run controls",
         evaluatesStacks: true,
-        generate: (io) => writeControls({}, io),
+        generate: (io) => controls().writeControls({}, io),
         check: async () => {
             const stale: string[] = [];
-            for (const stack of CONTROL_STACKS) {
-                const rows = controlRows((await runStack(stack)).resources);
-                const dir = path.relative(ROOT, CONTROLS_DIR);
-                if (differs(`${dir}/${stack}.md`, renderMarkdown(stack, rows))) stale.push(`${dir}/${stack}.md: differs from the stack's resources`);
-                if (differs(`${dir}/${stack}.csv`, renderCsv(rows))) stale.push(`${dir}/${stack}.csv: differs from the stack's resources`);
+            for (const stack of controls().STACKS) {
+                const rows = controls().controlRows((await evaluate().runStack(stack)).resources);
+                const dir = path.relative(ROOT, controls().CONTROLS_DIR);
+                if (differs(`${dir}/${stack}.md`, controls().renderMarkdown(stack, rows))) stale.push(`${dir}/${stack}.md: differs from the stack's resources`);
+                if (differs(`${dir}/${stack}.csv`, controls().renderCsv(rows))) stale.push(`${dir}/${stack}.csv: differs from the stack's resources`);
             }
             return stale;
         },
     },
     // The Pulumi package schema and the consumers' URN contract, both read from the stack that turns every scenario on.
     ...[
-        { generator: schemaGenerator, command: "npm run schema" },
-        { generator: contractGenerator, command: "npm run contract" },
-    ].map(({ generator, command }): Generator => ({
-        name: generator.name,
-        files: () => generator.files.map((f) => path.relative(ROOT, f)),
+        { name: "schema", command: "npm run schema", load: () => (require("./schema") as typeof import("./schema")).schemaGenerator },
+        { name: "contract", command: "npm run contract", load: () => (require("./urnContract") as typeof import("./urnContract")).contractGenerator },
+    ].map(({ name, command, load }): Generator => ({
+        name,
+        files: () => load().files.map((f) => path.relative(ROOT, f)),
         command,
         evaluatesStacks: true,
         generate: async (io) => {
+            const generator = load();
             const stale = await generator.check();
             if (stale.length === 0) return 0;
             await generator.generate();
             for (const f of generator.files) io.stdout.write(`wrote ${path.relative(ROOT, f)}\n`);
             return 0;
         },
-        check: async () => (await generator.check()).map((line) => line.replace(/; run npm run [a-z]+$/, "")),
+        check: async () => (await load().check()).map((line) => line.replace(/; run npm run [a-z]+$/, "")),
     })),
 ];
 
@@ -167,9 +175,13 @@ export async function runGenerate(values: Values<typeof generateCommand.options>
     if (values.check) {
         let stale = 0;
         for (const g of generators) {
-            for (const line of await g.check()) {
-                io.stderr.write(`${line}; run npm run generate (or ${g.command})\n`);
-                stale++;
+            const lines = await g.check();
+            for (const line of lines) io.stderr.write(`${line}; run npm run generate (or ${g.command})\n`);
+            stale += lines.length;
+            // The other generators read the registry: against a stale one they would check the wrong scenarios.
+            if (g.name === "registry" && lines.length > 0) {
+                io.stderr.write(`the other generated files are checked once the registry is up to date\n`);
+                break;
             }
         }
         if (stale === 0) io.stdout.write(`generated files: up to date (${generators.map((g) => g.name).join(", ")})\n`);

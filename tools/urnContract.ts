@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { RecordedResource, ROOT, runStack } from "../engine/evaluate";
 import { engineUrns, parseUrn, projectName, UrnResolver } from "./plan";
 import { defineCommand, Io, main, Values, writeOrCheck } from "./cli";
+import { componentClassesIn } from "./registry";
 
 export const CONTRACT_FILE = path.join(ROOT, "urn-contract.json");
 /** The stack whose evaluation the contract is read from: every scenario on. */
@@ -37,10 +38,7 @@ export function publicTokens(): Set<string> {
     ].filter((f) => f.endsWith(".ts"));
     const tokens = new Set<string>();
     for (const file of files) {
-        const source = readFileSync(path.join(ROOT, file), "utf8");
-        for (const m of source.matchAll(/export class (\w+)(?:<[^{]*?>)? extends [\w.]+ \{(?:(?!export class)[\s\S])*?super\(\s*"([^"]+)"/g)) {
-            if (classes.has(m[1])) tokens.add(m[2]);
-        }
+        for (const c of componentClassesIn(readFileSync(path.join(ROOT, file), "utf8"))) if (classes.has(c.className)) tokens.add(c.token);
     }
     return tokens;
 }
