@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { findDocumentationOnlyValues, PROJECT } from "../components/settings";
+import { findDocumentationOnlyValues } from "../components/documentationValues";
+import { CONFIG_NAMESPACES, PROJECT } from "../components/settings";
 import { SCENARIO_KEYS } from "../scenarios";
 import { ROOT } from "../engine/evaluate";
 import { DEPLOYER, exampleFile, exampleScenarios, filledExample, FILL, markedValues, runExample } from "../engine/examples";
@@ -37,13 +38,13 @@ describe("example stack files (scenarios/<configKey>/example.yaml)", function ()
             });
 
             it("marks every documentation-only value with # SET:, and marks nothing else", () => {
-                const placeholders = findDocumentationOnlyValues(toConfig(config)).map((v) => v.key);
+                const placeholders = findDocumentationOnlyValues(toConfig(config), CONFIG_NAMESPACES).map((v) => v.key);
                 assert.deepEqual([...marked.keys()].sort(), placeholders.sort());
                 for (const key of marked.keys()) assert.ok(FILL[key.slice(PROJECT.length + 1)], `the test has a value for ${key}`);
             });
 
             it("filled in, pulumi up accepts it and builds only that scenario", async () => {
-                assert.deepEqual(findDocumentationOnlyValues(toConfig(filledExample(scenario))), []);
+                assert.deepEqual(findDocumentationOnlyValues(toConfig(filledExample(scenario)), CONFIG_NAMESPACES), []);
                 const run = await runExample(scenario);
                 assert.deepEqual(SCENARIO_KEYS.filter((k) => run.exports[k] !== undefined), [scenario]);
                 assert.ok(run.resources.length > 1);

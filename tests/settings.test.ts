@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse, parseDocument } from "yaml";
-import { closestKey, DocumentationValuesError, editDistance, findDocumentationOnlyValues, PROJECT, SettingsError } from "../components/settings";
+import { DocumentationValuesError, findDocumentationOnlyValues } from "../components/documentationValues";
+import { closestKey, CONFIG_NAMESPACES, editDistance, PROJECT, SettingsError } from "../components/settings";
 import { loadSettings, parseSettings, PROJECT_KEYS, SCENARIO_KEYS, Settings } from "../scenarios";
 import { configuredStacks } from "../tools/plan";
 import { clearRecorded, installMocks, recordedResources } from "../engine/mocks";
@@ -627,7 +628,7 @@ describe("settings: environment", () => {
 });
 
 describe("settings: documentation-only values", () => {
-    const keysOf = (config: Record<string, string>) => findDocumentationOnlyValues(config).map((v) => v.key);
+    const keysOf = (config: Record<string, string>) => findDocumentationOnlyValues(config, CONFIG_NAMESPACES).map((v) => v.key);
 
     it("finds example domains, RFC 5737 addresses and blocks, the sample zone and the sample account, at any depth", () => {
         const config = {
@@ -649,7 +650,7 @@ describe("settings: documentation-only values", () => {
             "aws-blueprints:windowsContainers.ingressCidrs[2]",
             "aws:allowedAccountIds[0]",
         ]);
-        assert.match(findDocumentationOnlyValues(config)[1].reason, /^api\.example\.net is an example domain/);
+        assert.match(findDocumentationOnlyValues(config, CONFIG_NAMESPACES)[1].reason, /^api\.example\.net is an example domain/);
     });
 
     it("leaves real values alone: look-alike domains, wider blocks, other accounts, other namespaces", () => {
