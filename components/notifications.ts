@@ -29,6 +29,26 @@ export interface EncryptedTopicArgs {
     readonly protect?: boolean;
 }
 
+/** The publishing services, checked to be service principals. */
+function publishingServices(name: string, args: EncryptedTopicArgs): string[] {
+    const services = [...(args.publishingServices ?? ["cloudwatch.amazonaws.com"])];
+    for (const s of services) {
+        if (!/^[a-z0-9.-]+\.amazonaws\.com$/.test(s)) {
+            throw new Error(`${name}: publishingServices entry "${s}" must be a service principal like events.amazonaws.com`);
+        }
+    }
+    return services;
+}
+
+/** The account, partition and region the topic's policies name. */
+interface TopicAccount {
+    readonly accountId: pulumi.Output<string>;
+    readonly partition: pulumi.Output<string>;
+    readonly region: pulumi.Output<string>;
+    /** The account's root principal, `arn:<partition>:iam::<account>:root`. */
+    readonly root: pulumi.Output<string>;
+}
+
 /** An SNS topic encrypted with its own rotating KMS key, whose key and topic policies admit the given services. */
 export class EncryptedTopic extends pulumi.ComponentResource {
     readonly key: aws.kms.Key;
@@ -37,22 +57,43 @@ export class EncryptedTopic extends pulumi.ComponentResource {
     readonly keyArn: pulumi.Output<string>;
 
     constructor(name: string, args: EncryptedTopicArgs, opts?: pulumi.ComponentResourceOptions) {
+        const services = publishingServices(name, args);
         super("aws-blueprints:shared:EncryptedTopic", name, {}, opts);
-        const services = [...(args.publishingServices ?? ["cloudwatch.amazonaws.com"])];
-        for (const s of services) {
-            if (!/^[a-z0-9.-]+\.amazonaws\.com$/.test(s)) {
-                throw new Error(`${name}: publishingServices entry "${s}" must be a service principal like events.amazonaws.com`);
-            }
+        const account = this.account();
+
+        this.key = this.topicKey(name, args, services, account);
+        this.topic = new aws.sns.Topic(
+            `${name}`,
+            { displayName: args.displayName, kmsMasterKeyId: this.key.arn },
+            { parent: this },
+        );
+        this.topicPolicy(name, services, account);
+        if (args.email) {
+            new aws.sns.TopicSubscription(
+                `${name}-email`,
+                { topic: this.topic.arn, protocol: "email", endpoint: args.email },
+                { parent: this },
+            );
         }
+        this.topicArn = this.topic.arn;
+        this.keyArn = this.key.arn;
+        this.registerOutputs({ topicArn: this.topicArn, keyArn: this.keyArn });
+    }
+
+    /** The deploying account, partition and region. */
+    private account(): TopicAccount {
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this });
         const region = aws.getRegionOutput({}, { parent: this });
         const root = pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:root`;
-        const accountScoped = services.filter((s) => s !== EVENTS);
+        return { accountId: identity.accountId, partition: partition.partition, region: region.region, root };
+    }
+
+    /** The topic's rotating key: administered by the account, used by the publishing services to encrypt. */
+    private topicKey(name: string, args: EncryptedTopicArgs, services: readonly string[], account: TopicAccount): aws.kms.Key {
         const keyScoped = services.filter((s) => KEY_SOURCE_ACCOUNT_SERVICES.has(s));
         const keyUnscoped = services.filter((s) => !KEY_SOURCE_ACCOUNT_SERVICES.has(s));
-
-        this.key = new aws.kms.Key(
+        return new aws.kms.Key(
             `${name}-key`,
             {
                 description: `Encrypts the ${args.displayName} topic`,
@@ -61,7 +102,7 @@ export class EncryptedTopic extends pulumi.ComponentResource {
                 policy: pulumi.jsonStringify({
                     Version: "2012-10-17",
                     Statement: [
-                        accountAdministersKey(root),
+                        accountAdministersKey(account.root),
                         ...(keyScoped.length > 0
                             ? [
                                   {
@@ -70,7 +111,7 @@ export class EncryptedTopic extends pulumi.ComponentResource {
                                       Principal: { Service: keyScoped },
                                       Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
                                       Resource: "*",
-                                      Condition: { StringEquals: { "aws:SourceAccount": identity.accountId } },
+                                      Condition: { StringEquals: { "aws:SourceAccount": account.accountId } },
                                   },
                               ]
                             : []),
@@ -92,11 +133,11 @@ export class EncryptedTopic extends pulumi.ComponentResource {
             },
             { parent: this, protect: args.protect, retainOnDelete: args.protect || undefined },
         );
-        this.topic = new aws.sns.Topic(
-            `${name}`,
-            { displayName: args.displayName, kmsMasterKeyId: this.key.arn },
-            { parent: this },
-        );
+    }
+
+    /** The topic's policy: the account manages it, the services publish from this account only, and only over TLS. */
+    private topicPolicy(name: string, services: readonly string[], account: TopicAccount): void {
+        const accountScoped = services.filter((s) => s !== EVENTS);
         new aws.sns.TopicPolicy(
             `${name}-policy`,
             {
@@ -107,7 +148,7 @@ export class EncryptedTopic extends pulumi.ComponentResource {
                         {
                             Sid: "AccountManagesTopic",
                             Effect: "Allow",
-                            Principal: { AWS: root },
+                            Principal: { AWS: account.root },
                             Action: [
                                 "sns:GetTopicAttributes",
                                 "sns:SetTopicAttributes",
@@ -125,7 +166,7 @@ export class EncryptedTopic extends pulumi.ComponentResource {
                                       Principal: { Service: accountScoped },
                                       Action: "sns:Publish",
                                       Resource: this.topic.arn,
-                                      Condition: { StringEquals: { "aws:SourceAccount": identity.accountId } },
+                                      Condition: { StringEquals: { "aws:SourceAccount": account.accountId } },
                                   },
                               ]
                             : []),
@@ -138,7 +179,7 @@ export class EncryptedTopic extends pulumi.ComponentResource {
                                       Principal: { Service: EVENTS },
                                       Action: "sns:Publish",
                                       Resource: this.topic.arn,
-                                      Condition: { ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${partition.partition}:events:${region.region}:${identity.accountId}:rule/*` } },
+                                      Condition: { ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${account.partition}:events:${account.region}:${account.accountId}:rule/*` } },
                                   },
                               ]
                             : []),
@@ -155,16 +196,6 @@ export class EncryptedTopic extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        if (args.email) {
-            new aws.sns.TopicSubscription(
-                `${name}-email`,
-                { topic: this.topic.arn, protocol: "email", endpoint: args.email },
-                { parent: this },
-            );
-        }
-        this.topicArn = this.topic.arn;
-        this.keyArn = this.key.arn;
-        this.registerOutputs({ topicArn: this.topicArn, keyArn: this.keyArn });
     }
 
     /** What a function needs to publish to this topic. */

@@ -49,6 +49,11 @@ export class FlowLogs extends pulumi.ComponentResource {
     }
 }
 
+/** The letter of the i-th zone in names: a, b, c. */
+function zoneLetter(i: number): string {
+    return String.fromCharCode(97 + i);
+}
+
 export interface TieredVpcArgs {
     /** The VPC's CIDR block. */
     readonly cidr: string;
@@ -87,22 +92,7 @@ export class TieredVpc extends pulumi.ComponentResource {
     constructor(name: string, args: TieredVpcArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aws-blueprints:cjis:TieredVpc", name, {}, opts);
         const cidrs = subnetCidrs(args.cidr, args.azCount);
-        const available = aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names;
-        const instances = args.instances?.instanceTypes.length ? args.instances : undefined;
-        const offering = instances ? zonesOffering(instances, { owner: name, parent: this }) : available;
-        const azs = pulumi.all([available, offering]).apply(([names, offered]) => {
-            const usable = names.filter((zone) => offered.includes(zone));
-            if (usable.length < args.azCount) {
-                if (!instances) throw new Error(`${name}: the region has ${usable.length} available AZs; ${args.azCount} needed`);
-                const types = [...new Set(instances.instanceTypes)].join(" and ");
-                throw new Error(
-                    `${name}: ${usable.length} available Availability Zone(s) of the region offer ${types} (${usable.join(", ")}); ${args.azCount} needed: ` +
-                        `set ${instances.typeSetting} to types offered in ${args.azCount} zones`,
-                );
-            }
-            return usable.slice(0, args.azCount);
-        });
-        const letter = (i: number) => String.fromCharCode(97 + i);
+        const azs = this.zones(name, args);
 
         this.cidr = args.cidr;
         this.vpc = new aws.ec2.Vpc(
@@ -116,30 +106,83 @@ export class TieredVpc extends pulumi.ComponentResource {
             { vpcId: this.vpc.id, ingress: [], egress: [], tags: { Name: `${name} default (no rules)` } },
             { parent: this },
         );
-
-        const subnets = {} as Record<Tier, aws.ec2.Subnet[]>;
-        for (const tier of TIERS) {
-            subnets[tier] = cidrs[tier].map(
-                (cidrBlock, i) =>
-                    new aws.ec2.Subnet(
-                        `${name}-${tier}-${letter(i)}`,
-                        {
-                            vpcId: this.vpc.id,
-                            cidrBlock,
-                            availabilityZone: azs.apply((a) => a[i]),
-                            mapPublicIpOnLaunch: false,
-                            tags: { Name: `${name}-${tier}-${letter(i)}`, tier },
-                        },
-                        { parent: this },
-                    ),
-            );
-        }
+        const subnets = this.subnets(name, cidrs, azs);
         this.subnetIds = {
             public: subnets.public.map((s) => s.id),
             private: subnets.private.map((s) => s.id),
             isolated: subnets.isolated.map((s) => s.id),
         };
+        const routing = this.routing(name, args, subnets);
+        this.natGatewayIds = routing.natGateways.map((n) => n.id);
+        this.routeTableIds = routing.routeTableIds;
+        this.privateEgress = routing.privateEgress;
+        this.flowLog = new aws.ec2.FlowLog(
+            `${name}-flow-log`,
+            {
+                vpcId: this.vpc.id,
+                trafficType: "ALL",
+                logDestinationType: "cloud-watch-logs",
+                logDestination: args.flowLogs.logGroup.arn,
+                iamRoleArn: args.flowLogs.roleArn,
+                maxAggregationInterval: 60,
+                tags: { Name: `${name}-flow-log` },
+            },
+            { parent: this },
+        );
+        this.registerOutputs({ vpcId: this.vpcId, subnetIds: this.subnetIds, routeTableIds: this.routeTableIds });
+    }
 
+    /** The VPC's Availability Zones: the first `azCount` available ones that offer the instances' types. */
+    private zones(name: string, args: TieredVpcArgs): pulumi.Output<string[]> {
+        const available = aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names;
+        const instances = args.instances?.instanceTypes.length ? args.instances : undefined;
+        const offering = instances ? zonesOffering(instances, { owner: name, parent: this }) : available;
+        return pulumi.all([available, offering]).apply(([names, offered]) => {
+            const usable = names.filter((zone) => offered.includes(zone));
+            if (usable.length < args.azCount) {
+                if (!instances) throw new Error(`${name}: the region has ${usable.length} available AZs; ${args.azCount} needed`);
+                const types = [...new Set(instances.instanceTypes)].join(" and ");
+                throw new Error(
+                    `${name}: ${usable.length} available Availability Zone(s) of the region offer ${types} (${usable.join(", ")}); ${args.azCount} needed: ` +
+                        `set ${instances.typeSetting} to types offered in ${args.azCount} zones`,
+                );
+            }
+            return usable.slice(0, args.azCount);
+        });
+    }
+
+    /** A subnet of each tier in each zone, none assigning public addresses at launch. */
+    private subnets(name: string, cidrs: Record<Tier, string[]>, azs: pulumi.Output<string[]>): Record<Tier, aws.ec2.Subnet[]> {
+        const subnets = {} as Record<Tier, aws.ec2.Subnet[]>;
+        for (const tier of TIERS) {
+            subnets[tier] = cidrs[tier].map(
+                (cidrBlock, i) =>
+                    new aws.ec2.Subnet(
+                        `${name}-${tier}-${zoneLetter(i)}`,
+                        {
+                            vpcId: this.vpc.id,
+                            cidrBlock,
+                            availabilityZone: azs.apply((a) => a[i]),
+                            mapPublicIpOnLaunch: false,
+                            tags: { Name: `${name}-${tier}-${zoneLetter(i)}`, tier },
+                        },
+                        { parent: this },
+                    ),
+            );
+        }
+        return subnets;
+    }
+
+    /**
+     * The internet gateway and the route tables: public subnets share one with the internet route, each private
+     * subnet has its own with the route to its NAT gateway (its zone's, or the single one), isolated subnets share
+     * one without routes.
+     */
+    private routing(
+        name: string,
+        args: TieredVpcArgs,
+        subnets: Record<Tier, aws.ec2.Subnet[]>,
+    ): { natGateways: aws.ec2.NatGateway[]; routeTableIds: Record<Tier, pulumi.Output<string>[]>; privateEgress: pulumi.Resource[] } {
         const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: this.vpc.id, tags: { Name: `${name}-igw` } }, { parent: this });
         const publicTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId: this.vpc.id, tags: { Name: `${name}-public` } }, { parent: this });
         const internetRoute = new aws.ec2.Route(
@@ -151,21 +194,20 @@ export class TieredVpc extends pulumi.ComponentResource {
 
         const natCount = args.natGateways === "perAz" ? args.azCount : args.natGateways === "single" ? 1 : 0;
         const nats = Array.from({ length: natCount }, (_, i) => {
-            const eip = new aws.ec2.Eip(`${name}-nat-${letter(i)}`, { domain: "vpc", tags: { Name: `${name}-nat-${letter(i)}` } }, { parent: this });
+            const eip = new aws.ec2.Eip(`${name}-nat-${zoneLetter(i)}`, { domain: "vpc", tags: { Name: `${name}-nat-${zoneLetter(i)}` } }, { parent: this });
             return new aws.ec2.NatGateway(
-                `${name}-nat-${letter(i)}`,
-                { allocationId: eip.allocationId, subnetId: subnets.public[i].id, connectivityType: "public", tags: { Name: `${name}-nat-${letter(i)}` } },
+                `${name}-nat-${zoneLetter(i)}`,
+                { allocationId: eip.allocationId, subnetId: subnets.public[i].id, connectivityType: "public", tags: { Name: `${name}-nat-${zoneLetter(i)}` } },
                 { parent: this, dependsOn: [igw] },
             );
         });
-        this.natGatewayIds = nats.map((n) => n.id);
 
         const privateTables = subnets.private.map((_, i) => {
-            const table = new aws.ec2.RouteTable(`${name}-private-${letter(i)}`, { vpcId: this.vpc.id, tags: { Name: `${name}-private-${letter(i)}` } }, { parent: this });
+            const table = new aws.ec2.RouteTable(`${name}-private-${zoneLetter(i)}`, { vpcId: this.vpc.id, tags: { Name: `${name}-private-${zoneLetter(i)}` } }, { parent: this });
             if (nats.length > 0) {
                 egress.push(
                     new aws.ec2.Route(
-                        `${name}-private-${letter(i)}-nat`,
+                        `${name}-private-${zoneLetter(i)}-nat`,
                         { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, nats.length - 1)].id },
                         { parent: this },
                     ),
@@ -183,30 +225,15 @@ export class TieredVpc extends pulumi.ComponentResource {
         for (const tier of TIERS) {
             subnets[tier].forEach((subnet, i) => {
                 const association = new aws.ec2.RouteTableAssociation(
-                    `${name}-${tier}-${letter(i)}`,
+                    `${name}-${tier}-${zoneLetter(i)}`,
                     { subnetId: subnet.id, routeTableId: tables[tier][i].id },
                     { parent: this },
                 );
                 if (tier !== "isolated") egress.push(association);
             });
         }
-        this.routeTableIds = { public: [publicTable.id], private: privateTables.map((t) => t.id), isolated: [isolatedTable.id] };
-        this.privateEgress = egress;
-
-        this.flowLog = new aws.ec2.FlowLog(
-            `${name}-flow-log`,
-            {
-                vpcId: this.vpc.id,
-                trafficType: "ALL",
-                logDestinationType: "cloud-watch-logs",
-                logDestination: args.flowLogs.logGroup.arn,
-                iamRoleArn: args.flowLogs.roleArn,
-                maxAggregationInterval: 60,
-                tags: { Name: `${name}-flow-log` },
-            },
-            { parent: this },
-        );
-        this.registerOutputs({ vpcId: this.vpcId, subnetIds: this.subnetIds, routeTableIds: this.routeTableIds });
+        const routeTableIds = { public: [publicTable.id], private: privateTables.map((t) => t.id), isolated: [isolatedTable.id] };
+        return { natGateways: nats, routeTableIds, privateEgress: egress };
     }
 }
 

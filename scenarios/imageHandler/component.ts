@@ -7,7 +7,7 @@ import { Blueprint } from "../../components/common";
 import { HandlerFunction } from "../../components/lambda";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
 import { packageDir } from "../../components/packaging";
-import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, ResolvedArgs, resolveArgs } from "../../components/scenario";
 import { privateBucket } from "../../components/storage";
 import { imageHandlerSettings } from "./settings";
 
@@ -26,6 +26,32 @@ export function sharpPlatformPackages(architecture: "x86_64" | "arm64"): string[
     return [`@img/sharp-linux-${cpu}`, `@img/sharp-libvips-linux-${cpu}`];
 }
 
+/** The image handler's settings, their defaults applied. */
+type ResolvedImageHandlerArgs = ResolvedArgs<typeof imageHandlerSettings>;
+
+/** The resize function's timeout in seconds, checked to end before CloudFront stops waiting for the origin. */
+function functionTimeout(name: string, args: ImageHandlerArgs): number {
+    const timeout = args.timeoutSeconds ?? 20;
+    if (!Number.isInteger(timeout) || timeout < 3 || timeout >= ORIGIN_READ_TIMEOUT_SECONDS) {
+        throw new Error(`${name}: timeoutSeconds must be 3-${ORIGIN_READ_TIMEOUT_SECONDS - 1} (below CloudFront's origin timeout); got ${timeout}`);
+    }
+    return timeout;
+}
+
+/** sharp's platform packages for the architecture, checked to be installed: the archive cannot carry what is missing. */
+function installedSharpPackages(name: string, architecture: "x86_64" | "arm64"): string[] {
+    const native = sharpPlatformPackages(architecture);
+    const missing = native.filter((p) => !packageDir(p));
+    if (missing.length > 0) {
+        const cpu = architecture === "x86_64" ? "x64" : "arm64";
+        throw new Error(
+            `${name}: sharp's Lambda binaries for ${architecture} are not installed (${missing.join(", ")}); ` +
+                `run npm install --os=linux --cpu=${cpu} --libc=glibc --include=optional sharp before deploying`,
+        );
+    }
+    return native;
+}
+
 export class ImageHandler extends Blueprint {
     /** `https://<distribution>.cloudfront.net`: the base of every image URL. */
     readonly url: pulumi.Output<string>;
@@ -39,21 +65,9 @@ export class ImageHandler extends Blueprint {
 
     constructor(name: string, args: ImageHandlerArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         const s = resolveArgs(name, imageHandlerSettings, args);
+        const timeout = functionTimeout(name, args);
+        const native = installedSharpPackages(name, s.architecture);
         super("aws-blueprints:media:ImageHandler", name, "image-handler", args, opts);
-        const architecture = s.architecture;
-        const timeout = args.timeoutSeconds ?? 20;
-        if (!Number.isInteger(timeout) || timeout < 3 || timeout >= ORIGIN_READ_TIMEOUT_SECONDS) {
-            throw new Error(`${name}: timeoutSeconds must be 3-${ORIGIN_READ_TIMEOUT_SECONDS - 1} (below CloudFront's origin timeout); got ${timeout}`);
-        }
-        const native = sharpPlatformPackages(architecture);
-        const missing = native.filter((p) => !packageDir(p));
-        if (missing.length > 0) {
-            const cpu = architecture === "x86_64" ? "x64" : "arm64";
-            throw new Error(
-                `${name}: sharp's Lambda binaries for ${architecture} are not installed (${missing.join(", ")}); ` +
-                    `run npm install --os=linux --cpu=${cpu} --libc=glibc --include=optional sharp before deploying`,
-            );
-        }
 
         const alerts = new EncryptedTopic(
             `${name}-alerts`,
@@ -61,8 +75,42 @@ export class ImageHandler extends Blueprint {
             { parent: this },
         );
         const source = privateBucket(`${name}-source`, { versioning: true, forceDestroy: !this.protectStateful }, this, this.stateful()).bucket;
+        const resize = this.resizeFunction(name, s, { source, timeout, native });
+        const functionUrl = new aws.lambda.FunctionUrl(
+            `${name}-url`,
+            { functionName: resize.functionName, authorizationType: "AWS_IAM", invokeMode: "BUFFERED" },
+            { parent: this },
+        );
+        const distribution = this.distribution(name, s, functionUrl);
+        this.cloudFrontInvokes(name, resize, distribution);
+        this.failureAlarms(name, resize, alerts);
 
-        const resize = new HandlerFunction<unknown, HttpResponse>(
+        this.url = pulumi.interpolate`https://${distribution.domainName}`;
+        this.distributionId = distribution.id;
+        this.distributionDomainName = distribution.domainName;
+        this.sourceBucketName = source.bucket;
+        this.functionName = resize.functionName;
+        this.functionUrl = functionUrl.functionUrl;
+        this.alertsTopicArn = alerts.topicArn;
+        this.registerOutputs({
+            url: this.url,
+            distributionId: this.distributionId,
+            distributionDomainName: this.distributionDomainName,
+            sourceBucketName: this.sourceBucketName,
+            functionName: this.functionName,
+            functionUrl: this.functionUrl,
+            alertsTopicArn: this.alertsTopicArn,
+        });
+    }
+
+    /** The function that reads an image from the source bucket and resizes and converts it with sharp. */
+    private resizeFunction(
+        name: string,
+        s: ResolvedImageHandlerArgs,
+        on: { source: aws.s3.Bucket; timeout: number; native: string[] },
+    ): HandlerFunction<unknown, HttpResponse> {
+        const { source, timeout, native } = on;
+        return new HandlerFunction<unknown, HttpResponse>(
             `${name}-resize`,
             {
                 description: "Resizes and converts images from the source bucket for Thumbor-style paths",
@@ -79,7 +127,7 @@ export class ImageHandler extends Blueprint {
                     MAX_SOURCE_PIXELS: String(s.maxSourceMegapixels * 1_000_000),
                     DEFAULT_QUALITY: String(s.defaultQuality),
                 },
-                architecture,
+                architecture: s.architecture,
                 memorySizeMb: s.memorySizeMb,
                 timeoutSeconds: timeout,
                 reservedConcurrency: s.reservedConcurrency,
@@ -91,12 +139,13 @@ export class ImageHandler extends Blueprint {
             },
             { parent: this },
         );
+    }
 
-        const functionUrl = new aws.lambda.FunctionUrl(
-            `${name}-url`,
-            { functionName: resize.functionName, authorizationType: "AWS_IAM", invokeMode: "BUFFERED" },
-            { parent: this },
-        );
+    /**
+     * The CloudFront distribution in front of the function URL, signing its requests to it (origin access control),
+     * caching images by path alone and adding security headers.
+     */
+    private distribution(name: string, s: ResolvedImageHandlerArgs, functionUrl: aws.lambda.FunctionUrl): aws.cloudfront.Distribution {
         const originAccess = new aws.cloudfront.OriginAccessControl(
             `${name}-oac`,
             {
@@ -136,7 +185,7 @@ export class ImageHandler extends Blueprint {
             { parent: this },
         );
         const originId = "image-function";
-        const distribution = new aws.cloudfront.Distribution(
+        return new aws.cloudfront.Distribution(
             `${name}-cdn`,
             {
                 comment: "Serverless image handler",
@@ -172,6 +221,10 @@ export class ImageHandler extends Blueprint {
             },
             { parent: this },
         );
+    }
+
+    /** The distribution's grants to call the function through its URL, and only through it. */
+    private cloudFrontInvokes(name: string, resize: HandlerFunction<unknown, HttpResponse>, distribution: aws.cloudfront.Distribution): void {
         // Function URLs created since October 2025 need both grants; InvokeFunction is limited to calls through the URL.
         new aws.lambda.Permission(
             `${name}-cdn-url`,
@@ -195,7 +248,10 @@ export class ImageHandler extends Blueprint {
             },
             { parent: this },
         );
+    }
 
+    /** Alarms on the topic when the function fails or is throttled: viewers got server errors. */
+    private failureAlarms(name: string, resize: HandlerFunction<unknown, HttpResponse>, alerts: EncryptedTopic): void {
         topicAlarm(
             `${name}-errors`,
             {
@@ -224,23 +280,6 @@ export class ImageHandler extends Blueprint {
             },
             { parent: this },
         );
-
-        this.url = pulumi.interpolate`https://${distribution.domainName}`;
-        this.distributionId = distribution.id;
-        this.distributionDomainName = distribution.domainName;
-        this.sourceBucketName = source.bucket;
-        this.functionName = resize.functionName;
-        this.functionUrl = functionUrl.functionUrl;
-        this.alertsTopicArn = alerts.topicArn;
-        this.registerOutputs({
-            url: this.url,
-            distributionId: this.distributionId,
-            distributionDomainName: this.distributionDomainName,
-            sourceBucketName: this.sourceBucketName,
-            functionName: this.functionName,
-            functionUrl: this.functionUrl,
-            alertsTopicArn: this.alertsTopicArn,
-        });
     }
 }
 

@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Blueprint } from "../../components/common";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, ResolvedArgs, resolveArgs } from "../../components/scenario";
 import { sesTrackingSettings } from "./settings";
 
 /** Arguments that also take other resources' values. */
@@ -23,6 +23,19 @@ function percent(fraction: number): string {
     return `${Number((fraction * 100).toPrecision(6))}%`;
 }
 
+/** The scenario's settings, their defaults applied. */
+type SesTrackingSettings = ResolvedArgs<typeof sesTrackingSettings, Inputs>;
+
+/** The configuration set's name: the given one, else the component's and the stack's names, checked like a given one. */
+function configurationSetNameFor(name: string, s: SesTrackingSettings): string {
+    const setName = s.configurationSetName ?? `${name}-${pulumi.getStack()}`;
+    // resolveArgs checked a given name; the one made up from the component's and the stack's names must pass the same rule.
+    if (!sesTrackingSettings.shape.configurationSetName.safeParse(setName).success) {
+        throw new Error(`${name}: configurationSetName "${setName}" must be 1-64 letters, digits, underscores or dashes`);
+    }
+    return setName;
+}
+
 export class SesTracking extends Blueprint {
     readonly configurationSetName: pulumi.Output<string>;
     readonly configurationSetArn: pulumi.Output<string>;
@@ -37,22 +50,41 @@ export class SesTracking extends Blueprint {
 
     constructor(name: string, args: SesTrackingArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         const s = resolveArgs<typeof sesTrackingSettings, Inputs>(name, sesTrackingSettings, args);
+        const setName = configurationSetNameFor(name, s);
         super("aws-blueprints:email:SesTracking", name, "ses-tracking", args, opts);
-        const setName = s.configurationSetName ?? `${name}-${pulumi.getStack()}`;
-        // resolveArgs checked a given name; the one made up from the component's and the stack's names must pass the same rule.
-        if (!sesTrackingSettings.shape.configurationSetName.safeParse(setName).success) {
-            throw new Error(`${name}: configurationSetName "${setName}" must be 1-64 letters, digits, underscores or dashes`);
-        }
-        const destinations = [...new Set(s.eventDestinations)];
-        const bounce = s.bounceRateThreshold;
-        const complaint = s.complaintRateThreshold;
 
         const alerts = new EncryptedTopic(
             `${name}-alerts`,
             { displayName: "SES reputation", email: s.notificationEmail, protect: this.protectStateful },
             { parent: this },
         );
-        const configurationSet = new aws.sesv2.ConfigurationSet(
+        const configurationSet = this.configurationSet(name, setName);
+        this.eventsTopicArn = this.eventDestinations(name, s, configurationSet, setName);
+        const alarms = this.reputationAlarms(name, s, { configurationSet, setName, alerts });
+        if (s.domain !== undefined) {
+            const domain = this.domainIdentity(name, s.domain, s.hostedZoneId, configurationSet);
+            this.identityArn = domain.identity.arn;
+            this.dkimRecordNames = pulumi.all(domain.records.map((r) => r.name));
+        }
+
+        this.configurationSetName = configurationSet.configurationSetName;
+        this.configurationSetArn = configurationSet.arn;
+        this.alertsTopicArn = alerts.topicArn;
+        this.alarmNames = pulumi.all(alarms.map((a) => a.name));
+        this.registerOutputs({
+            configurationSetName: this.configurationSetName,
+            configurationSetArn: this.configurationSetArn,
+            eventsTopicArn: this.eventsTopicArn,
+            alertsTopicArn: this.alertsTopicArn,
+            alarmNames: this.alarmNames,
+            identityArn: this.identityArn,
+            dkimRecordNames: this.dkimRecordNames,
+        });
+    }
+
+    /** The configuration set: reputation metrics on, and addresses that bounced or complained suppressed. */
+    private configurationSet(name: string, setName: string): aws.sesv2.ConfigurationSet {
+        return new aws.sesv2.ConfigurationSet(
             `${name}`,
             {
                 configurationSetName: setName,
@@ -63,7 +95,20 @@ export class SesTracking extends Blueprint {
             },
             { parent: this },
         );
+    }
 
+    /**
+     * Where the set's open, click, bounce and complaint events go: an encrypted topic and/or CloudWatch metrics.
+     * Returns the events topic's ARN when there is one.
+     */
+    private eventDestinations(
+        name: string,
+        s: SesTrackingSettings,
+        configurationSet: aws.sesv2.ConfigurationSet,
+        setName: string,
+    ): pulumi.Output<string> | undefined {
+        const destinations = [...new Set(s.eventDestinations)];
+        let eventsTopicArn: pulumi.Output<string> | undefined;
         if (destinations.includes("sns")) {
             // No email subscription: every open and click is a message; subscribe a queue or a function instead.
             const events = new EncryptedTopic(
@@ -81,7 +126,7 @@ export class SesTracking extends Blueprint {
                 // SES checks that it may publish (topic and key policy) when the destination is created.
                 { parent: this, dependsOn: [events] },
             );
-            this.eventsTopicArn = events.topicArn;
+            eventsTopicArn = events.topicArn;
         }
         if (destinations.includes("cloudwatch")) {
             new aws.sesv2.ConfigurationSetEventDestination(
@@ -106,7 +151,18 @@ export class SesTracking extends Blueprint {
                 { parent: this },
             );
         }
+        return eventsTopicArn;
+    }
 
+    /** Bounce and complaint rate alarms, of the account and of the set, below the rates at which SES reviews an account. */
+    private reputationAlarms(
+        name: string,
+        s: SesTrackingSettings,
+        on: { configurationSet: aws.sesv2.ConfigurationSet; setName: string; alerts: EncryptedTopic },
+    ): aws.cloudwatch.MetricAlarm[] {
+        const { configurationSet, setName, alerts } = on;
+        const bounce = s.bounceRateThreshold;
+        const complaint = s.complaintRateThreshold;
         // Account-level reputation metrics carry no dimensions; the set's own (published because reputation metrics
         // are enabled on it) carry ses:configuration-set. Alarm on both: SES reviews the account, the set says who.
         const scopes: Array<{ label: string; dimensions: Record<string, pulumi.Input<string>> }> = [
@@ -116,7 +172,7 @@ export class SesTracking extends Blueprint {
         // ALARM from the threshold up, so OK means strictly below it: AWS's advice is to keep the rates *below* 2% and
         // 0.1%, and a threshold strictly below the review level always fires before the account is reviewed.
         const comparison = "GreaterThanOrEqualToThreshold";
-        const alarms = scopes.flatMap(({ label, dimensions }) => [
+        return scopes.flatMap(({ label, dimensions }) => [
             topicAlarm(
                 `${name}-${label}-bounce-rate`,
                 {
@@ -150,67 +206,60 @@ export class SesTracking extends Blueprint {
                 { parent: this },
             ),
         ]);
+    }
 
-        if (s.domain !== undefined) {
-            const domain = s.domain;
-            const identity = new aws.sesv2.EmailIdentity(
-                `${name}-domain`,
-                {
-                    emailIdentity: domain,
-                    configurationSetName: configurationSet.configurationSetName,
-                    dkimSigningAttributes: { nextSigningKeyLength: "RSA_2048_BIT" },
-                },
-                { parent: this },
+    /**
+     * The domain's email identity with Easy DKIM, using the configuration set by default, and its three DKIM records
+     * in the given hosted zone, else the public zone named after the domain.
+     */
+    private domainIdentity(
+        name: string,
+        domain: string,
+        hostedZoneId: pulumi.Input<string> | undefined,
+        configurationSet: aws.sesv2.ConfigurationSet,
+    ): { identity: aws.sesv2.EmailIdentity; records: aws.route53.Record[] } {
+        const identity = new aws.sesv2.EmailIdentity(
+            `${name}-domain`,
+            {
+                emailIdentity: domain,
+                configurationSetName: configurationSet.configurationSetName,
+                dkimSigningAttributes: { nextSigningKeyLength: "RSA_2048_BIT" },
+            },
+            { parent: this },
+        );
+        const zoneId =
+            hostedZoneId ??
+            pulumi.output(
+                aws.route53.getZone({ name: domain, privateZone: false }, { parent: this }).then(
+                    (zone) => zone.zoneId,
+                    (err: Error) => {
+                        throw new Error(
+                            `${name}: no public Route 53 hosted zone named ${domain} was found${err?.message ? ` (${err.message})` : ""}; set hostedZoneId to the zone that holds ${domain}`,
+                        );
+                    },
+                ),
             );
-            const zoneId =
-                s.hostedZoneId ??
-                pulumi.output(
-                    aws.route53.getZone({ name: domain, privateZone: false }, { parent: this }).then(
-                        (zone) => zone.zoneId,
-                        (err: Error) => {
-                            throw new Error(
-                                `${name}: no public Route 53 hosted zone named ${domain} was found${err?.message ? ` (${err.message})` : ""}; set hostedZoneId to the zone that holds ${domain}`,
-                            );
-                        },
-                    ),
-                );
-            const tokens = identity.dkimSigningAttributes.apply((d) => {
-                const list = d?.tokens ?? [];
-                if (list.length !== 3) throw new Error(`${name}: SES returned ${list.length} DKIM tokens for ${domain}; Easy DKIM gives 3`);
-                return list;
-            });
-            // Easy DKIM always gives three tokens, so the three records are known before the identity exists.
-            const records = [0, 1, 2].map(
-                (i) =>
-                    new aws.route53.Record(
-                        `${name}-dkim-${i}`,
-                        {
-                            zoneId,
-                            name: tokens.apply((t) => `${t[i]}._domainkey.${domain}`),
-                            type: "CNAME",
-                            ttl: 1800,
-                            records: [tokens.apply((t) => `${t[i]}.dkim.amazonses.com`)],
-                        },
-                        { parent: this },
-                    ),
-            );
-            this.identityArn = identity.arn;
-            this.dkimRecordNames = pulumi.all(records.map((r) => r.name));
-        }
-
-        this.configurationSetName = configurationSet.configurationSetName;
-        this.configurationSetArn = configurationSet.arn;
-        this.alertsTopicArn = alerts.topicArn;
-        this.alarmNames = pulumi.all(alarms.map((a) => a.name));
-        this.registerOutputs({
-            configurationSetName: this.configurationSetName,
-            configurationSetArn: this.configurationSetArn,
-            eventsTopicArn: this.eventsTopicArn,
-            alertsTopicArn: this.alertsTopicArn,
-            alarmNames: this.alarmNames,
-            identityArn: this.identityArn,
-            dkimRecordNames: this.dkimRecordNames,
+        const tokens = identity.dkimSigningAttributes.apply((d) => {
+            const list = d?.tokens ?? [];
+            if (list.length !== 3) throw new Error(`${name}: SES returned ${list.length} DKIM tokens for ${domain}; Easy DKIM gives 3`);
+            return list;
         });
+        // Easy DKIM always gives three tokens, so the three records are known before the identity exists.
+        const records = [0, 1, 2].map(
+            (i) =>
+                new aws.route53.Record(
+                    `${name}-dkim-${i}`,
+                    {
+                        zoneId,
+                        name: tokens.apply((t) => `${t[i]}._domainkey.${domain}`),
+                        type: "CNAME",
+                        ttl: 1800,
+                        records: [tokens.apply((t) => `${t[i]}.dkim.amazonses.com`)],
+                    },
+                    { parent: this },
+                ),
+        );
+        return { identity, records };
     }
 }
 

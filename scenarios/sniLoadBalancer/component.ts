@@ -7,8 +7,8 @@ import type { z } from "zod";
 import { Blueprint } from "../../components/common";
 import { defaultVpcId } from "../../components/network";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
-import { loadBalancerLogBucket } from "../../components/storage";
+import { ArgsOf, defineScenario, pick, ResolvedArgs, resolveArgs } from "../../components/scenario";
+import { LoadBalancerLogBucket, loadBalancerLogBucket } from "../../components/storage";
 import { CertificateKeyAlgorithm, siteHostNames } from "./certificates";
 import { sniLoadBalancerSettings, sniSiteSchema } from "./settings";
 
@@ -68,7 +68,9 @@ export interface SniLoadBalancerEmbeddingArgs {
  */
 export type SniLoadBalancerArgs = ArgsOf<typeof sniLoadBalancerSettings, Inputs> & SniLoadBalancerEmbeddingArgs;
 
-/** A site with its defaults applied. */
+/** The scenario's settings, their defaults applied. */
+type SniLoadBalancerSettings = ResolvedArgs<typeof sniLoadBalancerSettings, Inputs>;
+
 /** A site with its defaults applied; its zone may be another resource's output. */
 type ResolvedSite = Omit<z.output<typeof sniSiteSchema>, "hostedZoneId"> & { readonly hostedZoneId?: pulumi.Input<string> };
 
@@ -150,28 +152,12 @@ export class SniLoadBalancer extends Blueprint {
 
     constructor(name: string, args: SniLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         const s = resolveArgs<typeof sniLoadBalancerSettings, Inputs>(name, sniLoadBalancerSettings, args);
-        super("aws-blueprints:network:SniLoadBalancer", name, args.scenario ?? "sni-load-balancer", args, opts);
         refuseBadEmbeddingArgs(name, args);
+        super("aws-blueprints:network:SniLoadBalancer", name, args.scenario ?? "sni-load-balancer", args, opts);
         const internal = args.internal ?? false;
         const redirect = args.redirectHttp ?? !internal;
-        const targetPort = s.targetPort;
-        const targetProtocol = s.targetProtocol;
-        const ipAddressType = s.ipAddressType;
 
-        let vpcId: pulumi.Input<string>;
-        let subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-        if (s.vpcId !== undefined && s.subnetIds !== undefined) {
-            vpcId = s.vpcId;
-            subnetIds = [...s.subnetIds];
-        } else {
-            const defaultVpc = defaultVpcId({ owner: name, setting: "vpcId and subnetIds (sniLoadBalancer.vpcId, sniLoadBalancer.subnetIds)", parent: this });
-            vpcId = defaultVpc;
-            subnetIds = aws.ec2.getSubnetsOutput(
-                { filters: [{ name: "vpc-id", values: [defaultVpc] }, { name: "default-for-az", values: ["true"] }] },
-                { parent: this },
-            ).ids;
-        }
-
+        const { vpcId, subnetIds } = this.network(name, s);
         this.alarmTopicArn =
             args.alarmTopicArn !== undefined
                 ? pulumi.output(args.alarmTopicArn)
@@ -180,134 +166,22 @@ export class SniLoadBalancer extends Blueprint {
                       { displayName: `Load balancer ${name}`, email: s.notificationEmail, protect: this.protectStateful },
                       { parent: this },
                   ).topicArn;
-
         this.securityGroupId =
             args.securityGroupId !== undefined
                 ? pulumi.output(args.securityGroupId)
-                : this.securityGroup(name, args, vpcId, redirect, targetPort).id;
-
+                : this.securityGroup(name, args, vpcId, redirect, s.targetPort).id;
         const logs = loadBalancerLogBucket(
             `${name}-access-logs`,
             { retentionDays: s.accessLogRetentionDays, prefix: name, forceDestroy: !this.protectStateful },
             this,
             this.stateful(),
         );
-
-        this.loadBalancer = new aws.lb.LoadBalancer(
-            `${name}-alb`,
-            {
-                loadBalancerType: "application",
-                internal,
-                ipAddressType,
-                subnets: subnetIds,
-                securityGroups: [this.securityGroupId],
-                dropInvalidHeaderFields: true,
-                enableDeletionProtection: args.deletionProtection ?? this.protectStateful,
-                accessLogs: { bucket: logs.bucket.bucket, enabled: true, prefix: logs.prefix },
-            },
-            // ELB writes a test object when logging is enabled: the bucket policy must exist first.
-            { parent: this, dependsOn: [logs.policy] },
-        );
-
+        this.loadBalancer = this.applicationLoadBalancer(name, s, args, { internal, subnetIds, logs });
         const certificates = this.certificates(name, s.sites);
         const validated = this.validate(name, s.hostedZoneId, certificates);
-
-        this.httpsListener = new aws.lb.Listener(
-            `${name}-https`,
-            {
-                loadBalancerArn: this.loadBalancer.arn,
-                port: 443,
-                protocol: "HTTPS",
-                sslPolicy: args.sslPolicy ?? DEFAULT_TLS_POLICY,
-                certificateArn: validated[0],
-                defaultActions: [
-                    { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Unknown host\n", statusCode: "404" } },
-                ],
-            },
-            { parent: this },
-        );
-        certificates.slice(1).forEach((c, i) => {
-            new aws.lb.ListenerCertificate(
-                `${name}-sni-${c.logicalName}`,
-                { listenerArn: this.httpsListener.arn, certificateArn: validated[i + 1] },
-                { parent: this },
-            );
-        });
-        if (redirect) {
-            new aws.lb.Listener(
-                `${name}-http`,
-                {
-                    loadBalancerArn: this.loadBalancer.arn,
-                    port: 80,
-                    protocol: "HTTP",
-                    defaultActions: [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }],
-                },
-                { parent: this },
-            );
-        }
-
-        this.targetGroupArnsByDomain = {};
-        let priority = 1;
-        s.sites.forEach((site, siteIndex) => {
-            const slug = hostSlug(site.domainName);
-            const group = new aws.lb.TargetGroup(
-                `${name}-tg${siteIndex}`,
-                {
-                    vpcId,
-                    port: targetPort,
-                    protocol: targetProtocol,
-                    targetType: "instance",
-                    deregistrationDelay: 30,
-                    healthCheck: {
-                        enabled: true,
-                        path: s.healthCheckPath,
-                        protocol: targetProtocol,
-                        matcher: "200-399",
-                        interval: 15,
-                        timeout: 5,
-                        healthyThreshold: 2,
-                        unhealthyThreshold: 3,
-                    },
-                    tags: { Name: site.domainName },
-                },
-                { parent: this },
-            );
-            this.targetGroupArnsByDomain[site.domainName] = group.arn;
-            const hosts = siteHostNames(site);
-            for (let i = 0; i < hosts.length; i += HOSTS_PER_RULE) {
-                new aws.lb.ListenerRule(
-                    `${name}-rule-${slug}-${i / HOSTS_PER_RULE}`,
-                    {
-                        listenerArn: this.httpsListener.arn,
-                        priority: priority++,
-                        actions: [{ type: "forward", targetGroupArn: group.arn }],
-                        conditions: [{ hostHeader: { values: hosts.slice(i, i + HOSTS_PER_RULE) } }],
-                    },
-                    { parent: this },
-                );
-            }
-            if (args.createDnsRecords ?? true) this.aliasRecords(name, s.hostedZoneId, site, ipAddressType);
-        });
-
-        for (const c of certificates) {
-            topicAlarm(
-                `${name}-expiry-${c.logicalName}`,
-                {
-                    description: `Certificate for ${c.site.domainName} (${c.algorithm}) expires in under ${s.certificateExpiryAlarmDays} days: ACM could not renew it (check its DNS validation record)`,
-                    namespace: "AWS/CertificateManager",
-                    metricName: "DaysToExpiry",
-                    dimensions: { CertificateArn: c.certificate.arn },
-                    statistic: "Minimum",
-                    comparison: "LessThanThreshold",
-                    threshold: s.certificateExpiryAlarmDays,
-                    // ACM publishes the metric once a day.
-                    periodSeconds: 86400,
-                    treatMissingData: "missing",
-                    topicArn: this.alarmTopicArn,
-                },
-                { parent: this },
-            );
-        }
+        this.httpsListener = this.listeners(name, args, { certificates, validated, redirect });
+        this.targetGroupArnsByDomain = this.siteRoutes(name, s, args, vpcId);
+        this.expiryAlarms(name, s, certificates);
 
         this.loadBalancerArn = this.loadBalancer.arn;
         this.arnSuffix = this.loadBalancer.arnSuffix;
@@ -330,6 +204,161 @@ export class SniLoadBalancer extends Blueprint {
             alarmTopicArn: this.alarmTopicArn,
             siteUrls: this.siteUrls,
         });
+    }
+
+    /** The VPC and subnets: both given, else the default VPC and its default subnets. */
+    private network(name: string, s: SniLoadBalancerSettings): { vpcId: pulumi.Input<string>; subnetIds: pulumi.Input<pulumi.Input<string>[]> } {
+        if (s.vpcId !== undefined && s.subnetIds !== undefined) return { vpcId: s.vpcId, subnetIds: [...s.subnetIds] };
+        const defaultVpc = defaultVpcId({ owner: name, setting: "vpcId and subnetIds (sniLoadBalancer.vpcId, sniLoadBalancer.subnetIds)", parent: this });
+        const subnetIds = aws.ec2.getSubnetsOutput(
+            { filters: [{ name: "vpc-id", values: [defaultVpc] }, { name: "default-for-az", values: ["true"] }] },
+            { parent: this },
+        ).ids;
+        return { vpcId: defaultVpc, subnetIds };
+    }
+
+    /** The Application Load Balancer, dropping invalid headers and logging every request to the access log bucket. */
+    private applicationLoadBalancer(
+        name: string,
+        s: SniLoadBalancerSettings,
+        args: SniLoadBalancerEmbeddingArgs,
+        on: { internal: boolean; subnetIds: pulumi.Input<pulumi.Input<string>[]>; logs: LoadBalancerLogBucket },
+    ): aws.lb.LoadBalancer {
+        const { internal, subnetIds, logs } = on;
+        return new aws.lb.LoadBalancer(
+            `${name}-alb`,
+            {
+                loadBalancerType: "application",
+                internal,
+                ipAddressType: s.ipAddressType,
+                subnets: subnetIds,
+                securityGroups: [this.securityGroupId],
+                dropInvalidHeaderFields: true,
+                enableDeletionProtection: args.deletionProtection ?? this.protectStateful,
+                accessLogs: { bucket: logs.bucket.bucket, enabled: true, prefix: logs.prefix },
+            },
+            // ELB writes a test object when logging is enabled: the bucket policy must exist first.
+            { parent: this, dependsOn: [logs.policy] },
+        );
+    }
+
+    /**
+     * The HTTPS listener (the first certificate its default, a 404 for unknown hosts), every other certificate added
+     * to it for SNI, and the port 80 listener that only redirects, when asked.
+     */
+    private listeners(
+        name: string,
+        args: SniLoadBalancerEmbeddingArgs,
+        on: { certificates: SiteCertificate[]; validated: pulumi.Output<string>[]; redirect: boolean },
+    ): aws.lb.Listener {
+        const { certificates, validated, redirect } = on;
+        const https = new aws.lb.Listener(
+            `${name}-https`,
+            {
+                loadBalancerArn: this.loadBalancer.arn,
+                port: 443,
+                protocol: "HTTPS",
+                sslPolicy: args.sslPolicy ?? DEFAULT_TLS_POLICY,
+                certificateArn: validated[0],
+                defaultActions: [
+                    { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Unknown host\n", statusCode: "404" } },
+                ],
+            },
+            { parent: this },
+        );
+        certificates.slice(1).forEach((c, i) => {
+            new aws.lb.ListenerCertificate(
+                `${name}-sni-${c.logicalName}`,
+                { listenerArn: https.arn, certificateArn: validated[i + 1] },
+                { parent: this },
+            );
+        });
+        if (redirect) {
+            new aws.lb.Listener(
+                `${name}-http`,
+                {
+                    loadBalancerArn: this.loadBalancer.arn,
+                    port: 80,
+                    protocol: "HTTP",
+                    defaultActions: [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }],
+                },
+                { parent: this },
+            );
+        }
+        return https;
+    }
+
+    /**
+     * Each site's target group, the host-header rules of the HTTPS listener forwarding its names to it (priorities
+     * in site order), and its alias records unless left out. Returns the target groups by the site's domain name.
+     */
+    private siteRoutes(name: string, s: SniLoadBalancerSettings, args: SniLoadBalancerEmbeddingArgs, vpcId: pulumi.Input<string>): Record<string, pulumi.Output<string>> {
+        const targetGroupArns: Record<string, pulumi.Output<string>> = {};
+        let priority = 1;
+        s.sites.forEach((site, siteIndex) => {
+            const slug = hostSlug(site.domainName);
+            const group = new aws.lb.TargetGroup(
+                `${name}-tg${siteIndex}`,
+                {
+                    vpcId,
+                    port: s.targetPort,
+                    protocol: s.targetProtocol,
+                    targetType: "instance",
+                    deregistrationDelay: 30,
+                    healthCheck: {
+                        enabled: true,
+                        path: s.healthCheckPath,
+                        protocol: s.targetProtocol,
+                        matcher: "200-399",
+                        interval: 15,
+                        timeout: 5,
+                        healthyThreshold: 2,
+                        unhealthyThreshold: 3,
+                    },
+                    tags: { Name: site.domainName },
+                },
+                { parent: this },
+            );
+            targetGroupArns[site.domainName] = group.arn;
+            const hosts = siteHostNames(site);
+            for (let i = 0; i < hosts.length; i += HOSTS_PER_RULE) {
+                new aws.lb.ListenerRule(
+                    `${name}-rule-${slug}-${i / HOSTS_PER_RULE}`,
+                    {
+                        listenerArn: this.httpsListener.arn,
+                        priority: priority++,
+                        actions: [{ type: "forward", targetGroupArn: group.arn }],
+                        conditions: [{ hostHeader: { values: hosts.slice(i, i + HOSTS_PER_RULE) } }],
+                    },
+                    { parent: this },
+                );
+            }
+            if (args.createDnsRecords ?? true) this.aliasRecords(name, s.hostedZoneId, site, s.ipAddressType);
+        });
+        return targetGroupArns;
+    }
+
+    /** A days-to-expiry alarm per certificate: ACM renews DNS-validated certificates itself unless it cannot. */
+    private expiryAlarms(name: string, s: SniLoadBalancerSettings, certificates: SiteCertificate[]): void {
+        for (const c of certificates) {
+            topicAlarm(
+                `${name}-expiry-${c.logicalName}`,
+                {
+                    description: `Certificate for ${c.site.domainName} (${c.algorithm}) expires in under ${s.certificateExpiryAlarmDays} days: ACM could not renew it (check its DNS validation record)`,
+                    namespace: "AWS/CertificateManager",
+                    metricName: "DaysToExpiry",
+                    dimensions: { CertificateArn: c.certificate.arn },
+                    statistic: "Minimum",
+                    comparison: "LessThanThreshold",
+                    threshold: s.certificateExpiryAlarmDays,
+                    // ACM publishes the metric once a day.
+                    periodSeconds: 86400,
+                    treatMissingData: "missing",
+                    topicArn: this.alarmTopicArn,
+                },
+                { parent: this },
+            );
+        }
     }
 
     /** The load balancer's own group: listener ports from the given sources, out only to the targets. */
@@ -383,6 +412,7 @@ export class SniLoadBalancer extends Blueprint {
         return group;
     }
 
+    /** One DNS-validated ACM certificate per site and key algorithm, in site order (the listener's default first). */
     private certificates(name: string, sites: readonly ResolvedSite[]): SiteCertificate[] {
         return sites.flatMap((site) =>
             site.keyAlgorithms.map((algorithm) => {
@@ -454,6 +484,7 @@ export class SniLoadBalancer extends Blueprint {
         });
     }
 
+    /** Alias records of every host name of a site to the load balancer (A, and AAAA when dual-stack). */
     private aliasRecords(name: string, hostedZoneId: pulumi.Input<string> | undefined, site: ResolvedSite, ipAddressType: "ipv4" | "dualstack"): void {
         const zoneId = (site.hostedZoneId ?? hostedZoneId)!;
         const types = ipAddressType === "dualstack" ? ["A", "AAAA"] : ["A"];

@@ -17,8 +17,8 @@ import { Blueprint } from "../../components/common";
 import { defaultVpcId, SubnetFilter, subnetsOffering } from "../../components/network";
 import { EncryptedTopic } from "../../components/notifications";
 import { stackProviderArgs } from "../../components/providers";
-import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
-import { checkFleet, fleetShape, InterruptionBehavior } from "./fleetRules";
+import { ArgsOf, defineScenario, pick, ResolvedArgs, resolveArgs } from "../../components/scenario";
+import { checkFleet, FleetShape, fleetShape, InterruptionBehavior } from "./fleetRules";
 import { spotFleetSettings } from "./settings";
 
 /** Arguments that also take other resources' values. */
@@ -100,6 +100,25 @@ class SpotRequestCancellation extends pulumi.dynamic.Resource {
     }
 }
 
+/** The fleet's settings, their defaults applied. */
+type FleetSettings = ResolvedArgs<typeof spotFleetSettings, Inputs>;
+
+/** The fleet's VPC, and the subnets (of those given, else the default VPC's) whose zone offers all or any of some instance types. */
+interface FleetNetwork {
+    readonly vpcId: pulumi.Input<string>;
+    readonly placed: (instanceTypes: readonly string[], offering: "all" | "any") => pulumi.Output<string[]>;
+}
+
+/** The launch template, its latest version as the group and the instances name it, and what the group repeats of it. */
+interface FleetLaunch {
+    readonly template: aws.ec2.LaunchTemplate;
+    readonly version: pulumi.Output<string>;
+    readonly imageId: pulumi.Output<string>;
+    readonly launchTags: Record<string, string>;
+    /** The highest hourly Spot price in USD, as EC2 takes it (four decimals); none: the Spot price, at most On-Demand. */
+    readonly maxPrice?: string;
+}
+
 /**
  * Spot capacity with interruption handling: an Auto Scaling group with a mixed instances policy over Spot pools
  * (interruption behaviour terminate), or standalone persistent Spot instances that stop or hibernate. It uses
@@ -124,18 +143,44 @@ export class SpotCapacity extends Blueprint {
         // whether those are given, so they apply to every fleet.
         checkFleet(name, s);
         const shape = fleetShape(s);
-        const behavior = s.interruptionBehavior;
-        const types = s.instanceTypes;
-        const desired = s.desiredCapacity;
-        const asg = shape.autoScaling;
-        const rootGiB = shape.rootVolumeSizeGiB;
         // The former class name stays in the type token: URNs of deployed stacks carry it.
         super("aws-blueprints:compute:SpotFleet", name, args.scenario ?? "spot-fleet", args, opts);
-        this.interruptionBehavior = behavior;
+        this.interruptionBehavior = s.interruptionBehavior;
 
-        // Where the program chooses subnets it chooses ones whose zone offers the types: the default VPC's default
-        // subnets for the group (any of its types will do), and for each standalone instance one of the given or
-        // default subnets offering its own type.
+        const network = this.network(name, s);
+        const alerts = this.interruptionTopic(name, s);
+        const group = this.instanceSecurityGroup(name, network.vpcId);
+        const launch = this.launchTemplate(name, s, shape, args, group);
+        if (shape.autoScaling) {
+            this.autoScalingGroupName = this.autoScalingGroup(name, s, shape, network, launch).name;
+        } else {
+            this.instanceIds = this.persistentInstances(name, s, shape, args, network, launch);
+        }
+        const rule = this.interruptionNotices(name, alerts);
+
+        this.launchTemplateId = launch.template.id;
+        this.securityGroupId = group.id;
+        this.imageId = launch.imageId;
+        this.topicArn = alerts.topicArn;
+        this.ruleArn = rule.arn;
+        this.registerOutputs({
+            interruptionBehavior: this.interruptionBehavior,
+            launchTemplateId: this.launchTemplateId,
+            securityGroupId: this.securityGroupId,
+            imageId: this.imageId,
+            topicArn: this.topicArn,
+            ruleArn: this.ruleArn,
+            autoScalingGroupName: this.autoScalingGroupName,
+            instanceIds: this.instanceIds,
+        });
+    }
+
+    /**
+     * The VPC (the given one, else the default VPC) and where its instances may go. Where the program chooses subnets
+     * it chooses ones whose zone offers the types: the default VPC's default subnets for the group (any of its types
+     * will do), and for each standalone instance one of the given or default subnets offering its own type.
+     */
+    private network(name: string, s: FleetSettings): FleetNetwork {
         const network = { owner: name, setting: "vpcId and subnetIds (spotFleet.vpcId, spotFleet.subnetIds)", parent: this };
         const vpcId = s.vpcId ?? defaultVpcId(network);
         const candidates: SubnetFilter[] = s.subnetIds
@@ -151,10 +196,12 @@ export class SpotCapacity extends Blueprint {
                 { instanceTypes, offering, typeSetting: "spotFleet.instanceTypes" },
                 { ...network, describe, candidates: s.subnetIds ? [...s.subnetIds] : undefined },
             );
-        const subnetsFor = new Map<string, pulumi.Output<string[]>>();
-        const subnetsOfType = (type: string) => subnetsFor.get(type) ?? subnetsFor.set(type, placed([type], "all")).get(type)!;
+        return { vpcId, placed };
+    }
 
-        const alerts = new EncryptedTopic(
+    /** The encrypted topic the interruption notices go to (and the notification email, when given). */
+    private interruptionTopic(name: string, s: FleetSettings): EncryptedTopic {
+        return new EncryptedTopic(
             `${name}-interruptions`,
             {
                 displayName: "Spot interruptions",
@@ -164,7 +211,10 @@ export class SpotCapacity extends Blueprint {
             },
             { parent: this },
         );
+    }
 
+    /** The instances' security group: nothing in, HTTPS out for updates and Session Manager. */
+    private instanceSecurityGroup(name: string, vpcId: pulumi.Input<string>): aws.ec2.SecurityGroup {
         const group = new aws.ec2.SecurityGroup(
             `${name}-instances`,
             { description: "Spot fleet instances: no inbound access; HTTPS out for updates and Session Manager", vpcId },
@@ -175,7 +225,16 @@ export class SpotCapacity extends Blueprint {
             { securityGroupId: group.id, description: "HTTPS to anywhere", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" },
             { parent: this },
         );
+        return group;
+    }
 
+    /**
+     * The launch template every instance starts from: the latest Amazon Linux 2023 AMI, IMDSv2 only, an encrypted
+     * root volume, and persistent Spot market options for standalone instances only (see the file's header).
+     */
+    private launchTemplate(name: string, s: FleetSettings, shape: FleetShape, args: ProgramArgs, group: aws.ec2.SecurityGroup): FleetLaunch {
+        const behavior = s.interruptionBehavior;
+        const asg = shape.autoScaling;
         const image = aws.ssm.getParameterOutput({ name: amiParameter(shape.architecture) }, { parent: this });
         const launchTags = { ...this.tags, ...s.instanceTags };
         const maxPrice = s.maxPrice !== undefined ? s.maxPrice.toFixed(4) : undefined;
@@ -193,7 +252,7 @@ export class SpotCapacity extends Blueprint {
                     {
                         deviceName: "/dev/xvda",
                         ebs: {
-                            volumeSize: rootGiB,
+                            volumeSize: shape.rootVolumeSizeGiB,
                             volumeType: "gp3",
                             encrypted: "true",
                             kmsKeyId: args.rootVolumeKmsKeyArn,
@@ -217,73 +276,94 @@ export class SpotCapacity extends Blueprint {
             { parent: this },
         );
         const version = template.latestVersion.apply((v) => String(v));
+        return { template, version, imageId: image.value, launchTags, maxPrice };
+    }
 
-        if (asg) {
-            const groupTags = Object.entries({ Name: name, ...launchTags }).map(([key, value]) => ({ key, value, propagateAtLaunch: true }));
-            const fleet = new aws.autoscaling.Group(
-                `${name}-group`,
-                {
-                    minSize: shape.minSize,
-                    maxSize: shape.maxSize,
-                    desiredCapacity: desired,
-                    // Subnets given by the user are theirs to choose: the group launches the types each zone offers.
-                    vpcZoneIdentifiers: s.subnetIds ? [...s.subnetIds] : placed(types, "any"),
-                    capacityRebalance: shape.capacityRebalance,
-                    healthCheckType: "EC2",
-                    mixedInstancesPolicy: {
-                        instancesDistribution: {
-                            onDemandBaseCapacity: shape.onDemandBaseCapacity,
-                            onDemandPercentageAboveBaseCapacity: shape.onDemandPercentageAboveBaseCapacity,
-                            onDemandAllocationStrategy: "prioritized",
-                            spotAllocationStrategy: "price-capacity-optimized",
-                            spotMaxPrice: maxPrice,
-                        },
-                        launchTemplate: {
-                            launchTemplateSpecification: { launchTemplateId: template.id, version },
-                            overrides: types.map((instanceType) => ({ instanceType })),
-                        },
+    /** The Auto Scaling group of the terminate shape: a mixed instances policy, price-capacity-optimized over the types. */
+    private autoScalingGroup(name: string, s: FleetSettings, shape: FleetShape, network: FleetNetwork, launch: FleetLaunch): aws.autoscaling.Group {
+        const types = s.instanceTypes;
+        const groupTags = Object.entries({ Name: name, ...launch.launchTags }).map(([key, value]) => ({ key, value, propagateAtLaunch: true }));
+        return new aws.autoscaling.Group(
+            `${name}-group`,
+            {
+                minSize: shape.minSize,
+                maxSize: shape.maxSize,
+                desiredCapacity: s.desiredCapacity,
+                // Subnets given by the user are theirs to choose: the group launches the types each zone offers.
+                vpcZoneIdentifiers: s.subnetIds ? [...s.subnetIds] : network.placed(types, "any"),
+                capacityRebalance: shape.capacityRebalance,
+                healthCheckType: "EC2",
+                mixedInstancesPolicy: {
+                    instancesDistribution: {
+                        onDemandBaseCapacity: shape.onDemandBaseCapacity,
+                        onDemandPercentageAboveBaseCapacity: shape.onDemandPercentageAboveBaseCapacity,
+                        onDemandAllocationStrategy: "prioritized",
+                        spotAllocationStrategy: "price-capacity-optimized",
+                        spotMaxPrice: launch.maxPrice,
                     },
-                    tags: groupTags,
+                    launchTemplate: {
+                        launchTemplateSpecification: { launchTemplateId: launch.template.id, version: launch.version },
+                        overrides: types.map((instanceType) => ({ instanceType })),
+                    },
                 },
-                { parent: this },
-            );
-            this.autoScalingGroupName = fleet.name;
-        } else {
-            const instances = Array.from({ length: desired }, (_, i) =>
-                new aws.ec2.Instance(
-                    `${name}-${i}`,
-                    {
-                        launchTemplate: { id: template.id, version },
-                        instanceType: types[i % types.length],
-                        subnetId: subnetsOfType(types[i % types.length]).apply((ids) => ids[i % ids.length]),
-                        // Repeats the template's root volume, so the instance's own settings say it is encrypted.
-                        rootBlockDevice: {
-                            volumeSize: rootGiB,
-                            volumeType: "gp3",
-                            encrypted: true,
-                            kmsKeyId: args.rootVolumeKmsKeyArn,
-                            deleteOnTermination: true,
-                        },
-                        tags: { Name: `${name}-${i}`, ...s.instanceTags },
-                    },
-                    // A stopped or hibernated instance keeps its state on its volume; a new template version (a newer
-                    // AMI) must not replace it. Replace one deliberately to move it to the new template.
-                    { parent: this, ignoreChanges: ["launchTemplate"] },
-                ),
-            );
-            const region = aws.getRegionOutput({}, { parent: this }).region;
-            const identity = stackIdentity();
-            instances.forEach(
-                (instance, i) =>
-                    new SpotRequestCancellation(
-                        `${name}-${i}-spot-request`,
-                        { spotInstanceRequestId: instance.spotInstanceRequestId, region, identity },
-                        { parent: this },
-                    ),
-            );
-            this.instanceIds = pulumi.all(instances.map((x) => x.id));
-        }
+                tags: groupTags,
+            },
+            { parent: this },
+        );
+    }
 
+    /**
+     * The standalone instances of the stop and hibernate shapes, the types taken in turn, each in a subnet offering
+     * its type, and for each the resource that cancels its persistent Spot request when it is deleted.
+     */
+    private persistentInstances(
+        name: string,
+        s: FleetSettings,
+        shape: FleetShape,
+        args: ProgramArgs,
+        network: FleetNetwork,
+        launch: FleetLaunch,
+    ): pulumi.Output<string[]> {
+        const types = s.instanceTypes;
+        const subnetsFor = new Map<string, pulumi.Output<string[]>>();
+        const subnetsOfType = (type: string) => subnetsFor.get(type) ?? subnetsFor.set(type, network.placed([type], "all")).get(type)!;
+        const instances = Array.from({ length: s.desiredCapacity }, (_, i) =>
+            new aws.ec2.Instance(
+                `${name}-${i}`,
+                {
+                    launchTemplate: { id: launch.template.id, version: launch.version },
+                    instanceType: types[i % types.length],
+                    subnetId: subnetsOfType(types[i % types.length]).apply((ids) => ids[i % ids.length]),
+                    // Repeats the template's root volume, so the instance's own settings say it is encrypted.
+                    rootBlockDevice: {
+                        volumeSize: shape.rootVolumeSizeGiB,
+                        volumeType: "gp3",
+                        encrypted: true,
+                        kmsKeyId: args.rootVolumeKmsKeyArn,
+                        deleteOnTermination: true,
+                    },
+                    tags: { Name: `${name}-${i}`, ...s.instanceTags },
+                },
+                // A stopped or hibernated instance keeps its state on its volume; a new template version (a newer
+                // AMI) must not replace it. Replace one deliberately to move it to the new template.
+                { parent: this, ignoreChanges: ["launchTemplate"] },
+            ),
+        );
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const identity = stackIdentity();
+        instances.forEach(
+            (instance, i) =>
+                new SpotRequestCancellation(
+                    `${name}-${i}-spot-request`,
+                    { spotInstanceRequestId: instance.spotInstanceRequestId, region, identity },
+                    { parent: this },
+                ),
+        );
+        return pulumi.all(instances.map((x) => x.id));
+    }
+
+    /** The rule sending every Spot interruption warning and rebalance recommendation of the region to the topic, as a sentence. */
+    private interruptionNotices(name: string, alerts: EncryptedTopic): aws.cloudwatch.EventRule {
         const rule = new aws.cloudwatch.EventRule(
             `${name}-interruption-notices`,
             {
@@ -310,22 +390,7 @@ export class SpotCapacity extends Blueprint {
             },
             { parent: this },
         );
-
-        this.launchTemplateId = template.id;
-        this.securityGroupId = group.id;
-        this.imageId = image.value;
-        this.topicArn = alerts.topicArn;
-        this.ruleArn = rule.arn;
-        this.registerOutputs({
-            interruptionBehavior: behavior,
-            launchTemplateId: this.launchTemplateId,
-            securityGroupId: this.securityGroupId,
-            imageId: this.imageId,
-            topicArn: this.topicArn,
-            ruleArn: this.ruleArn,
-            autoScalingGroupName: this.autoScalingGroupName,
-            instanceIds: this.instanceIds,
-        });
+        return rule;
     }
 }
 
