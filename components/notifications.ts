@@ -256,3 +256,62 @@ export function topicAlarm(name: string, args: TopicAlarmArgs, opts?: pulumi.Cus
         opts,
     );
 }
+
+/**
+ * An alarm on a Lambda function's `Errors` or `Throttles`: any failed or throttled invocation in the period notifies
+ * the topic (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html).
+ */
+export function functionAlarm(
+    name: string,
+    args: {
+        readonly functionName: pulumi.Input<string>;
+        readonly metric: "Errors" | "Throttles";
+        readonly description: string;
+        readonly topicArn: pulumi.Input<string>;
+        /** @default 300 */
+        readonly periodSeconds?: number;
+    },
+    opts?: pulumi.CustomResourceOptions,
+): aws.cloudwatch.MetricAlarm {
+    return topicAlarm(
+        name,
+        {
+            description: args.description,
+            namespace: "AWS/Lambda",
+            metricName: args.metric,
+            dimensions: { FunctionName: args.functionName },
+            statistic: "Sum",
+            comparison: "GreaterThanOrEqualToThreshold",
+            threshold: 1,
+            periodSeconds: args.periodSeconds,
+            topicArn: args.topicArn,
+        },
+        opts,
+    );
+}
+
+/**
+ * An alarm on a failure (dead-letter) queue: a message waiting there is work given up on, so the topic hears when one
+ * arrives and again when the queue is empty.
+ */
+export function failureQueueAlarm(
+    name: string,
+    args: { readonly queueName: pulumi.Input<string>; readonly description: string; readonly topicArn: pulumi.Input<string> },
+    opts?: pulumi.CustomResourceOptions,
+): aws.cloudwatch.MetricAlarm {
+    return topicAlarm(
+        name,
+        {
+            description: args.description,
+            namespace: "AWS/SQS",
+            metricName: "ApproximateNumberOfMessagesVisible",
+            dimensions: { QueueName: args.queueName },
+            statistic: "Maximum",
+            comparison: "GreaterThanThreshold",
+            threshold: 0,
+            topicArn: args.topicArn,
+            notifyOnOk: true,
+        },
+        opts,
+    );
+}

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { configFromEnvironment, handleImageRequest, HttpResponse } from "../../handlers/imageHandler/imageHandler";
 import { Blueprint } from "../../components/common";
 import { HandlerFunction } from "../../components/lambda";
-import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { EncryptedTopic, functionAlarm } from "../../components/notifications";
 import { packageDir } from "../../components/packaging";
 import { ArgsOf, defineScenario, pick, ResolvedArgs, resolveArgs } from "../../components/scenario";
 import { privateBucket } from "../../components/storage";
@@ -252,30 +252,22 @@ export class ImageHandler extends Blueprint {
 
     /** Alarms on the topic when the function fails or is throttled: viewers got server errors. */
     private failureAlarms(name: string, resize: HandlerFunction<unknown, HttpResponse>, alerts: EncryptedTopic): void {
-        topicAlarm(
+        functionAlarm(
             `${name}-errors`,
             {
+                functionName: resize.functionName,
+                metric: "Errors",
                 description: "The image function failed (AWS errors such as throttled or denied S3 reads); viewers got 5xx",
-                namespace: "AWS/Lambda",
-                metricName: "Errors",
-                dimensions: { FunctionName: resize.functionName },
-                statistic: "Sum",
-                comparison: "GreaterThanOrEqualToThreshold",
-                threshold: 1,
                 topicArn: alerts.topicArn,
             },
             { parent: this },
         );
-        topicAlarm(
+        functionAlarm(
             `${name}-throttles`,
             {
+                functionName: resize.functionName,
+                metric: "Throttles",
                 description: "Image requests were throttled (concurrency limit reached); viewers got 5xx",
-                namespace: "AWS/Lambda",
-                metricName: "Throttles",
-                dimensions: { FunctionName: resize.functionName },
-                statistic: "Sum",
-                comparison: "GreaterThanOrEqualToThreshold",
-                threshold: 1,
                 topicArn: alerts.topicArn,
             },
             { parent: this },
