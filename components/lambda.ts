@@ -88,25 +88,8 @@ export class HandlerFunction<E = unknown, R = unknown> extends pulumi.ComponentR
     readonly roleArn: pulumi.Output<string>;
 
     constructor(name: string, args: HandlerFunctionArgs<E, R>, opts?: pulumi.ComponentResourceOptions) {
+        const { timeout, memory, packages } = checkedArgs(name, args);
         super("aws-blueprints:shared:HandlerFunction", name, {}, opts);
-        const timeout = args.timeoutSeconds ?? 30;
-        if (timeout < 1 || timeout > 900) throw new Error(`${name}: timeoutSeconds must be 1-900; got ${timeout}`);
-        const memory = args.memorySizeMb ?? 256;
-        if (!Number.isInteger(memory) || memory < LAMBDA_MEMORY_MB.min || memory > LAMBDA_MEMORY_MB.max) {
-            throw new Error(`${name}: memorySizeMb must be ${LAMBDA_MEMORY_MB.min}-${LAMBDA_MEMORY_MB.max}; got ${memory}`);
-        }
-        const bundled = args.bundledPackages ?? [];
-        const dependencies = Object.keys(PACKAGE_MANIFEST.dependencies ?? {});
-        for (const p of bundled) {
-            if (!dependencies.includes(p)) throw new Error(`${name}: bundledPackages "${p}" is not in package.json dependencies`);
-        }
-        const native = args.nativePackages ?? [];
-        if (native.length > 0 && bundled.length === 0) throw new Error(`${name}: nativePackages needs the bundledPackages that load them`);
-        for (const p of native) {
-            if (!packageDir(p)) {
-                throw new Error(`${name}: nativePackages "${p}" is not installed in node_modules, so the function would fail to load it`);
-            }
-        }
 
         this.logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
@@ -125,25 +108,7 @@ export class HandlerFunction<E = unknown, R = unknown> extends pulumi.ComponentR
         );
         this.role = role.role;
 
-        // What CallbackFunction builds (its archive layout, handler and role), with the packages taken from this
-        // package's own node_modules rather than the working directory's (see bundledModules).
-        serializeOwnModulesByValue();
-        const closure = serializedHandler(args.callback);
-        const code = pulumi.output(
-            new pulumi.asset.AssetArchive(
-                closure.then((c) => ({
-                    [`${HANDLER_MODULE}.js`]: new pulumi.asset.StringAsset(c.text),
-                    ...bundledModules([...bundled, ...native]),
-                })),
-            ),
-        );
-        // As CallbackFunction does: a captured secret makes the archive a secret, with a warning.
-        (code as unknown as { isSecret: Promise<boolean> }).isSecret = closure.then((c) => {
-            if (c.containsSecrets) {
-                pulumi.log.warn(`A secret value was captured and serialized into the body of the Lambda Function '${name}'; it is stored encrypted in the state but is in plain text in the deployment package.`, this);
-            }
-            return c.containsSecrets;
-        });
+        const code = this.archive(name, args.callback, packages);
         this.function = new aws.lambda.Function(
             `${name}`,
             {
@@ -167,4 +132,51 @@ export class HandlerFunction<E = unknown, R = unknown> extends pulumi.ComponentR
         this.roleArn = this.role.arn;
         this.registerOutputs({ arn: this.arn, functionName: this.functionName, roleArn: this.roleArn });
     }
+
+    /** The deployment package: the serialized handler and the packages it loads, taken from this package's node_modules. */
+    private archive(name: string, callback: HandlerFunctionArgs<E, R>["callback"], packages: readonly string[]) {
+        // What CallbackFunction builds (its archive layout, handler and role), with the packages taken from this
+        // package's own node_modules rather than the working directory's (see bundledModules).
+        serializeOwnModulesByValue();
+        const closure = serializedHandler(callback);
+        const code = pulumi.output(
+            new pulumi.asset.AssetArchive(
+                closure.then((c) => ({
+                    [`${HANDLER_MODULE}.js`]: new pulumi.asset.StringAsset(c.text),
+                    ...bundledModules(packages),
+                })),
+            ),
+        );
+        // As CallbackFunction does: a captured secret makes the archive a secret, with a warning.
+        (code as unknown as { isSecret: Promise<boolean> }).isSecret = closure.then((c) => {
+            if (c.containsSecrets) {
+                pulumi.log.warn(`A secret value was captured and serialized into the body of the Lambda Function '${name}'; it is stored encrypted in the state but is in plain text in the deployment package.`, this);
+            }
+            return c.containsSecrets;
+        });
+        return code;
+    }
+}
+
+/** The function's timeout, memory and packages, checked before anything registers: a bad one creates nothing. */
+function checkedArgs(name: string, args: HandlerFunctionArgs<never, unknown>): { timeout: number; memory: number; packages: string[] } {
+    const timeout = args.timeoutSeconds ?? 30;
+    if (timeout < 1 || timeout > 900) throw new Error(`${name}: timeoutSeconds must be 1-900; got ${timeout}`);
+    const memory = args.memorySizeMb ?? 256;
+    if (!Number.isInteger(memory) || memory < LAMBDA_MEMORY_MB.min || memory > LAMBDA_MEMORY_MB.max) {
+        throw new Error(`${name}: memorySizeMb must be ${LAMBDA_MEMORY_MB.min}-${LAMBDA_MEMORY_MB.max}; got ${memory}`);
+    }
+    const bundled = args.bundledPackages ?? [];
+    const dependencies = Object.keys(PACKAGE_MANIFEST.dependencies ?? {});
+    for (const p of bundled) {
+        if (!dependencies.includes(p)) throw new Error(`${name}: bundledPackages "${p}" is not in package.json dependencies`);
+    }
+    const native = args.nativePackages ?? [];
+    if (native.length > 0 && bundled.length === 0) throw new Error(`${name}: nativePackages needs the bundledPackages that load them`);
+    for (const p of native) {
+        if (!packageDir(p)) {
+            throw new Error(`${name}: nativePackages "${p}" is not installed in node_modules, so the function would fail to load it`);
+        }
+    }
+    return { timeout, memory, packages: [...bundled, ...native] };
 }

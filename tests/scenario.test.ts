@@ -98,6 +98,9 @@ describe("scenario declarations (components/scenario.ts)", () => {
     });
 });
 
+/** What the development guide calls a screenful. */
+const SCREENFUL = 70;
+
 describe("scenario components follow the development guide's conventions", () => {
     const { readdirSync, readFileSync } = require("node:fs") as typeof import("node:fs");
     const path = require("node:path") as typeof import("node:path");
@@ -116,5 +119,29 @@ describe("scenario components follow the development guide's conventions", () =>
         }
         assert.deepEqual(late, []);
         assert.ok(readdirSync(root).length > SCENARIOS.length);
+    });
+
+    it(`every constructor of a component fits a screen (${SCREENFUL} lines): a longer one reads as named private steps`, () => {
+        const ts = require("typescript") as typeof import("typescript");
+        const files = [
+            ...readdirSync(path.join(root, "..", "components")).map((f) => path.join(root, "..", "components", f)),
+            ...readdirSync(root, { recursive: true, encoding: "utf8" }).map((f) => path.join(root, f)),
+        ].filter((f) => f.endsWith(".ts"));
+        const long: string[] = [];
+        let constructors = 0;
+        for (const file of files) {
+            const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+            const visit = (node: import("typescript").Node): void => {
+                if (ts.isConstructorDeclaration(node) && node.body) {
+                    constructors++;
+                    const [start, end] = [node.getStart(source), node.getEnd()].map((p) => source.getLineAndCharacterOfPosition(p).line);
+                    if (end - start + 1 > SCREENFUL) long.push(`${path.relative(path.join(root, ".."), file)}:${start + 1} (${end - start + 1} lines)`);
+                }
+                ts.forEachChild(node, visit);
+            };
+            visit(source);
+        }
+        assert.ok(constructors >= SCENARIOS.length);
+        assert.deepEqual(long, []);
     });
 });
