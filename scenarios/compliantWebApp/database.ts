@@ -73,6 +73,25 @@ export class Database extends pulumi.ComponentResource {
         this.identifier = databaseIdentifier(name, pulumi.getStack());
         this.iamDatabaseUser = args.iamDatabaseUser;
 
+        const { subnets, parameters, logGroups } = this.groups(name, args, keep);
+        this.instance = this.databaseInstance(name, args, { subnets, parameters, logGroups, keep });
+
+        this.address = this.instance.address;
+        this.port = this.instance.port;
+        this.resourceId = this.instance.resourceId;
+        this.masterUserSecretArn = this.instance.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn);
+        this.iamUserArn = databaseUserArn(partition, region, identity.accountId, this.instance.resourceId, args.iamDatabaseUser);
+        this.registerOutputs({
+            address: this.address,
+            port: this.port,
+            resourceId: this.resourceId,
+            masterUserSecretArn: this.masterUserSecretArn,
+            iamUserArn: this.iamUserArn,
+        });
+    }
+
+    /** The subnet group (isolated subnets), the TLS-only parameter group and the log groups the instance exports to. */
+    private groups(name: string, args: DatabaseComponentArgs, keep: pulumi.CustomResourceOptions) {
         const subnets = new aws.rds.SubnetGroup(
             `${name}`,
             { description: "Isolated subnets (no route to the internet)", subnetIds: args.subnetIds },
@@ -101,8 +120,17 @@ export class Database extends pulumi.ComponentResource {
                     keep,
                 ),
         );
+        return { subnets, parameters, logGroups };
+    }
 
-        this.instance = new aws.rds.Instance(
+    /** The MySQL instance: encrypted, private, IAM authentication on, its master password kept by RDS in Secrets Manager. */
+    private databaseInstance(
+        name: string,
+        args: DatabaseComponentArgs,
+        on: { subnets: aws.rds.SubnetGroup; parameters: aws.rds.ParameterGroup; logGroups: aws.cloudwatch.LogGroup[]; keep: pulumi.CustomResourceOptions },
+    ): aws.rds.Instance {
+        const { subnets, parameters, logGroups, keep } = on;
+        return new aws.rds.Instance(
             `${name}`,
             {
                 identifier: this.identifier,
@@ -135,19 +163,6 @@ export class Database extends pulumi.ComponentResource {
             },
             { ...keep, dependsOn: logGroups },
         );
-
-        this.address = this.instance.address;
-        this.port = this.instance.port;
-        this.resourceId = this.instance.resourceId;
-        this.masterUserSecretArn = this.instance.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn);
-        this.iamUserArn = databaseUserArn(partition, region, identity.accountId, this.instance.resourceId, args.iamDatabaseUser);
-        this.registerOutputs({
-            address: this.address,
-            port: this.port,
-            resourceId: this.resourceId,
-            masterUserSecretArn: this.masterUserSecretArn,
-            iamUserArn: this.iamUserArn,
-        });
     }
 
     /** The permission to connect as the IAM database user, for the role of whoever connects. */
