@@ -66,36 +66,9 @@ export class ServerTier extends pulumi.ComponentResource {
             { parent: this },
         );
         this.role = identity.role;
-        const image = aws.ssm.getParameterOutput({ name: amazonLinuxParameter(args.instanceType) }, { parent: this });
         const tags = { ...args.tags, Name: name };
 
-        this.launchTemplate = new aws.ec2.LaunchTemplate(
-            `${name}`,
-            {
-                description: args.description,
-                imageId: image.value,
-                instanceType: args.instanceType,
-                iamInstanceProfile: { arn: identity.profile.arn },
-                vpcSecurityGroupIds: [args.securityGroupId],
-                metadataOptions: IMDS_V2,
-                monitoring: { enabled: true },
-                blockDeviceMappings: [
-                    {
-                        deviceName: "/dev/xvda",
-                        // The AWS-managed EBS key: a customer key would need a grant for the Auto Scaling service-linked role.
-                        ebs: { volumeSize: args.rootVolumeGb, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
-                    },
-                ],
-                userData: pulumi.output(args.userData).apply((script) => Buffer.from(script, "utf8").toString("base64")),
-                tagSpecifications: [
-                    { resourceType: "instance", tags },
-                    { resourceType: "volume", tags },
-                ],
-                updateDefaultVersion: true,
-            },
-            { parent: this },
-        );
-
+        this.launchTemplate = this.template(name, args, identity.profile.arn, tags);
         this.group = new aws.autoscaling.Group(
             `${name}`,
             {
@@ -131,6 +104,37 @@ export class ServerTier extends pulumi.ComponentResource {
         this.groupName = this.group.name;
         this.roleArn = this.role.arn;
         this.registerOutputs({ groupName: this.groupName, roleArn: this.roleArn });
+    }
+
+    /** The launch template: latest Amazon Linux 2023 for the type's architecture, IMDSv2, encrypted gp3 root, detailed monitoring. */
+    private template(name: string, args: ServerTierComponentArgs, profileArn: pulumi.Input<string>, tags: Record<string, string>): aws.ec2.LaunchTemplate {
+        const image = aws.ssm.getParameterOutput({ name: amazonLinuxParameter(args.instanceType) }, { parent: this });
+        return new aws.ec2.LaunchTemplate(
+            `${name}`,
+            {
+                description: args.description,
+                imageId: image.value,
+                instanceType: args.instanceType,
+                iamInstanceProfile: { arn: profileArn },
+                vpcSecurityGroupIds: [args.securityGroupId],
+                metadataOptions: IMDS_V2,
+                monitoring: { enabled: true },
+                blockDeviceMappings: [
+                    {
+                        deviceName: "/dev/xvda",
+                        // The AWS-managed EBS key: a customer key would need a grant for the Auto Scaling service-linked role.
+                        ebs: { volumeSize: args.rootVolumeGb, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+                    },
+                ],
+                userData: pulumi.output(args.userData).apply((script) => Buffer.from(script, "utf8").toString("base64")),
+                tagSpecifications: [
+                    { resourceType: "instance", tags },
+                    { resourceType: "volume", tags },
+                ],
+                updateDefaultVersion: true,
+            },
+            { parent: this },
+        );
     }
 }
 
