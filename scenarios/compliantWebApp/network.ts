@@ -203,7 +203,11 @@ export class TieredVpc extends pulumi.ComponentResource {
         });
 
         const privateTables = subnets.private.map((_, i) => {
-            const table = new aws.ec2.RouteTable(`${name}-private-${zoneLetter(i)}`, { vpcId: this.vpc.id, tags: { Name: `${name}-private-${zoneLetter(i)}` } }, { parent: this });
+            const table = new aws.ec2.RouteTable(
+                `${name}-private-${zoneLetter(i)}`,
+                { vpcId: this.vpc.id, tags: { Name: `${name}-private-${zoneLetter(i)}` } },
+                { parent: this },
+            );
             if (nats.length > 0) {
                 egress.push(
                     new aws.ec2.Route(

@@ -292,7 +292,12 @@ export class SniLoadBalancer extends Blueprint {
      * Each site's target group, the host-header rules of the HTTPS listener forwarding its names to it (priorities
      * in site order), and its alias records unless left out. Returns the target groups by the site's domain name.
      */
-    private siteRoutes(name: string, s: SniLoadBalancerSettings, args: SniLoadBalancerEmbeddingArgs, vpcId: pulumi.Input<string>): Record<string, pulumi.Output<string>> {
+    private siteRoutes(
+        name: string,
+        s: SniLoadBalancerSettings,
+        args: SniLoadBalancerEmbeddingArgs,
+        vpcId: pulumi.Input<string>,
+    ): Record<string, pulumi.Output<string>> {
         const targetGroupArns: Record<string, pulumi.Output<string>> = {};
         let priority = 1;
         s.sites.forEach((site, siteIndex) => {
