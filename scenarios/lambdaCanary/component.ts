@@ -15,11 +15,28 @@ import { Blueprint } from "../../components/common";
 import { logDeliveryStatement, ServiceRole, Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { lambdaCanarySettings } from "./settings";
 
 /** The scenario's settings (see ./settings.ts). */
 export type LambdaCanaryDeployerArgs = ArgsOf<typeof lambdaCanarySettings>;
+/** The settings as resolveArgs returns them, which the constructor's steps read. */
+type Settings = ResolvedArgs<typeof lambdaCanarySettings>;
+
+/** What the deployer's functions may read and shift, and the environment that tells them so. */
+interface DeploymentAccess {
+    readonly targetArns: pulumi.Input<string>[];
+    readonly readAlarms: Statement[];
+    readonly readMetrics: Statement;
+    readonly environment: Record<string, pulumi.Input<string>>;
+}
+
+/** The workflow's task functions. */
+interface WorkflowTasks {
+    readonly validate: HandlerFunction;
+    readonly traffic: HandlerFunction;
+    readonly health: HandlerFunction;
+}
 
 /** ARNs the workflow definition refers to. */
 export interface CanaryWorkflowTargets {
@@ -232,28 +249,64 @@ export class LambdaCanaryDeployer extends Blueprint {
     constructor(name: string, args: LambdaCanaryDeployerArgs, opts?: pulumi.ComponentResourceOptions) {
         const s = resolveArgs<typeof lambdaCanarySettings>(name, lambdaCanarySettings, args);
         super("aws-blueprints:deploy:LambdaCanaryDeployer", name, "lambda-canary", args, opts);
-        const names = s.targetFunctionNames;
-        const alarmNames = s.alarmNames;
-
-        const identity = aws.getCallerIdentityOutput({}, { parent: this });
-        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-        const region = aws.getRegionOutput({}, { parent: this }).region;
-        const functionArn = (fn: pulumi.Input<string>) => pulumi.interpolate`arn:${partition}:lambda:${region}:${identity.accountId}:function:${fn}`;
-        const alarmArn = (alarm: string) => pulumi.interpolate`arn:${partition}:cloudwatch:${region}:${identity.accountId}:alarm:${alarm}`;
 
         const events = new EncryptedTopic(
             `${name}-events`,
             { displayName: "Lambda canary deployments", email: s.notificationEmail, protect: this.protectStateful },
             { parent: this },
         );
-
         const demo = s.createDemo ? this.createDemo(name, s.demoAliasName) : undefined;
+        const access = this.deploymentAccess(s, demo?.fn);
+        const tasks = this.workflowTasks(name, s, access);
+        const stateMachine = this.workflow(name, tasks, events);
+        const failedAlarm = this.executionsFailedAlarm(name, stateMachine, events);
+        const simple = s.createSimpleDeployer ? this.simpleDeployer(name, s, { access, events, stateMachine }) : undefined;
 
-        // The functions a deployment may shift: named ones with any qualifier, prefixed ones, and the demo.
+        this.stateMachineArn = stateMachine.arn;
+        this.stateMachineName = stateMachine.name;
+        this.topicArn = events.topicArn;
+        this.executionsFailedAlarmName = failedAlarm.name;
+        if (simple) this.simpleDeployerFunctionName = simple.functionName;
+        if (demo) {
+            this.demoFunctionName = demo.fn.functionName;
+            this.demoAliasName = s.demoAliasName;
+            this.demoAliasArn = demo.alias.arn;
+            this.demoStableVersion = demo.stableVersion;
+            this.demoCandidateVersion = demo.candidateVersion;
+            this.demoExecutionInput = demo.executionInput;
+        }
+        this.registerOutputs({
+            stateMachineArn: this.stateMachineArn,
+            stateMachineName: this.stateMachineName,
+            topicArn: this.topicArn,
+            executionsFailedAlarmName: this.executionsFailedAlarmName,
+            simpleDeployerFunctionName: this.simpleDeployerFunctionName,
+            demoFunctionName: this.demoFunctionName,
+            demoAliasName: this.demoAliasName,
+            demoAliasArn: this.demoAliasArn,
+            demoStableVersion: this.demoStableVersion,
+            demoCandidateVersion: this.demoCandidateVersion,
+            demoExecutionInput: this.demoExecutionInput,
+        });
+    }
+
+    /**
+     * What the deployer's functions may read and shift: the target functions (named ones with any qualifier,
+     * prefixed ones, and the demo), the named alarms and the Lambda metrics, and the environment that names them.
+     */
+    private deploymentAccess(s: Settings, demo: HandlerFunction | undefined): DeploymentAccess {
+        const names = s.targetFunctionNames;
+        const alarmNames = s.alarmNames;
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const functionArn = (fn: pulumi.Input<string>) => pulumi.interpolate`arn:${partition}:lambda:${region}:${identity.accountId}:function:${fn}`;
+        const alarmArn = (alarm: string) => pulumi.interpolate`arn:${partition}:cloudwatch:${region}:${identity.accountId}:alarm:${alarm}`;
+
         const targetArns: pulumi.Input<string>[] = [
             ...names.flatMap((n) => [functionArn(n), pulumi.interpolate`${functionArn(n)}:*`]),
             ...(s.targetFunctionPrefix ? [pulumi.interpolate`${functionArn(s.targetFunctionPrefix)}*`] : []),
-            ...(demo ? [demo.fn.arn, pulumi.interpolate`${demo.fn.arn}:*`] : []),
+            ...(demo ? [demo.arn, pulumi.interpolate`${demo.arn}:*`] : []),
         ];
         const alarmArns: pulumi.Input<string>[] = [
             ...alarmNames.map(alarmArn),
@@ -266,7 +319,7 @@ export class LambdaCanaryDeployer extends Blueprint {
         // GetMetricData has no resource-level permissions for metrics (only for OTLP datasets, which are not read).
         const readMetrics: Statement = { sid: "ReadLambdaMetrics", actions: ["cloudwatch:GetMetricData"], resources: ["*"] };
         const environment: Record<string, pulumi.Input<string>> = {
-            ALLOWED_FUNCTION_NAMES: pulumi.all([...names, ...(demo ? [demo.fn.functionName] : [])]).apply((l) => l.join(",")),
+            ALLOWED_FUNCTION_NAMES: pulumi.all([...names, ...(demo ? [demo.functionName] : [])]).apply((l) => l.join(",")),
             ALLOWED_FUNCTION_PREFIX: s.targetFunctionPrefix ?? "",
             ALLOWED_ALARM_NAMES: alarmNames.join(","),
             ALLOWED_ALARM_PREFIX: s.alarmNamePrefix ?? "",
@@ -275,8 +328,18 @@ export class LambdaCanaryDeployer extends Blueprint {
             ON_INSUFFICIENT_DATA: s.onInsufficientData,
             MAX_INSUFFICIENT_DATA_WAITS: String(s.maxInsufficientDataWaits),
         };
-        const common = { memorySizeMb: s.memorySizeMb, logRetentionDays: this.logRetentionDays, protect: this.protectStateful };
+        return { targetArns, readAlarms, readMetrics, environment };
+    }
 
+    /** What every function of the deployer shares: its memory, its log retention and its protection. */
+    private functionDefaults(s: Settings) {
+        return { memorySizeMb: s.memorySizeMb, logRetentionDays: this.logRetentionDays, protect: this.protectStateful };
+    }
+
+    /** The workflow's three task functions: validate a request, shift an alias's weights, judge a step's health. */
+    private workflowTasks(name: string, s: Settings, access: DeploymentAccess): WorkflowTasks {
+        const { targetArns, readAlarms, readMetrics, environment } = access;
+        const common = this.functionDefaults(s);
         const validate = new HandlerFunction(
             `${name}-validate`,
             {
@@ -314,7 +377,12 @@ export class LambdaCanaryDeployer extends Blueprint {
             },
             { parent: this },
         );
+        return { validate, traffic, health };
+    }
 
+    /** The deployment workflow: its log group, its role (invoke the tasks, notify, deliver logs) and the state machine. */
+    private workflow(name: string, tasks: WorkflowTasks, events: EncryptedTopic): aws.sfn.StateMachine {
+        const { validate, traffic, health } = tasks;
         // Step Functions adds every log group it delivers to to the account's one CloudWatch Logs resource policy,
         // which is capped at 5120 characters, unless the name starts with /aws/vendedlogs/: then CloudWatch Logs
         // grants delivery without growing the policy.
@@ -340,7 +408,7 @@ export class LambdaCanaryDeployer extends Blueprint {
             },
             { parent: this },
         );
-        const stateMachine = new aws.sfn.StateMachine(
+        return new aws.sfn.StateMachine(
             `${name}-workflow`,
             {
                 type: "STANDARD",
@@ -354,8 +422,11 @@ export class LambdaCanaryDeployer extends Blueprint {
             },
             { parent: this, dependsOn: [workflowRole.policy] },
         );
+    }
 
-        const failedAlarm = topicAlarm(
+    /** The alarm on the events topic when a deployment fails: rejected, rolled back, or its rollback failed. */
+    private executionsFailedAlarm(name: string, stateMachine: aws.sfn.StateMachine, events: EncryptedTopic): aws.cloudwatch.MetricAlarm {
+        return topicAlarm(
             `${name}-executions-failed`,
             {
                 description: "A canary deployment failed: rejected, rolled back, or its rollback failed (see the execution)",
@@ -370,95 +441,67 @@ export class LambdaCanaryDeployer extends Blueprint {
             },
             { parent: this },
         );
+    }
 
-        if (s.createSimpleDeployer) {
-            const simple = new HandlerFunction(
-                `${name}-simple`,
-                {
-                    ...common,
-                    description: "Runs a short canary rollout inside one invocation (longer ones belong to the state machine)",
-                    statements: [
-                        { sid: "ShiftTargetAliases", actions: ["lambda:GetAlias", "lambda:UpdateAlias", "lambda:GetFunctionConfiguration"], resources: targetArns },
-                        readMetrics,
-                        ...readAlarms,
-                        ...events.publishStatements(),
-                    ],
-                    environment: {
-                        ...environment,
-                        TOPIC_ARN: events.topicArn,
-                        TIMEOUT_SECONDS: String(s.simpleDeployerTimeoutSeconds),
-                        STATE_MACHINE_ARN: stateMachine.arn,
-                    },
-                    timeoutSeconds: s.simpleDeployerTimeoutSeconds,
-                    callback: simpleDeployerHandler,
+    /** The simple deployer, which runs a short rollout inside one invocation, without retries, and the alarm on its errors. */
+    private simpleDeployer(
+        name: string,
+        s: Settings,
+        on: { access: DeploymentAccess; events: EncryptedTopic; stateMachine: aws.sfn.StateMachine },
+    ): HandlerFunction {
+        const { access, events, stateMachine } = on;
+        const { targetArns, readAlarms, readMetrics, environment } = access;
+        const simple = new HandlerFunction(
+            `${name}-simple`,
+            {
+                ...this.functionDefaults(s),
+                description: "Runs a short canary rollout inside one invocation (longer ones belong to the state machine)",
+                statements: [
+                    { sid: "ShiftTargetAliases", actions: ["lambda:GetAlias", "lambda:UpdateAlias", "lambda:GetFunctionConfiguration"], resources: targetArns },
+                    readMetrics,
+                    ...readAlarms,
+                    ...events.publishStatements(),
+                ],
+                environment: {
+                    ...environment,
+                    TOPIC_ARN: events.topicArn,
+                    TIMEOUT_SECONDS: String(s.simpleDeployerTimeoutSeconds),
+                    STATE_MACHINE_ARN: stateMachine.arn,
                 },
-                { parent: this },
-            );
-            // A failed asynchronous run has already rolled back; Lambda's automatic retry would start the rollout again.
-            new aws.lambda.FunctionEventInvokeConfig(
-                `${name}-simple-async`,
-                { functionName: simple.functionName, maximumRetryAttempts: 0, maximumEventAgeInSeconds: 3600 },
-                { parent: this },
-            );
-            topicAlarm(
-                `${name}-simple-errors`,
-                {
-                    description: "The simple canary deployer failed (its rollout was rolled back or refused; see its log group)",
-                    namespace: "AWS/Lambda",
-                    metricName: "Errors",
-                    dimensions: { FunctionName: simple.functionName },
-                    statistic: "Sum",
-                    comparison: "GreaterThanOrEqualToThreshold",
-                    threshold: 1,
-                    periodSeconds: 60,
-                    topicArn: events.topicArn,
-                },
-                { parent: this },
-            );
-            this.simpleDeployerFunctionName = simple.functionName;
-        }
-
-        this.stateMachineArn = stateMachine.arn;
-        this.stateMachineName = stateMachine.name;
-        this.topicArn = events.topicArn;
-        this.executionsFailedAlarmName = failedAlarm.name;
-        if (demo) {
-            this.demoFunctionName = demo.fn.functionName;
-            this.demoAliasName = s.demoAliasName;
-            this.demoAliasArn = demo.alias.arn;
-            this.demoStableVersion = demo.stableVersion;
-            this.demoCandidateVersion = demo.candidateVersion;
-            this.demoExecutionInput = pulumi.all([demo.fn.functionName, demo.candidateVersion]).apply(([functionName, newVersion]) =>
-                JSON.stringify({
-                    functionName,
-                    aliasName: s.demoAliasName,
-                    newVersion,
-                    strategy: "linear",
-                    steps: 3,
-                    intervalSeconds: 120,
-                    minInvocations: 5,
-                }),
-            );
-        }
-        this.registerOutputs({
-            stateMachineArn: this.stateMachineArn,
-            stateMachineName: this.stateMachineName,
-            topicArn: this.topicArn,
-            executionsFailedAlarmName: this.executionsFailedAlarmName,
-            simpleDeployerFunctionName: this.simpleDeployerFunctionName,
-            demoFunctionName: this.demoFunctionName,
-            demoAliasName: this.demoAliasName,
-            demoAliasArn: this.demoAliasArn,
-            demoStableVersion: this.demoStableVersion,
-            demoCandidateVersion: this.demoCandidateVersion,
-            demoExecutionInput: this.demoExecutionInput,
-        });
+                timeoutSeconds: s.simpleDeployerTimeoutSeconds,
+                callback: simpleDeployerHandler,
+            },
+            { parent: this },
+        );
+        // A failed asynchronous run has already rolled back; Lambda's automatic retry would start the rollout again.
+        new aws.lambda.FunctionEventInvokeConfig(
+            `${name}-simple-async`,
+            { functionName: simple.functionName, maximumRetryAttempts: 0, maximumEventAgeInSeconds: 3600 },
+            { parent: this },
+        );
+        topicAlarm(
+            `${name}-simple-errors`,
+            {
+                description: "The simple canary deployer failed (its rollout was rolled back or refused; see its log group)",
+                namespace: "AWS/Lambda",
+                metricName: "Errors",
+                dimensions: { FunctionName: simple.functionName },
+                statistic: "Sum",
+                comparison: "GreaterThanOrEqualToThreshold",
+                threshold: 1,
+                periodSeconds: 60,
+                topicArn: events.topicArn,
+            },
+            { parent: this },
+        );
+        return simple;
     }
 
     /**
      * The demo target: a function, a publisher that gives it a stable and a candidate version at deployment
-     * time, and an alias on the stable version. The alias's version and weights belong to the deployer once
-     * created, so the program ignores later changes to them (a `pulumi up` must not undo a rollout).
+     * time, an alias on the stable version, and the start-execution input that rolls the alias to the candidate.
+     * The alias's version and weights belong to the deployer once created, so the program ignores later changes to
+     * them (a `pulumi up` must not undo a rollout).
      */
     private createDemo(name: string, aliasName: string) {
         const fn = new HandlerFunction(
@@ -523,7 +566,18 @@ export class LambdaCanaryDeployer extends Blueprint {
             },
             { parent: this, ignoreChanges: ["functionVersion", "routingConfig"] },
         );
-        return { fn, alias, stableVersion, candidateVersion };
+        const executionInput = pulumi.all([fn.functionName, candidateVersion]).apply(([functionName, newVersion]) =>
+            JSON.stringify({
+                functionName,
+                aliasName,
+                newVersion,
+                strategy: "linear",
+                steps: 3,
+                intervalSeconds: 120,
+                minInvocations: 5,
+            }),
+        );
+        return { fn, alias, stableVersion, candidateVersion, executionInput };
     }
 }
 

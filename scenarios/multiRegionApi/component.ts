@@ -11,7 +11,7 @@ import { HandlerFunction } from "../../components/lambda";
 import { regionalProvider } from "../../components/providers";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
 import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
-import { privateBucketWithoutPolicy, tlsOnlyPolicy } from "../../components/storage";
+import { PrivateBucketParts, privateBucketWithoutPolicy, tlsOnlyPolicy } from "../../components/storage";
 import { multiRegionApiSettings } from "./settings";
 
 /** The stage every region deploys; the health checks and the custom domain's base path point at it. */
@@ -97,32 +97,59 @@ export class MultiRegionApi extends Blueprint {
         const s = resolveArgs<typeof multiRegionApiSettings, "hostedZoneId">(name, multiRegionApiSettings, args) as Resolved;
         super("aws-blueprints:serverless:MultiRegionApi", name, "multi-region-api", args, opts);
         const regions = s.regions;
-        const unhealthy = new Set(s.unhealthyRegions);
 
-        const providers = new Map<string, aws.Provider>();
-        for (const region of new Set([...regions, METRICS_REGION])) {
-            providers.set(region, regionalProvider(`${name}-${region}`, region, { parent: this }));
-        }
-        const provider = (region: string) => providers.get(region)!;
+        const provider = this.regionalProviders(name, regions);
         const global = provider(METRICS_REGION);
-
         const alerts = new EncryptedTopic(
             `${name}-alerts`,
             { displayName: "Multi-region API health", email: s.notificationEmail, protect: this.protectStateful },
             { parent: this, provider: global },
         );
+        const client = s.deployClient ? this.createClient(name, s, provider(regions[0]), global) : undefined;
+        const allowOrigin: pulumi.Input<string> = s.corsAllowOrigin ?? client?.origin ?? "*";
+        const { certificates, validationRecord } = this.certificates(name, s, provider, global);
+        const apis = this.regionalApiPerRegion(name, s, { provider, global, certificates, validationRecord, allowOrigin, alerts });
+        this.noHealthyRegionAlarm(name, s, { apis, alerts, global });
 
-        let allowOrigin: pulumi.Input<string> = s.corsAllowOrigin ?? "*";
-        if (s.deployClient) {
-            const client = this.createClient(name, s, provider(regions[0]), global);
+        if (client) {
             this.clientUrl = client.url;
             this.clientBucketName = client.bucketName;
             this.clientDistributionId = client.distributionId;
-            allowOrigin = s.corsAllowOrigin ?? client.origin;
         }
+        this.regionalApis = apis;
+        this.url = pulumi.output(`https://${s.domainName}/${BASE_PATH}/helloworld`);
+        this.regionalEndpoints = pulumi.output(Object.fromEntries(regions.map((r) => [r, apis[r].invokeUrl])));
+        this.healthCheckIds = pulumi.output(Object.fromEntries(regions.map((r) => [r, apis[r].healthCheckId])));
+        this.alarmTopicArn = alerts.topicArn;
+        this.registerOutputs({
+            url: this.url,
+            regionalEndpoints: this.regionalEndpoints,
+            healthCheckIds: this.healthCheckIds,
+            alarmTopicArn: this.alarmTopicArn,
+            clientUrl: this.clientUrl,
+            clientBucketName: this.clientBucketName,
+            clientDistributionId: this.clientDistributionId,
+        });
+    }
 
+    /** One provider per region the API runs in, and one for us-east-1 (Route 53's metrics, the alarms, CloudFront's certificate). */
+    private regionalProviders(name: string, regions: readonly string[]): (region: string) => aws.Provider {
+        const providers = new Map<string, aws.Provider>();
+        for (const region of new Set([...regions, METRICS_REGION])) {
+            providers.set(region, regionalProvider(`${name}-${region}`, region, { parent: this }));
+        }
+        return (region: string) => providers.get(region)!;
+    }
+
+    /** Each region's certificate for the public name, and the one DNS record that validates them all. */
+    private certificates(
+        name: string,
+        s: Resolved,
+        provider: (region: string) => aws.Provider,
+        global: aws.Provider,
+    ): { certificates: aws.acm.Certificate[]; validationRecord: aws.route53.Record } {
         // One DNS validation record serves the certificate of every region: ACM derives it from the domain and account.
-        const certificates = regions.map(
+        const certificates = s.regions.map(
             (region) =>
                 new aws.acm.Certificate(
                     `${name}-${region}-cert`,
@@ -146,9 +173,26 @@ export class MultiRegionApi extends Blueprint {
             },
             { parent: this, provider: global },
         );
+        return { certificates, validationRecord };
+    }
 
+    /** The API in each region, through that region's provider, by region. */
+    private regionalApiPerRegion(
+        name: string,
+        s: Resolved,
+        on: {
+            provider: (region: string) => aws.Provider;
+            global: aws.Provider;
+            certificates: aws.acm.Certificate[];
+            validationRecord: aws.route53.Record;
+            allowOrigin: pulumi.Input<string>;
+            alerts: EncryptedTopic;
+        },
+    ): Record<string, RegionalApi> {
+        const { provider, global, certificates, validationRecord, allowOrigin, alerts } = on;
+        const unhealthy = new Set(s.unhealthyRegions);
         const apis: Record<string, RegionalApi> = {};
-        regions.forEach((region, i) => {
+        s.regions.forEach((region, i) => {
             apis[region] = new RegionalApi(
                 `${name}-${region}`,
                 {
@@ -172,8 +216,13 @@ export class MultiRegionApi extends Blueprint {
                 { parent: this, provider: provider(region) },
             );
         });
-        this.regionalApis = apis;
+        return apis;
+    }
 
+    /** The alarm when no region passes its health check. */
+    private noHealthyRegionAlarm(name: string, s: Resolved, on: { apis: Record<string, RegionalApi>; alerts: EncryptedTopic; global: aws.Provider }): void {
+        const { apis, alerts, global } = on;
+        const regions = s.regions;
         // Route 53 answers with every record when all are unhealthy (fail-open), so this is the alarm that means an outage.
         new aws.cloudwatch.MetricAlarm(
             `${name}-no-healthy-region`,
@@ -203,20 +252,6 @@ export class MultiRegionApi extends Blueprint {
             },
             { parent: this, provider: global },
         );
-
-        this.url = pulumi.output(`https://${s.domainName}/${BASE_PATH}/helloworld`);
-        this.regionalEndpoints = pulumi.output(Object.fromEntries(regions.map((r) => [r, apis[r].invokeUrl])));
-        this.healthCheckIds = pulumi.output(Object.fromEntries(regions.map((r) => [r, apis[r].healthCheckId])));
-        this.alarmTopicArn = alerts.topicArn;
-        this.registerOutputs({
-            url: this.url,
-            regionalEndpoints: this.regionalEndpoints,
-            healthCheckIds: this.healthCheckIds,
-            alarmTopicArn: this.alarmTopicArn,
-            clientUrl: this.clientUrl,
-            clientBucketName: this.clientBucketName,
-            clientDistributionId: this.clientDistributionId,
-        });
     }
 
     /**
@@ -224,8 +259,32 @@ export class MultiRegionApi extends Blueprint {
      * distribution through origin access control, HTTPS only, with a strict Content-Security-Policy.
      */
     private createClient(name: string, s: Resolved, home: aws.Provider, global: aws.Provider) {
-        const onHome = { parent: this, provider: home };
         const onGlobal = { parent: this, provider: global };
+        const client = this.clientFiles(name, s, home);
+        const bucket = client.bucket;
+        const distribution = this.clientDistribution(name, s, bucket, onGlobal);
+        tlsOnlyPolicy(client, [
+            {
+                Sid: "CloudFrontReadsThroughOriginAccessControl",
+                Effect: "Allow",
+                Principal: { Service: "cloudfront.amazonaws.com" },
+                Action: "s3:GetObject",
+                Resource: pulumi.interpolate`${bucket.arn}/*`,
+                Condition: { StringEquals: { "AWS:SourceArn": distribution.arn } },
+            },
+        ]);
+        const host = s.clientDomainName ? this.clientAliasRecords(name, s.clientDomainName, s.hostedZoneId, distribution, onGlobal) : distribution.domainName;
+        return {
+            origin: pulumi.interpolate`https://${host}`,
+            url: pulumi.interpolate`https://${host}/`,
+            bucketName: bucket.bucket,
+            distributionId: distribution.id,
+        };
+    }
+
+    /** The client's bucket with its page, script, style sheet and the settings naming the API. */
+    private clientFiles(name: string, s: Resolved, home: aws.Provider): PrivateBucketParts {
+        const onHome = { parent: this, provider: home };
         // SSE-S3: CloudFront's origin access control reads it without a key policy to maintain.
         const client = privateBucketWithoutPolicy(`${name}-client`, {}, this, this.stateful({ provider: home }));
         const bucket = client.bucket;
@@ -244,7 +303,11 @@ export class MultiRegionApi extends Blueprint {
                 onHome,
             );
         }
+        return client;
+    }
 
+    /** The client's distribution: signed reads of the bucket, HTTPS only, security headers, and the client's own name when it has one. */
+    private clientDistribution(name: string, s: Resolved, bucket: aws.s3.Bucket, onGlobal: pulumi.CustomResourceOptions): aws.cloudfront.Distribution {
         const oac = new aws.cloudfront.OriginAccessControl(
             `${name}-client`,
             {
@@ -269,31 +332,12 @@ export class MultiRegionApi extends Blueprint {
             },
             onGlobal,
         );
-
-        let viewerCertificate: aws.types.input.cloudfront.DistributionViewerCertificate = { cloudfrontDefaultCertificate: true };
-        if (s.clientDomainName) {
-            // CloudFront only uses certificates from us-east-1.
-            const certificate = new aws.acm.Certificate(
-                `${name}-client-cert`,
-                { domainName: s.clientDomainName, validationMethod: "DNS" },
-                onGlobal,
-            );
-            const option = certificate.domainValidationOptions.apply((options) => options[0]);
-            const record = new aws.route53.Record(
-                `${name}-client-cert-validation`,
-                { zoneId: s.hostedZoneId, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 300 },
-                onGlobal,
-            );
-            const validation = new aws.acm.CertificateValidation(
-                `${name}-client-cert`,
-                { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] },
-                onGlobal,
-            );
-            viewerCertificate = { acmCertificateArn: validation.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" };
-        }
+        const viewerCertificate: aws.types.input.cloudfront.DistributionViewerCertificate = s.clientDomainName
+            ? this.clientCertificate(name, s.clientDomainName, s.hostedZoneId, onGlobal)
+            : { cloudfrontDefaultCertificate: true };
 
         const originId = "client-bucket";
-        const distribution = new aws.cloudfront.Distribution(
+        return new aws.cloudfront.Distribution(
             `${name}-client`,
             {
                 comment: `Test client of ${s.domainName}`,
@@ -318,39 +362,52 @@ export class MultiRegionApi extends Blueprint {
             },
             onGlobal,
         );
-        tlsOnlyPolicy(client, [
-            {
-                Sid: "CloudFrontReadsThroughOriginAccessControl",
-                Effect: "Allow",
-                Principal: { Service: "cloudfront.amazonaws.com" },
-                Action: "s3:GetObject",
-                Resource: pulumi.interpolate`${bucket.arn}/*`,
-                Condition: { StringEquals: { "AWS:SourceArn": distribution.arn } },
-            },
-        ]);
+    }
 
-        let host: pulumi.Output<string> = distribution.domainName;
-        if (s.clientDomainName) {
-            for (const type of ["A", "AAAA"]) {
-                new aws.route53.Record(
-                    `${name}-client-${type.toLowerCase()}`,
-                    {
-                        zoneId: s.hostedZoneId,
-                        name: s.clientDomainName,
-                        type,
-                        aliases: [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }],
-                    },
-                    onGlobal,
-                );
-            }
-            host = pulumi.output(s.clientDomainName);
+    /** The DNS-validated certificate of the client's own name, as the distribution's viewer certificate. */
+    private clientCertificate(
+        name: string,
+        domainName: string,
+        hostedZoneId: pulumi.Input<string>,
+        onGlobal: pulumi.CustomResourceOptions,
+    ): aws.types.input.cloudfront.DistributionViewerCertificate {
+        // CloudFront only uses certificates from us-east-1.
+        const certificate = new aws.acm.Certificate(`${name}-client-cert`, { domainName, validationMethod: "DNS" }, onGlobal);
+        const option = certificate.domainValidationOptions.apply((options) => options[0]);
+        const record = new aws.route53.Record(
+            `${name}-client-cert-validation`,
+            { zoneId: hostedZoneId, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 300 },
+            onGlobal,
+        );
+        const validation = new aws.acm.CertificateValidation(
+            `${name}-client-cert`,
+            { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] },
+            onGlobal,
+        );
+        return { acmCertificateArn: validation.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" };
+    }
+
+    /** The client's own name, pointing at the distribution over IPv4 and IPv6; returns the name. */
+    private clientAliasRecords(
+        name: string,
+        domainName: string,
+        hostedZoneId: pulumi.Input<string>,
+        distribution: aws.cloudfront.Distribution,
+        onGlobal: pulumi.CustomResourceOptions,
+    ): pulumi.Output<string> {
+        for (const type of ["A", "AAAA"]) {
+            new aws.route53.Record(
+                `${name}-client-${type.toLowerCase()}`,
+                {
+                    zoneId: hostedZoneId,
+                    name: domainName,
+                    type,
+                    aliases: [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }],
+                },
+                onGlobal,
+            );
         }
-        return {
-            origin: pulumi.interpolate`https://${host}`,
-            url: pulumi.interpolate`https://${host}/`,
-            bucketName: bucket.bucket,
-            distributionId: distribution.id,
-        };
+        return pulumi.output(domainName);
     }
 }
 
@@ -408,8 +465,37 @@ export class RegionalApi extends pulumi.ComponentResource {
         const { region } = args;
         const partition = aws.getPartitionOutput({}, { parent: this });
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
-        const stateful = { parent: this, protect: args.protect, retainOnDelete: args.protect || undefined };
 
+        const { hello, health } = this.functions(name, args);
+        const { api, deployment } = this.restApi(name, args, [
+            { path: "helloworld", handler: hello },
+            { path: "healthcheck", handler: health },
+        ]);
+        const stage = this.stage(name, args, { api, deployment, partition: partition.partition, accountId: identity.accountId });
+        const { domain, mapping } = this.customDomain(name, args, api, stage);
+        const executeApiHost = pulumi.interpolate`${api.id}.execute-api.${region}.${partition.dnsSuffix}`;
+        const check = this.latencyRouting(name, args, { executeApiHost, stage, domain, mapping });
+
+        this.apiId = api.id;
+        this.invokeUrl = stage.invokeUrl;
+        this.executeApiHost = executeApiHost;
+        this.regionalDomainName = domain.regionalDomainName;
+        this.healthCheckId = check.id;
+        this.helloFunctionName = hello.functionName;
+        this.healthFunctionName = health.functionName;
+        this.registerOutputs({
+            apiId: this.apiId,
+            invokeUrl: this.invokeUrl,
+            executeApiHost: this.executeApiHost,
+            regionalDomainName: this.regionalDomainName,
+            healthCheckId: this.healthCheckId,
+            helloFunctionName: this.helloFunctionName,
+            healthFunctionName: this.healthFunctionName,
+        });
+    }
+
+    /** The two functions behind the API: hello, which says which region answered, and the health endpoint. */
+    private functions(name: string, args: RegionalApiArgs): { hello: HandlerFunction; health: HandlerFunction } {
         const functionArgs = {
             statements: [],
             timeoutSeconds: 5,
@@ -437,54 +523,22 @@ export class RegionalApi extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        return { hello, health };
+    }
 
+    /** The REGIONAL REST API with its routes, CORS on its own error responses too, and a deployment of them all. */
+    private restApi(name: string, args: RegionalApiArgs, routes: readonly Route[]): { api: aws.apigateway.RestApi; deployment: aws.apigateway.Deployment } {
         const api = new aws.apigateway.RestApi(
             `${name}-api`,
-            { description: `Multi-region hello world API (${region})`, endpointConfiguration: { types: "REGIONAL" } },
+            { description: `Multi-region hello world API (${args.region})`, endpointConfiguration: { types: "REGIONAL" } },
             { parent: this },
         );
-        const routes: Route[] = [
-            { path: "helloworld", handler: hello },
-            { path: "healthcheck", handler: health },
-        ];
         const deploymentInputs: pulumi.Input<unknown>[] = [args.allowOrigin];
         const deploymentDependencies: pulumi.Resource[] = [];
         for (const route of routes) {
-            const resource = new aws.apigateway.Resource(
-                `${name}-${route.path}`,
-                { restApi: api.id, parentId: api.rootResourceId, pathPart: route.path },
-                { parent: this },
-            );
-            const get = new aws.apigateway.Method(
-                `${name}-${route.path}-get`,
-                { restApi: api.id, resourceId: resource.id, httpMethod: "GET", authorization: "NONE" },
-                { parent: this },
-            );
-            const integration = new aws.apigateway.Integration(
-                `${name}-${route.path}-get`,
-                {
-                    restApi: api.id,
-                    resourceId: resource.id,
-                    httpMethod: get.httpMethod,
-                    type: "AWS_PROXY",
-                    integrationHttpMethod: "POST",
-                    uri: route.handler.function.invokeArn,
-                },
-                { parent: this },
-            );
-            new aws.lambda.Permission(
-                `${name}-${route.path}-invoke`,
-                {
-                    action: "lambda:InvokeFunction",
-                    function: route.handler.functionName,
-                    principal: "apigateway.amazonaws.com",
-                    sourceArn: pulumi.interpolate`${api.executionArn}/*/GET/${route.path}`,
-                },
-                { parent: this },
-            );
-            const cors = this.preflight(`${name}-${route.path}`, api, resource, args.allowOrigin);
-            deploymentInputs.push(resource.id, get.id, integration.id, integration.uri, cors.integration.id);
-            deploymentDependencies.push(get, integration, ...cors.resources);
+            const served = this.route(name, api, route, args.allowOrigin);
+            deploymentInputs.push(...served.inputs);
+            deploymentDependencies.push(...served.resources);
         }
         // Errors API Gateway answers itself (throttling, missing routes, a failed integration) carry CORS headers too,
         // so the browser client can show them instead of an opaque network error.
@@ -505,15 +559,69 @@ export class RegionalApi extends pulumi.ComponentResource {
             `${name}-deployment`,
             {
                 restApi: api.id,
-                description: `Multi-region hello world API (${region})`,
+                description: `Multi-region hello world API (${args.region})`,
                 // A new deployment whenever a route, integration or CORS setting changes; API Gateway serves snapshots.
                 triggers: { redeployment: pulumi.jsonStringify(deploymentInputs).apply((s) => createHash("sha256").update(s).digest("hex")) },
             },
             { parent: this, dependsOn: deploymentDependencies },
         );
+        return { api, deployment };
+    }
 
+    /**
+     * `GET /<path>` proxied to its function, which API Gateway may invoke for that route only, and its CORS preflight;
+     * returns what the deployment's trigger hashes and the resources it waits for.
+     */
+    private route(name: string, api: aws.apigateway.RestApi, route: Route, allowOrigin: pulumi.Input<string>): { inputs: pulumi.Input<unknown>[]; resources: pulumi.Resource[] } {
+        const resource = new aws.apigateway.Resource(
+            `${name}-${route.path}`,
+            { restApi: api.id, parentId: api.rootResourceId, pathPart: route.path },
+            { parent: this },
+        );
+        const get = new aws.apigateway.Method(
+            `${name}-${route.path}-get`,
+            { restApi: api.id, resourceId: resource.id, httpMethod: "GET", authorization: "NONE" },
+            { parent: this },
+        );
+        const integration = new aws.apigateway.Integration(
+            `${name}-${route.path}-get`,
+            {
+                restApi: api.id,
+                resourceId: resource.id,
+                httpMethod: get.httpMethod,
+                type: "AWS_PROXY",
+                integrationHttpMethod: "POST",
+                uri: route.handler.function.invokeArn,
+            },
+            { parent: this },
+        );
+        new aws.lambda.Permission(
+            `${name}-${route.path}-invoke`,
+            {
+                action: "lambda:InvokeFunction",
+                function: route.handler.functionName,
+                principal: "apigateway.amazonaws.com",
+                sourceArn: pulumi.interpolate`${api.executionArn}/*/GET/${route.path}`,
+            },
+            { parent: this },
+        );
+        const cors = this.preflight(`${name}-${route.path}`, api, resource, allowOrigin);
+        return {
+            inputs: [resource.id, get.id, integration.id, integration.uri, cors.integration.id],
+            resources: [get, integration, ...cors.resources],
+        };
+    }
+
+    /** The `prod` stage with its access log group and throttling, after the region's logging role when this API sets it. */
+    private stage(
+        name: string,
+        args: RegionalApiArgs,
+        on: { api: aws.apigateway.RestApi; deployment: aws.apigateway.Deployment; partition: pulumi.Output<string>; accountId: pulumi.Output<string> },
+    ): aws.apigateway.Stage {
+        const { api, deployment, partition, accountId } = on;
+        const stateful = { parent: this, protect: args.protect, retainOnDelete: args.protect || undefined };
         const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: args.logRetentionDays }, stateful);
-        const account = args.manageApiGatewayAccount ? this.accountLoggingRole(name, region, partition.partition, identity.accountId) : undefined;
+        const account = args.manageApiGatewayAccount ? this.accountLoggingRole(name, args.region, partition, accountId) : undefined;
         const stage = new aws.apigateway.Stage(
             `${name}-${STAGE_NAME}`,
             {
@@ -542,7 +650,16 @@ export class RegionalApi extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        return stage;
+    }
 
+    /** The public name as a regional custom domain, on this region's validated certificate, mapping the stage at `v1`. */
+    private customDomain(
+        name: string,
+        args: RegionalApiArgs,
+        api: aws.apigateway.RestApi,
+        stage: aws.apigateway.Stage,
+    ): { domain: aws.apigateway.DomainName; mapping: aws.apigateway.BasePathMapping } {
         const validation = new aws.acm.CertificateValidation(
             `${name}-cert`,
             { certificateArn: args.certificate.arn, validationRecordFqdns: [args.validationRecordFqdn] },
@@ -563,10 +680,19 @@ export class RegionalApi extends pulumi.ComponentResource {
             { restApi: api.id, stageName: stage.stageName, domainName: domain.domainName, basePath: BASE_PATH },
             { parent: this },
         );
+        return { domain, mapping };
+    }
 
+    /** The region's Route 53 health check, the latency record tied to it, and the alarm on its status. */
+    private latencyRouting(
+        name: string,
+        args: RegionalApiArgs,
+        on: { executeApiHost: pulumi.Output<string>; stage: aws.apigateway.Stage; domain: aws.apigateway.DomainName; mapping: aws.apigateway.BasePathMapping },
+    ): aws.route53.HealthCheck {
+        const { executeApiHost, stage, domain, mapping } = on;
+        const { region } = args;
         // Route 53 is global; its health checks, records and metrics are managed through us-east-1.
         const onMetrics = { parent: this, provider: args.metricsProvider };
-        const executeApiHost = pulumi.interpolate`${api.id}.execute-api.${region}.${partition.dnsSuffix}`;
         const check = new aws.route53.HealthCheck(
             `${name}-health`,
             {
@@ -617,23 +743,7 @@ export class RegionalApi extends pulumi.ComponentResource {
             },
             onMetrics,
         );
-
-        this.apiId = api.id;
-        this.invokeUrl = stage.invokeUrl;
-        this.executeApiHost = executeApiHost;
-        this.regionalDomainName = domain.regionalDomainName;
-        this.healthCheckId = check.id;
-        this.helloFunctionName = hello.functionName;
-        this.healthFunctionName = health.functionName;
-        this.registerOutputs({
-            apiId: this.apiId,
-            invokeUrl: this.invokeUrl,
-            executeApiHost: this.executeApiHost,
-            regionalDomainName: this.regionalDomainName,
-            healthCheckId: this.healthCheckId,
-            helloFunctionName: this.helloFunctionName,
-            healthFunctionName: this.healthFunctionName,
-        });
+        return check;
     }
 
     /** `OPTIONS` answered by API Gateway itself (a mock integration) with the CORS preflight headers. */

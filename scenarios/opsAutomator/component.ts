@@ -9,7 +9,7 @@ import { Blueprint } from "../../components/common";
 import { Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { EncryptedTopic, topicAlarm } from "../../components/notifications";
-import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { scheduleExpression } from "./schedule";
 import { opsAutomatorSettings } from "./settings";
 
@@ -18,6 +18,8 @@ export type OpsAutomatorArgs = ArgsOf<typeof opsAutomatorSettings> & {
     /** CloudWatch namespace of the engine's metrics. @default "AwsBlueprints/OpsAutomator" */
     readonly metricNamespace?: string;
 };
+/** The settings as resolveArgs returns them, which the constructor's steps read. */
+type Settings = ResolvedArgs<typeof opsAutomatorSettings>;
 
 const SNAPSHOT_TASK_ID = "ebs-snapshot-scheduler";
 
@@ -44,17 +46,13 @@ export class OpsAutomator extends Blueprint {
 
     constructor(name: string, args: OpsAutomatorArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         const s = resolveArgs<typeof opsAutomatorSettings>(name, opsAutomatorSettings, args);
-        super("aws-blueprints:operations:OpsAutomator", name, "ops-automator", args, opts);
-        const minutes = s.scheduleMinutes;
         const namespace = args.metricNamespace ?? "AwsBlueprints/OpsAutomator";
         if (!/^[A-Za-z0-9][A-Za-z0-9._/#:-]{0,254}$/.test(namespace) || namespace.startsWith("AWS/")) {
             throw new Error(`${name}: metricNamespace "${namespace}" must be a CloudWatch namespace outside AWS/`);
         }
+        super("aws-blueprints:operations:OpsAutomator", name, "ops-automator", args, opts);
+        const minutes = s.scheduleMinutes;
         this.scheduleExpression = scheduleExpression(minutes);
-
-        const identity = aws.getCallerIdentityOutput({}, { parent: this });
-        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-        const region = aws.getRegionOutput({}, { parent: this }).region;
         const engineName = `${name}-${pulumi.getStack()}`;
 
         const issues = new EncryptedTopic(
@@ -62,7 +60,32 @@ export class OpsAutomator extends Blueprint {
             { displayName: "Ops Automator issues", email: s.notificationEmail, protect: this.protectStateful },
             { parent: this },
         );
+        const table = this.taskTable(name, s);
+        // The table's name is unique per deployment, so two engines in one account never touch each other's snapshots.
+        const markerValue = table.name;
+        const runner = this.runner(name, s, { table, issues, namespace, engineName, markerValue });
+        const rule = this.schedule(name, minutes, runner, this.snapshotCleanup(name, runner));
+        this.alarms(name, { namespace, engineName, minutes, runner, issues });
 
+        this.tableName = table.name;
+        this.tableArn = table.arn;
+        this.topicArn = issues.topicArn;
+        this.functionName = runner.functionName;
+        this.ruleArn = rule.arn;
+        this.snapshotMarker = markerValue.apply((value) => ({ key: snapshotTagKeys().marker, value }));
+        this.registerOutputs({
+            tableName: this.tableName,
+            tableArn: this.tableArn,
+            topicArn: this.topicArn,
+            functionName: this.functionName,
+            ruleArn: this.ruleArn,
+            scheduleExpression: this.scheduleExpression,
+            snapshotMarker: this.snapshotMarker,
+        });
+    }
+
+    /** The tasks' table, seeded with the snapshot scheduler task when it is asked for. */
+    private taskTable(name: string, s: Settings): aws.dynamodb.Table {
         const table = new aws.dynamodb.Table(
             `${name}-tasks`,
             {
@@ -89,15 +112,69 @@ export class OpsAutomator extends Blueprint {
                 { parent: this, ignoreChanges: ["item"] },
             );
         }
-        // The table's name is unique per deployment, so two engines in one account never touch each other's snapshots.
-        const markerValue = table.name;
-        const marker = snapshotTagKeys();
+        return table;
+    }
+
+    /** The runner function, which runs the table's enabled tasks, and its asynchronous retries. */
+    private runner(
+        name: string,
+        s: Settings,
+        on: { table: aws.dynamodb.Table; issues: EncryptedTopic; namespace: string; engineName: string; markerValue: pulumi.Output<string> },
+    ): HandlerFunction {
+        const { table, issues, namespace, engineName, markerValue } = on;
         // Every taggable resource of a stack carries its environment tag; instances of other deployments do not match.
         const instanceTag = s.instanceTag ?? { key: "environment", value: this.tags.environment ?? pulumi.getStack() };
+        const runner = new HandlerFunction(
+            `${name}-runner`,
+            {
+                description: "Ops Automator: runs the enabled tasks of its table (EBS snapshot scheduler, ...)",
+                statements: this.runnerStatements({ table, issues, namespace, markerValue, instanceTag }),
+                environment: {
+                    TABLE_NAME: table.name,
+                    TOPIC_ARN: issues.topicArn,
+                    METRIC_NAMESPACE: namespace,
+                    ENGINE_NAME: engineName,
+                    WINDOW_MINUTES: String(s.scheduleMinutes),
+                    SNAPSHOT_MARKER: markerValue,
+                    INSTANCE_TAG_KEY: instanceTag.key,
+                    INSTANCE_TAG_VALUE: instanceTag.value,
+                },
+                timeoutSeconds: s.timeoutSeconds,
+                memorySizeMb: s.memorySizeMb,
+                logRetentionDays: this.logRetentionDays,
+                protect: this.protectStateful,
+                callback: opsAutomatorHandler,
+            },
+            { parent: this },
+        );
+        new aws.lambda.FunctionEventInvokeConfig(
+            `${name}-runner-async`,
+            // A retry covers the same window (the event's time) and skips slots already taken.
+            { functionName: runner.functionName, maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+            { parent: this },
+        );
+        return runner;
+    }
 
+    /**
+     * The runner's permissions: its table, snapshots of the instances carrying the deployment's tag (and deleting only
+     * snapshots with its own marker), its metrics and its topic.
+     */
+    private runnerStatements(on: {
+        table: aws.dynamodb.Table;
+        issues: EncryptedTopic;
+        namespace: string;
+        markerValue: pulumi.Output<string>;
+        instanceTag: { key: string; value: string };
+    }): Statement[] {
+        const { table, issues, namespace, markerValue, instanceTag } = on;
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const marker = snapshotTagKeys();
         const ec2Arn = (resource: string) => pulumi.interpolate`arn:${partition}:ec2:${region}:${identity.accountId}:${resource}`;
         const snapshotArn = pulumi.interpolate`arn:${partition}:ec2:${region}::snapshot/*`;
-        const statements: Statement[] = [
+        return [
             { sid: "ReadTasks", actions: ["dynamodb:Scan"], resources: [table.arn] },
             {
                 sid: "RememberReportedWarnings",
@@ -148,49 +225,25 @@ export class OpsAutomator extends Blueprint {
             },
             ...issues.publishStatements(),
         ];
+    }
 
-        const runner = new HandlerFunction(
-            `${name}-runner`,
-            {
-                description: "Ops Automator: runs the enabled tasks of its table (EBS snapshot scheduler, ...)",
-                statements,
-                environment: {
-                    TABLE_NAME: table.name,
-                    TOPIC_ARN: issues.topicArn,
-                    METRIC_NAMESPACE: namespace,
-                    ENGINE_NAME: engineName,
-                    WINDOW_MINUTES: String(minutes),
-                    SNAPSHOT_MARKER: markerValue,
-                    INSTANCE_TAG_KEY: instanceTag.key,
-                    INSTANCE_TAG_VALUE: instanceTag.value,
-                },
-                timeoutSeconds: s.timeoutSeconds,
-                memorySizeMb: s.memorySizeMb,
-                logRetentionDays: this.logRetentionDays,
-                protect: this.protectStateful,
-                callback: opsAutomatorHandler,
-            },
-            { parent: this },
+    /**
+     * Snapshots are not Pulumi resources: an unprotected stack deletes them when it is destroyed (or the scenario
+     * is removed). The provider invokes the runner again on delete (lifecycle scope CRUD); the invocation depends on
+     * the runner and its role, and the schedule depends on it, so no run starts after the cleanup and the role is
+     * still there during it. A protected stack keeps its snapshots (its page says how to delete them).
+     */
+    private snapshotCleanup(name: string, runner: HandlerFunction): aws.lambda.Invocation | undefined {
+        if (this.protectStateful) return undefined;
+        return new aws.lambda.Invocation(
+            `${name}-snapshot-cleanup`,
+            { functionName: runner.functionName, input: JSON.stringify({ cleanup: "snapshots" }), lifecycleScope: "CRUD" },
+            { parent: this, dependsOn: [runner] },
         );
-        new aws.lambda.FunctionEventInvokeConfig(
-            `${name}-runner-async`,
-            // A retry covers the same window (the event's time) and skips slots already taken.
-            { functionName: runner.functionName, maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
-            { parent: this },
-        );
+    }
 
-        // Snapshots are not Pulumi resources: an unprotected stack deletes them when it is destroyed (or the scenario
-        // is removed). The provider invokes the runner again on delete (lifecycle scope CRUD); the invocation depends on
-        // the runner and its role, and the schedule depends on it, so no run starts after the cleanup and the role is
-        // still there during it. A protected stack keeps its snapshots (its page says how to delete them).
-        const cleanup = this.protectStateful
-            ? undefined
-            : new aws.lambda.Invocation(
-                  `${name}-snapshot-cleanup`,
-                  { functionName: runner.functionName, input: JSON.stringify({ cleanup: "snapshots" }), lifecycleScope: "CRUD" },
-                  { parent: this, dependsOn: [runner] },
-              );
-
+    /** The schedule rule that invokes the runner every few minutes, once the cleanup (when there is one) is in place. */
+    private schedule(name: string, minutes: number, runner: HandlerFunction, cleanup: aws.lambda.Invocation | undefined): aws.cloudwatch.EventRule {
         const rule = new aws.cloudwatch.EventRule(
             `${name}-schedule`,
             { description: `Runs the Ops Automator every ${minutes} minutes`, scheduleExpression: this.scheduleExpression },
@@ -206,7 +259,12 @@ export class OpsAutomator extends Blueprint {
             { rule: rule.name, arn: runner.arn, retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 } },
             { parent: this, dependsOn: [permission, ...(cleanup ? [cleanup] : [])] },
         );
+        return rule;
+    }
 
+    /** The alarms on the issues topic: a task that reported a failure, and a run that failed or timed out. */
+    private alarms(name: string, on: { namespace: string; engineName: string; minutes: number; runner: HandlerFunction; issues: EncryptedTopic }): void {
+        const { namespace, engineName, minutes, runner, issues } = on;
         topicAlarm(
             `${name}-task-failures`,
             {
@@ -238,22 +296,6 @@ export class OpsAutomator extends Blueprint {
             },
             { parent: this },
         );
-
-        this.tableName = table.name;
-        this.tableArn = table.arn;
-        this.topicArn = issues.topicArn;
-        this.functionName = runner.functionName;
-        this.ruleArn = rule.arn;
-        this.snapshotMarker = markerValue.apply((value) => ({ key: marker.marker, value }));
-        this.registerOutputs({
-            tableName: this.tableName,
-            tableArn: this.tableArn,
-            topicArn: this.topicArn,
-            functionName: this.functionName,
-            ruleArn: this.ruleArn,
-            scheduleExpression: this.scheduleExpression,
-            snapshotMarker: this.snapshotMarker,
-        });
     }
 }
 

@@ -8,7 +8,7 @@ import { Blueprint } from "../../components/common";
 import { InstanceRole } from "../../components/instanceRole";
 import { defaultSubnetId, defaultVpcId } from "../../components/network";
 import { EncryptedTopic } from "../../components/notifications";
-import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { INSPECTOR_SEVERITIES as SEVERITIES, patchInspectProtectSettings, PatchInspectProtectSettings } from "./settings";
 
 export type InspectorSeverity = PatchInspectProtectSettings["minimumSeverity"];
@@ -18,6 +18,8 @@ export type WindowsServerVersion = PatchInspectProtectSettings["windowsServerVer
 type Inputs = "vpcId" | "subnetId";
 /** The scenario's settings (see ./settings.ts); the instance's VPC and subnet may be other resources' outputs. */
 export type PatchInspectProtectArgs = ArgsOf<typeof patchInspectProtectSettings, Inputs>;
+/** The settings as resolveArgs returns them, which the constructor's steps read. */
+type Settings = ResolvedArgs<typeof patchInspectProtectSettings, Inputs>;
 
 /** Inspector severities at or above a minimum (UNTRIAGED, not yet scored, only with the lowest minimum). */
 export function severitiesFrom(minimum: InspectorSeverity): string[] {
@@ -56,16 +58,50 @@ export class PatchInspectProtect extends Blueprint {
 
     constructor(name: string, args: PatchInspectProtectArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         const s = resolveArgs<typeof patchInspectProtectSettings, Inputs>(name, patchInspectProtectSettings, args);
-        super("aws-blueprints:operations:PatchInspectProtect", name, "patch-inspect-protect", args, opts);
         const severities = severitiesFrom(s.minimumSeverity);
-        const patchGroup = s.patchGroup ?? `Windows Servers ${this.tags.environment ?? pulumi.getStack()}`;
+        let snapshotTags: Record<string, string>;
         try {
-            this.snapshotTags = snapshotScheduleTags(s.snapshotTimes, s.snapshotRetentionDays, s.snapshotTimeZone, s.snapshotDays);
+            snapshotTags = snapshotScheduleTags(s.snapshotTimes, s.snapshotRetentionDays, s.snapshotTimeZone, s.snapshotDays);
         } catch (err) {
             throw new Error(`${name}: snapshot schedule: ${(err as Error).message}`);
         }
+        super("aws-blueprints:operations:PatchInspectProtect", name, "patch-inspect-protect", args, opts);
+        const patchGroup = s.patchGroup ?? `Windows Servers ${this.tags.environment ?? pulumi.getStack()}`;
+        this.snapshotTags = snapshotTags;
 
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const { group, subnetId } = this.serverNetwork(name, s);
+        const { patchLogs, role } = this.serverRole(name);
+        const { instance, data } = this.server(name, s, { subnetId, group, role, patchGroup });
+        const baseline = this.patchBaseline(name, s, patchGroup);
+        const window = this.maintenanceWindow(name, s, patchGroup, patchLogs);
+        if (s.enableInspector) {
+            new aws.inspector2.Enabler(`${name}-inspector`, { accountIds: [identity.accountId], resourceTypes: ["EC2"] }, { parent: this });
+        }
+        const { findings, findingsRule } = this.findingsByEmail(name, s, severities);
+        this.patchFailuresByEmail(name, window, findings);
+
+        this.instanceId = instance.id;
+        this.dataVolumeId = data.id;
+        this.patchBaselineId = baseline.id;
+        this.maintenanceWindowId = window.id;
+        this.patchLogGroupName = patchLogs.name;
+        this.findingsTopicArn = findings.topicArn;
+        this.findingsRuleArn = findingsRule.arn;
+        this.registerOutputs({
+            instanceId: this.instanceId,
+            dataVolumeId: this.dataVolumeId,
+            patchBaselineId: this.patchBaselineId,
+            maintenanceWindowId: this.maintenanceWindowId,
+            patchLogGroupName: this.patchLogGroupName,
+            findingsTopicArn: this.findingsTopicArn,
+            findingsRuleArn: this.findingsRuleArn,
+            snapshotTags: this.snapshotTags,
+        });
+    }
+
+    /** The server's subnet (the given one, or a default subnet offering its type) and its security group, outbound web only. */
+    private serverNetwork(name: string, s: Settings): { group: aws.ec2.SecurityGroup; subnetId: pulumi.Input<string> } {
         const network = { owner: name, setting: "vpcId and subnetId (patchInspectProtect.vpcId, patchInspectProtect.subnetId)", parent: this };
         const vpcId = s.vpcId ?? defaultVpcId(network);
         const subnetId = s.subnetId ?? defaultSubnetId(vpcId, network, { instanceTypes: [s.instanceType], typeSetting: "patchInspectProtect.instanceType" });
@@ -90,7 +126,11 @@ export class PatchInspectProtect extends Blueprint {
                 { parent: this },
             );
         }
+        return { group, subnetId };
+    }
 
+    /** The patch runs' log group, and the server's instance role: Systems Manager's core policy and streaming to that group. */
+    private serverRole(name: string): { patchLogs: aws.cloudwatch.LogGroup; role: InstanceRole } {
         const patchLogs = new aws.cloudwatch.LogGroup(`${name}-patching`, { retentionInDays: this.logRetentionDays }, this.stateful());
         const role = new InstanceRole(
             `${name}-server`,
@@ -114,7 +154,16 @@ export class PatchInspectProtect extends Blueprint {
             },
             { parent: this },
         );
+        return { patchLogs, role };
+    }
 
+    /** The Windows server, tagged with its patch group and snapshot schedule, and its encrypted data volume. */
+    private server(
+        name: string,
+        s: Settings,
+        on: { subnetId: pulumi.Input<string>; group: aws.ec2.SecurityGroup; role: InstanceRole; patchGroup: string },
+    ): { instance: aws.ec2.Instance; data: aws.ebs.Volume } {
+        const { subnetId, group, role, patchGroup } = on;
         const ami = aws.ssm.getParameterOutput({ name: windowsBaseAmiParameter(s.windowsServerVersion) }, { parent: this }).value;
         const instance = new aws.ec2.Instance(
             `${name}-server`,
@@ -142,7 +191,11 @@ export class PatchInspectProtect extends Blueprint {
             { instanceId: instance.id, volumeId: data.id, deviceName: "xvdf", stopInstanceBeforeDetaching: true },
             { parent: this },
         );
+        return { instance, data };
+    }
 
+    /** The patch baseline (critical and important security updates after a delay), registered for the patch group. */
+    private patchBaseline(name: string, s: Settings, patchGroup: string): aws.ssm.PatchBaseline {
         const baseline = new aws.ssm.PatchBaseline(
             `${name}-baseline`,
             {
@@ -162,7 +215,11 @@ export class PatchInspectProtect extends Blueprint {
             { parent: this },
         );
         new aws.ssm.PatchGroup(`${name}-patch-group`, { baselineId: baseline.id, patchGroup: patchGroup }, { parent: this });
+        return baseline;
+    }
 
+    /** The weekly maintenance window that runs AWS-RunPatchBaseline on the patch group's instances, its output to the log group. */
+    private maintenanceWindow(name: string, s: Settings, patchGroup: string, patchLogs: aws.cloudwatch.LogGroup): aws.ssm.MaintenanceWindow {
         const window = new aws.ssm.MaintenanceWindow(
             `${name}-window`,
             {
@@ -209,10 +266,11 @@ export class PatchInspectProtect extends Blueprint {
             },
             { parent: this },
         );
+        return window;
+    }
 
-        if (s.enableInspector) {
-            new aws.inspector2.Enabler(`${name}-inspector`, { accountIds: [identity.accountId], resourceTypes: ["EC2"] }, { parent: this });
-        }
+    /** The findings topic, and the EventBridge rule that sends it Inspector's active EC2 findings at or above the minimum severity. */
+    private findingsByEmail(name: string, s: Settings, severities: string[]): { findings: EncryptedTopic; findingsRule: aws.cloudwatch.EventRule } {
         const findings = new EncryptedTopic(
             `${name}-findings`,
             {
@@ -253,6 +311,11 @@ export class PatchInspectProtect extends Blueprint {
             },
             { parent: this },
         );
+        return { findings, findingsRule };
+    }
+
+    /** The EventBridge rule that sends the findings topic every failed, timed-out or cancelled run of the patch task. */
+    private patchFailuresByEmail(name: string, window: aws.ssm.MaintenanceWindow, findings: EncryptedTopic): void {
         const patchFailures = new aws.cloudwatch.EventRule(
             `${name}-patch-failures`,
             {
@@ -266,24 +329,6 @@ export class PatchInspectProtect extends Blueprint {
             { parent: this },
         );
         new aws.cloudwatch.EventTarget(`${name}-patch-failures`, { rule: patchFailures.name, arn: findings.topicArn }, { parent: this });
-
-        this.instanceId = instance.id;
-        this.dataVolumeId = data.id;
-        this.patchBaselineId = baseline.id;
-        this.maintenanceWindowId = window.id;
-        this.patchLogGroupName = patchLogs.name;
-        this.findingsTopicArn = findings.topicArn;
-        this.findingsRuleArn = findingsRule.arn;
-        this.registerOutputs({
-            instanceId: this.instanceId,
-            dataVolumeId: this.dataVolumeId,
-            patchBaselineId: this.patchBaselineId,
-            maintenanceWindowId: this.maintenanceWindowId,
-            patchLogGroupName: this.patchLogGroupName,
-            findingsTopicArn: this.findingsTopicArn,
-            findingsRuleArn: this.findingsRuleArn,
-            snapshotTags: this.snapshotTags,
-        });
     }
 }
 

@@ -26,6 +26,25 @@ export type SafeDeployPipelineArgs = ArgsOf<typeof safeDeployPipelineSettings, I
 /** Where the pipeline takes its revisions from. */
 export type SafeDeploySource = NonNullable<SafeDeployPipelineArgs["source"]>;
 
+/** The artifact bucket, and where in it the trigger stages templates for CloudFormation. */
+interface ArtifactStore {
+    readonly artifacts: aws.s3.Bucket;
+    /** The staged templates' URL prefix, the only TemplateURL the workflow may create stacks from. */
+    readonly templateUrlBase: pulumi.Output<string>;
+    /** The staged templates' objects, as an ARN pattern. */
+    readonly stagedTemplates: pulumi.Output<string>;
+}
+
+/** The pipeline's source stage: its action, what the pipeline's role needs for it, and what must exist before the pipeline. */
+interface SourceStage {
+    readonly action: aws.types.input.codepipeline.PipelineStageAction;
+    readonly statements: Statement[];
+    readonly dependencies: pulumi.Resource[];
+    /** The source bucket, when the source is an S3 object. */
+    readonly bucket?: aws.s3.Bucket;
+    readonly sampleStackName?: string;
+}
+
 /** Key prefix of the templates the trigger stages for CloudFormation in the artifact bucket. */
 const STAGED_TEMPLATES = "deploy-templates/";
 
@@ -118,117 +137,16 @@ export class SafeDeployPipeline extends Blueprint {
         const account = identity.accountId;
         const stackArns = pulumi.interpolate`arn:${partition.partition}:cloudformation:${region}:${account}:stack/${prefix}*/*`;
 
-        const alerts = new EncryptedTopic(
-            `${name}-alerts`,
-            {
-                displayName: "Safe deploy pipeline",
-                // Alarms, and the EventBridge rule that reports every failed pipeline execution.
-                publishingServices: ["cloudwatch.amazonaws.com", "events.amazonaws.com"],
-                email: s.notificationEmail,
-                protect: this.protectStateful,
-            },
-            { parent: this },
-        );
-
-        const [artifacts] = this.privateBucket(`${name}-artifacts`);
-        new aws.s3.BucketLifecycleConfiguration(
-            `${name}-artifacts`,
-            {
-                bucket: artifacts.id,
-                rules: [
-                    { id: "expire-staged-templates", status: "Enabled", filter: { prefix: STAGED_TEMPLATES }, expiration: { days: 30 } },
-                    { id: "expire-old-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 30 } },
-                ],
-            },
-            { parent: this },
-        );
-        const templateUrlBase = pulumi.interpolate`https://${artifacts.bucket}.s3.${region}.${partition.dnsSuffix}/${STAGED_TEMPLATES}`;
-        const stagedTemplates = pulumi.interpolate`${artifacts.arn}/${STAGED_TEMPLATES}*`;
-
+        const alerts = this.alertsTopic(name, s);
+        const store = this.artifactStore(name, region, partition.dnsSuffix);
         const sampleRole = s.deploymentRoleArn ? undefined : this.sampleDeploymentRole(name, prefix, partition.partition, region, account);
         const deploymentRoleArn = sampleRole ? sampleRole.arn : pulumi.output(s.deploymentRoleArn!);
         this.deploymentRoleArn = deploymentRoleArn;
-
+        const { templateUrlBase, stagedTemplates } = store;
         const { inspect, stateMachine } = this.deployWorkflow(name, s, { stackArns, templateUrlBase, stagedTemplates, deploymentRoleArn, alerts });
-        const executions = pulumi.interpolate`arn:${partition.partition}:states:${region}:${account}:execution:${stateMachine.name}:*`;
-
-        const trigger = new HandlerFunction(
-            `${name}-trigger`,
-            {
-                description: "CodePipeline action: starts the deploy workflow and reports its outcome to the pipeline",
-                statements: [
-                    {
-                        sid: "ReportJobResults",
-                        // CodePipeline job results support no resource-level permissions.
-                        actions: ["codepipeline:PutJobSuccessResult", "codepipeline:PutJobFailureResult"],
-                        resources: ["*"],
-                    },
-                    { sid: "ReadSourceArtifacts", actions: ["s3:GetObject"], resources: [pulumi.interpolate`${artifacts.arn}/*`] },
-                    { sid: "StageTemplates", actions: ["s3:PutObject"], resources: [stagedTemplates] },
-                    { sid: "StartDeployments", actions: ["states:StartExecution"], resources: [stateMachine.arn] },
-                    { sid: "FollowDeployments", actions: ["states:DescribeExecution", "states:StopExecution"], resources: [executions] },
-                ],
-                environment: {
-                    STATE_MACHINE_ARN: stateMachine.arn,
-                    TEMPLATE_BUCKET: artifacts.bucket,
-                    TEMPLATE_PREFIX: STAGED_TEMPLATES,
-                    TEMPLATE_URL_BASE: pulumi.interpolate`https://${artifacts.bucket}.s3.${region}.${partition.dnsSuffix}/`,
-                    STACK_NAME_PREFIX: prefix,
-                    DEFAULT_INPUT_FILE: s.inputFile,
-                },
-                timeoutSeconds: 60,
-                logRetentionDays: this.logRetentionDays,
-                protect: this.protectStateful,
-                callback: pipelineJobHandler,
-            },
-            { parent: this },
-        );
-
+        const trigger = this.pipelineTrigger(name, s, { prefix, store, stateMachine, partition: partition.partition, dnsSuffix: partition.dnsSuffix, region, account });
         const stage = this.pipelineSource(name, s, { prefix, deploySample, sampleRole, partition: partition.partition, region, account });
-        const pipelineStatements: Statement[] = [
-            {
-                sid: "ArtifactStore",
-                actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
-                resources: [pulumi.interpolate`${artifacts.arn}/*`],
-            },
-            { sid: "ArtifactBucket", actions: ["s3:GetBucketVersioning", "s3:GetBucketLocation"], resources: [artifacts.arn] },
-            { sid: "InvokeTrigger", actions: ["lambda:InvokeFunction"], resources: [trigger.arn] },
-            ...stage.statements,
-        ];
-        const pipelineRole = new ServiceRole(
-            `${name}-pipeline`,
-            { service: "codepipeline.amazonaws.com", description: "Safe deploy pipeline", statements: pipelineStatements },
-            { parent: this },
-        );
-        const pipeline = new aws.codepipeline.Pipeline(
-            `${name}-pipeline`,
-            {
-                pipelineType: "V2",
-                // A newer revision waiting for the Prod stage replaces an older one that is still waiting.
-                executionMode: "SUPERSEDED",
-                roleArn: pipelineRole.arn,
-                artifactStores: [{ type: "S3", location: artifacts.bucket }],
-                stages: [
-                    { name: "Source", actions: [stage.action] },
-                    {
-                        name: "Prod",
-                        actions: [
-                            {
-                                name: "Deploy",
-                                category: "Invoke",
-                                owner: "AWS",
-                                provider: "Lambda",
-                                version: "1",
-                                inputArtifacts: ["SourceOutput"],
-                                configuration: { FunctionName: trigger.functionName, UserParameters: JSON.stringify({ inputFile: s.inputFile }) },
-                            },
-                        ],
-                    },
-                ],
-            },
-            { parent: this, dependsOn: [pipelineRole.policy, ...stage.dependencies] },
-        );
-
+        const pipeline = this.pipeline(name, s, { artifacts: store.artifacts, trigger, stage });
         if (stage.bucket) this.startOnSourceChange(name, pipeline, stage.bucket, objectKey!);
         this.reportFailures(name, { pipeline, alerts, trigger, stateMachine, workflowTimeoutSeconds: workflowTimeoutSeconds({ pollIntervalSeconds: s.pollIntervalSeconds, maxPolls: s.maxPolls }) });
 
@@ -237,7 +155,7 @@ export class SafeDeployPipeline extends Blueprint {
         this.sampleStackName = stage.sampleStackName;
         this.pipelineName = pipeline.name;
         this.pipelineArn = pipeline.arn;
-        this.artifactBucket = artifacts.bucket;
+        this.artifactBucket = store.artifacts.bucket;
         this.stateMachineArn = stateMachine.arn;
         this.triggerFunctionName = trigger.functionName;
         this.inspectFunctionName = inspect.functionName;
@@ -256,6 +174,43 @@ export class SafeDeployPipeline extends Blueprint {
             sourceObjectKey: this.sourceObjectKey,
             sampleStackName: this.sampleStackName,
         });
+    }
+
+    /** The alerts topic, to which alarms and the failed-execution rule publish. */
+    private alertsTopic(name: string, s: Settings): EncryptedTopic {
+        return new EncryptedTopic(
+            `${name}-alerts`,
+            {
+                displayName: "Safe deploy pipeline",
+                // Alarms, and the EventBridge rule that reports every failed pipeline execution.
+                publishingServices: ["cloudwatch.amazonaws.com", "events.amazonaws.com"],
+                email: s.notificationEmail,
+                protect: this.protectStateful,
+            },
+            { parent: this },
+        );
+    }
+
+    /**
+     * The artifact bucket, where the pipeline keeps its revisions and the trigger stages templates for CloudFormation;
+     * staged templates and old versions expire after 30 days.
+     */
+    private artifactStore(name: string, region: pulumi.Output<string>, dnsSuffix: pulumi.Output<string>): ArtifactStore {
+        const [artifacts] = this.privateBucket(`${name}-artifacts`);
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-artifacts`,
+            {
+                bucket: artifacts.id,
+                rules: [
+                    { id: "expire-staged-templates", status: "Enabled", filter: { prefix: STAGED_TEMPLATES }, expiration: { days: 30 } },
+                    { id: "expire-old-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 30 } },
+                ],
+            },
+            { parent: this },
+        );
+        const templateUrlBase = pulumi.interpolate`https://${artifacts.bucket}.s3.${region}.${dnsSuffix}/${STAGED_TEMPLATES}`;
+        const stagedTemplates = pulumi.interpolate`${artifacts.arn}/${STAGED_TEMPLATES}*`;
+        return { artifacts, templateUrlBase, stagedTemplates };
     }
 
     /**
@@ -353,7 +308,7 @@ export class SafeDeployPipeline extends Blueprint {
         name: string,
         s: Settings,
         on: { prefix: string; deploySample: boolean; sampleRole?: { resources: pulumi.Resource[] }; partition: pulumi.Output<string>; region: pulumi.Output<string>; account: pulumi.Output<string> },
-    ): { action: aws.types.input.codepipeline.PipelineStageAction; statements: Statement[]; dependencies: pulumi.Resource[]; bucket?: aws.s3.Bucket; sampleStackName?: string } {
+    ): SourceStage {
         const { prefix, deploySample, sampleRole, partition, region, account } = on;
         const source = s.source;
         const objectKey = source.type === "s3" ? source.objectKey : undefined;
@@ -424,35 +379,136 @@ export class SafeDeployPipeline extends Blueprint {
         return { action: sourceAction, statements, dependencies, bucket: sourceBucket, sampleStackName };
     }
 
+    /** The pipeline's deploy action: a function that stages the revision's template, starts the workflow and reports its outcome. */
+    private pipelineTrigger(
+        name: string,
+        s: Settings,
+        on: {
+            prefix: string;
+            store: ArtifactStore;
+            stateMachine: aws.sfn.StateMachine;
+            partition: pulumi.Output<string>;
+            dnsSuffix: pulumi.Output<string>;
+            region: pulumi.Output<string>;
+            account: pulumi.Output<string>;
+        },
+    ): HandlerFunction {
+        const { prefix, store, stateMachine, partition, dnsSuffix, region, account } = on;
+        const { artifacts, stagedTemplates } = store;
+        const executions = pulumi.interpolate`arn:${partition}:states:${region}:${account}:execution:${stateMachine.name}:*`;
+        return new HandlerFunction(
+            `${name}-trigger`,
+            {
+                description: "CodePipeline action: starts the deploy workflow and reports its outcome to the pipeline",
+                statements: [
+                    {
+                        sid: "ReportJobResults",
+                        // CodePipeline job results support no resource-level permissions.
+                        actions: ["codepipeline:PutJobSuccessResult", "codepipeline:PutJobFailureResult"],
+                        resources: ["*"],
+                    },
+                    { sid: "ReadSourceArtifacts", actions: ["s3:GetObject"], resources: [pulumi.interpolate`${artifacts.arn}/*`] },
+                    { sid: "StageTemplates", actions: ["s3:PutObject"], resources: [stagedTemplates] },
+                    { sid: "StartDeployments", actions: ["states:StartExecution"], resources: [stateMachine.arn] },
+                    { sid: "FollowDeployments", actions: ["states:DescribeExecution", "states:StopExecution"], resources: [executions] },
+                ],
+                environment: {
+                    STATE_MACHINE_ARN: stateMachine.arn,
+                    TEMPLATE_BUCKET: artifacts.bucket,
+                    TEMPLATE_PREFIX: STAGED_TEMPLATES,
+                    TEMPLATE_URL_BASE: pulumi.interpolate`https://${artifacts.bucket}.s3.${region}.${dnsSuffix}/`,
+                    STACK_NAME_PREFIX: prefix,
+                    DEFAULT_INPUT_FILE: s.inputFile,
+                },
+                timeoutSeconds: 60,
+                logRetentionDays: this.logRetentionDays,
+                protect: this.protectStateful,
+                callback: pipelineJobHandler,
+            },
+            { parent: this },
+        );
+    }
+
+    /** The pipeline, with its role: the source stage, then the Prod stage whose one action is the trigger. */
+    private pipeline(
+        name: string,
+        s: Settings,
+        on: { artifacts: aws.s3.Bucket; trigger: HandlerFunction; stage: SourceStage },
+    ): aws.codepipeline.Pipeline {
+        const { artifacts, trigger, stage } = on;
+        const pipelineStatements: Statement[] = [
+            {
+                sid: "ArtifactStore",
+                actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+                resources: [pulumi.interpolate`${artifacts.arn}/*`],
+            },
+            { sid: "ArtifactBucket", actions: ["s3:GetBucketVersioning", "s3:GetBucketLocation"], resources: [artifacts.arn] },
+            { sid: "InvokeTrigger", actions: ["lambda:InvokeFunction"], resources: [trigger.arn] },
+            ...stage.statements,
+        ];
+        const pipelineRole = new ServiceRole(
+            `${name}-pipeline`,
+            { service: "codepipeline.amazonaws.com", description: "Safe deploy pipeline", statements: pipelineStatements },
+            { parent: this },
+        );
+        return new aws.codepipeline.Pipeline(
+            `${name}-pipeline`,
+            {
+                pipelineType: "V2",
+                // A newer revision waiting for the Prod stage replaces an older one that is still waiting.
+                executionMode: "SUPERSEDED",
+                roleArn: pipelineRole.arn,
+                artifactStores: [{ type: "S3", location: artifacts.bucket }],
+                stages: [
+                    { name: "Source", actions: [stage.action] },
+                    {
+                        name: "Prod",
+                        actions: [
+                            {
+                                name: "Deploy",
+                                category: "Invoke",
+                                owner: "AWS",
+                                provider: "Lambda",
+                                version: "1",
+                                inputArtifacts: ["SourceOutput"],
+                                configuration: { FunctionName: trigger.functionName, UserParameters: JSON.stringify({ inputFile: s.inputFile }) },
+                            },
+                        ],
+                    },
+                ],
+            },
+            { parent: this, dependsOn: [pipelineRole.policy, ...stage.dependencies] },
+        );
+    }
+
     /** An EventBridge rule that starts the pipeline when a new version of the source object lands (no polling). */
     private startOnSourceChange(name: string, pipeline: aws.codepipeline.Pipeline, sourceBucket: aws.s3.Bucket, objectKey: string): void {
-
-            const startRole = new ServiceRole(
-                `${name}-start`,
-                {
-                    service: "events.amazonaws.com",
-                    description: "Starts the safe deploy pipeline when its source object changes",
-                    statements: [{ sid: "StartPipeline", actions: ["codepipeline:StartPipelineExecution"], resources: [pipeline.arn] }],
-                },
-                { parent: this },
-            );
-            const rule = new aws.cloudwatch.EventRule(
-                `${name}-source-changed`,
-                {
-                    description: "A new version of the safe deploy pipeline's source object",
-                    eventPattern: pulumi.jsonStringify({
-                        source: ["aws.s3"],
-                        "detail-type": ["Object Created"],
-                        detail: { bucket: { name: [sourceBucket.bucket] }, object: { key: [objectKey] } },
-                    }),
-                },
-                { parent: this },
-            );
-            new aws.cloudwatch.EventTarget(
-                `${name}-source-changed`,
-                { rule: rule.name, arn: pipeline.arn, roleArn: startRole.arn, retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 } },
-                { parent: this, dependsOn: [startRole.policy] },
-            );
+        const startRole = new ServiceRole(
+            `${name}-start`,
+            {
+                service: "events.amazonaws.com",
+                description: "Starts the safe deploy pipeline when its source object changes",
+                statements: [{ sid: "StartPipeline", actions: ["codepipeline:StartPipelineExecution"], resources: [pipeline.arn] }],
+            },
+            { parent: this },
+        );
+        const rule = new aws.cloudwatch.EventRule(
+            `${name}-source-changed`,
+            {
+                description: "A new version of the safe deploy pipeline's source object",
+                eventPattern: pulumi.jsonStringify({
+                    source: ["aws.s3"],
+                    "detail-type": ["Object Created"],
+                    detail: { bucket: { name: [sourceBucket.bucket] }, object: { key: [objectKey] } },
+                }),
+            },
+            { parent: this },
+        );
+        new aws.cloudwatch.EventTarget(
+            `${name}-source-changed`,
+            { rule: rule.name, arn: pipeline.arn, roleArn: startRole.arn, retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 } },
+            { parent: this, dependsOn: [startRole.policy] },
+        );
     }
 
     /** What reaches the alerts topic: every failed pipeline execution, a trigger that could not report, a workflow that timed out. */
