@@ -58,11 +58,11 @@ export class CompliantWebApp extends Blueprint {
 
     constructor(name: string, args: CompliantWebAppArgs, opts?: pulumi.ComponentResourceOptions) {
         const s = resolveArgs<typeof compliantWebAppSettings, Inputs>(name, compliantWebAppSettings, args);
-        super("aws-blueprints:compliance:CompliantWebApp", name, SCENARIO, args, opts);
         if (!/^[a-z][a-z0-9-]{0,13}$/.test(name)) {
             // The load balancers are named <name>-web and <name>-app, and load balancer names are short.
             throw new Error(`${name}: the name must be 1-14 lowercase letters, digits or dashes, starting with a letter`);
         }
+        super("aws-blueprints:compliance:CompliantWebApp", name, SCENARIO, args, opts);
         // The declaration requires it once enabled, and resolveArgs checked the declaration whole.
         const internalDomainName = s.internalDomainName!;
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
