@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Blueprint } from "../../components/common";
 import { ServiceRole, Statement } from "../../components/iam";
 import { defaultSubnetId, defaultVpcId } from "../../components/network";
-import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { privateBucket } from "../../components/storage";
 import { athenaAnalyticsSettings } from "./settings";
 
@@ -212,6 +212,36 @@ export function workstationUserData(s: WorkstationSetup): string {
 
 const AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 const RSTUDIO_PORT = 8787;
+
+/** The settings as resolveArgs returns them, which the constructor's steps read. */
+type Settings = ResolvedArgs<typeof athenaAnalyticsSettings, Inputs>;
+
+/** The account, partition and region the component deploys into, which ARNs are built from. */
+interface Account {
+    readonly accountId: pulumi.Output<string>;
+    readonly partition: pulumi.Output<string>;
+    readonly region: pulumi.Output<string>;
+}
+
+/** Where the Billboard data is read from and query results are written. */
+interface Locations {
+    readonly data: pulumi.Output<{ bucket: string; prefix: string }>;
+    readonly dataUri: pulumi.Output<string>;
+    /** The data bucket the component created (when no dataLocation was given). */
+    readonly dataBucket?: aws.s3.Bucket;
+    readonly results: aws.s3.Bucket;
+    readonly resultsUri: pulumi.Output<string>;
+}
+
+/** What the workstation step returns for the component's outputs. */
+interface Workstation {
+    readonly instanceId: pulumi.Output<string>;
+    readonly passwordSecretArn: pulumi.Output<string>;
+    readonly setupLogGroupName: pulumi.Output<string>;
+    readonly portForwardCommand: pulumi.Output<string>;
+    readonly rstudioUrl: pulumi.Output<string>;
+}
+
 export class AthenaAnalytics extends Blueprint {
     readonly databaseName: pulumi.Output<string>;
     readonly tableName: pulumi.Output<string>;
@@ -239,20 +269,64 @@ export class AthenaAnalytics extends Blueprint {
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
         const region = aws.getRegionOutput({}, { parent: this }).region;
-        const forceDestroy = !this.protectStateful;
+        const account: Account = { accountId: identity.accountId, partition, region };
 
+        const locations = this.dataAndResults(name, s, dataLocation);
+        const { database, table } = this.billboardTable(name, databaseName, locations.dataUri);
+        const { workgroup, queries } = this.workgroupAndQueries(name, s, { databaseName, database, resultsUri: locations.resultsUri, accountId: account.accountId });
+
+        this.databaseName = database.name;
+        this.tableName = table.name;
+        this.workgroupName = workgroup.name;
+        this.resultsLocation = locations.resultsUri;
+        this.dataLocation = locations.dataUri;
+        this.dataBucketName = locations.dataBucket?.bucket;
+        this.namedQueryIds = pulumi.all(Object.fromEntries(queries.map(([n, q]) => [n, q.id])));
+
+        if (s.createWorkstation) {
+            const workstation = this.workstation(name, s, { account, locations, databaseName, database, table, workgroup });
+            this.instanceId = workstation.instanceId;
+            this.passwordSecretArn = workstation.passwordSecretArn;
+            this.setupLogGroupName = workstation.setupLogGroupName;
+            this.portForwardCommand = workstation.portForwardCommand;
+            this.rstudioUrl = workstation.rstudioUrl;
+        }
+
+        this.registerOutputs({
+            databaseName: this.databaseName,
+            tableName: this.tableName,
+            workgroupName: this.workgroupName,
+            resultsLocation: this.resultsLocation,
+            dataLocation: this.dataLocation,
+            dataBucketName: this.dataBucketName,
+            namedQueryIds: this.namedQueryIds,
+            rstudioUrl: this.rstudioUrl,
+            portForwardCommand: this.portForwardCommand,
+            instanceId: this.instanceId,
+            passwordSecretArn: this.passwordSecretArn,
+            setupLogGroupName: this.setupLogGroupName,
+        });
+    }
+
+    /** The data location (the one given, else `billboard/` in a bucket of the component's own) and the results bucket. */
+    private dataAndResults(name: string, s: Settings, dataLocation: { bucket: string; prefix: string } | undefined): Locations {
+        const forceDestroy = !this.protectStateful;
         let data: pulumi.Output<{ bucket: string; prefix: string }>;
+        let dataBucket: aws.s3.Bucket | undefined;
         if (dataLocation) {
             data = pulumi.output(dataLocation);
         } else {
-            const dataBucket = privateBucket(`${name}-data`, { versioning: true, forceDestroy }, this, this.stateful()).bucket;
+            dataBucket = privateBucket(`${name}-data`, { versioning: true, forceDestroy }, this, this.stateful()).bucket;
             data = dataBucket.bucket.apply((bucket) => ({ bucket, prefix: "billboard/" }));
-            this.dataBucketName = dataBucket.bucket;
         }
         const dataUri = data.apply((d) => `s3://${d.bucket}/${d.prefix}`);
         const results = privateBucket(`${name}-results`, { expireAfterDays: s.resultsExpirationDays, forceDestroy }, this, this.stateful()).bucket;
         const resultsUri = pulumi.interpolate`s3://${results.bucket}/athena/`;
+        return { data, dataUri, dataBucket, results, resultsUri };
+    }
 
+    /** The Glue database and the external `billboard` table over the comma-delimited data. */
+    private billboardTable(name: string, databaseName: string, dataUri: pulumi.Output<string>): { database: aws.glue.CatalogDatabase; table: aws.glue.CatalogTable } {
         const database = new aws.glue.CatalogDatabase(
             `${name}-db`,
             { name: databaseName, description: "Billboard Top 10 hits with Echo Nest song features (Million Song Dataset)" },
@@ -279,13 +353,23 @@ export class AthenaAnalytics extends Blueprint {
             },
             { parent: this },
         );
+        return { database, table };
+    }
+
+    /** The workgroup enforcing its encrypted result location and scan limit, and the post's queries saved in it. */
+    private workgroupAndQueries(
+        name: string,
+        s: Settings,
+        on: { databaseName: string; database: aws.glue.CatalogDatabase; resultsUri: pulumi.Output<string>; accountId: pulumi.Output<string> },
+    ): { workgroup: aws.athena.Workgroup; queries: (readonly [string, aws.athena.NamedQuery])[] } {
+        const { databaseName, database, resultsUri, accountId } = on;
         const workgroup = new aws.athena.Workgroup(
             `${name}-workgroup`,
             {
                 name: `${name}-${pulumi.getStack()}`,
                 description: "Billboard analytics: enforced, encrypted result location and a per-query scan limit",
                 state: "ENABLED",
-                forceDestroy,
+                forceDestroy: !this.protectStateful,
                 configuration: {
                     enforceWorkgroupConfiguration: true,
                     publishCloudwatchMetricsEnabled: true,
@@ -294,7 +378,7 @@ export class AthenaAnalytics extends Blueprint {
                     resultConfiguration: {
                         outputLocation: resultsUri,
                         encryptionConfiguration: { encryptionOption: "SSE_S3" },
-                        expectedBucketOwner: identity.accountId,
+                        expectedBucketOwner: accountId,
                     },
                 },
             },
@@ -311,235 +395,254 @@ export class AthenaAnalytics extends Blueprint {
                     ),
                 ] as const,
         );
-
-        this.databaseName = database.name;
-        this.tableName = table.name;
-        this.workgroupName = workgroup.name;
-        this.resultsLocation = resultsUri;
-        this.dataLocation = dataUri;
-        this.namedQueryIds = pulumi.all(Object.fromEntries(queries.map(([n, q]) => [n, q.id])));
-
-        if (s.createWorkstation) {
-            const arn = (service: string, resource: pulumi.Input<string>) =>
-                pulumi.interpolate`arn:${partition}:${service}:${region}:${identity.accountId}:${resource}`;
-            const s3Arn = (path: pulumi.Input<string>) => pulumi.interpolate`arn:${partition}:s3:::${path}`;
-
-            const password = aws.secretsmanager.getRandomPasswordOutput(
-                // No punctuation: the password passes through chpasswd and a browser form unescaped.
-                { passwordLength: 24, excludePunctuation: true, requireEachIncludedType: true },
-                { parent: this },
-            );
-            const secret = new aws.secretsmanager.Secret(
-                `${name}-rstudio-password`,
-                { description: `Password of the RStudio user ${s.rstudioUser} on the Athena analytics workstation`, recoveryWindowInDays: this.protectStateful ? 30 : 7 },
-                this.stateful(),
-            );
-            const secretVersion = new aws.secretsmanager.SecretVersion(
-                `${name}-rstudio-password`,
-                { secretId: secret.id, secretString: pulumi.secret(password.randomPassword) },
-                // The lookup returns a new password on every run; the first one stays until someone rotates it.
-                { parent: this, ignoreChanges: ["secretString"] },
-            );
-            const logGroup = new aws.cloudwatch.LogGroup(
-                `${name}-workstation-logs`,
-                { retentionInDays: this.logRetentionDays },
-                this.stateful(),
-            );
-
-            const statements: Statement[] = [
-                {
-                    sid: "AthenaWorkgroup",
-                    actions: [
-                        "athena:StartQueryExecution",
-                        "athena:StopQueryExecution",
-                        "athena:GetQueryExecution",
-                        "athena:GetQueryResults",
-                        "athena:GetQueryRuntimeStatistics",
-                        "athena:BatchGetQueryExecution",
-                        "athena:ListQueryExecutions",
-                        "athena:GetWorkGroup",
-                        "athena:GetNamedQuery",
-                        "athena:BatchGetNamedQuery",
-                        "athena:ListNamedQueries",
-                    ],
-                    resources: [workgroup.arn],
-                },
-                {
-                    sid: "AthenaCatalog",
-                    actions: ["athena:GetDataCatalog", "athena:GetDatabase", "athena:ListDatabases", "athena:GetTableMetadata", "athena:ListTableMetadata"],
-                    resources: [arn("athena", "datacatalog/AwsDataCatalog")],
-                },
-                // Glue checks a call on the resource and every ancestor (catalog, database), and the list calls on the
-                // wildcard of what they list: GetDatabases on database/*, GetTables on table/<database>/*. Athena also
-                // needs GetDatabase and CreateDatabase on the `default` database of each region it is used in.
-                // https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html
-                {
-                    sid: "GlueBillboardTable",
-                    actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"],
-                    resources: [arn("glue", "catalog"), database.arn, table.arn],
-                },
-                {
-                    // The RStudio connection pane and the JDBC driver's getTables list the database's tables.
-                    sid: "GlueListBillboardTables",
-                    actions: ["glue:GetTables"],
-                    resources: [arn("glue", "catalog"), database.arn, arn("glue", pulumi.interpolate`table/${database.name}/*`)],
-                },
-                {
-                    // The JDBC driver's getSchemas (Athena ListDatabases) lists the catalog's databases.
-                    sid: "GlueListDatabases",
-                    actions: ["glue:GetDatabases"],
-                    resources: [arn("glue", "catalog"), arn("glue", "database/*")],
-                },
-                {
-                    sid: "GlueDefaultDatabase",
-                    actions: ["glue:GetDatabase", "glue:CreateDatabase"],
-                    resources: [arn("glue", "catalog"), arn("glue", "database/default")],
-                },
-                {
-                    sid: "ReadBillboardData",
-                    actions: ["s3:GetObject"],
-                    resources: [s3Arn(data.apply((d) => `${d.bucket}/${d.prefix}*`))],
-                },
-                {
-                    sid: "ListBillboardData",
-                    actions: ["s3:ListBucket"],
-                    resources: [s3Arn(data.apply((d) => d.bucket))],
-                    conditions: { StringLike: { "s3:prefix": data.apply((d) => [d.prefix, `${d.prefix}*`]) } },
-                },
-                { sid: "LocateDataBucket", actions: ["s3:GetBucketLocation"], resources: [s3Arn(data.apply((d) => d.bucket))] },
-                {
-                    sid: "QueryResultObjects",
-                    actions: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-                    resources: [pulumi.interpolate`${results.arn}/athena/*`],
-                },
-                {
-                    sid: "QueryResultBucket",
-                    actions: ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"],
-                    resources: [results.arn],
-                },
-                { sid: "ReadPassword", actions: ["secretsmanager:GetSecretValue"], resources: [secret.arn] },
-                {
-                    sid: "ShipSetupLogs",
-                    actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                    resources: [pulumi.interpolate`${logGroup.arn}:*`],
-                },
-                // Session Manager (port forwarding, shell): the instance registers itself and opens message channels.
-                { sid: "SessionManagerRegistration", actions: ["ssm:UpdateInstanceInformation"], resources: [arn("ec2", "instance/*")] },
-                {
-                    sid: "SessionManagerChannels",
-                    // ssmmessages actions support no resource-level permissions.
-                    actions: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
-                    resources: ["*"],
-                },
-            ];
-            const role = new ServiceRole(
-                `${name}-workstation`,
-                { service: "ec2.amazonaws.com", description: "RStudio workstation: Athena on its workgroup, the Billboard table and data", statements },
-                { parent: this },
-            );
-            const profile = new aws.iam.InstanceProfile(`${name}-workstation`, { role: role.role.name }, { parent: this });
-
-            const network = { owner: name, setting: "subnetId (athenaAnalytics.subnetId)", parent: this };
-            const subnetId = s.subnetId ?? defaultSubnetId(defaultVpcId(network), network, { instanceTypes: [s.instanceType], typeSetting: "athenaAnalytics.instanceType" });
-            const vpcId = aws.ec2.getSubnetOutput({ id: subnetId }, { parent: this }).vpcId;
-            const securityGroup = new aws.ec2.SecurityGroup(
-                `${name}-workstation`,
-                {
-                    description: s.allowedCidr ? `RStudio Server from ${s.allowedCidr}` : "RStudio Server: no inbound traffic (SSM port forwarding)",
-                    vpcId,
-                    tags: { Name: `${name}-workstation` },
-                },
-                { parent: this },
-            );
-            if (s.allowedCidr) {
-                const v6 = s.allowedCidr.includes(":");
-                new aws.vpc.SecurityGroupIngressRule(
-                    `${name}-workstation-rstudio`,
-                    {
-                        securityGroupId: securityGroup.id,
-                        description: "RStudio Server",
-                        ipProtocol: "tcp",
-                        fromPort: RSTUDIO_PORT,
-                        toPort: RSTUDIO_PORT,
-                        ...(v6 ? { cidrIpv6: s.allowedCidr } : { cidrIpv4: s.allowedCidr }),
-                    },
-                    { parent: this },
-                );
-            }
-            for (const port of [443, 80]) {
-                new aws.vpc.SecurityGroupEgressRule(
-                    `${name}-workstation-egress-${port}`,
-                    {
-                        securityGroupId: securityGroup.id,
-                        description: port === 443 ? "HTTPS: AWS APIs, package repositories, CRAN, Posit" : "HTTP: package mirrors that redirect",
-                        ipProtocol: "tcp",
-                        fromPort: port,
-                        toPort: port,
-                        cidrIpv4: "0.0.0.0/0",
-                    },
-                    { parent: this },
-                );
-            }
-
-            const userData = pulumi
-                .all([region, secret.arn, logGroup.name, workgroup.name, resultsUri, dataUri])
-                .apply(([r, secretArn, logGroupName, workgroupName, resultsLocation, dataLoc]) =>
-                    workstationUserData({
-                        region: r,
-                        passwordSecretArn: secretArn,
-                        logGroupName,
-                        user: s.rstudioUser,
-                        rstudioServerVersion: s.rstudioServerVersion,
-                        rstudioServerSha256: s.rstudioServerSha256,
-                        listenAddress: s.allowedCidr ? "0.0.0.0" : "127.0.0.1",
-                        workgroup: workgroupName,
-                        database: databaseName,
-                        resultsLocation,
-                        dataLocation: dataLoc,
-                    }),
-                );
-            const instance = new aws.ec2.Instance(
-                `${name}-workstation`,
-                {
-                    ami: aws.ssm.getParameterOutput({ name: AL2023_AMI_PARAMETER }, { parent: this }).value,
-                    instanceType: s.instanceType,
-                    subnetId,
-                    vpcSecurityGroupIds: [securityGroup.id],
-                    associatePublicIpAddress: s.subnetType === "public",
-                    iamInstanceProfile: profile.name,
-                    userData,
-                    metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
-                    rootBlockDevice: { volumeType: "gp3", volumeSize: s.rootVolumeSizeGb, encrypted: true, deleteOnTermination: true, tags: { ...this.tags } },
-                    tags: { Name: `${name}-rstudio` },
-                },
-                // A newer AMI must not replace the workstation (and the work in its home directories).
-                this.stateful({ ignoreChanges: ["ami"], dependsOn: [role.policy, secretVersion, logGroup] }),
-            );
-
-            this.instanceId = instance.id;
-            this.passwordSecretArn = secret.arn;
-            this.setupLogGroupName = logGroup.name;
-            this.portForwardCommand = pulumi.interpolate`aws ssm start-session --region ${region} --target ${instance.id} --document-name AWS-StartPortForwardingSession --parameters '{"portNumber":["${RSTUDIO_PORT}"],"localPortNumber":["${RSTUDIO_PORT}"]}'`;
-            this.rstudioUrl = s.allowedCidr
-                ? pulumi.interpolate`http://${s.subnetType === "public" ? instance.publicIp : instance.privateIp}:${RSTUDIO_PORT}`
-                : pulumi.output(`http://localhost:${RSTUDIO_PORT}`);
-        }
-
-        this.registerOutputs({
-            databaseName: this.databaseName,
-            tableName: this.tableName,
-            workgroupName: this.workgroupName,
-            resultsLocation: this.resultsLocation,
-            dataLocation: this.dataLocation,
-            dataBucketName: this.dataBucketName,
-            namedQueryIds: this.namedQueryIds,
-            rstudioUrl: this.rstudioUrl,
-            portForwardCommand: this.portForwardCommand,
-            instanceId: this.instanceId,
-            passwordSecretArn: this.passwordSecretArn,
-            setupLogGroupName: this.setupLogGroupName,
-        });
+        return { workgroup, queries };
     }
+
+    /** The RStudio Server workstation: its password and log group, its role, its network and the instance. */
+    private workstation(
+        name: string,
+        s: Settings,
+        on: {
+            account: Account;
+            locations: Locations;
+            databaseName: string;
+            database: aws.glue.CatalogDatabase;
+            table: aws.glue.CatalogTable;
+            workgroup: aws.athena.Workgroup;
+        },
+    ): Workstation {
+        const { account, locations, databaseName, database, table, workgroup } = on;
+        const { secret, secretVersion } = this.rstudioPassword(name, s);
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-workstation-logs`,
+            { retentionInDays: this.logRetentionDays },
+            this.stateful(),
+        );
+
+        const statements = workstationStatements({ account, locations, database, table, workgroup, secret, logGroup });
+        const role = new ServiceRole(
+            `${name}-workstation`,
+            { service: "ec2.amazonaws.com", description: "RStudio workstation: Athena on its workgroup, the Billboard table and data", statements },
+            { parent: this },
+        );
+        const profile = new aws.iam.InstanceProfile(`${name}-workstation`, { role: role.role.name }, { parent: this });
+
+        const { subnetId, securityGroup } = this.workstationNetwork(name, s);
+        const userData = pulumi
+            .all([account.region, secret.arn, logGroup.name, workgroup.name, locations.resultsUri, locations.dataUri])
+            .apply(([r, secretArn, logGroupName, workgroupName, resultsLocation, dataLoc]) =>
+                workstationUserData({
+                    region: r,
+                    passwordSecretArn: secretArn,
+                    logGroupName,
+                    user: s.rstudioUser,
+                    rstudioServerVersion: s.rstudioServerVersion,
+                    rstudioServerSha256: s.rstudioServerSha256,
+                    listenAddress: s.allowedCidr ? "0.0.0.0" : "127.0.0.1",
+                    workgroup: workgroupName,
+                    database: databaseName,
+                    resultsLocation,
+                    dataLocation: dataLoc,
+                }),
+            );
+        const instance = new aws.ec2.Instance(
+            `${name}-workstation`,
+            {
+                ami: aws.ssm.getParameterOutput({ name: AL2023_AMI_PARAMETER }, { parent: this }).value,
+                instanceType: s.instanceType,
+                subnetId,
+                vpcSecurityGroupIds: [securityGroup.id],
+                associatePublicIpAddress: s.subnetType === "public",
+                iamInstanceProfile: profile.name,
+                userData,
+                metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+                rootBlockDevice: { volumeType: "gp3", volumeSize: s.rootVolumeSizeGb, encrypted: true, deleteOnTermination: true, tags: { ...this.tags } },
+                tags: { Name: `${name}-rstudio` },
+            },
+            // A newer AMI must not replace the workstation (and the work in its home directories).
+            this.stateful({ ignoreChanges: ["ami"], dependsOn: [role.policy, secretVersion, logGroup] }),
+        );
+
+        return {
+            instanceId: instance.id,
+            passwordSecretArn: secret.arn,
+            setupLogGroupName: logGroup.name,
+            portForwardCommand: pulumi.interpolate`aws ssm start-session --region ${account.region} --target ${instance.id} --document-name AWS-StartPortForwardingSession --parameters '{"portNumber":["${RSTUDIO_PORT}"],"localPortNumber":["${RSTUDIO_PORT}"]}'`,
+            rstudioUrl: s.allowedCidr
+                ? pulumi.interpolate`http://${s.subnetType === "public" ? instance.publicIp : instance.privateIp}:${RSTUDIO_PORT}`
+                : pulumi.output(`http://localhost:${RSTUDIO_PORT}`),
+        };
+    }
+
+    /** The RStudio user's password: generated once by Secrets Manager and kept in a secret the instance reads at boot. */
+    private rstudioPassword(name: string, s: Settings): { secret: aws.secretsmanager.Secret; secretVersion: aws.secretsmanager.SecretVersion } {
+        const password = aws.secretsmanager.getRandomPasswordOutput(
+            // No punctuation: the password passes through chpasswd and a browser form unescaped.
+            { passwordLength: 24, excludePunctuation: true, requireEachIncludedType: true },
+            { parent: this },
+        );
+        const secret = new aws.secretsmanager.Secret(
+            `${name}-rstudio-password`,
+            { description: `Password of the RStudio user ${s.rstudioUser} on the Athena analytics workstation`, recoveryWindowInDays: this.protectStateful ? 30 : 7 },
+            this.stateful(),
+        );
+        const secretVersion = new aws.secretsmanager.SecretVersion(
+            `${name}-rstudio-password`,
+            { secretId: secret.id, secretString: pulumi.secret(password.randomPassword) },
+            // The lookup returns a new password on every run; the first one stays until someone rotates it.
+            { parent: this, ignoreChanges: ["secretString"] },
+        );
+        return { secret, secretVersion };
+    }
+
+    /** The workstation's subnet and security group: RStudio's port from the allowed CIDR only, web egress for packages. */
+    private workstationNetwork(name: string, s: Settings): { subnetId: pulumi.Input<string>; securityGroup: aws.ec2.SecurityGroup } {
+        const network = { owner: name, setting: "subnetId (athenaAnalytics.subnetId)", parent: this };
+        const subnetId = s.subnetId ?? defaultSubnetId(defaultVpcId(network), network, { instanceTypes: [s.instanceType], typeSetting: "athenaAnalytics.instanceType" });
+        const vpcId = aws.ec2.getSubnetOutput({ id: subnetId }, { parent: this }).vpcId;
+        const securityGroup = new aws.ec2.SecurityGroup(
+            `${name}-workstation`,
+            {
+                description: s.allowedCidr ? `RStudio Server from ${s.allowedCidr}` : "RStudio Server: no inbound traffic (SSM port forwarding)",
+                vpcId,
+                tags: { Name: `${name}-workstation` },
+            },
+            { parent: this },
+        );
+        if (s.allowedCidr) {
+            const v6 = s.allowedCidr.includes(":");
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-workstation-rstudio`,
+                {
+                    securityGroupId: securityGroup.id,
+                    description: "RStudio Server",
+                    ipProtocol: "tcp",
+                    fromPort: RSTUDIO_PORT,
+                    toPort: RSTUDIO_PORT,
+                    ...(v6 ? { cidrIpv6: s.allowedCidr } : { cidrIpv4: s.allowedCidr }),
+                },
+                { parent: this },
+            );
+        }
+        for (const port of [443, 80]) {
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-workstation-egress-${port}`,
+                {
+                    securityGroupId: securityGroup.id,
+                    description: port === 443 ? "HTTPS: AWS APIs, package repositories, CRAN, Posit" : "HTTP: package mirrors that redirect",
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    cidrIpv4: "0.0.0.0/0",
+                },
+                { parent: this },
+            );
+        }
+        return { subnetId, securityGroup };
+    }
+}
+
+/** What the workstation's role allows: queries in its workgroup on the Billboard table and data, its password and logs, Session Manager. */
+function workstationStatements(on: {
+    account: Account;
+    locations: Locations;
+    database: aws.glue.CatalogDatabase;
+    table: aws.glue.CatalogTable;
+    workgroup: aws.athena.Workgroup;
+    secret: aws.secretsmanager.Secret;
+    logGroup: aws.cloudwatch.LogGroup;
+}): Statement[] {
+    const { account, locations, database, table, workgroup, secret, logGroup } = on;
+    const { data, results } = locations;
+    const arn = (service: string, resource: pulumi.Input<string>) =>
+        pulumi.interpolate`arn:${account.partition}:${service}:${account.region}:${account.accountId}:${resource}`;
+    const s3Arn = (path: pulumi.Input<string>) => pulumi.interpolate`arn:${account.partition}:s3:::${path}`;
+    return [
+        {
+            sid: "AthenaWorkgroup",
+            actions: [
+                "athena:StartQueryExecution",
+                "athena:StopQueryExecution",
+                "athena:GetQueryExecution",
+                "athena:GetQueryResults",
+                "athena:GetQueryRuntimeStatistics",
+                "athena:BatchGetQueryExecution",
+                "athena:ListQueryExecutions",
+                "athena:GetWorkGroup",
+                "athena:GetNamedQuery",
+                "athena:BatchGetNamedQuery",
+                "athena:ListNamedQueries",
+            ],
+            resources: [workgroup.arn],
+        },
+        {
+            sid: "AthenaCatalog",
+            actions: ["athena:GetDataCatalog", "athena:GetDatabase", "athena:ListDatabases", "athena:GetTableMetadata", "athena:ListTableMetadata"],
+            resources: [arn("athena", "datacatalog/AwsDataCatalog")],
+        },
+        // Glue checks a call on the resource and every ancestor (catalog, database), and the list calls on the
+        // wildcard of what they list: GetDatabases on database/*, GetTables on table/<database>/*. Athena also
+        // needs GetDatabase and CreateDatabase on the `default` database of each region it is used in.
+        // https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html
+        {
+            sid: "GlueBillboardTable",
+            actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"],
+            resources: [arn("glue", "catalog"), database.arn, table.arn],
+        },
+        {
+            // The RStudio connection pane and the JDBC driver's getTables list the database's tables.
+            sid: "GlueListBillboardTables",
+            actions: ["glue:GetTables"],
+            resources: [arn("glue", "catalog"), database.arn, arn("glue", pulumi.interpolate`table/${database.name}/*`)],
+        },
+        {
+            // The JDBC driver's getSchemas (Athena ListDatabases) lists the catalog's databases.
+            sid: "GlueListDatabases",
+            actions: ["glue:GetDatabases"],
+            resources: [arn("glue", "catalog"), arn("glue", "database/*")],
+        },
+        {
+            sid: "GlueDefaultDatabase",
+            actions: ["glue:GetDatabase", "glue:CreateDatabase"],
+            resources: [arn("glue", "catalog"), arn("glue", "database/default")],
+        },
+        {
+            sid: "ReadBillboardData",
+            actions: ["s3:GetObject"],
+            resources: [s3Arn(data.apply((d) => `${d.bucket}/${d.prefix}*`))],
+        },
+        {
+            sid: "ListBillboardData",
+            actions: ["s3:ListBucket"],
+            resources: [s3Arn(data.apply((d) => d.bucket))],
+            conditions: { StringLike: { "s3:prefix": data.apply((d) => [d.prefix, `${d.prefix}*`]) } },
+        },
+        { sid: "LocateDataBucket", actions: ["s3:GetBucketLocation"], resources: [s3Arn(data.apply((d) => d.bucket))] },
+        {
+            sid: "QueryResultObjects",
+            actions: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+            resources: [pulumi.interpolate`${results.arn}/athena/*`],
+        },
+        {
+            sid: "QueryResultBucket",
+            actions: ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"],
+            resources: [results.arn],
+        },
+        { sid: "ReadPassword", actions: ["secretsmanager:GetSecretValue"], resources: [secret.arn] },
+        {
+            sid: "ShipSetupLogs",
+            actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            resources: [pulumi.interpolate`${logGroup.arn}:*`],
+        },
+        // Session Manager (port forwarding, shell): the instance registers itself and opens message channels.
+        { sid: "SessionManagerRegistration", actions: ["ssm:UpdateInstanceInformation"], resources: [arn("ec2", "instance/*")] },
+        {
+            sid: "SessionManagerChannels",
+            // ssmmessages actions support no resource-level permissions.
+            actions: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+            resources: ["*"],
+        },
+    ];
 }
 
 // The scenario: `aws-blueprints:athenaAnalytics` builds this component from its settings; its outputs are the stack output of the

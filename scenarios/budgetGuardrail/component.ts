@@ -172,9 +172,56 @@ export class BudgetGuardrail extends Blueprint {
         super("aws-blueprints:cost:BudgetGuardrail", name, "budget-guardrail", args, opts);
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-        const fullAccessArn = pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonEC2FullAccess`;
-        const readOnlyArn = pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonEC2ReadOnlyAccess`;
 
+        const { alerts, budget } = this.guardedBudget(name, s, budgetName);
+        const { group, enforcement } = this.developersAndEnforcement(name, s, partition, identity.accountId);
+        this.initialFullAccess(name, group, enforcement);
+        const { enforceMachine, restoreMachine } = this.stateMachines(name, budgetName, { enforcement, alerts, group });
+        const { failures, alertFunction } = this.alertPath(name, s, { budgetName, accountId: identity.accountId, alerts, enforceMachine });
+        this.failureAlarms(name, { alerts, alertFunction, failures, enforceMachine, restoreMachine });
+
+        if (s.createTestUser) {
+            const testUser = this.testUser(name, group, identity.accountId);
+            this.testUserName = testUser.userName;
+            this.testUserPassword = testUser.password;
+            this.consoleSignInUrl = testUser.consoleSignInUrl;
+        }
+        if (s.createTestFleet) {
+            this.testFleet = this.spotTestFleet(name, s);
+        }
+
+        this.budgetName = budget.name;
+        this.topicArn = alerts.topicArn;
+        this.groupName = group.name;
+        this.groupArn = group.arn;
+        this.enforceStateMachineArn = enforceMachine.arn;
+        this.restoreStateMachineArn = restoreMachine.arn;
+        this.alertFunctionName = alertFunction.functionName;
+        this.enforcementFunctionName = enforcement.functionName;
+        this.failureQueueUrl = failures.url;
+        this.registerOutputs({
+            budgetName: this.budgetName,
+            topicArn: this.topicArn,
+            groupName: this.groupName,
+            groupArn: this.groupArn,
+            enforceStateMachineArn: this.enforceStateMachineArn,
+            restoreStateMachineArn: this.restoreStateMachineArn,
+            alertFunctionName: this.alertFunctionName,
+            enforcementFunctionName: this.enforcementFunctionName,
+            failureQueueUrl: this.failureQueueUrl,
+            testUserName: this.testUserName,
+            testUserPassword: this.testUserPassword,
+            consoleSignInUrl: this.consoleSignInUrl,
+            testFleetGroupName: this.testFleet?.autoScalingGroupName,
+        });
+    }
+
+    /** The alerts topic and the budget that notifies it, at the enforcement threshold (actual) and the warning one (forecast). */
+    private guardedBudget(
+        name: string,
+        s: ResolvedArgs<typeof budgetGuardrailSettings>,
+        budgetName: string,
+    ): { alerts: EncryptedTopic; budget: aws.budgets.Budget } {
         const alerts = new EncryptedTopic(
             `${name}-alerts`,
             {
@@ -218,12 +265,23 @@ export class BudgetGuardrail extends Blueprint {
             // Budgets checks that it may publish (topic and key policies) when the notification is created.
             { parent: this, dependsOn: [alerts] },
         );
+        return { alerts, budget };
+    }
 
+    /** The developers' group and the enforcement function, which may swap only the two EC2 policies on it. */
+    private developersAndEnforcement(
+        name: string,
+        s: ResolvedArgs<typeof budgetGuardrailSettings>,
+        partition: pulumi.Output<string>,
+        accountId: pulumi.Output<string>,
+    ): { group: aws.iam.Group; enforcement: HandlerFunction } {
+        const fullAccessArn = pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonEC2FullAccess`;
+        const readOnlyArn = pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonEC2ReadOnlyAccess`;
         const group = new aws.iam.Group(`${name}-developers`, { path: "/blueprints/" }, { parent: this });
         // The function may also act on earlier groups of this guardrail (auto-named `<name>-developers-<suffix>`):
         // when the group is replaced, the deployment's invocation releases the old group after the function's
         // policy already names the new one, and IAM cannot delete a group that still has policies attached.
-        const groups = [group.arn, pulumi.interpolate`arn:${partition}:iam::${identity.accountId}:group/blueprints/${name}-developers-*`];
+        const groups = [group.arn, pulumi.interpolate`arn:${partition}:iam::${accountId}:group/blueprints/${name}-developers-*`];
 
         const enforcement = new HandlerFunction(
             `${name}-action`,
@@ -251,7 +309,11 @@ export class BudgetGuardrail extends Blueprint {
             },
             { parent: this },
         );
+        return { group, enforcement };
+    }
 
+    /** The group's initial EC2 full access, granted by invoking the enforcement function in restore mode. */
+    private initialFullAccess(name: string, group: aws.iam.Group, enforcement: HandlerFunction): void {
         // Developers start with EC2 full access. The grant is an invocation of the same idempotent function, not
         // a managed attachment: Pulumi would otherwise re-attach full access on the next refresh and update,
         // undoing the guardrail. On deletion the function detaches both policies so IAM can delete the group.
@@ -273,61 +335,6 @@ export class BudgetGuardrail extends Blueprint {
             },
             { parent: this, dependsOn: [enforcement], deleteBeforeReplace: true },
         );
-
-        const { enforceMachine, restoreMachine } = this.stateMachines(name, budgetName, { enforcement, alerts, group });
-        const { failures, alertFunction } = this.alertPath(name, s, { budgetName, accountId: identity.accountId, alerts, enforceMachine });
-        this.failureAlarms(name, { alerts, alertFunction, failures, enforceMachine, restoreMachine });
-
-        if (s.createTestUser) {
-            const testUser = this.testUser(name, group, identity.accountId);
-            this.testUserName = testUser.userName;
-            this.testUserPassword = testUser.password;
-            this.consoleSignInUrl = testUser.consoleSignInUrl;
-        }
-
-        if (s.createTestFleet) {
-            this.testFleet = new SpotCapacity(
-                `${name}-test-fleet`,
-                {
-                    tags: s.tags,
-                    protect: s.protect,
-                    logRetentionDays: s.logRetentionDays,
-                    scenario: "budget-guardrail",
-                    instanceTypes: s.testFleetInstanceTypes,
-                    desiredCapacity: s.testFleetSize,
-                    minSize: 0,
-                    maxSize: s.testFleetSize,
-                    instanceTags: { [s.projectTag.key]: s.projectTag.value },
-                    notificationEmail: s.notificationEmail,
-                },
-                { parent: this },
-            );
-        }
-
-        this.budgetName = budget.name;
-        this.topicArn = alerts.topicArn;
-        this.groupName = group.name;
-        this.groupArn = group.arn;
-        this.enforceStateMachineArn = enforceMachine.arn;
-        this.restoreStateMachineArn = restoreMachine.arn;
-        this.alertFunctionName = alertFunction.functionName;
-        this.enforcementFunctionName = enforcement.functionName;
-        this.failureQueueUrl = failures.url;
-        this.registerOutputs({
-            budgetName: this.budgetName,
-            topicArn: this.topicArn,
-            groupName: this.groupName,
-            groupArn: this.groupArn,
-            enforceStateMachineArn: this.enforceStateMachineArn,
-            restoreStateMachineArn: this.restoreStateMachineArn,
-            alertFunctionName: this.alertFunctionName,
-            enforcementFunctionName: this.enforcementFunctionName,
-            failureQueueUrl: this.failureQueueUrl,
-            testUserName: this.testUserName,
-            testUserPassword: this.testUserPassword,
-            consoleSignInUrl: this.consoleSignInUrl,
-            testFleetGroupName: this.testFleet?.autoScalingGroupName,
-        });
     }
 
     /**
@@ -522,6 +529,26 @@ export class BudgetGuardrail extends Blueprint {
             { parent: this, additionalSecretOutputs: ["password"], ignoreChanges: ["passwordResetRequired", "passwordLength"] },
         );
         return { userName: user.name, password: pulumi.secret(login.password), consoleSignInUrl: pulumi.interpolate`https://${accountId}.signin.aws.amazon.com/console` };
+    }
+
+    /** A Spot test fleet carrying the project tag, so what its instances cost counts against the guarded budget. */
+    private spotTestFleet(name: string, s: ResolvedArgs<typeof budgetGuardrailSettings>): SpotCapacity {
+        return new SpotCapacity(
+            `${name}-test-fleet`,
+            {
+                tags: s.tags,
+                protect: s.protect,
+                logRetentionDays: s.logRetentionDays,
+                scenario: "budget-guardrail",
+                instanceTypes: s.testFleetInstanceTypes,
+                desiredCapacity: s.testFleetSize,
+                minSize: 0,
+                maxSize: s.testFleetSize,
+                instanceTags: { [s.projectTag.key]: s.projectTag.value },
+                notificationEmail: s.notificationEmail,
+            },
+            { parent: this },
+        );
     }
 }
 

@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, ServiceRole, Statement } from "../../components/iam";
 import { topicAlarm } from "../../components/notifications";
-import { privateBucketWithoutPolicy, tlsOnlyPolicy } from "../../components/storage";
+import { PrivateBucketParts, privateBucketWithoutPolicy, tlsOnlyPolicy } from "../../components/storage";
 
 /** A CloudTrail metric filter and the alarm on its metric. */
 export interface SecurityMetric {
@@ -118,16 +118,31 @@ export class AuditTrail extends pulumi.ComponentResource {
 
     constructor(name: string, args: AuditTrailArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aws-blueprints:cjis:AuditTrail", name, {}, opts);
-        const keep = { parent: this, protect: args.protect, retainOnDelete: args.protect || undefined };
+        const keep: pulumi.CustomResourceOptions = { parent: this, protect: args.protect, retainOnDelete: args.protect || undefined };
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const account = identity.accountId;
 
+        const { accessLogParts, auditParts } = this.buckets(name, args, keep);
+        const bucketPolicy = this.bucketAccess(name, args, { accessLogParts, auditParts, account });
+        const { logGroup, deliveryRole, deliveryPolicy } = this.logDelivery(name, args, account, keep);
+        const trail = this.multiRegionTrail(name, args, { bucket: auditParts.bucket, logGroup, deliveryRole, dependsOn: [bucketPolicy, deliveryPolicy] });
+        this.securityAlarms(name, args, logGroup);
+
+        this.bucket = auditParts.bucket;
+        this.logGroup = logGroup;
+        this.trail = trail;
+        this.trailArn = this.trail.arn;
+        this.bucketName = this.bucket.bucket;
+        this.registerOutputs({ trailArn: this.trailArn, bucketName: this.bucketName, logGroupName: this.logGroup.name });
+    }
+
+    /** The audit bucket and the bucket of its server access logs, each expiring its files after the retention. */
+    private buckets(name: string, args: AuditTrailArgs, keep: pulumi.CustomResourceOptions): { accessLogParts: PrivateBucketParts; auditParts: PrivateBucketParts } {
         // S3 server access logs can only be delivered to SSE-S3 buckets, the building block's default.
         const accessLogParts = privateBucketWithoutPolicy(`${name}-access-logs`, { forceDestroy: !args.protect }, this, keep);
-        const accessLogs = accessLogParts.bucket;
         new aws.s3.BucketLifecycleConfiguration(
             `${name}-access-logs`,
-            { bucket: accessLogs.id, rules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: args.retentionDays } }] },
+            { bucket: accessLogParts.bucket.id, rules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: args.retentionDays } }] },
             { parent: this },
         );
 
@@ -149,11 +164,10 @@ export class AuditTrail extends pulumi.ComponentResource {
             this,
             keep,
         );
-        this.bucket = auditParts.bucket;
         new aws.s3.BucketLifecycleConfiguration(
             `${name}-bucket`,
             {
-                bucket: this.bucket.id,
+                bucket: auditParts.bucket.id,
                 rules: [
                     {
                         id: "expire-audit-files",
@@ -166,6 +180,21 @@ export class AuditTrail extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        return { accessLogParts, auditParts };
+    }
+
+    /**
+     * Who may write to the buckets: S3 logging the audit bucket's requests to the access log bucket, CloudTrail and
+     * AWS Config to the audit bucket, each under its own prefix. Returns the audit bucket's policy, which the trail waits for.
+     */
+    private bucketAccess(
+        name: string,
+        args: AuditTrailArgs,
+        on: { accessLogParts: PrivateBucketParts; auditParts: PrivateBucketParts; account: pulumi.Output<string> },
+    ): aws.s3.BucketPolicy {
+        const { accessLogParts, auditParts, account } = on;
+        const accessLogs = accessLogParts.bucket;
+        const bucket = auditParts.bucket;
         const accessLogPrefix = "audit-bucket/";
         tlsOnlyPolicy(accessLogParts, [
             {
@@ -174,21 +203,21 @@ export class AuditTrail extends pulumi.ComponentResource {
                 Principal: { Service: "logging.s3.amazonaws.com" },
                 Action: "s3:PutObject",
                 Resource: pulumi.interpolate`${accessLogs.arn}/${accessLogPrefix}*`,
-                Condition: { ArnLike: { "aws:SourceArn": this.bucket.arn }, StringEquals: { "aws:SourceAccount": account } },
+                Condition: { ArnLike: { "aws:SourceArn": bucket.arn }, StringEquals: { "aws:SourceAccount": account } },
             },
         ]);
         new aws.s3.BucketLogging(
             `${name}-bucket`,
-            { bucket: this.bucket.id, targetBucket: accessLogs.id, targetPrefix: accessLogPrefix },
+            { bucket: bucket.id, targetBucket: accessLogs.id, targetPrefix: accessLogPrefix },
             { parent: this },
         );
-        const bucketPolicy = tlsOnlyPolicy(auditParts, [
+        return tlsOnlyPolicy(auditParts, [
             {
                 Sid: "CloudTrailAclCheck",
                 Effect: "Allow",
                 Principal: { Service: "cloudtrail.amazonaws.com" },
                 Action: "s3:GetBucketAcl",
-                Resource: this.bucket.arn,
+                Resource: bucket.arn,
                 Condition: { StringEquals: { "aws:SourceArn": args.trailArn } },
             },
             {
@@ -196,7 +225,7 @@ export class AuditTrail extends pulumi.ComponentResource {
                 Effect: "Allow",
                 Principal: { Service: "cloudtrail.amazonaws.com" },
                 Action: "s3:PutObject",
-                Resource: pulumi.interpolate`${this.bucket.arn}/${TRAIL_PREFIX}/AWSLogs/${account}/*`,
+                Resource: pulumi.interpolate`${bucket.arn}/${TRAIL_PREFIX}/AWSLogs/${account}/*`,
                 Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": args.trailArn } },
             },
             {
@@ -204,7 +233,7 @@ export class AuditTrail extends pulumi.ComponentResource {
                 Effect: "Allow",
                 Principal: { Service: "config.amazonaws.com" },
                 Action: ["s3:GetBucketAcl", "s3:ListBucket"],
-                Resource: this.bucket.arn,
+                Resource: bucket.arn,
                 Condition: { StringEquals: { "aws:SourceAccount": account } },
             },
             {
@@ -212,18 +241,26 @@ export class AuditTrail extends pulumi.ComponentResource {
                 Effect: "Allow",
                 Principal: { Service: "config.amazonaws.com" },
                 Action: "s3:PutObject",
-                Resource: pulumi.interpolate`${this.bucket.arn}/${CONFIG_PREFIX}/AWSLogs/${account}/Config/*`,
+                Resource: pulumi.interpolate`${bucket.arn}/${CONFIG_PREFIX}/AWSLogs/${account}/Config/*`,
                 Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account } },
             },
         ]);
+    }
 
-        this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays, kmsKeyId: args.kmsKeyArn }, keep);
+    /** The trail's encrypted log group and the role CloudTrail delivers to it with, allowed only the trail's own streams. */
+    private logDelivery(
+        name: string,
+        args: AuditTrailArgs,
+        account: pulumi.Output<string>,
+        keep: pulumi.CustomResourceOptions,
+    ): { logGroup: aws.cloudwatch.LogGroup; deliveryRole: aws.iam.Role; deliveryPolicy: aws.iam.RolePolicy } {
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays, kmsKeyId: args.kmsKeyArn }, keep);
         // CloudTrail names its streams <account>_CloudTrail_<region>, one per region of a multi-region trail.
         const deliveryStatements: Statement[] = [
             {
                 sid: "TrailLogStreams",
                 actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                resources: [pulumi.interpolate`${this.logGroup.arn}:log-stream:${account}_CloudTrail_*`],
+                resources: [pulumi.interpolate`${logGroup.arn}:log-stream:${account}_CloudTrail_*`],
             },
         ];
         const deliveryRole = new aws.iam.Role(
@@ -242,31 +279,43 @@ export class AuditTrail extends pulumi.ComponentResource {
             { role: deliveryRole.name, policy: policyDocument(deliveryStatements) },
             { parent: this },
         );
+        return { logGroup, deliveryRole, deliveryPolicy };
+    }
 
-        this.trail = new aws.cloudtrail.Trail(
+    /** The multi-region trail with log-file validation, into the audit bucket and the log group. */
+    private multiRegionTrail(
+        name: string,
+        args: AuditTrailArgs,
+        on: { bucket: aws.s3.Bucket; logGroup: aws.cloudwatch.LogGroup; deliveryRole: aws.iam.Role; dependsOn: pulumi.Resource[] },
+    ): aws.cloudtrail.Trail {
+        const { bucket, logGroup, deliveryRole, dependsOn } = on;
+        return new aws.cloudtrail.Trail(
             `${name}`,
             {
                 name: args.trailName,
-                s3BucketName: this.bucket.id,
+                s3BucketName: bucket.id,
                 s3KeyPrefix: TRAIL_PREFIX,
                 kmsKeyId: args.kmsKeyArn,
                 isMultiRegionTrail: true,
                 includeGlobalServiceEvents: true,
                 enableLogFileValidation: true,
                 enableLogging: true,
-                cloudWatchLogsGroupArn: pulumi.interpolate`${this.logGroup.arn}:*`,
+                cloudWatchLogsGroupArn: pulumi.interpolate`${logGroup.arn}:*`,
                 cloudWatchLogsRoleArn: deliveryRole.arn,
             },
             // CloudTrail checks its bucket and log delivery when the trail is created.
-            { parent: this, dependsOn: [bucketPolicy, deliveryPolicy] },
+            { parent: this, dependsOn },
         );
+    }
 
+    /** The seven CIS/CJIS metric filters on the trail's log group, each with its alarm to the topic. */
+    private securityAlarms(name: string, args: AuditTrailArgs, logGroup: aws.cloudwatch.LogGroup): void {
         for (const m of securityMetrics()) {
             const namespace = `aws-blueprints/${args.trailName}`;
             new aws.cloudwatch.LogMetricFilter(
                 `${name}-${m.id}`,
                 {
-                    logGroupName: this.logGroup.name,
+                    logGroupName: logGroup.name,
                     pattern: m.pattern,
                     metricTransformation: { name: m.metricName, namespace, value: "1", defaultValue: "0" },
                 },
@@ -288,10 +337,6 @@ export class AuditTrail extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
-
-        this.trailArn = this.trail.arn;
-        this.bucketName = this.bucket.bucket;
-        this.registerOutputs({ trailArn: this.trailArn, bucketName: this.bucketName, logGroupName: this.logGroup.name });
     }
 }
 
@@ -330,49 +375,66 @@ export class ConfigRules extends pulumi.ComponentResource {
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
         let ready: pulumi.Resource[] = [];
         if (args.createRecorder) {
-            const role = new ServiceRole(
-                `${name}-recorder`,
-                {
-                    service: "config.amazonaws.com",
-                    description: "AWS Config records resource configurations and delivers them to the audit bucket",
-                    statements: [
-                        { sid: "CheckBucket", actions: ["s3:GetBucketAcl"], resources: [args.bucket.arn] },
-                        {
-                            sid: "DeliverSnapshots",
-                            actions: ["s3:PutObject", "s3:PutObjectAcl"],
-                            resources: [pulumi.interpolate`${args.bucket.arn}/${CONFIG_PREFIX}/AWSLogs/${identity.accountId}/*`],
-                            conditions: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
-                        },
-                        { sid: "EncryptSnapshots", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [args.kmsKeyArn] },
-                    ],
-                },
-                { parent: this },
-            );
-            // The AWS-managed read-only policy for recording (Describe/List/Get across services); not a FullAccess policy.
-            const readConfiguration = new aws.iam.RolePolicyAttachment(
-                `${name}-recorder-read`,
-                { role: role.role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AWS_ConfigRole` },
-                { parent: this },
-            );
-            const recorder = new aws.cfg.Recorder(
-                `${name}-recorder`,
-                { roleArn: role.arn, recordingGroup: { allSupported: true, includeGlobalResourceTypes: true } },
-                { parent: this, dependsOn: [readConfiguration, role.policy] },
-            );
-            const channel = new aws.cfg.DeliveryChannel(
-                `${name}-delivery`,
-                {
-                    s3BucketName: args.bucket.bucket,
-                    s3KeyPrefix: CONFIG_PREFIX,
-                    s3KmsKeyArn: args.kmsKeyArn,
-                    snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
-                },
-                { parent: this, dependsOn: [recorder] },
-            );
-            const status = new aws.cfg.RecorderStatus(`${name}-recording`, { name: recorder.name, isEnabled: true }, { parent: this, dependsOn: [channel] });
-            this.recorderName = recorder.name;
-            ready = [status];
+            const recorder = this.recorder(name, args, identity.accountId, partition);
+            this.recorderName = recorder.recorderName;
+            ready = [recorder.status];
         }
+        this.rules = this.managedRules(name, args, ready);
+        this.registerOutputs({ recorderName: this.recorderName, ruleNames: this.rules.map((r) => r.name) });
+    }
+
+    /** The recorder, its role and delivery channel, and its status: the rules wait for recording to have started. */
+    private recorder(
+        name: string,
+        args: ConfigRulesArgs,
+        accountId: pulumi.Output<string>,
+        partition: pulumi.Output<string>,
+    ): { recorderName: pulumi.Output<string>; status: aws.cfg.RecorderStatus } {
+        const role = new ServiceRole(
+            `${name}-recorder`,
+            {
+                service: "config.amazonaws.com",
+                description: "AWS Config records resource configurations and delivers them to the audit bucket",
+                statements: [
+                    { sid: "CheckBucket", actions: ["s3:GetBucketAcl"], resources: [args.bucket.arn] },
+                    {
+                        sid: "DeliverSnapshots",
+                        actions: ["s3:PutObject", "s3:PutObjectAcl"],
+                        resources: [pulumi.interpolate`${args.bucket.arn}/${CONFIG_PREFIX}/AWSLogs/${accountId}/*`],
+                        conditions: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
+                    },
+                    { sid: "EncryptSnapshots", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [args.kmsKeyArn] },
+                ],
+            },
+            { parent: this },
+        );
+        // The AWS-managed read-only policy for recording (Describe/List/Get across services); not a FullAccess policy.
+        const readConfiguration = new aws.iam.RolePolicyAttachment(
+            `${name}-recorder-read`,
+            { role: role.role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AWS_ConfigRole` },
+            { parent: this },
+        );
+        const recorder = new aws.cfg.Recorder(
+            `${name}-recorder`,
+            { roleArn: role.arn, recordingGroup: { allSupported: true, includeGlobalResourceTypes: true } },
+            { parent: this, dependsOn: [readConfiguration, role.policy] },
+        );
+        const channel = new aws.cfg.DeliveryChannel(
+            `${name}-delivery`,
+            {
+                s3BucketName: args.bucket.bucket,
+                s3KeyPrefix: CONFIG_PREFIX,
+                s3KmsKeyArn: args.kmsKeyArn,
+                snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
+            },
+            { parent: this, dependsOn: [recorder] },
+        );
+        const status = new aws.cfg.RecorderStatus(`${name}-recording`, { name: recorder.name, isEnabled: true }, { parent: this, dependsOn: [channel] });
+        return { recorderName: recorder.name, status };
+    }
+
+    /** The three managed rules: restricted SSH, required tags on this environment's resources, restricted common ports. */
+    private managedRules(name: string, args: ConfigRulesArgs, ready: pulumi.Resource[]): aws.cfg.Rule[] {
         const rule = (id: string, identifier: string, description: string, scope: aws.types.input.cfg.RuleScope, parameters?: Record<string, string>) =>
             new aws.cfg.Rule(
                 `${name}-${id}`,
@@ -391,7 +453,7 @@ export class ConfigRules extends pulumi.ComponentResource {
         // (https://docs.aws.amazon.com/config/latest/developerguide/required-tags.html), and nothing else in the account.
         const environment = { tagKey: args.scopeTag.key, tagValue: args.scopeTag.value };
         const tagParameters = Object.fromEntries(args.requiredTagKeys.map((k, i) => [`tag${i + 1}Key`, k]));
-        this.rules = [
+        return [
             rule("restricted-ssh", "INCOMING_SSH_DISABLED", "Security groups in use admit no SSH (22) from 0.0.0.0/0 or ::/0", securityGroups),
             rule(
                 "required-tags",
@@ -408,6 +470,5 @@ export class ConfigRules extends pulumi.ComponentResource {
                 { blockedPort1: "20", blockedPort2: "21", blockedPort3: "3389", blockedPort4: "3306", blockedPort5: "4333" },
             ),
         ];
-        this.registerOutputs({ recorderName: this.recorderName, ruleNames: this.rules.map((r) => r.name) });
     }
 }

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { configFromEnvironment, deployerPattern, handledEventNames, revertSecurityGroupChange } from "../../handlers/securityGroupGuard/securityGroupRevert";
 import { Blueprint } from "../../components/common";
-import { ArgsOf, defineScenario, pick, resolveArgs } from "../../components/scenario";
+import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { defaultVpcId } from "../../components/network";
@@ -15,6 +15,56 @@ import { securityGroupGuardSettings } from "./settings";
 type Inputs = "monitoredGroupIds" | "sampleGroupVpcId" | "approvedPrincipalArns";
 /** The scenario's settings (see ./settings.ts); the monitored groups and the sample group's VPC may be other resources' outputs. */
 export type SecurityGroupGuardArgs = ArgsOf<typeof securityGroupGuardSettings, Inputs>;
+
+/** The tag that also marks a security group as monitored (its value defaults to the stack's). */
+interface MonitoredTag {
+    readonly key: string;
+    readonly value: string;
+}
+
+/**
+ * The revert function's permissions: read every group, revoke ingress only on the monitored groups (by id, and by tag
+ * when set), publish to the topic and send to the failure queue.
+ */
+function revertStatements(on: {
+    alerts: EncryptedTopic;
+    failures: aws.sqs.Queue;
+    revocable: readonly pulumi.Input<string>[];
+    monitoredTag: MonitoredTag | undefined;
+    accountId: pulumi.Output<string>;
+    partition: pulumi.Output<string>;
+    region: pulumi.Output<string>;
+}): Statement[] {
+    const { alerts, failures, revocable, monitoredTag, accountId, partition, region } = on;
+    const groupArn = (id: pulumi.Input<string>) =>
+        pulumi.interpolate`arn:${partition}:ec2:${region}:${accountId}:security-group/${id}`;
+    const statements: Statement[] = [
+        {
+            sid: "ReadSecurityGroups",
+            // Describe calls support no resource-level permissions.
+            actions: ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"],
+            resources: ["*"],
+        },
+        ...alerts.publishStatements(),
+        { sid: "FailureDestination", actions: ["sqs:SendMessage"], resources: [failures.arn] },
+    ];
+    if (revocable.length > 0) {
+        statements.push({
+            sid: "RevokeOnMonitoredGroups",
+            actions: ["ec2:RevokeSecurityGroupIngress"],
+            resources: revocable.map(groupArn),
+        });
+    }
+    if (monitoredTag) {
+        statements.push({
+            sid: "RevokeOnTaggedGroups",
+            actions: ["ec2:RevokeSecurityGroupIngress"],
+            resources: [groupArn("*")],
+            conditions: { StringEquals: { [`aws:ResourceTag/${monitoredTag.key}`]: monitoredTag.value } },
+        });
+    }
+    return statements;
+}
 
 export class SecurityGroupGuard extends Blueprint {
     readonly topicArn: pulumi.Output<string>;
@@ -28,10 +78,8 @@ export class SecurityGroupGuard extends Blueprint {
     constructor(name: string, args: SecurityGroupGuardArgs, opts?: pulumi.ComponentResourceOptions) {
         const s = resolveArgs<typeof securityGroupGuardSettings, Inputs>(name, securityGroupGuardSettings, args);
         super("aws-blueprints:security:SecurityGroupGuard", name, "security-group-guard", args, opts);
-        const createSample = s.createSampleGroup;
         // A tag value of the stack's own by default: another stack's guard in the account never reverts this stack's groups.
         const monitoredTag = s.monitoredTag ? { key: s.monitoredTag.key, value: s.monitoredTag.value ?? this.tags.environment ?? pulumi.getStack() } : undefined;
-        const ids = s.monitoredGroupIds;
 
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
@@ -42,53 +90,10 @@ export class SecurityGroupGuard extends Blueprint {
             { displayName: "Security group guard", email: s.notificationEmail, protect: this.protectStateful },
             { parent: this },
         );
-
-        let sampleGroup: aws.ec2.SecurityGroup | undefined;
-        let sampleRule: aws.vpc.SecurityGroupIngressRule | undefined;
-        if (createSample) {
-            sampleGroup = new aws.ec2.SecurityGroup(
-                `${name}-web`,
-                {
-                    // EC2 refuses a group name that begins with "sg-", which the auto-name of "sg-guard-web" would.
-                    namePrefix: `web-sample-${name}-`,
-                    description: "Web Server Security Group",
-                    vpcId:
-                        s.sampleGroupVpcId ??
-                        defaultVpcId({ owner: name, setting: "sampleGroupVpcId (securityGroupGuard.sampleGroupVpcId)", parent: this }),
-                    tags: {
-                        Name: "Web Server Security Group",
-                        ...(monitoredTag ? { [monitoredTag.key]: monitoredTag.value } : {}),
-                    },
-                },
-                { parent: this },
-            );
-            sampleRule = new aws.vpc.SecurityGroupIngressRule(
-                `${name}-web-https`,
-                {
-                    securityGroupId: sampleGroup.id,
-                    description: "HTTPS from anywhere",
-                    ipProtocol: "tcp",
-                    fromPort: 443,
-                    toPort: 443,
-                    cidrIpv4: "0.0.0.0/0",
-                },
-                { parent: this },
-            );
-            new aws.vpc.SecurityGroupEgressRule(
-                `${name}-web-egress-https`,
-                {
-                    securityGroupId: sampleGroup.id,
-                    description: "HTTPS to anywhere (package updates)",
-                    ipProtocol: "tcp",
-                    fromPort: 443,
-                    toPort: 443,
-                    cidrIpv4: "0.0.0.0/0",
-                },
-                { parent: this },
-            );
-            this.sampleGroupId = sampleGroup.id;
-        }
-        const monitoredIds = pulumi.all([...ids, ...(sampleGroup ? [sampleGroup.id] : [])]);
+        const sample = s.createSampleGroup ? this.sampleWebGroup(name, s.sampleGroupVpcId, monitoredTag) : undefined;
+        if (sample) this.sampleGroupId = sample.group.id;
+        const monitored = [...s.monitoredGroupIds, ...(sample ? [sample.group.id] : [])];
+        const monitoredIds = pulumi.all(monitored);
         this.monitoredGroupIds = monitoredIds;
 
         if (s.createTrail) this.trailArn = this.createTrail(name, identity.accountId, partition, region);
@@ -98,38 +103,101 @@ export class SecurityGroupGuard extends Blueprint {
             { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 },
             this.stateful(),
         );
+        const statements = revertStatements({ alerts, failures, revocable: monitored, monitoredTag, accountId: identity.accountId, partition, region });
+        const revert = this.revertFunction(name, s, {
+            statements,
+            monitoredIds,
+            monitoredTag,
+            sampleRule: sample?.rule,
+            callerArn: identity.arn,
+            alerts,
+            failures,
+        });
+        const rule = this.ingressChangeRule(name, revert, failures);
+        this.failureAlarms(name, { alerts, failures, revert });
 
-        const groupArn = (id: pulumi.Input<string>) =>
-            pulumi.interpolate`arn:${partition}:ec2:${region}:${identity.accountId}:security-group/${id}`;
-        const statements: Statement[] = [
+        this.topicArn = alerts.topicArn;
+        this.functionName = revert.functionName;
+        this.ruleArn = rule.arn;
+        this.failureQueueUrl = failures.url;
+        this.registerOutputs({
+            topicArn: this.topicArn,
+            functionName: this.functionName,
+            ruleArn: this.ruleArn,
+            failureQueueUrl: this.failureQueueUrl,
+            monitoredGroupIds: this.monitoredGroupIds,
+            sampleGroupId: this.sampleGroupId,
+            trailArn: this.trailArn,
+        });
+    }
+
+    /** A sample web server group to try the guard on: HTTPS in and out, monitored by id and, when set, by tag. */
+    private sampleWebGroup(
+        name: string,
+        vpcId: pulumi.Input<string> | undefined,
+        monitoredTag: MonitoredTag | undefined,
+    ): { group: aws.ec2.SecurityGroup; rule: aws.vpc.SecurityGroupIngressRule } {
+        const group = new aws.ec2.SecurityGroup(
+            `${name}-web`,
             {
-                sid: "ReadSecurityGroups",
-                // Describe calls support no resource-level permissions.
-                actions: ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"],
-                resources: ["*"],
+                // EC2 refuses a group name that begins with "sg-", which the auto-name of "sg-guard-web" would.
+                namePrefix: `web-sample-${name}-`,
+                description: "Web Server Security Group",
+                vpcId:
+                    vpcId ??
+                    defaultVpcId({ owner: name, setting: "sampleGroupVpcId (securityGroupGuard.sampleGroupVpcId)", parent: this }),
+                tags: {
+                    Name: "Web Server Security Group",
+                    ...(monitoredTag ? { [monitoredTag.key]: monitoredTag.value } : {}),
+                },
             },
-            ...alerts.publishStatements(),
-            { sid: "FailureDestination", actions: ["sqs:SendMessage"], resources: [failures.arn] },
-        ];
-        if (ids.length > 0 || sampleGroup) {
-            statements.push({
-                sid: "RevokeOnMonitoredGroups",
-                actions: ["ec2:RevokeSecurityGroupIngress"],
-                resources: [...ids, ...(sampleGroup ? [sampleGroup.id] : [])].map(groupArn),
-            });
-        }
-        if (monitoredTag) {
-            statements.push({
-                sid: "RevokeOnTaggedGroups",
-                actions: ["ec2:RevokeSecurityGroupIngress"],
-                resources: [groupArn("*")],
-                conditions: { StringEquals: { [`aws:ResourceTag/${monitoredTag.key}`]: monitoredTag.value } },
-            });
-        }
+            { parent: this },
+        );
+        const rule = new aws.vpc.SecurityGroupIngressRule(
+            `${name}-web-https`,
+            {
+                securityGroupId: group.id,
+                description: "HTTPS from anywhere",
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                cidrIpv4: "0.0.0.0/0",
+            },
+            { parent: this },
+        );
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-web-egress-https`,
+            {
+                securityGroupId: group.id,
+                description: "HTTPS to anywhere (package updates)",
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                cidrIpv4: "0.0.0.0/0",
+            },
+            { parent: this },
+        );
+        return { group, rule };
+    }
 
+    /** The revert function, whose failed deliveries go to the failure queue after two retries. */
+    private revertFunction(
+        name: string,
+        s: ResolvedArgs<typeof securityGroupGuardSettings, Inputs>,
+        on: {
+            statements: Statement[];
+            monitoredIds: pulumi.Output<string[]>;
+            monitoredTag: MonitoredTag | undefined;
+            sampleRule: aws.vpc.SecurityGroupIngressRule | undefined;
+            callerArn: pulumi.Output<string>;
+            alerts: EncryptedTopic;
+            failures: aws.sqs.Queue;
+        },
+    ): HandlerFunction {
+        const { statements, monitoredIds, monitoredTag, sampleRule, callerArn, alerts, failures } = on;
         const exemptDeployer = s.exemptDeployingRole;
         // The approved principals may be other resources' ARNs: unwrapped with the caller's.
-        const approved = pulumi.all([identity.arn, pulumi.output(s.approvedPrincipalArns)]).apply(([caller, principals]) => [
+        const approved = pulumi.all([callerArn, pulumi.output(s.approvedPrincipalArns)]).apply(([caller, principals]) => [
             ...principals,
             ...(exemptDeployer ? [deployerPattern(caller)] : []),
         ]);
@@ -166,7 +234,11 @@ export class SecurityGroupGuard extends Blueprint {
             },
             { parent: this },
         );
+        return revert;
+    }
 
+    /** The EventBridge rule on CloudTrail's ingress-change calls, targeting the function, with dead letters to the failure queue. */
+    private ingressChangeRule(name: string, revert: HandlerFunction, failures: aws.sqs.Queue): aws.cloudwatch.EventRule {
         const rule = new aws.cloudwatch.EventRule(
             `${name}-ingress-changes`,
             {
@@ -214,7 +286,12 @@ export class SecurityGroupGuard extends Blueprint {
             },
             { parent: this },
         );
+        return rule;
+    }
 
+    /** Alarms on the topic: changes the guard gave up on, the revert function failing. */
+    private failureAlarms(name: string, on: { alerts: EncryptedTopic; failures: aws.sqs.Queue; revert: HandlerFunction }): void {
+        const { alerts, failures, revert } = on;
         topicAlarm(
             `${name}-failed-events`,
             {
@@ -244,20 +321,6 @@ export class SecurityGroupGuard extends Blueprint {
             },
             { parent: this },
         );
-
-        this.topicArn = alerts.topicArn;
-        this.functionName = revert.functionName;
-        this.ruleArn = rule.arn;
-        this.failureQueueUrl = failures.url;
-        this.registerOutputs({
-            topicArn: this.topicArn,
-            functionName: this.functionName,
-            ruleArn: this.ruleArn,
-            failureQueueUrl: this.failureQueueUrl,
-            monitoredGroupIds: this.monitoredGroupIds,
-            sampleGroupId: this.sampleGroupId,
-            trailArn: this.trailArn,
-        });
     }
 
     /** A multi-region trail with log-file validation into a private, encrypted, versioned bucket. */
