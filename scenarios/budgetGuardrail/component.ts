@@ -13,7 +13,7 @@ import {
 import { Blueprint } from "../../components/common";
 import { logDeliveryStatement, policyDocument, ServiceRole, Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
-import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { EncryptedTopic, failureQueueAlarm, functionAlarm, topicAlarm } from "../../components/notifications";
 import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { SpotCapacity } from "../spotFleet/component";
 import { budgetGuardrailSettings } from "./settings";
@@ -464,32 +464,22 @@ export class BudgetGuardrail extends Blueprint {
         on: { alerts: EncryptedTopic; alertFunction: HandlerFunction; failures: aws.sqs.Queue; enforceMachine: aws.sfn.StateMachine; restoreMachine: aws.sfn.StateMachine },
     ): void {
         const { alerts, alertFunction, failures, enforceMachine, restoreMachine } = on;
-        topicAlarm(
+        functionAlarm(
             `${name}-alert-errors`,
             {
+                functionName: alertFunction.functionName,
+                metric: "Errors",
                 description: "The budget alert function failed; a budget notification may not have been acted on",
-                namespace: "AWS/Lambda",
-                metricName: "Errors",
-                dimensions: { FunctionName: alertFunction.functionName },
-                statistic: "Sum",
-                comparison: "GreaterThanOrEqualToThreshold",
-                threshold: 1,
                 topicArn: alerts.topicArn,
             },
             { parent: this },
         );
-        topicAlarm(
+        failureQueueAlarm(
             `${name}-failed-alerts`,
             {
+                queueName: failures.name,
                 description: "Budget notifications the alert function gave up on (see the failure queue)",
-                namespace: "AWS/SQS",
-                metricName: "ApproximateNumberOfMessagesVisible",
-                dimensions: { QueueName: failures.name },
-                statistic: "Maximum",
-                comparison: "GreaterThanThreshold",
-                threshold: 0,
                 topicArn: alerts.topicArn,
-                notifyOnOk: true,
             },
             { parent: this },
         );

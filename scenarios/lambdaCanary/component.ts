@@ -14,7 +14,7 @@ import { TRANSIENT_ERROR_NAMES } from "../../handlers/shared/retry";
 import { Blueprint } from "../../components/common";
 import { logDeliveryStatement, ServiceRole, Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
-import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { EncryptedTopic, functionAlarm, topicAlarm } from "../../components/notifications";
 import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { lambdaCanarySettings } from "./settings";
 
@@ -479,18 +479,14 @@ export class LambdaCanaryDeployer extends Blueprint {
             { functionName: simple.functionName, maximumRetryAttempts: 0, maximumEventAgeInSeconds: 3600 },
             { parent: this },
         );
-        topicAlarm(
+        functionAlarm(
             `${name}-simple-errors`,
             {
+                functionName: simple.functionName,
+                metric: "Errors",
                 description: "The simple canary deployer failed (its rollout was rolled back or refused; see its log group)",
-                namespace: "AWS/Lambda",
-                metricName: "Errors",
-                dimensions: { FunctionName: simple.functionName },
-                statistic: "Sum",
-                comparison: "GreaterThanOrEqualToThreshold",
-                threshold: 1,
-                periodSeconds: 60,
                 topicArn: events.topicArn,
+                periodSeconds: 60,
             },
             { parent: this },
         );

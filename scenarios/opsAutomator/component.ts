@@ -8,7 +8,7 @@ import { snapshotTagKeys } from "../../handlers/opsAutomator/snapshotScheduler";
 import { Blueprint } from "../../components/common";
 import { Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
-import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { EncryptedTopic, functionAlarm, topicAlarm } from "../../components/notifications";
 import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { scheduleExpression } from "./schedule";
 import { opsAutomatorSettings } from "./settings";
@@ -281,18 +281,14 @@ export class OpsAutomator extends Blueprint {
             },
             { parent: this },
         );
-        topicAlarm(
+        functionAlarm(
             `${name}-runner-errors`,
             {
+                functionName: runner.functionName,
+                metric: "Errors",
                 description: "The Ops Automator runner failed or timed out",
-                namespace: "AWS/Lambda",
-                metricName: "Errors",
-                dimensions: { FunctionName: runner.functionName },
-                statistic: "Sum",
-                comparison: "GreaterThanOrEqualToThreshold",
-                threshold: 1,
-                periodSeconds: minutes * 60,
                 topicArn: issues.topicArn,
+                periodSeconds: minutes * 60,
             },
             { parent: this },
         );

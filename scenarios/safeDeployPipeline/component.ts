@@ -10,7 +10,7 @@ import { Blueprint } from "../../components/common";
 import { logDeliveryStatement, policyDocument, ServiceRole, Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { privateBucket } from "../../components/storage";
-import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { EncryptedTopic, functionAlarm, topicAlarm } from "../../components/notifications";
 import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { deployWorkflowDefinition, workflowTimeoutSeconds } from "./safeDeployWorkflow";
 import { safeDeployPipelineSettings } from "./settings";
@@ -540,16 +540,12 @@ export class SafeDeployPipeline extends Blueprint {
             { parent: this },
         );
 
-        topicAlarm(
+        functionAlarm(
             `${name}-trigger-errors`,
             {
+                functionName: trigger.functionName,
+                metric: "Errors",
                 description: "The pipeline trigger could not report a job result to CodePipeline (the action may hang until it times out)",
-                namespace: "AWS/Lambda",
-                metricName: "Errors",
-                dimensions: { FunctionName: trigger.functionName },
-                statistic: "Sum",
-                comparison: "GreaterThanOrEqualToThreshold",
-                threshold: 1,
                 topicArn: alerts.topicArn,
             },
             { parent: this },

@@ -7,7 +7,7 @@ import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../c
 import { Statement } from "../../components/iam";
 import { HandlerFunction } from "../../components/lambda";
 import { defaultVpcId } from "../../components/network";
-import { EncryptedTopic, topicAlarm } from "../../components/notifications";
+import { EncryptedTopic, failureQueueAlarm, functionAlarm } from "../../components/notifications";
 import { privateBucket } from "../../components/storage";
 import { securityGroupGuardSettings } from "./settings";
 
@@ -292,31 +292,21 @@ export class SecurityGroupGuard extends Blueprint {
     /** Alarms on the topic: changes the guard gave up on, the revert function failing. */
     private failureAlarms(name: string, on: { alerts: EncryptedTopic; failures: aws.sqs.Queue; revert: HandlerFunction }): void {
         const { alerts, failures, revert } = on;
-        topicAlarm(
+        failureQueueAlarm(
             `${name}-failed-events`,
             {
+                queueName: failures.name,
                 description: "Security group changes the guard could not process (see the failure queue)",
-                namespace: "AWS/SQS",
-                metricName: "ApproximateNumberOfMessagesVisible",
-                dimensions: { QueueName: failures.name },
-                statistic: "Maximum",
-                comparison: "GreaterThanThreshold",
-                threshold: 0,
                 topicArn: alerts.topicArn,
-                notifyOnOk: true,
             },
             { parent: this },
         );
-        topicAlarm(
+        functionAlarm(
             `${name}-revert-errors`,
             {
+                functionName: revert.functionName,
+                metric: "Errors",
                 description: "The security group revert function failed",
-                namespace: "AWS/Lambda",
-                metricName: "Errors",
-                dimensions: { FunctionName: revert.functionName },
-                statistic: "Sum",
-                comparison: "GreaterThanOrEqualToThreshold",
-                threshold: 1,
                 topicArn: alerts.topicArn,
             },
             { parent: this },
