@@ -2,7 +2,7 @@
 // SP 800-53 control -> the policy rules that check it -> the resources of a stack that satisfy, acknowledge
 // or violate each rule. The reports in controls/ are committed; a test fails when they drift from the code.
 // Usage: npm run controls -- -s prod   (no --stack: every committed stack; npm run controls -- --help)
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { evaluate, Finding, rules } from "../policy/rules";
 import type { RecordedResource } from "../engine/mocks";
@@ -159,9 +159,12 @@ export async function writeControls(values: Values<typeof controlsCommand.option
     for (const stack of stacks) {
         const run = await runProgram(stack);
         const rows = controlRows(run.resources);
-        writeFileSync(path.join(CONTROLS_DIR, `${stack}.md`), renderMarkdown(stack, rows));
-        writeFileSync(path.join(CONTROLS_DIR, `${stack}.csv`), renderCsv(rows));
-        io.stdout.write(`wrote controls/${stack}.md and controls/${stack}.csv (${rows.length} rows)\n`);
+        for (const [file, text] of [[`${stack}.md`, renderMarkdown(stack, rows)], [`${stack}.csv`, renderCsv(rows)]]) {
+            const target = path.join(CONTROLS_DIR, file);
+            if (existsSync(target) && readFileSync(target, "utf8") === text) continue;
+            writeFileSync(target, text);
+            io.stdout.write(`wrote controls/${file} (${rows.length} rows)\n`);
+        }
     }
     return 0;
 }

@@ -203,7 +203,8 @@ function rerun(io: Io): number {
         return 1;
     }
     const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { cwd: process.cwd(), env: process.env, encoding: "utf8", maxBuffer: 1 << 28 });
-    io.stdout.write(child.stdout ?? "");
+    // The fresh process starts with the registry again, now up to date: its header would repeat this one's.
+    io.stdout.write((child.stdout ?? "").replace(/^registry \(npm run generate\):\n/, ""));
     io.stderr.write(child.stderr ?? "");
     return child.status ?? 1;
 }
