@@ -180,3 +180,36 @@ function checkedArgs(name: string, args: HandlerFunctionArgs<never, unknown>): {
     }
     return { timeout, memory, packages: [...bundled, ...native] };
 }
+
+/**
+ * An EventBridge rule's target that invokes `fn`, and the resource policy letting EventBridge invoke it for this rule
+ * only; the target waits for the permission, so the rule's first event is not refused. Events EventBridge cannot
+ * deliver after `maximumRetryAttempts` (or an hour) go to `deadLetterArn` when given
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html).
+ */
+export function ruleInvokesFunction(
+    name: string,
+    args: {
+        readonly rule: aws.cloudwatch.EventRule;
+        readonly fn: HandlerFunction;
+        readonly maximumRetryAttempts: number;
+        readonly deadLetterArn?: pulumi.Input<string>;
+    },
+    opts: { readonly parent: pulumi.Resource; readonly dependsOn?: readonly pulumi.Resource[] },
+): aws.cloudwatch.EventTarget {
+    const permission = new aws.lambda.Permission(
+        `${name}-invoke`,
+        { action: "lambda:InvokeFunction", function: args.fn.functionName, principal: "events.amazonaws.com", sourceArn: args.rule.arn },
+        { parent: opts.parent },
+    );
+    return new aws.cloudwatch.EventTarget(
+        `${name}-target`,
+        {
+            rule: args.rule.name,
+            arn: args.fn.arn,
+            retryPolicy: { maximumRetryAttempts: args.maximumRetryAttempts, maximumEventAgeInSeconds: 3600 },
+            ...(args.deadLetterArn !== undefined ? { deadLetterConfig: { arn: args.deadLetterArn } } : {}),
+        },
+        { parent: opts.parent, dependsOn: [permission, ...(opts.dependsOn ?? [])] },
+    );
+}

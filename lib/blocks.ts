@@ -1,6 +1,6 @@
 // The package's building blocks (`aws-blueprints/blocks`): what every scenario is built from, for a program's own components.
 export { APPLICATION, Blueprint, type BlueprintArgs, acknowledgeTags, tagTransformation } from "../components/common";
-export { HandlerFunction, type HandlerFunctionArgs, LAMBDA_RUNTIME } from "../components/lambda";
+export { HandlerFunction, type HandlerFunctionArgs, LAMBDA_RUNTIME, ruleInvokesFunction } from "../components/lambda";
 export { EncryptedTopic, type EncryptedTopicArgs, failureQueueAlarm, functionAlarm, topicAlarm, type TopicAlarmArgs } from "../components/notifications";
 export {
     privateBucket,

@@ -7,7 +7,7 @@ import { cleanUpSnapshots, isSnapshotCleanup } from "../../handlers/opsAutomator
 import { snapshotTagKeys } from "../../handlers/opsAutomator/snapshotScheduler";
 import { Blueprint } from "../../components/common";
 import { Statement } from "../../components/iam";
-import { HandlerFunction } from "../../components/lambda";
+import { HandlerFunction, ruleInvokesFunction } from "../../components/lambda";
 import { EncryptedTopic, functionAlarm, topicAlarm } from "../../components/notifications";
 import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { scheduleExpression } from "./schedule";
@@ -249,16 +249,7 @@ export class OpsAutomator extends Blueprint {
             { description: `Runs the Ops Automator every ${minutes} minutes`, scheduleExpression: this.scheduleExpression },
             { parent: this },
         );
-        const permission = new aws.lambda.Permission(
-            `${name}-invoke`,
-            { action: "lambda:InvokeFunction", function: runner.functionName, principal: "events.amazonaws.com", sourceArn: rule.arn },
-            { parent: this },
-        );
-        new aws.cloudwatch.EventTarget(
-            `${name}-target`,
-            { rule: rule.name, arn: runner.arn, retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 } },
-            { parent: this, dependsOn: [permission, ...(cleanup ? [cleanup] : [])] },
-        );
+        ruleInvokesFunction(name, { rule, fn: runner, maximumRetryAttempts: 4 }, { parent: this, dependsOn: cleanup ? [cleanup] : [] });
         return rule;
     }
 

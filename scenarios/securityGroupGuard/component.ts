@@ -5,7 +5,7 @@ import { configFromEnvironment, deployerPattern, handledEventNames, revertSecuri
 import { Blueprint } from "../../components/common";
 import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { Statement } from "../../components/iam";
-import { HandlerFunction } from "../../components/lambda";
+import { HandlerFunction, ruleInvokesFunction } from "../../components/lambda";
 import { defaultVpcId } from "../../components/network";
 import { EncryptedTopic, failureQueueAlarm, functionAlarm } from "../../components/notifications";
 import { privateBucket } from "../../components/storage";
@@ -251,21 +251,7 @@ export class SecurityGroupGuard extends Blueprint {
             },
             { parent: this },
         );
-        const permission = new aws.lambda.Permission(
-            `${name}-invoke`,
-            { action: "lambda:InvokeFunction", function: revert.functionName, principal: "events.amazonaws.com", sourceArn: rule.arn },
-            { parent: this },
-        );
-        new aws.cloudwatch.EventTarget(
-            `${name}-target`,
-            {
-                rule: rule.name,
-                arn: revert.arn,
-                retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 },
-                deadLetterConfig: { arn: failures.arn },
-            },
-            { parent: this, dependsOn: [permission] },
-        );
+        ruleInvokesFunction(name, { rule, fn: revert, maximumRetryAttempts: 8, deadLetterArn: failures.arn }, { parent: this });
         new aws.sqs.QueuePolicy(
             `${name}-failures-policy`,
             {
