@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { isMap, isScalar, isSeq, parseDocument, Scalar } from "yaml";
-import { PROJECT } from "../components/settings";
+import { documentationOnlyReason, SAMPLE_HOSTED_ZONE_ID } from "../components/documentationValues";
 import { ProgramRun, ROOT, runProgram } from "./evaluate";
 
 export const exampleFile = (key: string) => path.join("scenarios", key, "example.yaml");
@@ -17,19 +17,23 @@ export function exampleScenarios(): string[] {
 /** The region the example runs use (the examples leave it to `pulumi config set`). */
 export const EXAMPLE_REGION = "eu-west-1";
 
-/** Realistic values for what the examples mark `# SET:` (none reserved for documentation). */
-export const FILL: Record<string, string> = {
-    notificationEmail: "platform-alerts@acme-widgets.com",
-    "windowsContainers.ingressCidrs[0]": "84.17.32.0/24",
-    "multiRegionApi.domainName": "api.acme-widgets.com",
-    "multiRegionApi.hostedZoneId": "Z06312952LQ7VTYR4NV3A",
-    "compliantWebApp.hostedZoneId": "Z06312952LQ7VTYR4NV3A",
-    "compliantWebApp.sites[0].domainName": "www.acme-widgets.com",
-    "compliantWebApp.internalDomainName": "app-internal.acme-widgets.com",
-    "sniLoadBalancer.hostedZoneId": "Z06312952LQ7VTYR4NV3A",
-    "sniLoadBalancer.sites[0].domainName": "shop.acme-widgets.com",
-    "sniLoadBalancer.sites[1].domainName": "blog.acme-widgets.com",
-};
+/**
+ * What a user would put in place of a value the examples mark `# SET:`: each kind of documentation-only value
+ * (components/documentationValues.ts) becomes a realistic one of the same shape, so a new scenario's example needs
+ * nothing here. A value this cannot fill is refused by {@link filledExample}, naming its key.
+ */
+const REALISTIC: readonly [RegExp, string][] = [
+    [/^[^@\s]+@example\.(?:com|net|org)$/i, "platform-alerts@acme-widgets.com"],
+    [/\bexample\.(?:com|net|org)\b/gi, "acme-widgets.com"],
+    [new RegExp(SAMPLE_HOSTED_ZONE_ID, "g"), "Z06312952LQ7VTYR4NV3A"],
+    [/\b(?:192\.0\.2|198\.51\.100|203\.0\.113)\.(?=\d)/g, "84.17.32."],
+    [/\b123456789012\b/g, "210987654321"],
+];
+
+/** `value` with every documentation-only part replaced by a realistic one. */
+export function realisticValue(value: string): string {
+    return REALISTIC.reduce((v, [pattern, replacement]) => v.replace(pattern, replacement), value);
+}
 
 /** The `# SET:`-marked scalars of a stack file, by config path (`aws-blueprints:x.sites[0].domainName`). */
 export function markedValues(node: unknown, at: string, out: Map<string, Scalar>): Map<string, Scalar> {
@@ -55,7 +59,9 @@ export function markedValues(node: unknown, at: string, out: Map<string, Scalar>
 export function filledExample(key: string, namePrefix = ""): Record<string, unknown> {
     const copy = parseDocument(readFileSync(path.join(ROOT, exampleFile(key)), "utf8"));
     for (const [k, scalar] of markedValues(copy.get("config"), "", new Map())) {
-        const value = FILL[k.slice(PROJECT.length + 1)];
+        const value = realisticValue(String(scalar.value));
+        const reason = documentationOnlyReason(value);
+        if (reason) throw new Error(`${exampleFile(key)}: ${k} is marked # SET: but has no realistic stand-in (${reason}); give engine/examples.ts a rule for it`);
         scalar.value = /domainName$|DomainName$/.test(k) ? `${namePrefix}${value}` : value;
     }
     return copy.toJS().config as Record<string, unknown>;
