@@ -121,3 +121,23 @@ export function defaultSubnetId(vpcId: pulumi.Input<string>, request: DefaultNet
     ];
     return subnetsOffering(filters, placement, { ...request, describe: "the default VPC" }).apply((ids) => ids[0]);
 }
+
+/**
+ * Outbound web access for instances: HTTPS (AWS APIs, package and image registries) and HTTP (what still serves
+ * over it: Windows Update, certificate revocation lists, mirrors that redirect), each to anywhere, as rules named
+ * `<prefix>-443` and `<prefix>-80`. Each description says what the instances reach on that port.
+ */
+export function webEgress(
+    prefix: string,
+    args: { readonly securityGroupId: pulumi.Input<string>; readonly https: string; readonly http: string },
+    opts: pulumi.CustomResourceOptions,
+): aws.vpc.SecurityGroupEgressRule[] {
+    return ([[443, args.https], [80, args.http]] as const).map(
+        ([port, description]) =>
+            new aws.vpc.SecurityGroupEgressRule(
+                `${prefix}-${port}`,
+                { securityGroupId: args.securityGroupId, description, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: "0.0.0.0/0" },
+                opts,
+            ),
+    );
+}

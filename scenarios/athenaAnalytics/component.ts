@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Blueprint } from "../../components/common";
 import { ServiceRole, Statement } from "../../components/iam";
-import { defaultSubnetId, defaultVpcId } from "../../components/network";
+import { defaultSubnetId, defaultVpcId, webEgress } from "../../components/network";
 import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { privateBucket } from "../../components/storage";
 import { athenaAnalyticsSettings } from "./settings";
@@ -524,20 +524,7 @@ export class AthenaAnalytics extends Blueprint {
                 { parent: this },
             );
         }
-        for (const port of [443, 80]) {
-            new aws.vpc.SecurityGroupEgressRule(
-                `${name}-workstation-egress-${port}`,
-                {
-                    securityGroupId: securityGroup.id,
-                    description: port === 443 ? "HTTPS: AWS APIs, package repositories, CRAN, Posit" : "HTTP: package mirrors that redirect",
-                    ipProtocol: "tcp",
-                    fromPort: port,
-                    toPort: port,
-                    cidrIpv4: "0.0.0.0/0",
-                },
-                { parent: this },
-            );
-        }
+        webEgress(`${name}-workstation-egress`, { securityGroupId: securityGroup.id, https: "HTTPS: AWS APIs, package repositories, CRAN, Posit", http: "HTTP: package mirrors that redirect" }, { parent: this });
         return { subnetId, securityGroup };
     }
 }

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseScheduleTag, scheduleTagPrefix } from "../../handlers/opsAutomator/snapshotScheduler";
 import { Blueprint } from "../../components/common";
 import { InstanceRole } from "../../components/instanceRole";
-import { defaultSubnetId, defaultVpcId } from "../../components/network";
+import { defaultSubnetId, defaultVpcId, webEgress } from "../../components/network";
 import { EncryptedTopic } from "../../components/notifications";
 import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { INSPECTOR_SEVERITIES as SEVERITIES, patchInspectProtectSettings, PatchInspectProtectSettings } from "./settings";
@@ -112,20 +112,7 @@ export class PatchInspectProtect extends Blueprint {
             { description: "Windows server: no inbound; outbound web for Systems Manager and Windows Update", vpcId },
             { parent: this },
         );
-        for (const port of [443, 80]) {
-            new aws.vpc.SecurityGroupEgressRule(
-                `${name}-server-egress-${port}`,
-                {
-                    securityGroupId: group.id,
-                    description: port === 443 ? "HTTPS: Systems Manager, Inspector, Windows Update" : "HTTP: Windows Update and certificate revocation lists",
-                    ipProtocol: "tcp",
-                    fromPort: port,
-                    toPort: port,
-                    cidrIpv4: "0.0.0.0/0",
-                },
-                { parent: this },
-            );
-        }
+        webEgress(`${name}-server-egress`, { securityGroupId: group.id, https: "HTTPS: Systems Manager, Inspector, Windows Update", http: "HTTP: Windows Update and certificate revocation lists" }, { parent: this });
         return { group, subnetId };
     }
 

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { acknowledgeTags, Blueprint } from "../../components/common";
 import { accountAdministersKey, logsEncryptStatement } from "../../components/iam";
 import { InstanceRole } from "../../components/instanceRole";
-import { subnetsOffering } from "../../components/network";
+import { subnetsOffering, webEgress } from "../../components/network";
 import { ArgsOf, defineScenario, pick, resolveArgs, ResolvedArgs } from "../../components/scenario";
 import { loadBalancerLogBucket } from "../../components/storage";
 import { protectedStackRules, windowsContainersSettings, WindowsContainersSettings } from "./settings";
@@ -256,20 +256,7 @@ export class WindowsContainerCluster extends Blueprint {
             },
             { parent: this },
         );
-        for (const port of [443, 80]) {
-            new aws.vpc.SecurityGroupEgressRule(
-                `${name}-hosts-egress-${port}`,
-                {
-                    securityGroupId: hostGroup.id,
-                    description: port === 443 ? "HTTPS: ECS, ECR, SSM, CloudWatch, image registries" : "HTTP: Windows Update and certificate revocation lists",
-                    ipProtocol: "tcp",
-                    fromPort: port,
-                    toPort: port,
-                    cidrIpv4: "0.0.0.0/0",
-                },
-                { parent: this },
-            );
-        }
+        webEgress(`${name}-hosts-egress`, { securityGroupId: hostGroup.id, https: "HTTPS: ECS, ECR, SSM, CloudWatch, image registries", http: "HTTP: Windows Update and certificate revocation lists" }, { parent: this });
         return { albGroup, hostGroup };
     }
 
